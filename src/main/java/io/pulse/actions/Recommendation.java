@@ -1,0 +1,115 @@
+package io.pulse.actions;
+
+import java.util.Objects;
+
+/**
+ * One recommended action for one customer: a row of the CS queue ({@code recommended_actions}),
+ * keyed by (customerId, action). The pipeline owns every field here; people own the workflow
+ * columns (status once claimed, assignee) that the sink never overwrites. Also a Flink POJO.
+ */
+public class Recommendation {
+    /** The pipeline still recommends the action. */
+    public static final String OPEN = "OPEN";
+    /** The pipeline no longer recommends it (a changed strategy retires the old row). */
+    public static final String SUPERSEDED = "SUPERSEDED";
+
+    private String customerId;
+    /** Action code, e.g. URGENT_RETAIN, VIP_NURTURE, REACT_AND_RESCUE. */
+    private String action;
+    /** Which classification the action comes from: VALUE_RISK (nine strategies) or HEALTH (band x size). */
+    private String family;
+    private String valueTier;
+    private String riskTier;
+    private String healthBand;
+    private double healthScore;
+    /** Predicted six-month revenue contribution (USD), the "revenue at risk". */
+    private double predicted6mRevenue;
+    /** 1 = most urgent. */
+    private int priority;
+    /** Epoch ms: validAsOf + the action's SLA. */
+    private long dueAt;
+    /** JSON array of playbook steps. */
+    private String playbook;
+    /** JSON array: the rules that fired and the fact values they matched. */
+    private String reasons;
+    private String rulesetVersion;
+    /** Event time (epoch ms) the recommendation is valid as of. */
+    private long validAsOf;
+    /** {@link #OPEN} or {@link #SUPERSEDED}: the pipeline's side of the status. */
+    private String pipelineStatus = OPEN;
+
+    public Recommendation() {}
+
+    public String getCustomerId() { return customerId; }
+    public void setCustomerId(String customerId) { this.customerId = customerId; }
+    public String getAction() { return action; }
+    public void setAction(String action) { this.action = action; }
+    public String getFamily() { return family; }
+    public void setFamily(String family) { this.family = family; }
+    public String getValueTier() { return valueTier; }
+    public void setValueTier(String valueTier) { this.valueTier = valueTier; }
+    public String getRiskTier() { return riskTier; }
+    public void setRiskTier(String riskTier) { this.riskTier = riskTier; }
+    public String getHealthBand() { return healthBand; }
+    public void setHealthBand(String healthBand) { this.healthBand = healthBand; }
+    public double getHealthScore() { return healthScore; }
+    public void setHealthScore(double healthScore) { this.healthScore = healthScore; }
+    public double getPredicted6mRevenue() { return predicted6mRevenue; }
+    public void setPredicted6mRevenue(double predicted6mRevenue) { this.predicted6mRevenue = predicted6mRevenue; }
+    public int getPriority() { return priority; }
+    public void setPriority(int priority) { this.priority = priority; }
+    public long getDueAt() { return dueAt; }
+    public void setDueAt(long dueAt) { this.dueAt = dueAt; }
+    public String getPlaybook() { return playbook; }
+    public void setPlaybook(String playbook) { this.playbook = playbook; }
+    public String getReasons() { return reasons; }
+    public void setReasons(String reasons) { this.reasons = reasons; }
+    public String getRulesetVersion() { return rulesetVersion; }
+    public void setRulesetVersion(String rulesetVersion) { this.rulesetVersion = rulesetVersion; }
+    public long getValidAsOf() { return validAsOf; }
+    public void setValidAsOf(long validAsOf) { this.validAsOf = validAsOf; }
+    public String getPipelineStatus() { return pipelineStatus; }
+    public void setPipelineStatus(String pipelineStatus) { this.pipelineStatus = pipelineStatus; }
+
+    /**
+     * True when the two differ in anything a CSM would see, ignoring the time they are valid as of
+     * and the due time derived from it: re-writing such a row would only churn the queue.
+     */
+    public boolean sameRecommendationAs(Recommendation o) {
+        return o != null && Objects.equals(customerId, o.customerId) && Objects.equals(action, o.action)
+                && Objects.equals(family, o.family) && Objects.equals(valueTier, o.valueTier)
+                && Objects.equals(riskTier, o.riskTier) && Objects.equals(healthBand, o.healthBand)
+                && Math.abs(healthScore - o.healthScore) < 0.005
+                && Math.abs(predicted6mRevenue - o.predicted6mRevenue) < 0.5
+                && priority == o.priority && Objects.equals(playbook, o.playbook)
+                && Objects.equals(reasons, o.reasons) && Objects.equals(rulesetVersion, o.rulesetVersion)
+                && Objects.equals(pipelineStatus, o.pipelineStatus);
+    }
+
+    /** This recommendation retired as of {@code asOf}: the pipeline no longer recommends it. */
+    public Recommendation supersededAt(long asOf) {
+        Recommendation r = new Recommendation();
+        r.customerId = customerId;
+        r.action = action;
+        r.family = family;
+        r.valueTier = valueTier;
+        r.riskTier = riskTier;
+        r.healthBand = healthBand;
+        r.healthScore = healthScore;
+        r.predicted6mRevenue = predicted6mRevenue;
+        r.priority = priority;
+        r.dueAt = dueAt;
+        r.playbook = playbook;
+        r.reasons = reasons;
+        r.rulesetVersion = rulesetVersion;
+        r.validAsOf = asOf;
+        r.pipelineStatus = SUPERSEDED;
+        return r;
+    }
+
+    @Override
+    public String toString() {
+        return customerId + "/" + action + "[" + pipelineStatus + ", value=" + valueTier + ", risk=" + riskTier
+                + ", band=" + healthBand + ", score=" + healthScore + ", asOf=" + validAsOf + "]";
+    }
+}

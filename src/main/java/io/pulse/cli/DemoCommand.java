@@ -1,0 +1,87 @@
+package io.pulse.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pulse.actions.QueueSummary;
+import io.pulse.actions.SinkDatabase;
+import io.pulse.generate.GeneratorSettings;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+        description = "The embedded default: make demo history if missing, replay it into a fresh SQLite queue, "
+                + "print a summary.")
+final class DemoCommand implements Callable<Integer> {
+    @Option(names = "--dir", defaultValue = "data/demo", description = "Where the demo files live (default: ${DEFAULT-VALUE}).")
+    Path dir;
+
+    @Option(names = "--companies", defaultValue = "2000", description = "Companies in new demo history (default: ${DEFAULT-VALUE}).")
+    int companies;
+
+    @Option(names = "--days", defaultValue = "365", description = "Days of new demo history (default: ${DEFAULT-VALUE}).")
+    int days;
+
+    @Option(names = "--rules", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
+    Path rules;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Override
+    public Integer call() throws Exception {
+        Files.createDirectories(dir);
+        Path history = dir.resolve("history.sqlite");
+        if (!Files.exists(history)) {
+            System.out.printf("Generating demo history: %d companies, %d days -> %s%n", companies, days, history);
+            GenerateCommand.generate(new GeneratorSettings(companies, days, 42, LocalDate.of(2025, 1, 1), history));
+        }
+        Path actions = dir.resolve("actions.sqlite");
+        for (String suffix : List.of("", "-wal", "-shm")) {
+            Files.deleteIfExists(Path.of(actions + suffix));
+        }
+        String sink = "jdbc:sqlite:" + actions;
+        int status = ReplayCommand.run(history, rules, sink, parallelism, Duration.ofDays(1));
+        if (status != 0) {
+            return status;
+        }
+        printSummary(new QueueSummary(SinkDatabase.of(sink)));
+        System.out.printf("%nThe queue is in %s (table recommended_actions).%n", actions);
+        return 0;
+    }
+
+    private static void printSummary(QueueSummary q) throws Exception {
+        print("Customers per health band", q.customersByHealthBand());
+        print("Customers per value tier x risk tier", q.customersByValueAndRisk());
+        print("Open actions per type", q.openActionsByType());
+        print("Queue rows per status", q.rowsByStatus());
+        System.out.printf("%nTop 10 of the queue%n");
+        for (QueueSummary.QueueItem i : q.top(10)) {
+            System.out.printf("  #%-6d %-22s %-26s prio %d  due %s  health %s %.1f  %s value / %s risk  6m revenue $%,.0f%n",
+                    i.id(), i.action(), i.customerId(), i.priority(), i.dueAt(), i.healthBand(), i.healthScore(),
+                    i.valueTier(), i.riskTier(), i.predicted6mRevenue());
+            System.out.printf("          why: %s%n", String.join("; ", ruleNames(i.reasons())));
+        }
+    }
+
+    private static List<String> ruleNames(String reasonsJson) throws Exception {
+        List<String> names = new ArrayList<>();
+        for (JsonNode reason : new ObjectMapper().readTree(reasonsJson)) {
+            names.add(reason.path("rule").asText());
+        }
+        return names;
+    }
+
+    private static void print(String title, Map<String, Long> counts) {
+        System.out.printf("%n%s%n", title);
+        counts.forEach((k, v) -> System.out.printf("  %-36s %,8d%n", k, v));
+    }
+}

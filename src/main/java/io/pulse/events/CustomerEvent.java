@@ -1,0 +1,112 @@
+package io.pulse.events;
+
+import io.pulse.rules.facts.Account;
+
+/**
+ * One customer event: type, customer (the company's website domain), event time and a payload.
+ * Exactly one payload field, the one matching {@link #type}, is set. Flink serialises this as a
+ * POJO (null payloads cost one flag each), which is far cheaper than a generic map.
+ */
+public class CustomerEvent {
+    public EventType type;
+    public String customerId;
+    /** Event time, epoch ms UTC. */
+    public long eventTime;
+    /** Where the event came from, e.g. {@code intercom__conversation_enhanced:123456789012345}. */
+    public String source;
+
+    public Account account;
+    public ActivitySnapshot activity;
+    public FunnelSnapshot funnel;
+    public ValueSnapshot value;
+    public CompanySnapshot company;
+    public Conversation conversation;
+    public ProductUsage usage;
+    public PlanChange planChange;
+    public Outcome outcome;
+
+    public CustomerEvent() {}
+
+    public CustomerEvent(EventType type, String customerId, long eventTime, String source) {
+        this.type = type;
+        this.customerId = customerId;
+        this.eventTime = eventTime;
+        this.source = source;
+    }
+
+    @Override
+    public String toString() {
+        return type + "(" + customerId + " @" + eventTime + " from " + source + ")";
+    }
+
+    /** customer360__customer_activity_metrics row. */
+    public static class ActivitySnapshot {
+        public double compositeEngagementScore;
+        public double customerHealthScore;
+        public int daysSinceLastActivity;
+        public String primaryEngagementChannel;
+        public String engagementVelocity;
+        public String activityRiskLevel;
+        public boolean zendeskActive;
+    }
+
+    /** customer360__conversion_funnel_analysis row. */
+    public static class FunnelSnapshot {
+        public String customerTier;
+        public int marketingToSalesDays;
+        public int salesToSupportDays;
+        public double estimatedCustomerLtv;
+    }
+
+    /** customer360__customer_value_analysis row. */
+    public static class ValueSnapshot {
+        public String customerTier;
+        public int recencyScore;
+        public int frequencyScore;
+        public int monetaryScore;
+        public double estimatedCustomerLtv;
+        public double churnProbability;
+    }
+
+    /** intercom__company_enhanced row. */
+    public static class CompanySnapshot {
+        public String companyId;
+        public String companyName;
+        public String planName;
+        public int seats;
+        public double monthlySpend;
+        public String tags;
+    }
+
+    /** intercom__conversation_enhanced (+ metrics) row. */
+    public static class Conversation {
+        public String conversationId;
+        public String subject;
+        /** Raw tags, either format ({@code topic:billing|...} or {@code Bug, Escalation}). */
+        public String tags;
+        /** 1-5; 0 when not rated. */
+        public double rating;
+        public boolean botFirstResponse;
+        /** -1 when unknown. */
+        public double firstResponseMinutes;
+        public String slaStatus;
+    }
+
+    /** pulse__product_usage row. */
+    public static class ProductUsage {
+        public String feature;
+        public String contactEmail;
+    }
+
+    /** pulse__subscription_changes row. */
+    public static class PlanChange {
+        public String oldPlan;
+        public String newPlan;
+        public double monthlySpendDelta;
+    }
+
+    /** pulse__customer_outcomes row. */
+    public static class Outcome {
+        public String outcome;
+    }
+}

@@ -1,0 +1,60 @@
+package io.pulse.events;
+
+import io.pulse.job.PulseDescriptors;
+import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+
+/**
+ * Lets through only events the pipeline can key and place in time; everything else goes to the
+ * dead letters with the reason, so no input disappears silently.
+ */
+public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent> {
+    /** Accumulator: every event that reached the pipeline, valid or not. */
+    public static final String EVENTS_IN = "events-in";
+
+    private transient LongCounter eventsIn;
+
+    @Override
+    public void open(OpenContext openContext) {
+        eventsIn = new LongCounter();
+        getRuntimeContext().addAccumulator(EVENTS_IN, eventsIn);
+    }
+
+    @Override
+    public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out) {
+        eventsIn.add(1);
+        String problem = problem(event);
+        if (problem == null) {
+            out.collect(event);
+        } else {
+            ctx.output(PulseDescriptors.DEAD_LETTERS, DeadLetter.of(event, problem));
+        }
+    }
+
+    /** Why the event cannot be processed, or null when it can. */
+    static String problem(CustomerEvent e) {
+        if (e.type == null) {
+            return "missing event type";
+        }
+        if (e.customerId == null || e.customerId.isBlank()) {
+            return "no customer matches the row (company name, company id or email domain unknown)";
+        }
+        if (e.eventTime == Long.MIN_VALUE) {
+            return "missing or unreadable event time";
+        }
+        Object payload = switch (e.type) {
+            case ACCOUNT_SNAPSHOT -> e.account;
+            case ACTIVITY_SNAPSHOT -> e.activity;
+            case FUNNEL_SNAPSHOT -> e.funnel;
+            case VALUE_SNAPSHOT -> e.value;
+            case COMPANY_SNAPSHOT -> e.company;
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> e.conversation;
+            case PRODUCT_USAGE -> e.usage;
+            case PLAN_CHANGE -> e.planChange;
+            case OUTCOME -> e.outcome;
+        };
+        return payload == null ? "missing " + e.type + " payload" : null;
+    }
+}

@@ -1,0 +1,251 @@
+package io.pulse.history;
+
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.EventType;
+import io.pulse.rules.facts.Account;
+import org.apache.flink.connector.jdbc.core.datastream.source.reader.extractor.ResultExtractor;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+
+/**
+ * How each history table becomes events: one SQL query per event stream, ordered by event time,
+ * and the row-to-event mapping.
+ *
+ * <p>The customer id is the company's website domain (lower case). The mapping from each system
+ * to it is done in SQL, so it reads in one place:
+ * <ul>
+ *   <li>Intercom company rows: {@code website_domain}; the {@code pulse__*} tables join on
+ *       {@code company_id} (any plan snapshot of the company);
+ *   <li>conversations and Salesforce accounts: by company name, compared lower-cased and trimmed;
+ *       a name shared by several companies resolves to the company whose first snapshot is
+ *       earliest (then the smallest {@code company_id});
+ *   <li>customer-360 rows: the domain of {@code primary_email}.
+ * </ul>
+ * Rows that map to no customer keep a null customer id and end in the dead letters.
+ * Times are parsed by SQLite ({@code unixepoch}), which honours offsets such as {@code +08:00}.
+ */
+public final class HistoryQueries {
+
+    /** One event stream read from the history database. */
+    public record Query(String name, String sql, ResultExtractor<CustomerEvent> extractor) {}
+
+    private static final String NAME_TO_CUSTOMER =
+            "WITH name_to_customer AS (SELECT name_key, customer_id FROM ("
+                    + " SELECT lower(trim(company_name)) AS name_key, lower(website_domain) AS customer_id,"
+                    + " row_number() OVER (PARTITION BY lower(trim(company_name)) ORDER BY created_at, company_id) AS rn"
+                    + " FROM intercom__company_enhanced) WHERE rn = 1) ";
+
+    private static final String COMPANY_TO_CUSTOMER =
+            "WITH company_to_customer AS (SELECT company_id, lower(website_domain) AS customer_id"
+                    + " FROM intercom__company_enhanced) ";
+
+    private static final String EMAIL_DOMAIN = "lower(substr(primary_email, instr(primary_email, '@') + 1))";
+
+    private HistoryQueries() {}
+
+    /** All event streams of a history database. */
+    public static List<Query> all() {
+        return List.of(accounts(), activity(), funnel(), value(), companies(),
+                conversationsCreated(), conversationsClosed(), usage(), planChanges(), outcomes());
+    }
+
+    static Query accounts() {
+        String sql = NAME_TO_CUSTOMER
+                + "SELECT unixepoch(a.snapshot_at) * 1000 AS event_time, n.customer_id, a.account_id, a.account_name,"
+                + " a.industry_normalized, a.account_size_segment, a.number_of_employees, a.annual_revenue,"
+                + " a.total_won_amount, a.current_pipeline_amount, a.total_contacts, a.contacts_with_email,"
+                + " a.days_since_last_activity, a.total_activities_30d"
+                + " FROM salesforce__customer_360_view a"
+                + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(a.account_name))"
+                + " ORDER BY event_time, a.account_id";
+        return new Query("accounts", sql, rs -> {
+            CustomerEvent e = event(EventType.ACCOUNT_SNAPSHOT, rs,
+                    "salesforce__customer_360_view:" + rs.getString("account_id"));
+            Account a = new Account();
+            a.setCustomerId(e.customerId);
+            a.setAccountName(rs.getString("account_name"));
+            a.setIndustry(rs.getString("industry_normalized"));
+            a.setSizeSegment(rs.getString("account_size_segment"));
+            a.setEmployees(rs.getLong("number_of_employees"));
+            a.setAnnualRevenue(rs.getDouble("annual_revenue"));
+            a.setTotalWonAmount(rs.getDouble("total_won_amount"));
+            a.setPipelineAmount(rs.getDouble("current_pipeline_amount"));
+            a.setTotalContacts(rs.getInt("total_contacts"));
+            a.setContactsWithEmail(rs.getInt("contacts_with_email"));
+            a.setDaysSinceLastActivity(rs.getInt("days_since_last_activity"));
+            a.setActivities30d(rs.getInt("total_activities_30d"));
+            e.account = a;
+            return e;
+        });
+    }
+
+    static Query activity() {
+        String sql = "SELECT unixepoch(activity_analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+                + " AS customer_id, primary_email, composite_engagement_score, customer_health_score,"
+                + " days_since_last_activity, primary_engagement_channel, engagement_velocity, activity_risk_level,"
+                + " zendesk_active FROM customer360__customer_activity_metrics ORDER BY event_time, primary_email";
+        return new Query("activity", sql, rs -> {
+            CustomerEvent e = event(EventType.ACTIVITY_SNAPSHOT, rs,
+                    "customer360__customer_activity_metrics:" + rs.getString("primary_email"));
+            CustomerEvent.ActivitySnapshot s = new CustomerEvent.ActivitySnapshot();
+            s.compositeEngagementScore = rs.getDouble("composite_engagement_score");
+            s.customerHealthScore = rs.getDouble("customer_health_score");
+            s.daysSinceLastActivity = rs.getInt("days_since_last_activity");
+            s.primaryEngagementChannel = rs.getString("primary_engagement_channel");
+            s.engagementVelocity = rs.getString("engagement_velocity");
+            s.activityRiskLevel = rs.getString("activity_risk_level");
+            s.zendeskActive = rs.getInt("zendesk_active") == 1;
+            e.activity = s;
+            return e;
+        });
+    }
+
+    static Query funnel() {
+        String sql = "SELECT unixepoch(funnel_analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+                + " AS customer_id, primary_email, customer_tier, marketing_to_sales_days, sales_to_support_days,"
+                + " estimated_customer_ltv FROM customer360__conversion_funnel_analysis"
+                + " ORDER BY event_time, primary_email";
+        return new Query("funnel", sql, rs -> {
+            CustomerEvent e = event(EventType.FUNNEL_SNAPSHOT, rs,
+                    "customer360__conversion_funnel_analysis:" + rs.getString("primary_email"));
+            CustomerEvent.FunnelSnapshot s = new CustomerEvent.FunnelSnapshot();
+            s.customerTier = rs.getString("customer_tier");
+            s.marketingToSalesDays = rs.getInt("marketing_to_sales_days");
+            s.salesToSupportDays = rs.getInt("sales_to_support_days");
+            s.estimatedCustomerLtv = rs.getDouble("estimated_customer_ltv");
+            e.funnel = s;
+            return e;
+        });
+    }
+
+    static Query value() {
+        String sql = "SELECT unixepoch(analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+                + " AS customer_id, primary_email, customer_tier, recency_score, frequency_score, monetary_score,"
+                + " estimated_customer_ltv, churn_probability FROM customer360__customer_value_analysis"
+                + " ORDER BY event_time, primary_email";
+        return new Query("value", sql, rs -> {
+            CustomerEvent e = event(EventType.VALUE_SNAPSHOT, rs,
+                    "customer360__customer_value_analysis:" + rs.getString("primary_email"));
+            CustomerEvent.ValueSnapshot s = new CustomerEvent.ValueSnapshot();
+            s.customerTier = rs.getString("customer_tier");
+            s.recencyScore = rs.getInt("recency_score");
+            s.frequencyScore = rs.getInt("frequency_score");
+            s.monetaryScore = rs.getInt("monetary_score");
+            s.estimatedCustomerLtv = rs.getDouble("estimated_customer_ltv");
+            s.churnProbability = rs.getDouble("churn_probability");
+            e.value = s;
+            return e;
+        });
+    }
+
+    static Query companies() {
+        String sql = "SELECT unixepoch(created_at) * 1000 AS event_time, lower(website_domain) AS customer_id,"
+                + " company_id, company_name, plan_name, user_count, monthly_spend, all_company_tags"
+                + " FROM intercom__company_enhanced ORDER BY event_time, company_id";
+        return new Query("companies", sql, rs -> {
+            CustomerEvent e = event(EventType.COMPANY_SNAPSHOT, rs,
+                    "intercom__company_enhanced:" + rs.getString("company_id"));
+            CustomerEvent.CompanySnapshot s = new CustomerEvent.CompanySnapshot();
+            s.companyId = rs.getString("company_id");
+            s.companyName = rs.getString("company_name");
+            s.planName = rs.getString("plan_name");
+            s.seats = rs.getInt("user_count");
+            s.monthlySpend = rs.getDouble("monthly_spend");
+            s.tags = rs.getString("all_company_tags");
+            e.company = s;
+            return e;
+        });
+    }
+
+    private static final String CONVERSATION_COLUMNS = " n.customer_id, c.conversation_id, c.conversation_subject,"
+            + " c.all_conversation_tags, c.conversation_rating, c.conversation_author_type, c.sla_status,"
+            + " m.time_to_first_response_minutes"
+            + " FROM intercom__conversation_enhanced c"
+            + " LEFT JOIN intercom__conversation_metrics m ON m.conversation_id = c.conversation_id"
+            + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(c.all_contact_company_names))";
+
+    static Query conversationsCreated() {
+        String sql = NAME_TO_CUSTOMER + "SELECT unixepoch(c.conversation_created_at) * 1000 AS event_time,"
+                + CONVERSATION_COLUMNS + " ORDER BY event_time, c.conversation_id";
+        return new Query("conversations-created", sql,
+                rs -> conversation(EventType.CONVERSATION_CREATED, rs));
+    }
+
+    static Query conversationsClosed() {
+        String sql = NAME_TO_CUSTOMER + "SELECT unixepoch(c.last_close_at) * 1000 AS event_time,"
+                + CONVERSATION_COLUMNS + " WHERE c.last_close_at IS NOT NULL ORDER BY event_time, c.conversation_id";
+        return new Query("conversations-closed", sql,
+                rs -> conversation(EventType.CONVERSATION_CLOSED, rs));
+    }
+
+    private static CustomerEvent conversation(EventType type, ResultSet rs) throws SQLException {
+        CustomerEvent e = event(type, rs, "intercom__conversation_enhanced:" + rs.getString("conversation_id"));
+        CustomerEvent.Conversation c = new CustomerEvent.Conversation();
+        c.conversationId = rs.getString("conversation_id");
+        c.subject = rs.getString("conversation_subject");
+        c.tags = rs.getString("all_conversation_tags");
+        c.rating = rs.getDouble("conversation_rating");
+        String tags = c.tags == null ? "" : c.tags.toLowerCase();
+        c.botFirstResponse = "bot".equals(rs.getString("conversation_author_type"))
+                || tags.contains("first_response:bot");
+        double minutes = rs.getDouble("time_to_first_response_minutes");
+        c.firstResponseMinutes = rs.wasNull() ? -1 : minutes;
+        c.slaStatus = rs.getString("sla_status");
+        e.conversation = c;
+        return e;
+    }
+
+    static Query usage() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(u.used_at) * 1000 AS event_time, k.customer_id,"
+                + " u.usage_id, u.feature, u.contact_email FROM pulse__product_usage u"
+                + " LEFT JOIN company_to_customer k ON k.company_id = u.company_id ORDER BY event_time, u.usage_id";
+        return new Query("usage", sql, rs -> {
+            CustomerEvent e = event(EventType.PRODUCT_USAGE, rs, "pulse__product_usage:" + rs.getLong("usage_id"));
+            CustomerEvent.ProductUsage s = new CustomerEvent.ProductUsage();
+            s.feature = rs.getString("feature");
+            s.contactEmail = rs.getString("contact_email");
+            e.usage = s;
+            return e;
+        });
+    }
+
+    static Query planChanges() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(s.changed_at) * 1000 AS event_time, k.customer_id,"
+                + " s.change_id, s.old_plan, s.new_plan, s.monthly_spend_delta FROM pulse__subscription_changes s"
+                + " LEFT JOIN company_to_customer k ON k.company_id = s.company_id ORDER BY event_time, s.change_id";
+        return new Query("plan-changes", sql, rs -> {
+            CustomerEvent e = event(EventType.PLAN_CHANGE, rs,
+                    "pulse__subscription_changes:" + rs.getLong("change_id"));
+            CustomerEvent.PlanChange s = new CustomerEvent.PlanChange();
+            s.oldPlan = rs.getString("old_plan");
+            s.newPlan = rs.getString("new_plan");
+            s.monthlySpendDelta = rs.getDouble("monthly_spend_delta");
+            e.planChange = s;
+            return e;
+        });
+    }
+
+    static Query outcomes() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(o.outcome_at) * 1000 AS event_time, k.customer_id,"
+                + " o.outcome_id, o.outcome FROM pulse__customer_outcomes o"
+                + " LEFT JOIN company_to_customer k ON k.company_id = o.company_id ORDER BY event_time, o.outcome_id";
+        return new Query("outcomes", sql, rs -> {
+            CustomerEvent e = event(EventType.OUTCOME, rs, "pulse__customer_outcomes:" + rs.getLong("outcome_id"));
+            CustomerEvent.Outcome s = new CustomerEvent.Outcome();
+            s.outcome = rs.getString("outcome");
+            e.outcome = s;
+            return e;
+        });
+    }
+
+    /** The common part of every row: event time (null time becomes {@link Long#MIN_VALUE}) and customer. */
+    private static CustomerEvent event(EventType type, ResultSet rs, String source) throws SQLException {
+        long time = rs.getLong("event_time");
+        if (rs.wasNull()) {
+            time = Long.MIN_VALUE;
+        }
+        return new CustomerEvent(type, rs.getString("customer_id"), time, source);
+    }
+}

@@ -1,0 +1,21 @@
+package io.pulse.job;
+
+import io.pulse.events.DeadLetter;
+import io.pulse.rules.facts.Population;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.util.OutputTag;
+
+/** Side-output tags and broadcast-state descriptors shared by the pipeline's operators. */
+public final class PulseDescriptors {
+    /** Inputs that could not be processed: unmapped rows, missing fields, late events, rule failures. */
+    public static final OutputTag<DeadLetter> DEAD_LETTERS =
+            new OutputTag<>("dead-letters", TypeInformation.of(DeadLetter.class));
+
+    /** Population snapshots by the event time they are valid as of. */
+    public static final MapStateDescriptor<Long, Population> POPULATIONS =
+            new MapStateDescriptor<>("population by time", Types.LONG, TypeInformation.of(Population.class));
+
+    private PulseDescriptors() {}
+}

@@ -1,0 +1,85 @@
+package io.pulse.job;
+
+import io.pulse.actions.ActionSink;
+import io.pulse.actions.SinkDatabase;
+import io.pulse.events.CustomerEvent;
+import io.pulse.history.HistorySource;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The Pulse job: events in, pipeline, sinks out. Its I/O is injected, so replay, live mode,
+ * backtests and tests differ only in the {@link Events} and {@link Sinks} they pass.
+ */
+public final class PulseJob {
+
+    /** Where the events come from; must assign event-time timestamps and watermarks. */
+    @FunctionalInterface
+    public interface Events {
+        DataStream<CustomerEvent> create(StreamExecutionEnvironment env);
+    }
+
+    /** Where the pipeline's outputs go. */
+    @FunctionalInterface
+    public interface Sinks {
+        void attach(PulsePipeline.Output output);
+    }
+
+    /** How the job runs; every field has a documented default. */
+    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval) {
+        /** Daily evaluation, the environment's parallelism, a checkpoint every 10 s. */
+        public static Settings defaults() {
+            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10));
+        }
+
+        public Settings withParallelism(int p) {
+            return new Settings(cadence, p, checkpointInterval);
+        }
+
+        public Settings withCadence(Duration c) {
+            return new Settings(c, parallelism, checkpointInterval);
+        }
+    }
+
+    private final Events events;
+    private final Sinks sinks;
+    private final RuleSet rules;
+    private final Settings settings;
+
+    public PulseJob(Events events, Sinks sinks, RuleSet rules, Settings settings) {
+        this.events = Objects.requireNonNull(events, "events cannot be null");
+        this.sinks = Objects.requireNonNull(sinks, "sinks cannot be null");
+        this.rules = Objects.requireNonNull(rules, "rules cannot be null");
+        this.settings = Objects.requireNonNull(settings, "settings cannot be null");
+    }
+
+    /** Events from a history database (SQLite over JDBC), read in event-time order. */
+    public static Events history(String historyUrl) {
+        return env -> HistorySource.read(env, historyUrl);
+    }
+
+    /** Recommendations and dead letters into the sink database (its tables must exist). */
+    public static Sinks jdbc(SinkDatabase db) {
+        return output -> {
+            output.recommendations().sinkTo(ActionSink.recommendations(db)).name("Action queue (JDBC upsert)")
+                    .uid("sink-recommended-actions");
+            output.deadLetters().sinkTo(ActionSink.deadLetters(db)).name("Dead letters (JDBC)")
+                    .uid("sink-dead-letters");
+        };
+    }
+
+    public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) throws Exception {
+        if (settings.parallelism() > 0) {
+            env.setParallelism(settings.parallelism());
+        }
+        env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence());
+        sinks.attach(output);
+        return env.execute(jobName);
+    }
+}

@@ -1,0 +1,93 @@
+package io.pulse.job;
+
+import io.pulse.actions.Recommendation;
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeadLetter;
+import io.pulse.events.EventValidator;
+import io.pulse.features.CustomerFeatureFunction;
+import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PopulationAggregator;
+import io.pulse.rules.RuleEvaluationFunction;
+import io.pulse.rules.RuleSet;
+import io.pulse.rules.facts.Population;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.functions.KeySelector;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamUtils;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+
+import java.time.Duration;
+
+/**
+ * The Pulse pipeline from events to recommendations, with no I/O: replay, live, backtest and the
+ * tests all run these same operators with their own sources and sinks.
+ *
+ * <pre>
+ * events ─> validate ─> keyBy(customer) ─> customer features ─┬─> population figures (one task) ─> broadcast
+ *   │                                                          └──────────────┬───────────────────────┘
+ *   └─> dead letters                                                  evaluate rules ─> recommendations
+ * </pre>
+ * The events must carry event-time timestamps and watermarks.
+ */
+public final class PulsePipeline {
+
+    /** What the pipeline produces. */
+    public record Output(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {}
+
+    private PulsePipeline() {}
+
+    public static Output build(DataStream<CustomerEvent> events, RuleSet rules, Duration cadence) {
+        SingleOutputStreamOperator<CustomerEvent> valid = events
+                .process(new EventValidator())
+                .name("Validate events");
+
+        SingleOutputStreamOperator<CustomerFeatures> features = valid
+                .keyBy(new ByCustomer(), Types.STRING)
+                .process(new CustomerFeatureFunction(cadence))
+                .uid("customer-features")
+                .name("Customer features");
+
+        BroadcastStream<Population> population = features
+                .keyBy(new ToPopulation(), Types.INT)
+                .process(new PopulationAggregator())
+                .uid("population-figures")
+                .name("Population figures")
+                .setParallelism(1)
+                .broadcast(PulseDescriptors.POPULATIONS);
+
+        // The features are already partitioned by customer: evaluate them in place, no second shuffle.
+        SingleOutputStreamOperator<Recommendation> recommendations = DataStreamUtils
+                .reinterpretAsKeyedStream(features, new FeaturesByCustomer(), Types.STRING)
+                .connect(population)
+                .process(new RuleEvaluationFunction(rules))
+                .uid("evaluate-rules")
+                .name("Evaluate rules");
+
+        DataStream<DeadLetter> deadLetters = valid.getSideOutput(PulseDescriptors.DEAD_LETTERS)
+                .union(features.getSideOutput(PulseDescriptors.DEAD_LETTERS),
+                        recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
+        return new Output(recommendations, deadLetters);
+    }
+
+    static final class ByCustomer implements KeySelector<CustomerEvent, String> {
+        @Override
+        public String getKey(CustomerEvent e) {
+            return e.customerId;
+        }
+    }
+
+    static final class FeaturesByCustomer implements KeySelector<CustomerFeatures, String> {
+        @Override
+        public String getKey(CustomerFeatures f) {
+            return f.customerId;
+        }
+    }
+
+    static final class ToPopulation implements KeySelector<CustomerFeatures, Integer> {
+        @Override
+        public Integer getKey(CustomerFeatures f) {
+            return PopulationAggregator.ALL;
+        }
+    }
+}

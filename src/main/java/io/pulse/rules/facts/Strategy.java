@@ -1,0 +1,58 @@
+package io.pulse.rules.facts;
+
+import java.util.List;
+import java.util.regex.Pattern;
+
+/**
+ * Action fact: a strategy the action rules ({@code strategies.drl}) recommend for the customer,
+ * with its playbook. The engine turns each into a {@link io.pulse.actions.Recommendation}, adding
+ * priority and SLA from {@code parameters.json} and the reasons from the rules that led to it.
+ *
+ * <p>In a rule: {@code insert(Strategy.valueRisk("URGENT_RETAIN", "step one", "step two"));}
+ */
+public final class Strategy {
+    /** The value tier x risk tier matrix: exactly one per customer. */
+    public static final String VALUE_RISK = "VALUE_RISK";
+    /** The health band x size strategy: exactly one per customer. */
+    public static final String HEALTH = "HEALTH";
+
+    private static final Pattern ACTION_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
+
+    private final String action;
+    private final String family;
+    private final List<String> playbook;
+
+    public Strategy(String action, String family, List<String> playbook) {
+        if (action == null || !ACTION_CODE.matcher(action).matches()) {
+            throw new IllegalArgumentException("action code must be UPPER_SNAKE_CASE, not \"" + action + "\"");
+        }
+        if (family == null || family.isBlank()) {
+            throw new IllegalArgumentException("strategy " + action + " needs a family");
+        }
+        if (playbook == null || playbook.isEmpty()) {
+            throw new IllegalArgumentException("strategy " + action + " needs at least one playbook step");
+        }
+        this.action = action;
+        this.family = family;
+        this.playbook = List.copyOf(playbook);
+    }
+
+    /** A strategy of the value tier x risk tier matrix (family VALUE_RISK). */
+    public static Strategy valueRisk(String action, String... playbookSteps) {
+        return new Strategy(action, VALUE_RISK, List.of(playbookSteps));
+    }
+
+    /** A strategy of the health band x size matrix (family HEALTH). */
+    public static Strategy health(String action, String... playbookSteps) {
+        return new Strategy(action, HEALTH, List.of(playbookSteps));
+    }
+
+    /** Action code, e.g. URGENT_RETAIN. */
+    public String getAction() { return action; }
+    public String getFamily() { return family; }
+    /** Playbook steps, in the order a CSM works them. */
+    public List<String> getPlaybook() { return playbook; }
+
+    @Override
+    public String toString() { return "Strategy[" + family + "/" + action + "]"; }
+}

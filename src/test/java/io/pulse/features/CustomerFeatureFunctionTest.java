@@ -1,0 +1,127 @@
+package io.pulse.features;
+
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeadLetter;
+import io.pulse.job.PulseDescriptors;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import static io.pulse.testing.TestEvents.*;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class CustomerFeatureFunctionTest {
+    private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
+                new CustomerFeatureFunction(Duration.ofDays(1)), e -> e.customerId, Types.STRING);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private void send(CustomerEvent e) throws Exception {
+        harness.processElement(new StreamRecord<>(e, e.eventTime));
+    }
+
+    @Test
+    void emitsFeaturesOnlyWhenTheWatermarkPassesThePeriodEnd() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 3_600_000, "Enterprise", 5, 100));
+        harness.processWatermark(new Watermark(endOfDay(0) - 1));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        List<CustomerFeatures> out = harness.extractOutputValues();
+        assertThat(out).hasSize(1);
+        assertThat(out.get(0).asOf).isEqualTo(endOfDay(0));
+        assertThat(out.get(0).account.getSizeSegment()).isEqualTo("Enterprise");
+    }
+
+    @Test
+    void latestSnapshotWinsWhateverTheArrivalOrder() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 7_200_000, "Large", 9, 10));
+        send(accountSnapshot(ACME, day(0) + 3_600_000, "Small Business", 1, 1)); // older, arrives later
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).singleElement()
+                .satisfies(f -> assertThat(f.account.getSizeSegment()).isEqualTo("Large"));
+    }
+
+    @Test
+    void mergesTheCustomer360TablesIntoOneProfile() throws Exception {
+        send(activitySnapshot(ACME, day(0) + 1, "High", "Declining"));
+        send(valueSnapshot(ACME, day(0) + 2, "Gold", 25_000, 5));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        CustomerFeatures f = harness.extractOutputValues().get(0);
+        assertThat(f.profile.getActivityRiskLevel()).isEqualTo("High");
+        assertThat(f.profile.getEngagementVelocity()).isEqualTo("Declining");
+        assertThat(f.profile.getCustomerTier()).isEqualTo("Gold");
+        assertThat(f.profile.getMonetaryScore()).isEqualTo(5);
+        assertThat(f.profile.isComplete()).isTrue();
+    }
+
+    @Test
+    void countsConversationsInA30DayWindowAndEvictsOldBuckets() throws Exception {
+        send(conversation(ACME, day(0) + 10, "Bug, Escalation", false));
+        send(conversation(ACME, day(0) + 20, "topic:billing|first_response:bot", true));
+        send(usage(ACME, day(1) + 5));
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        List<CustomerFeatures> out = harness.extractOutputValues();
+        CustomerFeatures dayOne = out.get(out.size() - 1);
+        assertThat(dayOne.support.getConversations30d()).isEqualTo(2);
+        assertThat(dayOne.support.getBugOrOutageConversations30d()).isEqualTo(1);
+        assertThat(dayOne.support.getEscalationConversations30d()).isEqualTo(2);
+        assertThat(dayOne.support.getBotFirstConversations30d()).isEqualTo(1);
+        assertThat(dayOne.support.getProductUsageEvents30d()).isEqualTo(1);
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(2); // customer state + the day-bucket map
+        // A cleanup timer waits for the day the oldest bucket leaves the window.
+        assertThat(harness.numEventTimeTimers()).isEqualTo(1);
+
+        harness.processWatermark(new Watermark(endOfDay(40)));
+        out = harness.extractOutputValues();
+        CustomerFeatures quiet = out.get(out.size() - 1);
+        assertThat(quiet.support.getConversations30d()).isZero();
+        assertThat(quiet.support.getProductUsageEvents30d()).isZero();
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void sendsLateEventsToTheDeadLetters() throws Exception {
+        harness.processWatermark(new Watermark(endOfDay(3)));
+        send(accountSnapshot(ACME, day(2), "Large", 1, 1));
+        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> dead = harness.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+        assertThat(dead).singleElement().satisfies(r -> assertThat(r.getValue().reason).startsWith("late event"));
+        assertThat(harness.numKeyedStateEntries()).isZero();
+    }
+
+    @Test
+    void ignoresOutcomesSoTheRulesNeverSeeTheFuture() throws Exception {
+        send(outcome(ACME, day(0) + 5, "churned"));
+        harness.processWatermark(new Watermark(endOfDay(5)));
+        assertThat(harness.extractOutputValues()).isEmpty();
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void doesNotReemitUnchangedFeatures() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        send(accountSnapshot(ACME, day(1) + 1, "Large", 3, 30)); // same values, a day later
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        // The later snapshot is a new object with equal values: nothing the rules read changed.
+        assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+}
