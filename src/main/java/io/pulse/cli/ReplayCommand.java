@@ -1,7 +1,6 @@
 package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
-import io.pulse.events.EventValidator;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleCompilationException;
 import io.pulse.rules.RuleEngine;
@@ -15,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
-import java.util.concurrent.TimeUnit;
 
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Run a history database through the Flink job into the action queue (in-process Flink).")
@@ -62,10 +60,10 @@ final class ReplayCommand implements Callable<Integer> {
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
                 history, rulesDir, rules.version(), parallelism, sink);
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay");
-        long events = result.<Long>getAccumulatorResult(EventValidator.EVENTS_IN);
-        double seconds = result.getNetRuntime(TimeUnit.MILLISECONDS) / 1000.0;
-        System.out.printf("Replayed %,d events in %.1f s (%,.0f events/s, job start-up included)%n",
-                events, seconds, events / seconds);
+        ReplayStats stats = ReplayStats.of(result, System.currentTimeMillis());
+        System.out.printf("Replayed %,d events in %.1f s: %,.0f events/s from the first event to the end"
+                        + " (%.1f s with job start-up)%n",
+                stats.events(), stats.processingSeconds(), stats.eventsPerSecond(), stats.totalSeconds());
         return 0;
     }
 }

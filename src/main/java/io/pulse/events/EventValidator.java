@@ -2,6 +2,7 @@ package io.pulse.events;
 
 import io.pulse.job.PulseDescriptors;
 import org.apache.flink.api.common.accumulators.LongCounter;
+import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
@@ -13,17 +14,25 @@ import org.apache.flink.util.Collector;
 public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent> {
     /** Accumulator: every event that reached the pipeline, valid or not. */
     public static final String EVENTS_IN = "events-in";
+    /** Accumulator: wall-clock ms of the first event, so throughput can leave job start-up out. */
+    public static final String FIRST_EVENT_AT = "first-event-wallclock-ms";
 
     private transient LongCounter eventsIn;
+    private transient LongMinimum firstEventAt;
 
     @Override
     public void open(OpenContext openContext) {
         eventsIn = new LongCounter();
+        firstEventAt = new LongMinimum();
         getRuntimeContext().addAccumulator(EVENTS_IN, eventsIn);
+        getRuntimeContext().addAccumulator(FIRST_EVENT_AT, firstEventAt);
     }
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<CustomerEvent> out) {
+        if (eventsIn.getLocalValuePrimitive() == 0) {
+            firstEventAt.add(System.currentTimeMillis());
+        }
         eventsIn.add(1);
         String problem = problem(event);
         if (problem == null) {
