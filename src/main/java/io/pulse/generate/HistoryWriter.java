@@ -10,18 +10,26 @@ import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.sql.Types;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Streams generated rows into a new SQLite history file: creates the schema from the classpath
  * DDL, keeps one prepared INSERT per table, and executes and commits the batches every
  * {@link #BATCH_ROWS} rows so memory stays flat however large the history is.
  *
- * <p>The file is written with the rollback journal off and without fsyncs (a failed run leaves a
- * file to delete, never a half-valid one that looks complete: the caller deletes it), and never
- * in WAL mode, so the result is one self-contained file. Batches are always executed in table
+ * <p>Rows are collected in chunks of {@link #BATCH_ROWS} and handed through a short queue to one
+ * writing thread, so generating and SQLite's inserting each get a core. There is one queue and
+ * one writer, so rows reach each table in the order they were added, and every chunk is one
+ * batch per table (executed in table order) and one commit, wherever the threads happen to be.
+ *
+ * <p>The file is written with the rollback journal off and without fsyncs, for speed (a failed
+ * run's file is deleted by the caller), and never in WAL mode, so the result is one
+ * self-contained file. Batches are always executed in table
  * order, so the same rows give the same bytes.
  */
 final class HistoryWriter implements AutoCloseable {
@@ -31,58 +39,70 @@ final class HistoryWriter implements AutoCloseable {
 
     /** The tables the generator writes, in schema order, with the columns it binds in order. */
     enum Table {
-        COMPANY("intercom__company_enhanced", "company_id, company_name, website, website_domain, industry,"
+        COMPANY("intercom__company_enhanced", false, "company_id, company_name, website, website_domain, industry,"
                 + " created_at, updated_at, user_count, session_count, monthly_spend, plan_id, plan_name,"
                 + " company_age_days, all_company_tags"),
-        COMPANY_METRICS("intercom__company_metrics", "company_id, total_conversations, avg_conversation_rating,"
+        COMPANY_METRICS("intercom__company_metrics", false, "company_id, total_conversations, avg_conversation_rating,"
                 + " contacts_active_7d, contacts_active_30d, registration_retention_7d, registration_retention_30d,"
                 + " p50_time_to_first_response_min"),
-        CONTACT("intercom__contact_enhanced", "contact_id, contact_email, contact_role, last_activity_ts,"
+        CONTACT("intercom__contact_enhanced", false, "contact_id, contact_email, contact_role, last_activity_ts,"
                 + " is_active_7d, is_active_30d, all_contact_tags, all_contact_company_names"),
-        CONVERSATION("intercom__conversation_enhanced", "conversation_id, conversation_created_at,"
+        CONVERSATION("intercom__conversation_enhanced", true, "conversation_id, conversation_created_at,"
                 + " conversation_last_updated_at, conversation_type, conversation_initiated_type,"
                 + " conversation_subject, conversation_assignee_type, conversation_author_type, conversation_state,"
                 + " sla_name, sla_status, conversation_rating, first_close_at, last_close_at, all_conversation_tags,"
                 + " all_conversation_contacts, all_contact_company_names"),
-        CONVERSATION_METRICS("intercom__conversation_metrics", "conversation_id, count_reopens, count_total_parts,"
+        CONVERSATION_METRICS("intercom__conversation_metrics", false, "conversation_id, count_reopens, count_total_parts,"
                 + " count_assignments, time_to_first_response_minutes, time_to_first_close_minutes,"
                 + " time_to_last_close_minutes, first_response_at, first_close_at, last_close_at"),
-        ACCOUNT_SNAPSHOT("salesforce__customer_360_view", "snapshot_at, account_id, account_name,"
+        ACCOUNT_SNAPSHOT("salesforce__customer_360_view", true, "snapshot_at, account_id, account_name,"
                 + " industry_normalized, account_size_segment, number_of_employees, annual_revenue,"
                 + " total_won_amount, current_pipeline_amount, win_rate_percentage, account_age_days,"
                 + " total_contacts, contacts_with_email, days_since_last_activity, total_activities_30d,"
                 + " customer_health_score"),
-        OPPORTUNITY("salesforce__opportunity_enhanced", "opportunity_id, account_id, is_won, is_closed, stage_name,"
+        OPPORTUNITY("salesforce__opportunity_enhanced", false, "opportunity_id, account_id, is_won, is_closed, stage_name,"
                 + " close_date, amount"),
-        SF_CONTACT("salesforce__contact_enhanced", "contact_id, account_id, email, title"),
-        ACTIVITY("customer360__customer_activity_metrics", "primary_email, composite_engagement_score,"
+        SF_CONTACT("salesforce__contact_enhanced", false, "contact_id, account_id, email, title"),
+        ACTIVITY("customer360__customer_activity_metrics", true, "primary_email, composite_engagement_score,"
                 + " customer_health_score, days_since_last_activity, primary_engagement_channel, engagement_velocity,"
                 + " activity_risk_level, in_marketo, in_stripe, in_zendesk, zendesk_active,"
                 + " activity_analysis_timestamp"),
-        FUNNEL("customer360__conversion_funnel_analysis", "primary_email, customer_tier, marketing_to_sales_days,"
+        FUNNEL("customer360__conversion_funnel_analysis", true, "primary_email, customer_tier, marketing_to_sales_days,"
                 + " sales_to_support_days, estimated_customer_ltv, funnel_analysis_timestamp"),
-        VALUE("customer360__customer_value_analysis", "primary_email, customer_tier, recency_score,"
+        VALUE("customer360__customer_value_analysis", true, "primary_email, customer_tier, recency_score,"
                 + " frequency_score, monetary_score, estimated_customer_ltv, churn_probability, analysis_timestamp"),
-        USAGE("pulse__product_usage", "usage_id, company_id, contact_email, feature, used_at"),
-        SUBSCRIPTION_CHANGE("pulse__subscription_changes", "change_id, company_id, old_plan, new_plan,"
+        USAGE("pulse__product_usage", true, "usage_id, company_id, contact_email, feature, used_at"),
+        SUBSCRIPTION_CHANGE("pulse__subscription_changes", true, "change_id, company_id, old_plan, new_plan,"
                 + " monthly_spend_delta, changed_at"),
-        OUTCOME("pulse__customer_outcomes", "outcome_id, company_id, outcome, outcome_at");
+        OUTCOME("pulse__customer_outcomes", true, "outcome_id, company_id, outcome, outcome_at");
 
         final String tableName;
+        /** Whether the history replays this table's rows as events (see {@link GenerationReport}). */
+        final boolean event;
         final int columns;
         final String insertSql;
 
-        Table(String tableName, String columnList) {
+        Table(String tableName, boolean event, String columnList) {
             this.tableName = tableName;
+            this.event = event;
             this.columns = columnList.split(",").length;
             this.insertSql = "INSERT INTO " + tableName + " (" + columnList + ") VALUES ("
                     + "?, ".repeat(columns - 1) + "?)";
         }
     }
 
+    private static final int QUEUE_CHUNKS = 3;
+    private static final int WIDEST_ROW = Arrays.stream(Table.values()).mapToInt(t -> t.columns).max().orElseThrow();
+    private static final Chunk END = new Chunk();
+
     private final Connection connection;
+    private final PreparedStatement[] statements;
     private final Row[] rows;
-    private int pending;
+    private final BlockingQueue<Chunk> queue = new ArrayBlockingQueue<>(QUEUE_CHUNKS);
+    private final Thread writerThread;
+    private volatile Throwable failure;
+    private Chunk chunk = new Chunk();
+    private boolean ended;
 
     HistoryWriter(Path file) throws IOException, SQLException {
         Path parent = file.toAbsolutePath().getParent();
@@ -94,7 +114,11 @@ final class HistoryWriter implements AutoCloseable {
             Files.deleteIfExists(Path.of(file + suffix));
         }
         connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        statements = new PreparedStatement[Table.values().length];
+        rows = new Row[Table.values().length];
         try (Statement s = connection.createStatement()) {
+            // Large pages: fewer page splits and B-tree levels for these wide append-mostly tables.
+            s.execute("PRAGMA page_size=16384");
             s.execute("PRAGMA journal_mode=OFF");
             s.execute("PRAGMA synchronous=OFF");
             s.execute("PRAGMA locking_mode=EXCLUSIVE");
@@ -103,12 +127,18 @@ final class HistoryWriter implements AutoCloseable {
             for (String ddl : schemaStatements()) {
                 s.execute(ddl);
             }
+            connection.setAutoCommit(false);
+            for (Table t : Table.values()) {
+                statements[t.ordinal()] = connection.prepareStatement(t.insertSql);
+                rows[t.ordinal()] = new Row(t);
+            }
+        } catch (SQLException | RuntimeException e) {
+            closeStatementsAndConnection();
+            throw e;
         }
-        connection.setAutoCommit(false);
-        rows = new Row[Table.values().length];
-        for (Table t : Table.values()) {
-            rows[t.ordinal()] = new Row(t, connection.prepareStatement(t.insertSql));
-        }
+        writerThread = new Thread(this::writeChunks, "pulse-history-writer");
+        writerThread.setDaemon(true);
+        writerThread.start();
     }
 
     /** The DDL statements of the schema resource, comments removed (they may contain ';'). */
@@ -125,16 +155,17 @@ final class HistoryWriter implements AutoCloseable {
             int comment = line.indexOf("--");
             sql.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
         }
-        return java.util.Arrays.stream(sql.toString().split(";"))
+        return Arrays.stream(sql.toString().split(";"))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toArray(String[]::new);
     }
 
-    /** Starts a row of a table; bind its columns in order, then {@link Row#add()}. */
+    /** Starts a row of a table; give its columns in order, then {@link Row#add()}. */
     Row row(Table table) {
         Row row = rows[table.ordinal()];
-        row.column = 1;
+        row.column = 0;
+        row.start = chunk.size;
         return row;
     }
 
@@ -152,32 +183,99 @@ final class HistoryWriter implements AutoCloseable {
         return counts;
     }
 
-    /** Writes what is pending and commits; the file is complete after this. */
+    /** Writes everything added and commits; the file is complete when this returns. */
     void finish() throws SQLException {
-        flush();
-        try (Statement s = connection.createStatement()) {
-            s.execute("PRAGMA optimize");
+        if (chunk.rows > 0) {
+            handOff(chunk);
         }
-        connection.commit();
-    }
-
-    private void flush() throws SQLException {
-        for (Row row : rows) {
-            if (row.batched > 0) {
-                row.statement.executeBatch();
-                row.batched = 0;
-            }
+        end();
+        if (failure != null) {
+            throw new SQLException("writing the history failed: " + failure.getMessage(), failure);
         }
-        connection.commit();
-        pending = 0;
     }
 
     @Override
     public void close() throws SQLException {
+        end();
+        closeStatementsAndConnection();
+    }
+
+    /** Tells the writing thread to stop after what is queued, and waits for it. */
+    private void end() throws SQLException {
+        if (ended) {
+            return;
+        }
+        ended = true;
+        handOff(END);
         try {
-            for (Row row : rows) {
-                if (row != null) {
-                    row.statement.close();
+            writerThread.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while writing the history", e);
+        }
+    }
+
+    private void handOff(Chunk full) throws SQLException {
+        if (failure != null && full != END) {
+            throw new SQLException("writing the history failed: " + failure.getMessage(), failure);
+        }
+        try {
+            while (!queue.offer(full, 100, TimeUnit.MILLISECONDS)) {
+                if (!writerThread.isAlive()) {
+                    throw new SQLException("writing the history failed", failure);
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SQLException("interrupted while writing the history", e);
+        }
+    }
+
+    /** The writing thread: binds each chunk's rows, one batch per table, one commit per chunk. */
+    private void writeChunks() {
+        try {
+            for (Chunk c = queue.take(); c != END; c = queue.take()) {
+                int[] batched = new int[statements.length];
+                int at = 0;
+                for (int i = 0; i < c.rows; i++) {
+                    int table = c.tables[i];
+                    PreparedStatement ps = statements[table];
+                    int columns = Table.values()[table].columns;
+                    for (int col = 1; col <= columns; col++) {
+                        ps.setObject(col, c.values[at++]);
+                    }
+                    ps.addBatch();
+                    batched[table]++;
+                }
+                for (int t = 0; t < statements.length; t++) {
+                    if (batched[t] > 0) {
+                        statements[t].executeBatch();
+                    }
+                }
+                connection.commit();
+            }
+        } catch (Throwable t) {
+            // Keep draining so the producer never blocks; it sees the failure on its next hand-off or at finish.
+            failure = t;
+            drainUntilEnd();
+        }
+    }
+
+    private void drainUntilEnd() {
+        try {
+            while (queue.take() != END) {
+                // discard
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void closeStatementsAndConnection() throws SQLException {
+        try {
+            for (PreparedStatement ps : statements) {
+                if (ps != null) {
+                    ps.close();
                 }
             }
         } finally {
@@ -185,58 +283,59 @@ final class HistoryWriter implements AutoCloseable {
         }
     }
 
-    /** A row being bound: one per table, reused. Checks that every column was bound exactly once. */
+    /** Up to {@link #BATCH_ROWS} rows of any tables, in the order they were added. */
+    private static final class Chunk {
+        final int[] tables = new int[BATCH_ROWS];
+        /** Column values of all rows back to back. */
+        final Object[] values = new Object[BATCH_ROWS * WIDEST_ROW];
+        int rows;
+        int size;
+    }
+
+    /** A row being filled: one per table, reused. Checks that every column was given exactly once. */
     final class Row {
         private final Table table;
-        private final PreparedStatement statement;
         private int column;
-        private int batched;
+        private int start;
         private long count;
 
-        private Row(Table table, PreparedStatement statement) {
+        private Row(Table table) {
             this.table = table;
-            this.statement = statement;
         }
 
-        Row text(String value) throws SQLException {
-            if (value == null) {
-                statement.setNull(column++, Types.VARCHAR);
-            } else {
-                statement.setString(column++, value);
-            }
-            return this;
+        Row text(String value) {
+            return value(value);
         }
 
-        Row integer(long value) throws SQLException {
-            statement.setLong(column++, value);
-            return this;
+        Row integer(long value) {
+            return value(value);
         }
 
-        Row real(double value) throws SQLException {
-            statement.setDouble(column++, value);
-            return this;
+        Row real(double value) {
+            return value(value);
         }
 
         /** A REAL column that may be NULL (NaN stands for NULL). */
-        Row realOrNull(double value) throws SQLException {
-            if (Double.isNaN(value)) {
-                statement.setNull(column++, Types.REAL);
-            } else {
-                statement.setDouble(column++, value);
-            }
+        Row realOrNull(double value) {
+            return value(Double.isNaN(value) ? null : value);
+        }
+
+        private Row value(Object value) {
+            chunk.values[start + column++] = value;
             return this;
         }
 
         void add() throws SQLException {
-            if (column != table.columns + 1) {
-                throw new IllegalStateException(table.tableName + ": bound " + (column - 1) + " of "
+            if (column != table.columns) {
+                throw new IllegalStateException(table.tableName + ": got " + column + " of "
                         + table.columns + " columns");
             }
-            statement.addBatch();
-            batched++;
+            chunk.tables[chunk.rows++] = table.ordinal();
+            chunk.size += column;
             count++;
-            if (++pending >= BATCH_ROWS) {
-                flush();
+            if (chunk.rows == BATCH_ROWS) {
+                handOff(chunk);
+                chunk = new Chunk();
             }
         }
     }

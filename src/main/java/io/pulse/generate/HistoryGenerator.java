@@ -1,0 +1,78 @@
+package io.pulse.generate;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.util.Map;
+
+/**
+ * Generates a realistic, deterministic look-alike history database: the Intercom, Salesforce and
+ * customer-360 tables of {@code /io/pulse/history/history-schema.sql} plus product usage,
+ * subscription changes and outcomes, for a number of companies over a number of days.
+ *
+ * <p><b>Linking.</b> Pulse's customer id is a company's {@code website_domain} (lower case,
+ * unique). Salesforce {@code account_name} equals the company name; customer-360 rows are keyed
+ * by one {@code primary_email} per company ({@code first.last@<website_domain>}); conversations
+ * carry the company name in {@code all_contact_company_names} (about 7 % re-cased or padded with
+ * spaces); the {@code pulse__*} tables and {@code intercom__company_metrics} use the company's
+ * first plan-snapshot {@code company_id}. One company in 200 deliberately shares its name with
+ * an earlier, different company (see {@link CompanyProfile}).
+ *
+ * <p><b>Determinism.</b> Every company draws from its own random streams, derived from the seed
+ * and its index; companies are written one after another in index order, each table's rows in
+ * time order, without wall-clock time or hash ordering, so the same settings give a
+ * byte-identical file. Only one company's state is in memory at a time, so memory does not grow
+ * with the history's size.
+ *
+ * <p><b>Volume.</b> A company produces about 260 events a year while it is a customer: ~52 weekly
+ * Salesforce account snapshots, 36 customer-360 rows (three tables, monthly), ~45 support
+ * conversations (2.4-7 a month by plan, more when health is low or around plan changes; each
+ * counts twice, created and closed), ~80 product-usage events (more for healthy and bigger
+ * customers) and a few plan changes and outcomes. About 2,000 companies x 365 days therefore
+ * give roughly half a million events, and 4,000 x 365 about a million.
+ */
+public final class HistoryGenerator {
+
+    private final GeneratorSettings settings;
+
+    public HistoryGenerator(GeneratorSettings settings) {
+        this.settings = settings;
+    }
+
+    /**
+     * Writes the history to the settings' output file, replacing any existing file. A failed run
+     * deletes its partial file.
+     */
+    public GenerationReport generate() throws IOException, SQLException {
+        Path file = settings.output();
+        long startEpochDay = settings.startDate().toEpochDay();
+        Names names = new Names(settings.seed());
+        long closedConversations = 0;
+        boolean complete = false;
+        try (HistoryWriter out = new HistoryWriter(file)) {
+            for (int index = 0; index < settings.companies(); index++) {
+                CompanyProfile profile = new CompanyProfile(settings.seed(), index, settings.days(), names);
+                closedConversations += new CompanySimulation(settings.seed(), profile, settings.days(),
+                        startEpochDay, out).run();
+            }
+            out.finish();
+            complete = true;
+            return report(out.counts(), closedConversations);
+        } finally {
+            if (!complete) {
+                Files.deleteIfExists(file);
+            }
+        }
+    }
+
+    private static GenerationReport report(Map<String, Long> rows, long closedConversations) {
+        long events = closedConversations;
+        for (HistoryWriter.Table t : HistoryWriter.Table.values()) {
+            if (t.event) {
+                events += rows.get(t.tableName);
+            }
+        }
+        return new GenerationReport(rows, events);
+    }
+}
