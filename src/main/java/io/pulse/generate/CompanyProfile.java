@@ -157,7 +157,7 @@ final class CompanyProfile {
         inZendesk = Draw.chance(r, 0.55);
         engagementTrait = Draw.logNormal(r, 1, 0.25);
         // Bigger accounts are worked by bigger account teams.
-        activityIntensity = Draw.clamp(StrictMath.pow(annualRevenue / 5e8, 0.65) * Draw.logNormal(r, 1, 0.25), 0.15, 9);
+        activityIntensity = Draw.clamp(StrictMath.pow(annualRevenue / 5e8, 0.75) * Draw.logNormal(r, 1, 0.25), 0.15, 10);
         conversationTrait = Draw.logNormal(r, 1, 0.35);
         usageTrait = Draw.logNormal(r, 1, 0.3);
     }
@@ -199,7 +199,8 @@ final class CompanyProfile {
         for (int i = 0; i < result.length; i++) {
             int closeDay = Draw.between(r, Math.max(accountCreatedDay, -900), days + 150);
             int openDay = closeDay - Draw.between(r, 60, 400);
-            double amount = Draw.cents(Draw.clamp(annualRevenue * Draw.logNormal(r, 0.1, 0.6), 5_000, 300e6));
+            // Deals scale with the customer's revenue, up to what one deal can be.
+            double amount = Draw.cents(Draw.logNormalWithin(r, Math.min(0.12 * annualRevenue, 220e6), 0.5, 5_000, 450e6));
             result[i] = new Opportunity(Ids.salesforce(Ids.OPPORTUNITY, (salesforceBase + index) * 16 + i),
                     openDay, closeDay, Draw.chance(r, 0.31), amount);
         }

@@ -30,6 +30,8 @@ final class CompanySimulation {
     private static final double[] FEATURE_WEIGHTS = {20, 18, 10, 8, 8, 8, 7, 6, 5, 5, 2, 3};
     private static final String[] CHANNELS = {"email", "chat", "in_app", "phone"};
     private static final double[] CHANNEL_WEIGHTS = {35, 45, 15, 5};
+    /** Weights of 0, 1 and 2 reopens. */
+    private static final double[] REOPEN_WEIGHTS = {78, 17, 5};
     private static final String[] OPEN_STAGES = {"Prospecting", "Qualification", "Proposal/Price Quote",
         "Negotiation/Review"};
     private static final double[] CONVERSATIONS_PER_MONTH = {2.4, 3.4, 4.8, 7.0};
@@ -310,7 +312,7 @@ final class CompanySimulation {
         double firstResponse = Draw.clamp(Draw.normal(r, state.afterTroubledUpgrade() ? 30 : 26, 6), 5, 90);
         double firstClose = Draw.clamp(Draw.logNormal(r, 306, 0.52) * (theme.troubled() ? 1.6 : 1), 25, 4_000);
         firstClose = Math.max(firstClose, firstResponse + 5);
-        int reopens = Draw.weighted(r, new double[] {78, 17, 5});
+        int reopens = Draw.weighted(r, REOPEN_WEIGHTS);
         double lastClose = firstClose;
         for (int i = 0; i < reopens; i++) {
             lastClose += Draw.logNormal(r, 600, 0.8);
@@ -515,7 +517,7 @@ final class CompanySimulation {
         if (trend < -0.035) {
             return "Declining";
         }
-        return recent < 0.42 ? "Stagnant" : "Stable";
+        return recent < 0.46 ? "Stagnant" : "Stable";
     }
 
     private static String riskLevel(double score) {

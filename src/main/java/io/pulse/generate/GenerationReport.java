@@ -23,11 +23,6 @@ public record GenerationReport(Map<String, Long> rowsPerTable, long totalEvents)
         rowsPerTable = Collections.unmodifiableMap(new LinkedHashMap<>(rowsPerTable));
     }
 
-    /** Rows written to one table; 0 for a table the run did not write. */
-    public long rows(String table) {
-        return rowsPerTable.getOrDefault(table, 0L);
-    }
-
     /** Rows written over all tables. */
     public long totalRows() {
         return rowsPerTable.values().stream().mapToLong(Long::longValue).sum();

@@ -60,9 +60,9 @@ final class HealthTrajectory {
         noiseSd = profile.volatileHealth ? 0.03 : 0.012;
         noise = Draw.normal(noiseRandom, 0, noiseSd / StrictMath.sqrt(2 * 0.06));
 
-        double churnRate = 0.05 + 1.2 * Math.max(0, 0.65 - base);
-        double downgradeRate = 0.11 + 1.0 * Math.max(0, 0.70 - base);
-        double upgradeRate = 0.05 + 0.45 * Math.max(0, base - 0.55);
+        double churnRate = 0.065 + 1.2 * Math.max(0, 0.65 - base);
+        double downgradeRate = 0.12 + 1.0 * Math.max(0, 0.70 - base);
+        double upgradeRate = 0.065 + 0.45 * Math.max(0, base - 0.55);
 
         // Outcomes start once the history has begun and the customer has had time to settle in.
         int from = Math.max(0, profile.createdDay + 45);
@@ -87,9 +87,9 @@ final class HealthTrajectory {
                 }
             }
             if (upgrade) {
-                nextUp = day + 1 + (int) Draw.exponential(r, 365 / upgradeRate);
+                nextUp = nextEvent(r, upgradeRate, day);
             } else {
-                nextDown = day + 1 + (int) Draw.exponential(r, 365 / downgradeRate);
+                nextDown = nextEvent(r, downgradeRate, day);
             }
         }
         churnDay = churn < days ? churn : NONE;
@@ -98,7 +98,7 @@ final class HealthTrajectory {
             episodes.add(new Episode(churnDay - Draw.between(r, 45, 150), churnDay, NONE, NONE,
                     -Math.max(0.15, base - target), 1));
         }
-        for (int day = firstEvent(r, 0.2, from, days); day < days; day += 1 + (int) Draw.exponential(r, 365 / 0.2)) {
+        for (int day = firstEvent(r, 0.2, from, days); day < days; day = nextEvent(r, 0.2, day)) {
             int full = day + Draw.between(r, 20, 45);
             int hold = full + Draw.between(r, 0, 20);
             episodes.add(new Episode(day, full, hold, hold + Draw.between(r, 20, 60), -Draw.uniform(r, 0.12, 0.28), 0));
@@ -139,6 +139,7 @@ final class HealthTrajectory {
         return false;
     }
 
+    /** Within 30 days before an upgrade (or on its day): the talk that leads to it. */
     boolean beforeUpgrade(int day) {
         for (PlanChange c : planChanges) {
             if (c.upgrade() && day <= c.day() && c.day() - day <= 30) {
@@ -158,6 +159,7 @@ final class HealthTrajectory {
         return false;
     }
 
+    /** Within 60 days before the churn. */
     boolean beforeChurn(int day) {
         return churnDay != NONE && day < churnDay && churnDay - day <= 60;
     }
@@ -175,6 +177,11 @@ final class HealthTrajectory {
             episodes.add(new Episode(day - Draw.between(r, 30, 90), day, hold, hold + Draw.between(r, 40, 90),
                     -Draw.uniform(r, 0.15, 0.3), Draw.uniform(r, 0.2, 0.5)));
         }
+    }
+
+    /** Day of the event after the one on a day, in a Poisson process with a yearly rate (NONE at most). */
+    private static int nextEvent(SplittableRandom r, double yearlyRate, int day) {
+        return (int) Math.min(NONE, day + 1L + (long) Draw.exponential(r, 365 / yearlyRate));
     }
 
     /** Day of the first event of a Poisson process with a yearly rate from a day on, or NONE if past the end. */

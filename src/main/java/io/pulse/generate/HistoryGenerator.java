@@ -20,17 +20,18 @@ import java.util.Map;
  * an earlier, different company (see {@link CompanyProfile}).
  *
  * <p><b>Determinism.</b> Every company draws from its own random streams, derived from the seed
- * and its index; companies are written one after another in index order, each table's rows in
- * time order, without wall-clock time or hash ordering, so the same settings give a
- * byte-identical file. Only one company's state is in memory at a time, so memory does not grow
- * with the history's size.
+ * and its index; companies are written one after another in index order, each company's rows
+ * in time order, without wall-clock time or hash ordering, so the same settings give a
+ * byte-identical file. Only one company's state (and a few batches on their way to SQLite, see
+ * {@link HistoryWriter}) is in memory at a time, so memory does not grow with the history.
  *
- * <p><b>Volume.</b> A company produces about 260 events a year while it is a customer: ~52 weekly
- * Salesforce account snapshots, 36 customer-360 rows (three tables, monthly), ~45 support
+ * <p><b>Volume.</b> A company produces about 275 events a year while it is a customer: 52 weekly
+ * Salesforce account snapshots, 36 customer-360 rows (three tables, monthly), ~50 support
  * conversations (2.4-7 a month by plan, more when health is low or around plan changes; each
- * counts twice, created and closed), ~80 product-usage events (more for healthy and bigger
- * customers) and a few plan changes and outcomes. About 2,000 companies x 365 days therefore
- * give roughly half a million events, and 4,000 x 365 about a million.
+ * counts twice, created and closed), ~85 product-usage events (more for healthy and bigger
+ * customers) and one or two outcomes and plan changes. One company in five signs up during the
+ * history and about one in ten churns, so the average over the population is ~257 events per
+ * company per year: 2,000 companies x 365 days give ~515,000 events, 4,000 x 365 ~1,040,000.
  */
 public final class HistoryGenerator {
 

@@ -29,8 +29,7 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The file is written with the rollback journal off and without fsyncs, for speed (a failed
  * run's file is deleted by the caller), and never in WAL mode, so the result is one
- * self-contained file. Batches are always executed in table
- * order, so the same rows give the same bytes.
+ * self-contained file.
  */
 final class HistoryWriter implements AutoCloseable {
 

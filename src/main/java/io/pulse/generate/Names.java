@@ -104,7 +104,7 @@ final class Names {
         return parts[2] == 0 ? name : name + " " + SUFFIXES[parts[2]];
     }
 
-    /** The website domain of an index, e.g. {@code acme-analytics.com} (lower case, hence the customer id). */
+    /** The domain of an index without its top-level domain, e.g. {@code acme-analytics} (lower case). */
     String domainStem(int index) {
         int[] parts = parts(index);
         String stem = PREFIXES[parts[0]] + "-" + CORES[parts[1]];

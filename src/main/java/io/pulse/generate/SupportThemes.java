@@ -97,10 +97,9 @@ final class SupportThemes {
             scale(Theme.AUTOMATION, 1.5);
         }
         if (s.beforeDowngrade()) {
-            add(Theme.DOWNGRADE, 10);
-            add(Theme.ESCALATION, 4);
-            add(Theme.BILLING, 5);
-            add(Theme.RENEWAL, 2);
+            add(Theme.DOWNGRADE, 5);
+            add(Theme.ESCALATION, 1.5);
+            add(Theme.BILLING, 1.5);
         }
         if (s.beforeUpgrade()) {
             add(Theme.UPGRADE, 12);

@@ -37,11 +37,6 @@ final class Timestamps {
         return new String(out);
     }
 
-    /** Month (1-12) of an epoch day. */
-    static int month(long epochDay) {
-        return (int) (civil(epochDay) / 100 % 100);
-    }
-
     /** Day of month (1-31) of an epoch day. */
     static int dayOfMonth(long epochDay) {
         return (int) (civil(epochDay) % 100);
