@@ -147,7 +147,9 @@ final class CompanySimulation {
             health[day + HealthTrajectory.WARMUP_DAYS] = h;
             boolean customer = day >= p.createdDay;
             boolean inHistory = customer && day >= 0;
-            if (inHistory && day % 7 == 0) {
+            // The CRM and the customer-360 marts describe a customer from its first day in the history on.
+            boolean firstDayInHistory = day == Math.max(0, p.createdDay);
+            if (inHistory && (day % 7 == 0 || firstDayInHistory)) {
                 accountSnapshot(day);
             }
             salesActivity(day, h);
@@ -167,7 +169,7 @@ final class CompanySimulation {
                 outcome("renewed", dayStart(day) + Draw.between(r, 9 * 3600, 17 * 3600));
             }
             long epochDay = startEpochDay + day;
-            if (Timestamps.dayOfMonth(epochDay + 1) == 1 || day == days - 1) {
+            if (firstDayInHistory || Timestamps.dayOfMonth(epochDay + 1) == 1 || day == days - 1) {
                 customer360(day);
             }
         }

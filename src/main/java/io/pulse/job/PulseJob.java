@@ -6,6 +6,8 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.history.HistorySource;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -31,18 +33,18 @@ public final class PulseJob {
     }
 
     /** How the job runs; every field has a documented default. */
-    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval) {
-        /** Daily evaluation, the environment's parallelism, a checkpoint every 10 s. */
+    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval, int restartAttempts) {
+        /** Daily evaluation, the environment's parallelism, a checkpoint every 10 s, 3 restarts. */
         public static Settings defaults() {
-            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10));
+            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10), 3);
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(cadence, p, checkpointInterval);
+            return new Settings(cadence, p, checkpointInterval, restartAttempts);
         }
 
         public Settings withCadence(Duration c) {
-            return new Settings(c, parallelism, checkpointInterval);
+            return new Settings(c, parallelism, checkpointInterval, restartAttempts);
         }
     }
 
@@ -78,6 +80,13 @@ public final class PulseJob {
             env.setParallelism(settings.parallelism());
         }
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        // A few quick restarts ride out a passing fault; a job that keeps failing (say, a sink it
+        // cannot reach) fails with its cause instead of restarting forever, Flink's default.
+        Configuration restarts = new Configuration();
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
+        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        env.configure(restarts);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence());
         sinks.attach(output);
         return env.execute(jobName);
