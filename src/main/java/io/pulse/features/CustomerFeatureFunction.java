@@ -26,7 +26,8 @@ import java.util.Objects;
 
 /**
  * Keeps each customer's features in keyed state and emits them once per evaluation period, when
- * the event-time watermark passes the period's end and something the rules read has changed.
+ * the event-time watermark passes the period's end and something the rules read (the account or
+ * the customer-360 profile) has changed.
  *
  * <p>Determinism: an event is buffered under its period and applied only when that period's timer
  * fires, in (event time, source) order. The watermark is the minimum over all inputs, so events of
@@ -229,8 +230,10 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         long today = Math.floorDiv(timestamp, DAY_MS);
         SupportActivity support = rollWindow(ctx.getCurrentKey(), today, ctx.timerService());
 
+        // Only a change in what the rules read triggers an evaluation; the support figures ride
+        // along as of that time (no rule reads them yet; they join the trigger when one does).
         if (state != null && (!Objects.equals(state.account, state.emittedAccount)
-                || !Objects.equals(state.profile, state.emittedProfile) || !support.equals(state.emittedSupport))) {
+                || !Objects.equals(state.profile, state.emittedProfile))) {
             CustomerFeatures features = new CustomerFeatures();
             features.customerId = ctx.getCurrentKey();
             features.asOf = timestamp;
@@ -240,7 +243,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
             out.collect(features);
             state.emittedAccount = state.account;
             state.emittedProfile = state.profile;
-            state.emittedSupport = support;
             customerState.update(state);
         }
     }

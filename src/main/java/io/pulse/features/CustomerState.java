@@ -2,7 +2,6 @@ package io.pulse.features;
 
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
-import io.pulse.rules.facts.SupportActivity;
 
 /**
  * The latest snapshots of one customer, each with the event time and source of the row that set
@@ -27,7 +26,6 @@ public class CustomerState {
     /** What was last emitted, to emit only changes. */
     public Account emittedAccount;
     public CustomerProfile emittedProfile;
-    public SupportActivity emittedSupport;
 
     public CustomerState() {}
 

@@ -6,11 +6,15 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.history.HistorySource;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.net.URI;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Objects;
 
@@ -33,18 +37,27 @@ public final class PulseJob {
     }
 
     /** How the job runs; every field has a documented default. */
-    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval, int restartAttempts) {
-        /** Daily evaluation, the environment's parallelism, a checkpoint every 10 s, 3 restarts. */
+    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
+                           int restartAttempts) {
+        /**
+         * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into
+         * {@code <tmp>/pulse-checkpoints}, 3 restarts.
+         */
         public static Settings defaults() {
-            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10), 3);
+            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10),
+                    Path.of(System.getProperty("java.io.tmpdir"), "pulse-checkpoints").toUri(), 3);
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(cadence, p, checkpointInterval, restartAttempts);
+            return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts);
         }
 
         public Settings withCadence(Duration c) {
-            return new Settings(c, parallelism, checkpointInterval, restartAttempts);
+            return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts);
+        }
+
+        public Settings withCheckpointDirectory(URI dir) {
+            return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts);
         }
     }
 
@@ -65,13 +78,22 @@ public final class PulseJob {
         return env -> HistorySource.read(env, historyUrl);
     }
 
-    /** Recommendations and dead letters into the sink database (its tables must exist). */
+    /**
+     * Recommendations and dead letters into the sink database (its tables must exist). SQLite has
+     * one writer at a time, so its sinks run as one task each: parallel writers would only queue
+     * on the database lock (SQLite's busy handler sleeps up to 100 ms a try). One task still keeps
+     * each customer's rows in order, as they arrive over one channel from one evaluating task.
+     */
     public static Sinks jdbc(SinkDatabase db) {
         return output -> {
-            output.recommendations().sinkTo(ActionSink.recommendations(db)).name("Action queue (JDBC upsert)")
-                    .uid("sink-recommended-actions");
-            output.deadLetters().sinkTo(ActionSink.deadLetters(db)).name("Dead letters (JDBC)")
-                    .uid("sink-dead-letters");
+            DataStreamSink<?> actions = output.recommendations().sinkTo(ActionSink.recommendations(db))
+                    .name("Action queue (JDBC upsert)").uid("sink-recommended-actions");
+            DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db))
+                    .name("Dead letters (JDBC)").uid("sink-dead-letters");
+            if (db.sqlite()) {
+                actions.setParallelism(1);
+                deadLetters.setParallelism(1);
+            }
         };
     }
 
@@ -80,13 +102,16 @@ public final class PulseJob {
             env.setParallelism(settings.parallelism());
         }
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        Configuration conf = new Configuration();
+        // State outgrows the JobManager's 5 MB in-memory checkpoint limit at a few thousand customers.
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDirectory().toString());
         // A few quick restarts ride out a passing fault; a job that keeps failing (say, a sink it
         // cannot reach) fails with its cause instead of restarting forever, Flink's default.
-        Configuration restarts = new Configuration();
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
-        restarts.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-        env.configure(restarts);
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
+        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        env.configure(conf);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence());
         sinks.attach(output);
         return env.execute(jobName);

@@ -74,12 +74,15 @@ class CustomerFeatureFunctionTest {
 
     @Test
     void countsConversationsInA30DayWindowAndEvictsOldBuckets() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
         send(conversation(ACME, day(0) + 10, "Bug, Escalation", false));
         send(conversation(ACME, day(0) + 20, "topic:billing|first_response:bot", true));
         send(usage(ACME, day(1) + 5));
+        send(accountSnapshot(ACME, day(1) + 6, "Large", 4, 30));
         harness.processWatermark(new Watermark(endOfDay(1)));
         List<CustomerFeatures> out = harness.extractOutputValues();
         CustomerFeatures dayOne = out.get(out.size() - 1);
+        assertThat(dayOne.asOf).isEqualTo(endOfDay(1));
         assertThat(dayOne.support.getConversations30d()).isEqualTo(2);
         assertThat(dayOne.support.getBugOrOutageConversations30d()).isEqualTo(1);
         assertThat(dayOne.support.getEscalationConversations30d()).isEqualTo(2);
@@ -90,12 +93,24 @@ class CustomerFeatureFunctionTest {
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
         harness.processWatermark(new Watermark(endOfDay(40)));
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
+        assertThat(harness.numEventTimeTimers()).isZero();
+
+        send(accountSnapshot(ACME, day(41) + 1, "Large", 40, 30));
+        harness.processWatermark(new Watermark(endOfDay(41)));
         out = harness.extractOutputValues();
         CustomerFeatures quiet = out.get(out.size() - 1);
         assertThat(quiet.support.getConversations30d()).isZero();
         assertThat(quiet.support.getProductUsageEvents30d()).isZero();
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
-        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void supportActivityAloneDoesNotTriggerAnEvaluation() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        send(conversation(ACME, day(1) + 10, "Bug", false));
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        assertThat(harness.extractOutputValues()).hasSize(1);
     }
 
     @Test
