@@ -2,9 +2,8 @@ package io.pulse.rules;
 
 import java.util.ArrayList;
 import java.util.IdentityHashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
+import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
 import org.kie.api.event.rule.ObjectDeletedEvent;
@@ -22,38 +21,65 @@ import org.kie.api.runtime.rule.Match;
  */
 final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeEventListener {
 
-    /** One rule firing: its sequence number, rule name, binding values and the firings it built on. */
-    record Firing(int seq, String rule, Map<String, Object> facts, List<Firing> causes) {}
+    /**
+     * One rule firing: its sequence number, the rule and its bindings (in the order the rule writes
+     * them), their values, and the firings it built on. Bindings to whole facts (an Account, the
+     * Parameters) are not shown: only values a person can read.
+     */
+    record Firing(int seq, BindingOrder.Bindings bindings, Object[] values, List<Firing> causes) {
+        String rule() {
+            return bindings.rule();
+        }
 
+        /** Marks a binding whose value is a whole fact rather than a readable value. */
+        static final Object NOT_SHOWN = new Object();
+    }
+
+    private final BindingOrder bindingOrder;
     private final List<Firing> firings = new ArrayList<>();
     private final IdentityHashMap<Object, Firing> producedBy = new IdentityHashMap<>();
     /** Facts inserted by rules (not the input facts), in insertion order. */
     private final List<Object> derived = new ArrayList<>();
     private Firing current;
 
+    RuleTrace(BindingOrder bindingOrder) {
+        this.bindingOrder = bindingOrder;
+    }
+
+    /** Forgets the previous evaluation. */
+    void reset() {
+        firings.clear();
+        producedBy.clear();
+        derived.clear();
+        current = null;
+    }
+
     @Override
     public void beforeMatchFired(BeforeMatchFiredEvent event) {
         Match match = event.getMatch();
-        List<Firing> causes = new ArrayList<>(2);
+        List<Firing> causes = List.of();
         for (Object o : match.getObjects()) {
             Firing cause = o == null ? null : producedBy.get(o);
             if (cause != null && !causes.contains(cause)) {
+                if (causes.isEmpty()) {
+                    causes = new ArrayList<>(2);
+                }
                 causes.add(cause);
             }
         }
-        Map<String, Object> facts = new LinkedHashMap<>();
-        for (String id : match.getDeclarationIds()) {
-            Object value = match.getDeclarationValue(id);
-            if (isScalar(value)) {
-                facts.put(id.startsWith("$") ? id.substring(1) : id, value);
-            }
+        String rule = match.getRule().getName();
+        BindingOrder.Bindings bindings = bindingOrder.of(rule, match);
+        Object[] values = new Object[bindings.ids().size()];
+        for (int i = 0; i < values.length; i++) {
+            Object value = match.getDeclarationValue(bindings.ids().get(i));
+            values[i] = value == null || isScalar(value) ? value : Firing.NOT_SHOWN;
         }
-        current = new Firing(firings.size(), match.getRule().getName(), facts, causes);
+        current = new Firing(firings.size(), bindings, values, causes);
         firings.add(current);
     }
 
     @Override
-    public void afterMatchFired(org.kie.api.event.rule.AfterMatchFiredEvent event) {
+    public void afterMatchFired(AfterMatchFiredEvent event) {
         current = null;
     }
 
@@ -71,15 +97,17 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     @Override
     public void objectDeleted(ObjectDeletedEvent event) {}
 
+    /** Every firing of the evaluation, in order. */
     List<Firing> firings() {
         return firings;
     }
 
+    /** Facts inserted by rules, in insertion order. */
     List<Object> derived() {
         return derived;
     }
 
-    /** The rule that inserted a derived fact, or null for an input fact. */
+    /** The firing that inserted a derived fact, or null for an input fact. */
     Firing producer(Object fact) {
         return producedBy.get(fact);
     }
@@ -92,7 +120,7 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
         }
         boolean[] seen = new boolean[firings.size()];
         collect(last, seen);
-        List<Firing> chain = new ArrayList<>();
+        List<Firing> chain = new ArrayList<>(4);
         for (int i = 0; i < seen.length; i++) {
             if (seen[i]) {
                 chain.add(firings.get(i));

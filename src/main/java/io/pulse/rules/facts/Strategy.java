@@ -1,7 +1,6 @@
 package io.pulse.rules.facts;
 
 import java.util.List;
-import java.util.regex.Pattern;
 
 /**
  * Action fact: a strategy the action rules ({@code strategies.drl}) recommend for the customer,
@@ -16,14 +15,12 @@ public final class Strategy {
     /** The health band x size strategy: exactly one per customer. */
     public static final String HEALTH = "HEALTH";
 
-    private static final Pattern ACTION_CODE = Pattern.compile("[A-Z][A-Z0-9_]*");
-
     private final String action;
     private final String family;
     private final List<String> playbook;
 
     public Strategy(String action, String family, List<String> playbook) {
-        if (action == null || !ACTION_CODE.matcher(action).matches()) {
+        if (!isActionCode(action)) {
             throw new IllegalArgumentException("action code must be UPPER_SNAKE_CASE, not \"" + action + "\"");
         }
         if (family == null || family.isBlank()) {
@@ -35,6 +32,20 @@ public final class Strategy {
         this.action = action;
         this.family = family;
         this.playbook = List.copyOf(playbook);
+    }
+
+    /** UPPER_SNAKE_CASE: a letter, then letters, digits and underscores. */
+    static boolean isActionCode(String s) {
+        if (s == null || s.isEmpty() || s.charAt(0) < 'A' || s.charAt(0) > 'Z') {
+            return false;
+        }
+        for (int i = 1; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A strategy of the value tier x risk tier matrix (family VALUE_RISK). */

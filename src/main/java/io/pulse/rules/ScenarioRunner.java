@@ -1,0 +1,188 @@
+package io.pulse.rules;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pulse.actions.Recommendation;
+import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Population;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+
+/**
+ * Runs the rule pack's scenario files ({@code rules/scenarios/*.json}): each scenario gives the
+ * facts of one customer and the outcome a business user expects, and passes when the rules
+ * produce it. The format is in {@code rules/README.md}; in short:
+ *
+ * <pre>
+ * { "description": "...", "asOf": "2025-01-01T00:00:00Z",
+ *   "given": { "population": {...}, "account": {...}, "profile": {...} },      defaults for every scenario
+ *   "scenarios": [ { "name": "...",
+ *                    "given": { "profile": { "monetaryScore": 5 } },             overrides, field by field
+ *                    "expect": { "healthBand", "healthScore" (to 0.01), "valueTier", "riskTier",
+ *                                "actions": [every action, any order],
+ *                                "rulesFired": [rules that must fire], "rulesNotFired": [...],
+ *                                "playbooks": { "ACTION": [steps it must contain] } } } ] }
+ * </pre>
+ */
+public final class ScenarioRunner {
+    private static final ObjectMapper MAPPER = JsonMapper.builder()
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .build();
+
+    /** The outcome of one scenario: passed when {@link #failures()} is empty. */
+    public record Result(String file, String name, List<String> failures, List<String> firedRules) {
+        public boolean passed() {
+            return failures.isEmpty();
+        }
+
+        @Override
+        public String toString() {
+            return file + ": " + name + (passed() ? ": passed" : ": FAILED\n  " + String.join("\n  ", failures));
+        }
+    }
+
+    private ScenarioRunner() {}
+
+    /** Every {@code *.json} scenario file of {@code dir}, in name order. */
+    public static List<Path> files(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            return s.filter(p -> p.getFileName().toString().endsWith(".json")).sorted().toList();
+        }
+    }
+
+    /** Runs every scenario of every file in {@code dir}. */
+    public static List<Result> runAll(RuleEngine engine, Path dir) throws IOException {
+        List<Result> results = new ArrayList<>();
+        for (Path file : files(dir)) {
+            results.addAll(run(engine, file));
+        }
+        return results;
+    }
+
+    /** Runs the scenarios of one file, in the order written. */
+    public static List<Result> run(RuleEngine engine, Path file) throws IOException {
+        String name = file.getFileName().toString();
+        JsonNode root = MAPPER.readTree(file.toFile());
+        long asOf = root.hasNonNull("asOf") ? Instant.parse(root.get("asOf").asText()).toEpochMilli() : 0L;
+        JsonNode defaults = root.path("given");
+        List<Result> results = new ArrayList<>();
+        int index = 0;
+        for (JsonNode scenario : root.path("scenarios")) {
+            index++;
+            String title = scenario.path("name").asText("scenario " + index);
+            results.add(runOne(engine, name, title, merge(defaults, scenario.path("given")), scenario.path("expect"),
+                    "scenario-" + index, asOf));
+        }
+        if (results.isEmpty()) {
+            results.add(new Result(name, "(file)", List.of("no \"scenarios\" in the file"), List.of()));
+        }
+        return results;
+    }
+
+    private static Result runOne(RuleEngine engine, String file, String title, JsonNode given, JsonNode expect,
+                                 String defaultId, long asOf) {
+        List<String> failures = new ArrayList<>();
+        CustomerEvaluation evaluation;
+        try {
+            Account account = MAPPER.treeToValue(given.path("account"), Account.class);
+            CustomerProfile profile = MAPPER.treeToValue(given.path("profile"), CustomerProfile.class);
+            Population population = MAPPER.treeToValue(given.path("population"), Population.class);
+            if (account.getCustomerId() == null) {
+                account.setCustomerId(defaultId);
+            }
+            if (profile.getCustomerId() == null) {
+                profile.setCustomerId(account.getCustomerId());
+            }
+            evaluation = engine.evaluate(account, profile, population, asOf);
+        } catch (IOException | RuntimeException e) {
+            failures.add("evaluation failed: " + e.getMessage());
+            return new Result(file, title, failures, List.of());
+        }
+        List<String> fired = evaluation.firedRules();
+        check(failures, expect, "healthBand", evaluation.healthBand());
+        check(failures, expect, "valueTier", evaluation.valueTier());
+        check(failures, expect, "riskTier", evaluation.riskTier());
+        if (expect.has("healthScore")) {
+            double want = expect.get("healthScore").asDouble();
+            if (Math.abs(want - evaluation.healthScore()) > 0.01) {
+                failures.add("healthScore: expected " + want + ", got " + evaluation.healthScore());
+            }
+        }
+        if (expect.has("actions")) {
+            TreeSet<String> want = new TreeSet<>();
+            expect.get("actions").forEach(a -> want.add(a.asText()));
+            TreeSet<String> got = new TreeSet<>();
+            evaluation.recommendations().forEach(r -> got.add(r.getAction()));
+            if (!want.equals(got)) {
+                failures.add("actions: expected " + want + ", got " + got);
+            }
+        }
+        for (JsonNode rule : expect.path("rulesFired")) {
+            if (!fired.contains(rule.asText())) {
+                failures.add("rule \"" + rule.asText() + "\" should have fired but did not");
+            }
+        }
+        for (JsonNode rule : expect.path("rulesNotFired")) {
+            if (fired.contains(rule.asText())) {
+                failures.add("rule \"" + rule.asText() + "\" should not have fired but did");
+            }
+        }
+        for (Iterator<Map.Entry<String, JsonNode>> it = expect.path("playbooks").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> playbook = it.next();
+            Recommendation r = evaluation.recommendation(playbook.getKey());
+            if (r == null) {
+                failures.add("playbooks: no " + playbook.getKey() + " recommendation");
+                continue;
+            }
+            for (JsonNode step : playbook.getValue()) {
+                if (!r.getPlaybook().contains(JsonText.quoted(step.asText()))) {
+                    failures.add("playbook of " + playbook.getKey() + " should contain \"" + step.asText()
+                            + "\": " + r.getPlaybook());
+                }
+            }
+        }
+        for (Iterator<String> it = expect.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!List.of("healthBand", "valueTier", "riskTier", "healthScore", "actions", "rulesFired", "rulesNotFired",
+                    "playbooks").contains(field)) {
+                failures.add("unknown expectation \"" + field + "\"");
+            }
+        }
+        if (!failures.isEmpty()) {
+            failures.add("rules fired: " + fired);
+        }
+        return new Result(file, title, failures, fired);
+    }
+
+    private static void check(List<String> failures, JsonNode expect, String field, String actual) {
+        if (expect.has(field) && !expect.get(field).asText().equals(actual)) {
+            failures.add(field + ": expected " + expect.get(field).asText() + ", got " + actual);
+        }
+    }
+
+    /** {@code defaults} with {@code overrides} laid over it, object by object, field by field. */
+    static JsonNode merge(JsonNode defaults, JsonNode overrides) {
+        ObjectNode out = defaults.isObject() ? ((ObjectNode) defaults).deepCopy() : MAPPER.createObjectNode();
+        if (overrides.isObject()) {
+            for (Iterator<Map.Entry<String, JsonNode>> it = overrides.fields(); it.hasNext(); ) {
+                Map.Entry<String, JsonNode> e = it.next();
+                JsonNode base = out.get(e.getKey());
+                out.set(e.getKey(), base != null && base.isObject() && e.getValue().isObject()
+                        ? merge(base, e.getValue()) : e.getValue());
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,113 @@
+package io.pulse.rules;
+
+import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Population;
+import java.nio.file.Path;
+import java.util.Random;
+
+/**
+ * How fast the rule pack compiles (cold: first in the JVM; warm: again) and evaluates (one
+ * thread, a deterministic mix of 10,000 customers covering every tier, band and size). Not a unit
+ * test: run it by hand, on a quiet machine.
+ *
+ * <pre>
+ * ./mvnw -q -o test-compile
+ * java -cp target/test-classes:target/classes:$(cat target/pulse.classpath) io.pulse.rules.RuleEngineBenchmark [rules-dir] [seconds-per-round]
+ * </pre>
+ */
+public final class RuleEngineBenchmark {
+    private static final String[] SEGMENTS = {"Enterprise", "Large", "Mid-Market", "Small Business"};
+    private static final String[] TIERS = {"Basic", "Bronze", "Silver", "Gold", "Platinum"};
+    private static final double[] TIER_LTV = {1_700, 5_000, 10_000, 21_000, 42_000};
+    private static final String[] RISK = {"Very Low", "Low", "Medium", "High", "High Activity Risk", "Critical"};
+    private static final String[] VELOCITY = {"Accelerating", "Stable", "Volatile", "Declining", "Stagnant"};
+
+    private static final int ROUNDS = Integer.getInteger("rounds", 4);
+
+    private RuleEngineBenchmark() {}
+
+    public static void main(String[] args) throws Exception {
+        Path dir = Path.of(args.length > 0 ? args[0] : "rules");
+        double secondsPerRound = args.length > 1 ? Double.parseDouble(args[1]) : 5;
+        RuleSet rules = RuleSet.load(dir);
+
+        long t0 = System.nanoTime();
+        RuleEngine engine = RuleEngine.compile(rules);
+        System.out.printf("compile, cold (first in this JVM): %6.0f ms%n", (System.nanoTime() - t0) / 1e6);
+        for (int i = 1; i <= 5; i++) {
+            long t = System.nanoTime();
+            engine = RuleEngine.compile(rules);
+            System.out.printf("compile, warm #%d:                 %6.0f ms%n", i, (System.nanoTime() - t) / 1e6);
+        }
+
+        int n = 10_000;
+        Account[] accounts = new Account[n];
+        CustomerProfile[] profiles = new CustomerProfile[n];
+        Random random = new Random(42);
+        for (int i = 0; i < n; i++) {
+            String id = "customer-" + i + ".example";
+            accounts[i] = account(id, random);
+            profiles[i] = profile(id, random);
+        }
+        Population population = population();
+
+        System.out.printf("evaluate, 1 thread, %,d customers, %.0f s per round:%n", n, secondsPerRound);
+        for (int round = 1; round <= ROUNDS; round++) {
+            long start = System.nanoTime();
+            long deadline = start + (long) (secondsPerRound * 1e9);
+            long evaluations = 0;
+            int sink = 0;
+            while (System.nanoTime() < deadline) {
+                for (int i = 0; i < 1_000; i++) {
+                    int c = (int) (evaluations % n);
+                    sink += engine.evaluate(accounts[c], profiles[c], population, evaluations).recommendations().size();
+                    evaluations++;
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            System.out.printf("  round %d%s: %,9.0f evaluations/s (%.1f us each; %d recommendations)%n", round,
+                    round == 1 ? " (warm-up)" : "", evaluations / seconds, seconds * 1e6 / evaluations, sink);
+        }
+    }
+
+    private static Account account(String id, Random r) {
+        Account a = new Account();
+        a.setCustomerId(id);
+        a.setSizeSegment(SEGMENTS[r.nextInt(SEGMENTS.length)]);
+        a.setEmployees(10 + (long) Math.pow(50_000, r.nextDouble()));
+        a.setAnnualRevenue(1e6 * Math.pow(10_000, r.nextDouble()));
+        a.setTotalWonAmount(1e9 * r.nextDouble() * r.nextDouble());
+        a.setPipelineAmount(1e9 * r.nextDouble() * r.nextDouble());
+        a.setTotalContacts(r.nextInt(40));
+        a.setContactsWithEmail(a.getTotalContacts() == 0 ? 0 : r.nextInt(a.getTotalContacts() + 1));
+        a.setDaysSinceLastActivity(r.nextInt(118));
+        a.setActivities30d(r.nextInt(481));
+        return a;
+    }
+
+    private static CustomerProfile profile(String id, Random r) {
+        CustomerProfile p = new CustomerProfile();
+        p.setCustomerId(id);
+        int tier = r.nextInt(TIERS.length);
+        p.setCustomerTier(TIERS[tier]);
+        p.setEstimatedLtv(TIER_LTV[tier] * (0.5 + r.nextDouble()));
+        p.setMonetaryScore(1 + r.nextInt(5));
+        p.setActivityRiskLevel(RISK[r.nextInt(RISK.length)]);
+        p.setEngagementVelocity(VELOCITY[r.nextInt(VELOCITY.length)]);
+        return p;
+    }
+
+    private static Population population() {
+        Population p = new Population();
+        for (int i = 0; i < TIERS.length; i++) {
+            p.getAverageLtvByTier().put(TIERS[i], TIER_LTV[i]);
+        }
+        p.setAnnualRevenueMin(1e6);
+        p.setAnnualRevenueMax(1e10);
+        p.setTotalWonMax(1e9);
+        p.setEmployeesMin(10);
+        p.setEmployeesMax(50_000);
+        return p;
+    }
+}
