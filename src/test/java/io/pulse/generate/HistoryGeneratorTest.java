@@ -73,9 +73,9 @@ class HistoryGeneratorTest {
             assertThat(rows.get("intercom__conversation_metrics")).isEqualTo(rows.get("intercom__conversation_enhanced"));
             // Weekly account snapshots: 18 weeks, fewer for companies that churn or sign up late.
             assertThat(rows.get("salesforce__customer_360_view")).isBetween(2_500L, 3_600L);
-            // Month ends of January to April.
+            // Month ends of January to April, plus each company's first day in the history.
             long activity = rows.get("customer360__customer_activity_metrics");
-            assertThat(activity).isBetween(600L, 800L);
+            assertThat(activity).isBetween(800L, 1_000L);
             assertThat(rows.get("customer360__conversion_funnel_analysis")).isEqualTo(activity);
             assertThat(rows.get("customer360__customer_value_analysis")).isEqualTo(activity);
             // A few product-usage events per company per week.
@@ -129,13 +129,9 @@ class HistoryGeneratorTest {
                         + " WHERE k.website_domain = substr(x.primary_email, instr(x.primary_email, '@') + 1))"))
                         .as(table).isZero();
             }
-            // One primary email per company, for every company still a customer at the first month end.
+            // One primary email per company: every company is described from its first day in the history.
             assertThat(count(db, "SELECT count(DISTINCT primary_email) FROM customer360__customer_value_analysis"))
-                    .isEqualTo(count(db, "WITH gone AS (SELECT k.website_domain FROM pulse__customer_outcomes o"
-                            + " JOIN intercom__company_enhanced k ON k.company_id = o.company_id"
-                            + " WHERE o.outcome = 'churned' AND o.outcome_at < '2025-01-31 18:00:00')"
-                            + " SELECT count(DISTINCT website_domain) FROM intercom__company_enhanced"
-                            + " WHERE website_domain NOT IN (SELECT website_domain FROM gone)"));
+                    .isEqualTo(count(db, "SELECT count(DISTINCT website_domain) FROM intercom__company_enhanced"));
             for (String table : new String[] {"pulse__product_usage", "pulse__subscription_changes",
                 "pulse__customer_outcomes", "intercom__company_metrics"}) {
                 assertThat(count(db, "SELECT count(*) FROM " + table + " x WHERE x.company_id NOT IN ("
@@ -165,8 +161,12 @@ class HistoryGeneratorTest {
             // An offset timestamp names the same instant: the month-end run, which is next morning at +08:00.
             assertThat(count(db, "SELECT count(*) FROM customer360__customer_activity_metrics"
                     + " WHERE activity_analysis_timestamp LIKE '%+08:00'")).isPositive();
-            assertThat(count(db, "SELECT count(*) FROM customer360__customer_activity_metrics"
-                    + " WHERE strftime('%d', datetime(activity_analysis_timestamp), '+1 day') <> '01'")).isZero();
+            // Snapshots are taken at month ends, and on a company's first day in the history.
+            assertThat(count(db, "SELECT count(*) FROM customer360__customer_activity_metrics a"
+                    + " WHERE strftime('%d', datetime(activity_analysis_timestamp), '+1 day') <> '01'"
+                    + " AND activity_analysis_timestamp <> (SELECT min(b.activity_analysis_timestamp)"
+                    + " FROM customer360__customer_activity_metrics b WHERE b.primary_email = a.primary_email)"))
+                    .isZero();
         }
     }
 

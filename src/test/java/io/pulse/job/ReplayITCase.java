@@ -91,6 +91,12 @@ class ReplayITCase {
         assertThat(rows(url, "SELECT count(*) FROM recommended_actions WHERE ruleset_version IS NULL"
                 + " OR ruleset_version = '' OR reasons IS NULL OR reasons NOT LIKE '[{\"rule\"%'"))
                 .containsExactly("0");
+        assertThat(rows(url, "SELECT DISTINCT action FROM recommended_actions WHERE family = 'VALUE_RISK'"))
+                .as("all nine value x risk strategies occur")
+                .containsExactlyInAnyOrder("URGENT_RETAIN", "PROACTIVE_ENGAGE", "VIP_NURTURE", "CLOSE_MONITOR",
+                        "STANDARD_CARE", "UPSELL_OPPORTUNITY", "LOW_TOUCH_AUTOMATION", "LOW_PRIORITY", "SELF_SERVICE");
+        // Every generated row maps to a customer and is in time: nothing is dead-lettered.
+        assertThat(rows(url, "SELECT source || ': ' || reason FROM dead_letters")).isEmpty();
         // Strategies that changed were retired, not left open beside the new one.
         assertThat(rows(url, "SELECT DISTINCT status FROM recommended_actions ORDER BY status"))
                 .isSubsetOf("OPEN", "SUPERSEDED");
