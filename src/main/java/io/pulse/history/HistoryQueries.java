@@ -18,9 +18,14 @@ import java.util.List;
  * <ul>
  *   <li>Intercom company rows: {@code website_domain}; the {@code pulse__*} tables join on
  *       {@code company_id} (any plan snapshot of the company);
- *   <li>conversations and Salesforce accounts: by company name, compared lower-cased and trimmed;
- *       a name shared by several companies resolves to the company whose first snapshot is
- *       earliest (then the smallest {@code company_id});
+ *   <li>conversations: the email domain of the first contact in {@code all_conversation_contacts},
+ *       when it is a company's domain; otherwise by {@code all_contact_company_names};
+ *   <li>Salesforce accounts: the email domain of the account's contacts
+ *       ({@code salesforce__contact_enhanced}) that is a company's domain (the smallest, if
+ *       several); otherwise by {@code account_name};
+ *   <li>by name means compared lower-cased and trimmed; a name shared by several companies
+ *       resolves to the company whose first snapshot is earliest (then the smallest
+ *       {@code company_id}). Emails come first because names do collide;
  *   <li>customer-360 rows: the domain of {@code primary_email}.
  * </ul>
  * Rows that map to no customer keep a null customer id and end in the dead letters.
@@ -35,7 +40,24 @@ public final class HistoryQueries {
             "WITH name_to_customer AS (SELECT name_key, customer_id FROM ("
                     + " SELECT lower(trim(company_name)) AS name_key, lower(website_domain) AS customer_id,"
                     + " row_number() OVER (PARTITION BY lower(trim(company_name)) ORDER BY created_at, company_id) AS rn"
-                    + " FROM intercom__company_enhanced) WHERE rn = 1) ";
+                    + " FROM intercom__company_enhanced) WHERE rn = 1),"
+                    + " company_domains AS (SELECT DISTINCT lower(website_domain) AS customer_id"
+                    + " FROM intercom__company_enhanced) ";
+
+    private static final String ACCOUNT_TO_CUSTOMER = NAME_TO_CUSTOMER
+            + ", account_to_customer AS (SELECT c.account_id, min(d.customer_id) AS customer_id"
+            + " FROM salesforce__contact_enhanced c JOIN company_domains d"
+            + " ON d.customer_id = lower(substr(c.email, instr(c.email, '@') + 1)) GROUP BY c.account_id) ";
+
+    private static final String CONTACT_TO_CUSTOMER = NAME_TO_CUSTOMER
+            + ", contact_to_customer AS (SELECT 'contact:' || k.contact_id AS contact_key, d.customer_id"
+            + " FROM intercom__contact_enhanced k JOIN company_domains d"
+            + " ON d.customer_id = lower(substr(k.contact_email, instr(k.contact_email, '@') + 1))) ";
+
+    /** The first {@code contact:<id>} of a conversation's comma-separated contact list. */
+    private static final String FIRST_CONTACT = "trim(CASE WHEN instr(c.all_conversation_contacts, ',') > 0"
+            + " THEN substr(c.all_conversation_contacts, 1, instr(c.all_conversation_contacts, ',') - 1)"
+            + " ELSE c.all_conversation_contacts END)";
 
     private static final String COMPANY_TO_CUSTOMER =
             "WITH company_to_customer AS (SELECT company_id, lower(website_domain) AS customer_id"
@@ -52,12 +74,14 @@ public final class HistoryQueries {
     }
 
     static Query accounts() {
-        String sql = NAME_TO_CUSTOMER
-                + "SELECT unixepoch(a.snapshot_at) * 1000 AS event_time, n.customer_id, a.account_id, a.account_name,"
+        String sql = ACCOUNT_TO_CUSTOMER
+                + "SELECT unixepoch(a.snapshot_at) * 1000 AS event_time, coalesce(e.customer_id, n.customer_id)"
+                + " AS customer_id, a.account_id, a.account_name,"
                 + " a.industry_normalized, a.account_size_segment, a.number_of_employees, a.annual_revenue,"
                 + " a.total_won_amount, a.current_pipeline_amount, a.total_contacts, a.contacts_with_email,"
                 + " a.days_since_last_activity, a.total_activities_30d"
                 + " FROM salesforce__customer_360_view a"
+                + " LEFT JOIN account_to_customer e ON e.account_id = a.account_id"
                 + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(a.account_name))"
                 + " ORDER BY event_time, a.account_id";
         return new Query("accounts", sql, rs -> {
@@ -159,22 +183,24 @@ public final class HistoryQueries {
         });
     }
 
-    private static final String CONVERSATION_COLUMNS = " n.customer_id, c.conversation_id, c.conversation_subject,"
+    private static final String CONVERSATION_COLUMNS = " coalesce(k.customer_id, n.customer_id) AS customer_id,"
+            + " c.conversation_id, c.conversation_subject,"
             + " c.all_conversation_tags, c.conversation_rating, c.conversation_author_type, c.sla_status,"
             + " m.time_to_first_response_minutes"
             + " FROM intercom__conversation_enhanced c"
             + " LEFT JOIN intercom__conversation_metrics m ON m.conversation_id = c.conversation_id"
+            + " LEFT JOIN contact_to_customer k ON k.contact_key = " + FIRST_CONTACT
             + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(c.all_contact_company_names))";
 
     static Query conversationsCreated() {
-        String sql = NAME_TO_CUSTOMER + "SELECT unixepoch(c.conversation_created_at) * 1000 AS event_time,"
+        String sql = CONTACT_TO_CUSTOMER + "SELECT unixepoch(c.conversation_created_at) * 1000 AS event_time,"
                 + CONVERSATION_COLUMNS + " ORDER BY event_time, c.conversation_id";
         return new Query("conversations-created", sql,
                 rs -> conversation(EventType.CONVERSATION_CREATED, rs));
     }
 
     static Query conversationsClosed() {
-        String sql = NAME_TO_CUSTOMER + "SELECT unixepoch(c.last_close_at) * 1000 AS event_time,"
+        String sql = CONTACT_TO_CUSTOMER + "SELECT unixepoch(c.last_close_at) * 1000 AS event_time,"
                 + CONVERSATION_COLUMNS + " WHERE c.last_close_at IS NOT NULL ORDER BY event_time, c.conversation_id";
         return new Query("conversations-closed", sql,
                 rs -> conversation(EventType.CONVERSATION_CLOSED, rs));

@@ -105,12 +105,15 @@ public class RuleEvaluationFunction
         if (population == null) {
             return;
         }
+        // The period's last millisecond has passed: the recommendation is valid as of the next one
+        // (midnight for a daily cadence), and its due time counts from there.
+        long asOf = timestamp + 1;
         CustomerEvaluation evaluation;
         try {
-            evaluation = engine.evaluate(features.account, features.profile, population, timestamp);
+            evaluation = engine.evaluate(features.account, features.profile, population, asOf);
         } catch (RuntimeException e) {
             ctx.output(PulseDescriptors.DEAD_LETTERS, new DeadLetter("rules:" + rules.version(),
-                    "rule evaluation failed: " + e.getMessage(), features.customerId, timestamp));
+                    "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return;
         }
         Map<String, Recommendation> now = new TreeMap<>();
@@ -126,7 +129,7 @@ public class RuleEvaluationFunction
         List<Recommendation> retired = new ArrayList<>();
         for (Map.Entry<String, Recommendation> e : written.entries()) {
             if (!now.containsKey(e.getKey()) && Recommendation.OPEN.equals(e.getValue().getPipelineStatus())) {
-                retired.add(e.getValue().supersededAt(timestamp));
+                retired.add(e.getValue().supersededAt(asOf));
             }
         }
         retired.sort((a, b) -> a.getAction().compareTo(b.getAction()));

@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -46,7 +47,11 @@ class ReplayITCase {
     }
 
     private static String replay(int parallelism) throws Exception {
-        String url = "jdbc:sqlite:" + dir.resolve("actions-p" + parallelism + ".sqlite");
+        return replay(history, "actions-p" + parallelism, parallelism);
+    }
+
+    private static String replay(Path history, String sinkName, int parallelism) throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve(sinkName + ".sqlite");
         SinkDatabase db = SinkDatabase.of(url);
         db.createSchema();
         new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), RuleSet.load(Path.of("rules")),
@@ -100,6 +105,30 @@ class ReplayITCase {
         // Strategies that changed were retired, not left open beside the new one.
         assertThat(rows(url, "SELECT DISTINCT status FROM recommended_actions ORDER BY status"))
                 .isSubsetOf("OPEN", "SUPERSEDED");
+    }
+
+    @Test
+    void badRowsGoToTheDeadLettersWithTheirReasonAndEverythingElseIsProcessed() throws Exception {
+        Path broken = dir.resolve("broken-history.sqlite");
+        Files.copy(history, broken);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + broken); Statement s = c.createStatement()) {
+            s.execute("INSERT INTO intercom__conversation_enhanced (conversation_id, conversation_created_at,"
+                    + " all_conversation_contacts, all_contact_company_names)"
+                    + " VALUES ('999999999999999', '2025-02-01 10:00:00', 'contact:nobody', 'No Such Company')");
+            s.execute("INSERT INTO customer360__customer_activity_metrics (primary_email, activity_risk_level,"
+                    + " engagement_velocity, activity_analysis_timestamp) SELECT primary_email, 'High', 'Declining',"
+                    + " 'last Tuesday' FROM customer360__customer_activity_metrics LIMIT 1");
+        }
+        String url = replay(broken, "actions-broken", 2);
+        assertThat(rows(url, "SELECT source, reason FROM dead_letters ORDER BY source")).containsExactly(
+                "customer360__customer_activity_metrics:" + rows("jdbc:sqlite:" + broken,
+                        "SELECT primary_email FROM customer360__customer_activity_metrics LIMIT 1").get(0)
+                        + " | missing or unreadable event time",
+                "intercom__conversation_enhanced:999999999999999 | no customer matches the row"
+                        + " (company name, company id or email domain unknown)");
+        // The valid rows around them are all processed: the same table as the clean history's.
+        String query = "SELECT customer_id, action, status, valid_as_of FROM recommended_actions ORDER BY 1, 2";
+        assertThat(rows(url, query)).isEqualTo(rows(replay(history, "actions-clean", 2), query));
     }
 
     @Test

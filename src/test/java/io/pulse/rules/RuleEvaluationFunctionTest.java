@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static io.pulse.testing.TestEvents.ACME;
+import static io.pulse.testing.TestEvents.day;
 import static io.pulse.testing.TestEvents.endOfDay;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -106,7 +107,7 @@ class RuleEvaluationFunctionTest {
         assertThat(out).extracting(Recommendation::getFamily).containsExactlyInAnyOrder("VALUE_RISK", "HEALTH");
         assertThat(out).allSatisfy(r -> {
             assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN);
-            assertThat(r.getValidAsOf()).isEqualTo(endOfDay(0));
+            assertThat(r.getValidAsOf()).isEqualTo(day(1)); // midnight after the evaluated day
             assertThat(r.getRulesetVersion()).isNotBlank();
         });
         assertThat(harness.numEventTimeTimers()).isZero();
@@ -152,7 +153,7 @@ class RuleEvaluationFunctionTest {
         assertThat(dayOne).filteredOn(r -> r.getAction().equals("URGENT_RETAIN"))
                 .singleElement().satisfies(r -> {
                     assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED);
-                    assertThat(r.getValidAsOf()).isEqualTo(endOfDay(1));
+                    assertThat(r.getValidAsOf()).isEqualTo(day(2));
                 });
     }
 
