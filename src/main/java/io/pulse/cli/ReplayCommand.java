@@ -2,8 +2,6 @@ package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleCompilationException;
-import io.pulse.rules.RuleEngine;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -47,10 +45,7 @@ final class ReplayCommand implements Callable<Integer> {
             return 2;
         }
         RuleSet rules = RuleSet.load(rulesDir);
-        try {
-            RuleEngine.compile(rules, ReplayCommand.class.getClassLoader()); // fail fast, before Flink starts
-        } catch (RuleCompilationException e) {
-            e.problems().forEach(p -> System.err.println(rulesDir + "/" + p));
+        if (RulesCommand.compileOrReport(rulesDir, rules) == null) { // fail fast, before Flink starts
             return 1;
         }
         SinkDatabase db = SinkDatabase.of(sink);
