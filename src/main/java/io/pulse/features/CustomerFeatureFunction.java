@@ -114,51 +114,38 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         }
     }
 
-    /** Applies one event to the state. */
+    /** Applies one event to the state; events come in (event time, source) order. */
     private void apply(CustomerState s, CustomerEvent e) throws Exception {
         switch (e.type) {
             case ACCOUNT_SNAPSHOT:
-                if (CustomerState.newer(e.eventTime, e.source, s.accountTime, s.accountSource)) {
-                    s.account = e.account;
-                    s.accountTime = e.eventTime;
-                    s.accountSource = e.source;
-                }
+                s.account = e.account;
                 return;
-            case ACTIVITY_SNAPSHOT:
-                if (CustomerState.newer(e.eventTime, e.source, s.activityTime, s.activitySource)) {
-                    CustomerProfile p = copyProfile(s, e.customerId);
-                    p.setActivityRiskLevel(e.activity.activityRiskLevel);
-                    p.setEngagementVelocity(e.activity.engagementVelocity);
-                    p.setSourceHealthScore(e.activity.customerHealthScore);
-                    p.setCompositeEngagementScore(e.activity.compositeEngagementScore);
-                    p.setZendeskActive(e.activity.zendeskActive);
-                    s.profile = p;
-                    s.activityTime = e.eventTime;
-                    s.activitySource = e.source;
-                }
+            case ACTIVITY_SNAPSHOT: {
+                CustomerProfile p = copyProfile(s, e.customerId);
+                p.setActivityRiskLevel(e.activity.activityRiskLevel);
+                p.setEngagementVelocity(e.activity.engagementVelocity);
+                p.setSourceHealthScore(e.activity.customerHealthScore);
+                p.setCompositeEngagementScore(e.activity.compositeEngagementScore);
+                p.setZendeskActive(e.activity.zendeskActive);
+                s.profile = p;
                 return;
-            case FUNNEL_SNAPSHOT:
-                if (CustomerState.newer(e.eventTime, e.source, s.funnelTime, s.funnelSource)) {
-                    CustomerProfile p = copyProfile(s, e.customerId);
-                    p.setMarketingToSalesDays(e.funnel.marketingToSalesDays);
-                    p.setSalesToSupportDays(e.funnel.salesToSupportDays);
-                    s.profile = p;
-                    s.funnelTime = e.eventTime;
-                    s.funnelSource = e.source;
-                }
+            }
+            case FUNNEL_SNAPSHOT: {
+                CustomerProfile p = copyProfile(s, e.customerId);
+                p.setMarketingToSalesDays(e.funnel.marketingToSalesDays);
+                p.setSalesToSupportDays(e.funnel.salesToSupportDays);
+                s.profile = p;
                 return;
-            case VALUE_SNAPSHOT:
-                if (CustomerState.newer(e.eventTime, e.source, s.valueTime, s.valueSource)) {
-                    CustomerProfile p = copyProfile(s, e.customerId);
-                    p.setCustomerTier(e.value.customerTier);
-                    p.setEstimatedLtv(e.value.estimatedCustomerLtv);
-                    p.setMonetaryScore(e.value.monetaryScore);
-                    p.setChurnProbability(e.value.churnProbability);
-                    s.profile = p;
-                    s.valueTime = e.eventTime;
-                    s.valueSource = e.source;
-                }
+            }
+            case VALUE_SNAPSHOT: {
+                CustomerProfile p = copyProfile(s, e.customerId);
+                p.setCustomerTier(e.value.customerTier);
+                p.setEstimatedLtv(e.value.estimatedCustomerLtv);
+                p.setMonetaryScore(e.value.monetaryScore);
+                p.setChurnProbability(e.value.churnProbability);
+                s.profile = p;
                 return;
+            }
             case CONVERSATION_CREATED: {
                 DayActivity day = bucket(e.eventTime);
                 ConversationTags tags = ConversationTags.parse(e.conversation.tags);

@@ -3,8 +3,6 @@ package io.pulse.rules;
 import io.pulse.actions.Recommendation;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
-import io.pulse.rules.facts.Account;
-import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.SupportActivity;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -40,44 +38,21 @@ class RuleEvaluationFunctionTest {
     }
 
     private static Population population(long asOf) {
-        Population p = new Population();
+        Population p = RulePackFixtures.population();
         p.setAsOf(asOf);
-        p.setCustomers(100);
-        p.getAverageLtvByTier().put("Gold", 20_000.0);
-        p.setAverageEngagementScore(8);
-        p.setAnnualRevenueMin(1e6);
-        p.setAnnualRevenueMax(1e10);
-        p.setTotalWonMax(1e9);
-        p.setEmployeesMin(10);
-        p.setEmployeesMax(50_000);
         return p;
     }
 
-    /** A high-value Gold customer whose activity risk is the given level. */
+    /** A high-value Gold customer (LTV above its tier's average, monetary score 5) at the given activity risk. */
     private static CustomerFeatures features(long asOf, String activityRisk) {
         CustomerFeatures f = new CustomerFeatures();
         f.customerId = ACME;
         f.asOf = asOf;
-        Account a = new Account();
-        a.setCustomerId(ACME);
-        a.setSizeSegment("Enterprise");
-        a.setEmployees(20_000);
-        a.setAnnualRevenue(2e9);
-        a.setTotalWonAmount(1e8);
-        a.setPipelineAmount(5e7);
-        a.setTotalContacts(10);
-        a.setContactsWithEmail(9);
-        a.setDaysSinceLastActivity(10);
-        a.setActivities30d(40);
-        f.account = a;
-        CustomerProfile p = new CustomerProfile();
-        p.setCustomerId(ACME);
-        p.setCustomerTier("Gold");
-        p.setEstimatedLtv(30_000);
-        p.setMonetaryScore(5);
-        p.setActivityRiskLevel(activityRisk);
-        p.setEngagementVelocity("Stable");
-        f.profile = p;
+        f.account = RulePackFixtures.account(ACME);
+        f.profile = RulePackFixtures.profile(ACME);
+        f.profile.setEstimatedLtv(30_000);
+        f.profile.setMonetaryScore(5);
+        f.profile.setActivityRiskLevel(activityRisk);
         f.support = new SupportActivity();
         return f;
     }
