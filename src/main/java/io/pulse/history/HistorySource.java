@@ -7,17 +7,20 @@ import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Reads a history database as one event stream: a Flink JDBC source per event stream of
+ * Reads a history database as event streams: a Flink JDBC source per event stream of
  * {@link HistoryQueries}, each read in event-time order by one reader with its own monotonous
- * watermarks, then unioned. The union's watermark is the minimum of all of them, which merges
- * the tables in event time for every operator downstream.
+ * watermarks. Downstream of their union the watermark is the minimum of all of them, which merges
+ * the tables in event time for every operator.
  */
 public final class HistorySource {
     private HistorySource() {}
 
-    public static DataStream<CustomerEvent> read(StreamExecutionEnvironment env, String historyUrl) {
-        DataStream<CustomerEvent> all = null;
+    public static List<DataStream<CustomerEvent>> read(StreamExecutionEnvironment env, String historyUrl) {
+        List<DataStream<CustomerEvent>> all = new ArrayList<>();
         for (HistoryQueries.Query q : HistoryQueries.all()) {
             JdbcSource<CustomerEvent> source = JdbcSource.<CustomerEvent>builder()
                     .setDBUrl(historyUrl)
@@ -30,7 +33,7 @@ public final class HistorySource {
                             .withTimestampAssigner((e, previous) -> e.eventTime), "History: " + q.name())
                     .uid("history-" + q.name())
                     .setParallelism(1); // one ordered reader keeps the ORDER BY order
-            all = all == null ? events : all.union(events);
+            all.add(events);
         }
         return all;
     }

@@ -16,6 +16,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -24,10 +25,10 @@ import java.util.Objects;
  */
 public final class PulseJob {
 
-    /** Where the events come from; must assign event-time timestamps and watermarks. */
+    /** Where the events come from: one or more streams with event-time timestamps and watermarks. */
     @FunctionalInterface
     public interface Events {
-        DataStream<CustomerEvent> create(StreamExecutionEnvironment env);
+        List<DataStream<CustomerEvent>> create(StreamExecutionEnvironment env);
     }
 
     /** Where the pipeline's outputs go. */

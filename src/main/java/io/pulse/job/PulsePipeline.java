@@ -18,17 +18,20 @@ import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
 import java.time.Duration;
+import java.util.List;
 
 /**
  * The Pulse pipeline from events to recommendations, with no I/O: replay, live, backtest and the
  * tests all run these same operators with their own sources and sinks.
  *
  * <pre>
- * events ─> validate ─> keyBy(customer) ─> customer features ─┬─> population figures (one task) ─> broadcast
- *   │                                                          └──────────────┬───────────────────────┘
- *   └─> dead letters                                                  evaluate rules ─> recommendations
+ * event streams ─> validate ─> keyBy(customer) ─> customer features ─┬─> population figures (one task) ─> broadcast
+ *   (each)    │                                                       └──────────────┬───────────────────────┘
+ *             └─> dead letters                                              evaluate rules ─> recommendations
  * </pre>
- * The events must carry event-time timestamps and watermarks.
+ * Each event stream is validated where it is read (chained to its source, no network hop), then
+ * all are unioned into the keyed features. The streams must carry event-time timestamps and
+ * watermarks.
  */
 public final class PulsePipeline {
 
@@ -37,10 +40,21 @@ public final class PulsePipeline {
 
     private PulsePipeline() {}
 
-    public static Output build(DataStream<CustomerEvent> events, RuleSet rules, Duration cadence) {
-        SingleOutputStreamOperator<CustomerEvent> valid = events
-                .process(new EventValidator())
-                .name("Validate events");
+    public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Duration cadence) {
+        if (eventStreams.isEmpty()) {
+            throw new IllegalArgumentException("the pipeline needs at least one event stream");
+        }
+        DataStream<CustomerEvent> valid = null;
+        DataStream<DeadLetter> invalid = null;
+        for (DataStream<CustomerEvent> stream : eventStreams) {
+            SingleOutputStreamOperator<CustomerEvent> validated = stream
+                    .process(new EventValidator())
+                    .name("Validate events")
+                    .setParallelism(stream.getParallelism());
+            DataStream<DeadLetter> rejected = validated.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+            valid = valid == null ? validated : valid.union(validated);
+            invalid = invalid == null ? rejected : invalid.union(rejected);
+        }
 
         SingleOutputStreamOperator<CustomerFeatures> features = valid
                 .keyBy(new ByCustomer(), Types.STRING)
@@ -64,7 +78,7 @@ public final class PulsePipeline {
                 .uid("evaluate-rules")
                 .name("Evaluate rules");
 
-        DataStream<DeadLetter> deadLetters = valid.getSideOutput(PulseDescriptors.DEAD_LETTERS)
+        DataStream<DeadLetter> deadLetters = invalid
                 .union(features.getSideOutput(PulseDescriptors.DEAD_LETTERS),
                         recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
         return new Output(recommendations, deadLetters);
