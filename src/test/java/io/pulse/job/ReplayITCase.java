@@ -132,6 +132,25 @@ class ReplayITCase {
     }
 
     @Test
+    void replayingIntoTheSameQueueKeepsPeoplesWorkAndDuplicatesNothing() throws Exception {
+        String url = replay(history, "actions-twice", 2);
+        String claimed;
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
+            claimed = rows(url, "SELECT id FROM recommended_actions WHERE status = 'OPEN' ORDER BY id LIMIT 1").get(0);
+            s.executeUpdate("UPDATE recommended_actions SET status = 'CLAIMED', assignee = 'dana' WHERE id = " + claimed);
+        }
+        String query = "SELECT id, customer_id, action, status, assignee, valid_as_of, reasons FROM recommended_actions"
+                + " ORDER BY id";
+        List<String> before = rows(url, query);
+
+        replay(history, "actions-twice", 2); // as after a restart: the same events again
+
+        assertThat(rows(url, query)).isEqualTo(before);
+        assertThat(rows(url, "SELECT status || ' ' || assignee FROM recommended_actions WHERE id = " + claimed))
+                .containsExactly("CLAIMED dana");
+    }
+
+    @Test
     void theTableDoesNotDependOnParallelism() throws Exception {
         String columns = "customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
