@@ -50,7 +50,7 @@ public final class RuleEngineBenchmark {
             accounts[i] = account(id, random);
             profiles[i] = profile(id, random);
         }
-        Population population = population();
+        Population population = RulePackFixtures.population(); // the same tier averages as TIER_LTV
 
         System.out.printf("evaluate, 1 thread, %,d customers, %.0f s per round:%n", n, secondsPerRound);
         for (int round = 1; round <= ROUNDS; round++) {
@@ -95,19 +95,6 @@ public final class RuleEngineBenchmark {
         p.setMonetaryScore(1 + r.nextInt(5));
         p.setActivityRiskLevel(RISK[r.nextInt(RISK.length)]);
         p.setEngagementVelocity(VELOCITY[r.nextInt(VELOCITY.length)]);
-        return p;
-    }
-
-    private static Population population() {
-        Population p = new Population();
-        for (int i = 0; i < TIERS.length; i++) {
-            p.getAverageLtvByTier().put(TIERS[i], TIER_LTV[i]);
-        }
-        p.setAnnualRevenueMin(1e6);
-        p.setAnnualRevenueMax(1e10);
-        p.setTotalWonMax(1e9);
-        p.setEmployeesMin(10);
-        p.setEmployeesMax(50_000);
         return p;
     }
 }
