@@ -4,33 +4,76 @@ import io.pulse.events.DeadLetter;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
 import java.sql.Types;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 
 /**
  * The JDBC sinks of the job: recommendations upserted into {@code recommended_actions} (the CS
- * queue) and dead letters into {@code dead_letters}.
+ * queue) and dead letters into {@code dead_letters}. The SQL is the same on SQLite and PostgreSQL.
  *
- * <p>Row ownership: the pipeline writes the recommendation columns; people own the workflow. The
- * upsert therefore never touches {@code assignee}, and changes {@code status} only between OPEN and
- * SUPERSEDED (the pipeline's own states): a row someone claimed, finished, dismissed or snoozed
- * keeps its status when the pipeline re-scores the customer. The upsert is idempotent, so a replay
- * after a restart rewrites the same rows and never duplicates one.
+ * <p>Row ownership: the pipeline writes the recommendation columns; people own the workflow
+ * (status once worked, assignee, notes, outcome). One row per (customer, action), so there is never
+ * more than one live action per pair. The upsert moves {@code status} only by these rules:
+ * <ul>
+ *   <li>OPEN and SUPERSEDED follow the pipeline (a strategy it no longer recommends is retired);</li>
+ *   <li>SNOOZED becomes SUPERSEDED when the pipeline retires it (nobody worked it);</li>
+ *   <li>DONE or DISMISSED reopens as OPEN only on new evidence after the cooldown: the
+ *       recommendation is valid as of {@code reopen_after} or later, which the queue set on closing to
+ *       max(closed_at, valid_as_of at closing) + the action's cooldown. The reopened row starts a
+ *       new cycle: assignee, notes and outcome are cleared (the history keeps the old cycle);</li>
+ *   <li>CLAIMED never changes.</li>
+ * </ul>
+ * A status the upsert changes is recorded in {@code action_history} as the pipeline's, at the
+ * recommendation's event time, so a replay writes the same table whatever its speed. A
+ * recommendation older than the row's ({@code valid_as_of}) changes nothing, so the upsert is
+ * idempotent: a replay after a restart neither duplicates a row nor replays its history.
  */
 public final class ActionSink {
-    static final String UPSERT_RECOMMENDATION =
+    /** The upsert's own alias for the stored row (names it the same on both databases). */
+    private static final String ROW = "recommended_actions.";
+    private static final String REOPENS = "(" + ROW + "status IN ('DONE', 'DISMISSED') AND excluded.status = 'OPEN'"
+            + " AND excluded.valid_as_of >= " + ROW + "reopen_after)";
+    private static final String NEW_STATUS = "(CASE"
+            + " WHEN " + ROW + "status IN ('OPEN', 'SUPERSEDED') THEN excluded.status"
+            + " WHEN " + ROW + "status = 'SNOOZED' AND excluded.status = 'SUPERSEDED' THEN 'SUPERSEDED'"
+            + " WHEN " + REOPENS + " THEN 'OPEN'"
+            + " ELSE " + ROW + "status END)";
+    private static final String CHANGES = "(" + NEW_STATUS + " <> " + ROW + "status)";
+
+    public static final String UPSERT_RECOMMENDATION =
             "INSERT INTO recommended_actions (customer_id, action, family, value_tier, risk_tier, health_band,"
                     + " health_score, predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version,"
-                    + " valid_as_of, first_valid_as_of, status)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+                    + " valid_as_of, first_valid_as_of, status, status_changed_at, status_changed_by, status_note)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended')"
                     + " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
                     + " predicted_6m_revenue = excluded.predicted_6m_revenue, priority = excluded.priority,"
                     + " due_at = excluded.due_at, playbook = excluded.playbook, reasons = excluded.reasons,"
                     + " ruleset_version = excluded.ruleset_version, valid_as_of = excluded.valid_as_of,"
-                    + " status = CASE WHEN recommended_actions.status IN ('OPEN', 'SUPERSEDED')"
-                    + " THEN excluded.status ELSE recommended_actions.status END";
+                    + " status = " + NEW_STATUS + ","
+                    + " first_valid_as_of = CASE WHEN " + REOPENS + " THEN excluded.valid_as_of"
+                    + " ELSE " + ROW + "first_valid_as_of END,"
+                    + cleared("assignee") + ", " + cleared("notes") + ", " + cleared("outcome") + ", "
+                    + cleared("claimed_at") + ", " + cleared("closed_at") + ", " + cleared("reopen_after") + ","
+                    + " snoozed_until = CASE WHEN " + CHANGES + " THEN NULL ELSE " + ROW + "snoozed_until END,"
+                    + " status_changed_at = CASE WHEN " + CHANGES + " THEN excluded.valid_as_of"
+                    + " ELSE " + ROW + "status_changed_at END,"
+                    + " status_changed_by = CASE WHEN " + CHANGES + " THEN 'pipeline' ELSE " + ROW
+                    + "status_changed_by END,"
+                    + " status_note = CASE WHEN " + REOPENS + " THEN 'new evidence after the cooldown'"
+                    + " WHEN " + CHANGES + " AND excluded.status = 'SUPERSEDED' THEN 'no longer recommended'"
+                    + " WHEN " + CHANGES + " THEN 'recommended again' ELSE " + ROW + "status_note END"
+                    + " WHERE excluded.valid_as_of >= " + ROW + "valid_as_of";
+
+    /** A workflow column that a reopened row starts again without. */
+    private static String cleared(String column) {
+        return " " + column + " = CASE WHEN " + REOPENS + " THEN NULL ELSE " + ROW + column + " END";
+    }
 
     static final String INSERT_DEAD_LETTER =
             "INSERT INTO dead_letters (source, reason, raw, event_time) VALUES (?, ?, ?, ?)"
@@ -38,10 +81,20 @@ public final class ActionSink {
 
     private ActionSink() {}
 
-    /** ISO-8601 UTC text, the sink's time format: readable, and sorts as time on both databases. */
+    /**
+     * ISO-8601 UTC text to the second, the sink's time format: readable, and fixed width, so it sorts
+     * and compares as time on both databases.
+     */
     public static String timestamp(long epochMs) {
-        return Instant.ofEpochMilli(epochMs).toString();
+        return TIME.format(Instant.ofEpochMilli(epochMs));
     }
+
+    public static String timestamp(Instant instant) {
+        return TIME.format(instant);
+    }
+
+    private static final DateTimeFormatter TIME =
+            DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
     private static JdbcExecutionOptions batching() {
         return JdbcExecutionOptions.builder().withBatchSize(2000).withBatchIntervalMs(200).withMaxRetries(5).build();
@@ -50,25 +103,29 @@ public final class ActionSink {
     public static JdbcSink<Recommendation> recommendations(SinkDatabase db) {
         return JdbcSink.<Recommendation>builder()
                 .withExecutionOptions(batching())
-                .withQueryStatement(UPSERT_RECOMMENDATION, (ps, r) -> {
-                    ps.setString(1, r.getCustomerId());
-                    ps.setString(2, r.getAction());
-                    ps.setString(3, r.getFamily());
-                    ps.setString(4, r.getValueTier());
-                    ps.setString(5, r.getRiskTier());
-                    ps.setString(6, r.getHealthBand());
-                    ps.setDouble(7, r.getHealthScore());
-                    ps.setDouble(8, r.getPredicted6mRevenue());
-                    ps.setInt(9, r.getPriority());
-                    ps.setString(10, timestamp(r.getDueAt()));
-                    ps.setString(11, r.getPlaybook());
-                    ps.setString(12, r.getReasons());
-                    ps.setString(13, r.getRulesetVersion());
-                    ps.setString(14, timestamp(r.getValidAsOf()));
-                    ps.setString(15, timestamp(r.getValidAsOf()));
-                    ps.setString(16, r.getPipelineStatus());
-                })
+                .withQueryStatement(UPSERT_RECOMMENDATION, ActionSink::bindRecommendation)
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
+    }
+
+    /** Binds one recommendation to {@link #UPSERT_RECOMMENDATION}. */
+    public static void bindRecommendation(PreparedStatement ps, Recommendation r) throws SQLException {
+        ps.setString(1, r.getCustomerId());
+        ps.setString(2, r.getAction());
+        ps.setString(3, r.getFamily());
+        ps.setString(4, r.getValueTier());
+        ps.setString(5, r.getRiskTier());
+        ps.setString(6, r.getHealthBand());
+        ps.setDouble(7, r.getHealthScore());
+        ps.setDouble(8, r.getPredicted6mRevenue());
+        ps.setInt(9, r.getPriority());
+        ps.setString(10, timestamp(r.getDueAt()));
+        ps.setString(11, r.getPlaybook());
+        ps.setString(12, r.getReasons());
+        ps.setString(13, r.getRulesetVersion());
+        ps.setString(14, timestamp(r.getValidAsOf()));
+        ps.setString(15, timestamp(r.getValidAsOf()));
+        ps.setString(16, r.getPipelineStatus());
+        ps.setString(17, timestamp(r.getValidAsOf()));
     }
 
     public static JdbcSink<DeadLetter> deadLetters(SinkDatabase db) {

@@ -2,15 +2,24 @@ package io.pulse.actions;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Set;
 
 /**
  * The database the job writes to (the CS queue and the dead letters): SQLite by default,
  * PostgreSQL when given a {@code jdbc:postgresql:} URL. Holds the schema, written once for both.
  */
 public final class SinkDatabase {
+    /** The {@code action_cooldowns} row that applies to actions without their own. */
+    public static final String DEFAULT_COOLDOWN_KEY = "*";
+    public static final int DEFAULT_COOLDOWN_DAYS = 30;
+
     private final String url;
 
     private SinkDatabase(String url) {
@@ -51,10 +60,57 @@ public final class SinkDatabase {
         return DriverManager.getConnection(url);
     }
 
-    /** Creates the tables if they do not exist. */
+    /**
+     * Creates the tables, indexes and the history trigger if they do not exist. On PostgreSQL the
+     * DDL runs in one transaction under an advisory lock, so processes starting together do not race.
+     */
     public void createSchema() throws SQLException {
+        try (Connection c = connect(); Statement s = c.createStatement()) {
+            if (!sqlite()) {
+                c.setAutoCommit(false);
+                s.execute("SELECT pg_advisory_xact_lock(7271)");
+            }
+            addWorkflowColumns(c, s);
+            for (String sql : ddl()) {
+                s.execute(sql);
+            }
+            if (!sqlite()) {
+                c.commit();
+            }
+        }
+    }
+
+    /** The workflow columns added by the queue: a table written before them gets them (all TEXT, NULL). */
+    private static final List<String> WORKFLOW_COLUMNS = List.of("notes", "outcome", "snoozed_until", "claimed_at",
+            "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note");
+
+    private static void addWorkflowColumns(Connection c, Statement s) throws SQLException {
+        Set<String> existing = new HashSet<>();
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, "recommended_actions", null)) {
+            while (rs.next()) {
+                existing.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
+            }
+        }
+        if (existing.isEmpty()) {
+            return; // a new database: the DDL creates the table whole
+        }
+        for (String column : WORKFLOW_COLUMNS) {
+            if (!existing.contains(column)) {
+                s.execute("ALTER TABLE recommended_actions ADD COLUMN " + column + " TEXT");
+            }
+        }
+    }
+
+    /**
+     * The schema. {@code recommended_actions} is one row per (customer, action): the recommendation
+     * columns belong to the pipeline, the workflow columns (status, assignee, notes, outcome, the
+     * times) to people. Every change of {@code status} (or re-snooze) is copied into
+     * {@code action_history} by a trigger from the {@code status_changed_*} columns that each writer
+     * sets in the same statement, so no writer can forget the history.
+     */
+    private List<String> ddl() {
         String id = sqlite() ? "id INTEGER PRIMARY KEY AUTOINCREMENT" : "id BIGSERIAL PRIMARY KEY";
-        List<String> ddl = List.of(
+        List<String> ddl = new ArrayList<>(List.of(
                 "CREATE TABLE IF NOT EXISTS recommended_actions ("
                         + id + ","
                         + " customer_id TEXT NOT NULL,"
@@ -74,19 +130,64 @@ public final class SinkDatabase {
                         + " first_valid_as_of TEXT NOT NULL,"
                         + " status TEXT NOT NULL DEFAULT 'OPEN',"
                         + " assignee TEXT,"
+                        + " notes TEXT,"
+                        + " outcome TEXT,"
+                        + " snoozed_until TEXT,"
+                        + " claimed_at TEXT,"
+                        + " closed_at TEXT,"
+                        + " reopen_after TEXT,"
+                        + " status_changed_at TEXT,"
+                        + " status_changed_by TEXT,"
+                        + " status_note TEXT,"
                         + " UNIQUE (customer_id, action))",
-                "CREATE INDEX IF NOT EXISTS recommended_actions_queue ON recommended_actions (status, priority, due_at)",
+                "CREATE INDEX IF NOT EXISTS recommended_actions_priority"
+                        + " ON recommended_actions (status, priority, predicted_6m_revenue DESC, due_at)",
+                "CREATE TABLE IF NOT EXISTS action_history ("
+                        + id + ","
+                        + " action_id BIGINT NOT NULL REFERENCES recommended_actions (id),"
+                        + " at TEXT,"
+                        + " actor TEXT,"
+                        + " from_status TEXT,"
+                        + " to_status TEXT NOT NULL,"
+                        + " note TEXT)",
+                "CREATE INDEX IF NOT EXISTS action_history_action ON action_history (action_id, id)",
+                "CREATE TABLE IF NOT EXISTS action_cooldowns ("
+                        + " action TEXT PRIMARY KEY,"
+                        + " cooldown_days INTEGER NOT NULL CHECK (cooldown_days >= 0))",
+                "INSERT INTO action_cooldowns (action, cooldown_days) VALUES ('" + DEFAULT_COOLDOWN_KEY + "', "
+                        + DEFAULT_COOLDOWN_DAYS + ") ON CONFLICT (action) DO NOTHING",
                 "CREATE TABLE IF NOT EXISTS dead_letters ("
                         + id + ","
                         + " source TEXT NOT NULL,"
                         + " reason TEXT NOT NULL,"
                         + " raw TEXT,"
                         + " event_time TEXT,"
-                        + " UNIQUE (source, reason))");
-        try (Connection c = connect(); Statement s = c.createStatement()) {
-            for (String sql : ddl) {
-                s.execute(sql);
-            }
+                        + " UNIQUE (source, reason))"));
+        String historyRow = "INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)";
+        if (sqlite()) {
+            ddl.add("CREATE TRIGGER IF NOT EXISTS recommended_actions_created AFTER INSERT ON recommended_actions"
+                    + " BEGIN " + historyRow + " VALUES (new.id, new.status_changed_at, new.status_changed_by,"
+                    + " NULL, new.status, new.status_note); END");
+            ddl.add("CREATE TRIGGER IF NOT EXISTS recommended_actions_transition AFTER UPDATE ON recommended_actions"
+                    + " WHEN old.status IS NOT new.status OR old.status_changed_at IS NOT new.status_changed_at"
+                    + " BEGIN " + historyRow + " VALUES (new.id, new.status_changed_at, new.status_changed_by,"
+                    + " old.status, new.status, new.status_note); END");
+        } else {
+            ddl.add("CREATE OR REPLACE FUNCTION recommended_actions_history() RETURNS trigger LANGUAGE plpgsql AS $$"
+                    + " BEGIN"
+                    + " IF TG_OP = 'INSERT' THEN " + historyRow + " VALUES (NEW.id, NEW.status_changed_at,"
+                    + " NEW.status_changed_by, NULL, NEW.status, NEW.status_note);"
+                    + " ELSIF OLD.status IS DISTINCT FROM NEW.status"
+                    + " OR OLD.status_changed_at IS DISTINCT FROM NEW.status_changed_at THEN " + historyRow
+                    + " VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, OLD.status, NEW.status,"
+                    + " NEW.status_note);"
+                    + " END IF;"
+                    + " RETURN NULL;"
+                    + " END $$");
+            ddl.add("DROP TRIGGER IF EXISTS recommended_actions_history ON recommended_actions");
+            ddl.add("CREATE TRIGGER recommended_actions_history AFTER INSERT OR UPDATE ON recommended_actions"
+                    + " FOR EACH ROW EXECUTE FUNCTION recommended_actions_history()");
         }
+        return ddl;
     }
 }

@@ -21,7 +21,12 @@ import java.util.concurrent.Callable;
         description = "The embedded default: make demo history if missing, replay it into a fresh SQLite queue, "
                 + "print a summary.")
 final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--dir", defaultValue = "data/demo", description = "Where the demo files live (default: ${DEFAULT-VALUE}).")
+    static final String DEFAULT_DIR = "data/demo";
+    static final String ACTIONS_FILE = "actions.sqlite";
+    /** The queue the demo writes: what `pulse queue` and `pulse serve` use unless given --sink. */
+    static final String DEFAULT_SINK = "jdbc:sqlite:" + DEFAULT_DIR + "/" + ACTIONS_FILE;
+
+    @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Where the demo files live (default: ${DEFAULT-VALUE}).")
     Path dir;
 
     @Option(names = "--companies", defaultValue = "2000", description = "Companies in new demo history (default: ${DEFAULT-VALUE}).")
@@ -44,7 +49,7 @@ final class DemoCommand implements Callable<Integer> {
             System.out.printf("Generating demo history: %d companies, %d days -> %s%n", companies, days, history);
             GenerateCommand.generate(new GeneratorSettings(companies, days, 42, LocalDate.of(2025, 1, 1), history));
         }
-        Path actions = dir.resolve("actions.sqlite");
+        Path actions = dir.resolve(ACTIONS_FILE);
         for (String suffix : List.of("", "-wal", "-shm")) {
             Files.deleteIfExists(Path.of(actions + suffix));
         }

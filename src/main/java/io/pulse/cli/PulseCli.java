@@ -7,6 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Customer-risk scoring: replay customer events through Flink and Drools into a CS action queue.",
         subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, RulesCommand.class,
+                QueueCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PulseCli {
 

@@ -1,0 +1,295 @@
+package io.pulse.cli;
+
+import io.pulse.queue.ActionDetail;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Outcome;
+import io.pulse.queue.QueueException;
+import io.pulse.queue.QueueFilter;
+import io.pulse.queue.QueueJson;
+import io.pulse.queue.QueuedAction;
+import io.pulse.queue.Status;
+import io.pulse.queue.Transition;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.PrintStream;
+import java.sql.SQLException;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/** `pulse queue ...`: the CS work queue from the command line. */
+@Command(name = "queue", mixinStandardHelpOptions = true,
+        description = "The CS work queue: claim the next action, list, show, and move actions through the workflow "
+                + "(OPEN, CLAIMED, DONE, DISMISSED, SNOOZED, SUPERSEDED).",
+        subcommands = {QueueCommand.Next.class, QueueCommand.ListActions.class, QueueCommand.Show.class,
+                QueueCommand.Claim.class, QueueCommand.Release.class, QueueCommand.Done.class,
+                QueueCommand.Dismiss.class, QueueCommand.Snooze.class, QueueCommand.Cooldown.class})
+final class QueueCommand {
+    /** Exit status of `next` when nothing is OPEN: a script's loop ends on it. */
+    static final int EMPTY = 3;
+
+    /** Options and error handling every queue command shares. */
+    abstract static class Operation implements Callable<Integer> {
+        @Option(names = "--sink", defaultValue = DemoCommand.DEFAULT_SINK,
+                description = "JDBC URL of the queue (default: ${DEFAULT-VALUE}, the demo's).")
+        String sink;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        final PrintStream out = System.out;
+
+        @Override
+        public Integer call() throws Exception {
+            try (ActionQueue queue = ActionQueue.open(sink)) {
+                return run(queue);
+            } catch (QueueException e) {
+                System.err.println("pulse queue: " + e.getMessage());
+                return 1;
+            } catch (SQLException e) {
+                System.err.println("pulse queue: database error at " + sink + ": " + e.getMessage());
+                return 1;
+            }
+        }
+
+        abstract int run(ActionQueue queue) throws Exception;
+
+        void print(Object value) throws Exception {
+            out.println(QueueJson.mapper().writerWithDefaultPrettyPrinter().writeValueAsString(value));
+        }
+
+        /** One changed action: JSON, or a line saying where it is now. */
+        int changed(QueuedAction a) throws Exception {
+            if (json) {
+                print(a);
+            } else {
+                out.printf("#%d %s %s is %s%s%n", a.id(), a.action(), a.customerId(), a.status(),
+                        a.assignee() == null ? "" : " (" + a.assignee() + ")");
+            }
+            return 0;
+        }
+    }
+
+    /** A command that acts as someone. */
+    abstract static class AgentOperation extends Operation {
+        @Option(names = "--agent", defaultValue = "${env:PULSE_AGENT}",
+                description = "Who acts (default: the PULSE_AGENT environment variable).")
+        String agent;
+
+        @Override
+        public Integer call() throws Exception {
+            if (agent == null || agent.isBlank()) {
+                System.err.println("pulse queue: say who acts with --agent NAME (or PULSE_AGENT)");
+                return 2;
+            }
+            return super.call();
+        }
+    }
+
+    /** A command on one action, with an optional note for its history. */
+    abstract static class ActionOperation extends AgentOperation {
+        @Parameters(index = "0", paramLabel = "ID", description = "The action's id.")
+        long id;
+
+        @Option(names = "--note", description = "Why, for the action's history.")
+        String note;
+    }
+
+    @Command(name = "next", mixinStandardHelpOptions = true,
+            description = "Claim the highest-priority OPEN action (severity, revenue at risk, due time). Exit status "
+                    + EMPTY + " when nothing is OPEN.")
+    static final class Next extends AgentOperation {
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            Optional<QueuedAction> next = queue.next(agent);
+            if (next.isEmpty()) {
+                System.err.println("pulse queue: nothing is OPEN");
+                return EMPTY;
+            }
+            if (json) {
+                print(next.get());
+            } else {
+                describe(out, queue.show(next.get().id()));
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "list", mixinStandardHelpOptions = true,
+            description = "The queue in priority order (default: the live actions: OPEN, CLAIMED, SNOOZED).")
+    static final class ListActions extends Operation {
+        @Option(names = "--status", split = ",", paramLabel = "STATUS",
+                description = "Only these statuses (comma-separated, e.g. open,claimed; 'all' for every status).")
+        List<String> statuses;
+
+        @Option(names = "--action", description = "Only this action, e.g. URGENT_RETAIN.")
+        String action;
+
+        @Option(names = "--tier", description = "Only customers with this value or risk tier, e.g. High.")
+        String tier;
+
+        @Option(names = "--assignee", description = "Only actions assigned to this person.")
+        String assignee;
+
+        @Option(names = "--customer", description = "Only this customer (its domain).")
+        String customer;
+
+        @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            List<QueuedAction> actions = queue.list(new QueueFilter(statuses(), action, tier, assignee, customer, limit));
+            if (json) {
+                print(actions);
+                return 0;
+            }
+            out.printf("%-7s %-4s %-10s %-22s %-28s %-12s %14s  %-20s%n",
+                    "ID", "PRIO", "STATUS", "ACTION", "CUSTOMER", "ASSIGNEE", "6M REVENUE", "DUE");
+            for (QueuedAction a : actions) {
+                out.printf("%-7d %-4d %-10s %-22s %-28s %-12s %14s  %-20s%n", a.id(), a.priority(), a.status(),
+                        a.action(), a.customerId(), a.assignee() == null ? "-" : a.assignee(),
+                        String.format("$%,.0f", a.predicted6mRevenue()), a.dueAt());
+            }
+            out.printf("%d action%s%n", actions.size(), actions.size() == 1 ? "" : "s");
+            return 0;
+        }
+
+        private Set<Status> statuses() {
+            if (statuses == null) {
+                return null;
+            }
+            if (statuses.size() == 1 && statuses.get(0).equalsIgnoreCase("all")) {
+                return EnumSet.allOf(Status.class);
+            }
+            Set<Status> parsed = EnumSet.noneOf(Status.class);
+            statuses.forEach(s -> parsed.add(Status.parse(s)));
+            return parsed;
+        }
+    }
+
+    @Command(name = "show", mixinStandardHelpOptions = true,
+            description = "One action: the recommendation, the reasons behind it, and its history.")
+    static final class Show extends Operation {
+        @Parameters(index = "0", paramLabel = "ID", description = "The action's id.")
+        long id;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            ActionDetail detail = queue.show(id);
+            if (json) {
+                print(detail);
+            } else {
+                describe(out, detail);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "claim", mixinStandardHelpOptions = true, description = "Claim an OPEN or SNOOZED action.")
+    static final class Claim extends ActionOperation {
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.claim(id, agent, note));
+        }
+    }
+
+    @Command(name = "release", mixinStandardHelpOptions = true, description = "Put a CLAIMED action back to OPEN.")
+    static final class Release extends ActionOperation {
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.release(id, agent, note));
+        }
+    }
+
+    @Command(name = "done", mixinStandardHelpOptions = true,
+            description = "Mark an action DONE with its outcome; it comes back only on new evidence after the "
+                    + "action type's cooldown.")
+    static final class Done extends ActionOperation {
+        @Option(names = "--outcome", required = true,
+                description = "saved, churned, downgraded, renewed, expanded or no_action.")
+        String outcome;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.done(id, agent, Outcome.parse(outcome), note));
+        }
+    }
+
+    @Command(name = "dismiss", mixinStandardHelpOptions = true,
+            description = "Dismiss an action; it comes back only on new evidence after the action type's cooldown.")
+    static final class Dismiss extends ActionOperation {
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.dismiss(id, agent, note));
+        }
+    }
+
+    @Command(name = "snooze", mixinStandardHelpOptions = true,
+            description = "Put an action off; it is OPEN again when the time comes.")
+    static final class Snooze extends ActionOperation {
+        @Option(names = "--until", required = true,
+                description = "An instant (2026-03-02T09:00:00Z), a date (2026-03-02, UTC) or a duration from now "
+                        + "(P3D, PT4H).")
+        String until;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.snooze(id, agent, queue.parseUntil(until), note));
+        }
+    }
+
+    @Command(name = "cooldown", mixinStandardHelpOptions = true,
+            description = "Show or set how many days a DONE or DISMISSED action stays closed, per action type "
+                    + "('*' for the rest).")
+    static final class Cooldown extends Operation {
+        @Option(names = "--set", paramLabel = "ACTION=DAYS", description = "e.g. URGENT_RETAIN=14 or '*=30'.")
+        Map<String, Integer> set;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            if (set != null) {
+                for (Map.Entry<String, Integer> e : set.entrySet()) {
+                    queue.setCooldown(e.getKey(), e.getValue());
+                }
+            }
+            Map<String, Integer> days = queue.cooldowns();
+            if (json) {
+                print(days);
+            } else {
+                days.forEach((action, d) -> out.printf("%-24s %d days%n", action, d));
+            }
+            return 0;
+        }
+    }
+
+    static void describe(PrintStream out, ActionDetail detail) {
+        QueuedAction a = detail.action();
+        out.printf("#%d %s for %s: %s%s%n", a.id(), a.action(), a.customerId(), a.status(),
+                a.assignee() == null ? "" : " (" + a.assignee() + ")");
+        out.printf("  priority %d, 6-month revenue $%,.0f, due %s%n", a.priority(), a.predicted6mRevenue(), a.dueAt());
+        out.printf("  value %s, risk %s, health %s (%.1f); valid as of %s, rules %s%n", a.valueTier(), a.riskTier(),
+                a.healthBand(), a.healthScore(), a.validAsOf(), a.rulesetVersion());
+        if (a.snoozedUntil() != null) {
+            out.printf("  snoozed until %s%n", a.snoozedUntil());
+        }
+        if (a.outcome() != null) {
+            out.printf("  outcome %s%n", a.outcome());
+        }
+        if (a.notes() != null) {
+            out.printf("  notes: %s%n", a.notes().replace("\n", " / "));
+        }
+        out.printf("  playbook: %s%n", a.playbook());
+        out.printf("  why: %s%n", a.reasons());
+        out.println("  history:");
+        for (Transition t : detail.history()) {
+            out.printf("    %s  %-10s %s -> %s%s%n", t.at(), t.actor(), t.from() == null ? "(new)" : t.from(), t.to(),
+                    t.note() == null ? "" : "  \"" + t.note() + "\"");
+        }
+    }
+}

@@ -1,0 +1,427 @@
+package io.pulse.queue;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.pulse.actions.ActionSink;
+import io.pulse.actions.SinkDatabase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/**
+ * The CS work queue over the action table, on SQLite or PostgreSQL: the workflow that the CLI and
+ * the HTTP server share. Every operation is one transaction; the status change and its history
+ * row (written by the table's trigger) commit together.
+ *
+ * <p>Claiming is atomic: on SQLite each transaction starts with {@code BEGIN IMMEDIATE} (one writer
+ * at a time, so the OPEN row read is still OPEN when it is claimed); on PostgreSQL the next action is
+ * selected {@code FOR UPDATE SKIP LOCKED} (agents skip the rows others are claiming) and an action
+ * named by id is locked {@code FOR UPDATE} before its status is checked.
+ *
+ * <p>Snoozed actions whose time has passed become OPEN again (recorded as the clock's transition)
+ * before any read or claim.
+ */
+public final class ActionQueue implements AutoCloseable {
+    /** Severity (priority 1 first), then revenue at risk, then due time; id keeps the order total. */
+    static final String PRIORITY_ORDER = "priority, predicted_6m_revenue DESC, due_at, id";
+    private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final int MAX_NOTE = 2000;
+    private static final String UPDATE_WORKFLOW = "UPDATE recommended_actions SET status = ?, assignee = ?,"
+            + " notes = ?, outcome = ?, snoozed_until = ?, claimed_at = ?, closed_at = ?, reopen_after = ?,"
+            + " status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?";
+
+    private final HikariDataSource pool;
+    private final boolean sqlite;
+    private final Clock clock;
+
+    private ActionQueue(HikariDataSource pool, boolean sqlite, Clock clock) {
+        this.pool = pool;
+        this.sqlite = sqlite;
+        this.clock = clock;
+    }
+
+    /**
+     * Opens the queue at a JDBC URL with up to {@code connections} pooled connections, creating the
+     * schema if needed. A SQLite file must exist already (a typo must not make an empty queue).
+     */
+    public static ActionQueue open(String url, int connections, Clock clock) throws SQLException {
+        SinkDatabase db = SinkDatabase.of(url);
+        if (db.sqlite()) {
+            Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
+            if (!Files.isRegularFile(file)) {
+                throw QueueException.badInput("no queue database at " + file
+                        + " (create one with `pulse demo` or `pulse replay --sink " + url + "`)");
+            }
+        }
+        db.createSchema();
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(db.url());
+        config.setMaximumPoolSize(connections);
+        config.setMinimumIdle(Math.min(connections, 1));
+        config.setPoolName("pulse-queue");
+        return new ActionQueue(new HikariDataSource(config), db.sqlite(), clock);
+    }
+
+    public static ActionQueue open(String url) throws SQLException {
+        return open(url, 1, Clock.systemUTC());
+    }
+
+    /** Claims the highest-priority OPEN action for {@code agent}; empty when nothing is OPEN. */
+    public Optional<QueuedAction> next(String agent) throws SQLException {
+        checkAgent(agent);
+        return inTransaction(c -> {
+            wakeSnoozed(c);
+            String pick = "SELECT id FROM recommended_actions WHERE status = 'OPEN' ORDER BY " + PRIORITY_ORDER
+                    + " LIMIT 1" + (sqlite ? "" : " FOR UPDATE SKIP LOCKED");
+            Long id = null;
+            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(pick)) {
+                if (rs.next()) {
+                    id = rs.getLong(1);
+                }
+            }
+            if (id == null) {
+                return Optional.empty();
+            }
+            QueuedAction current = find(c, id, false);
+            write(c, new Change(id, Status.CLAIMED, agent, current.notes(), null, null, now(), null, null, agent,
+                    "next in the queue"));
+            return Optional.of(find(c, id, false));
+        });
+    }
+
+    public QueuedAction claim(long id, String agent, String note) throws SQLException {
+        checkAgent(agent);
+        return change(id, agent, EnumSet.of(Status.OPEN, Status.SNOOZED), "claim", (c, a) -> new Change(a.id(), Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, agent, note));
+    }
+
+    public QueuedAction release(long id, String agent, String note) throws SQLException {
+        checkAgent(agent);
+        return change(id, agent, EnumSet.of(Status.CLAIMED), "release",
+                (c, a) -> new Change(a.id(), Status.OPEN, null, note(a, note), null, null, null, null, null, agent, note));
+    }
+
+    public QueuedAction done(long id, String agent, Outcome outcome, String note) throws SQLException {
+        checkAgent(agent);
+        if (outcome == null) {
+            throw QueueException.badInput("done needs an outcome (one of " + Status.names(Outcome.values()) + ")");
+        }
+        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "mark done",
+                (c, a) -> closed(c, a, Status.DONE, agent, outcome.code(), note));
+    }
+
+    public QueuedAction dismiss(long id, String agent, String note) throws SQLException {
+        checkAgent(agent);
+        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "dismiss",
+                (c, a) -> closed(c, a, Status.DISMISSED, agent, null, note));
+    }
+
+    public QueuedAction snooze(long id, String agent, Instant until, String note) throws SQLException {
+        checkAgent(agent);
+        if (!until.isAfter(clock.instant())) {
+            throw QueueException.badInput("snooze until " + ActionSink.timestamp(until) + " is not in the future");
+        }
+        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "snooze",
+                (c, a) -> new Change(a.id(), Status.SNOOZED, null, note(a, note), null, ActionSink.timestamp(until),
+                        null, null, null, agent, note));
+    }
+
+    /**
+     * Reads a snooze time: an ISO-8601 instant ({@code 2026-03-02T09:00:00Z}), a date (its start, UTC)
+     * or a duration from now ({@code P3D}, {@code PT4H}).
+     */
+    public Instant parseUntil(String text) {
+        String t = text == null ? "" : text.trim();
+        try {
+            if (t.startsWith("P") || t.startsWith("p")) {
+                return clock.instant().plus(Duration.parse(t));
+            }
+            if (t.length() == 10) {
+                return LocalDate.parse(t).atStartOfDay(ZoneOffset.UTC).toInstant();
+            }
+            return Instant.parse(t);
+        } catch (DateTimeParseException e) {
+            throw QueueException.badInput("cannot read the time '" + text + "': give an instant"
+                    + " (2026-03-02T09:00:00Z), a date (2026-03-02) or a duration from now (P3D, PT4H)");
+        }
+    }
+
+    /** The actions matching the filter, in priority order. */
+    public List<QueuedAction> list(QueueFilter filter) throws SQLException {
+        StringBuilder sql = new StringBuilder("SELECT " + QueuedAction.COLUMNS + " FROM recommended_actions WHERE status IN (");
+        List<String> args = new ArrayList<>();
+        for (Status s : filter.statuses()) {
+            sql.append(args.isEmpty() ? "?" : ", ?");
+            args.add(s.name());
+        }
+        sql.append(")");
+        if (filter.action() != null) {
+            sql.append(" AND action = ?");
+            args.add(filter.action().toUpperCase(java.util.Locale.ROOT));
+        }
+        if (filter.tier() != null) {
+            sql.append(" AND (value_tier = ? OR risk_tier = ?)");
+            args.add(filter.tier());
+            args.add(filter.tier());
+        }
+        if (filter.assignee() != null) {
+            sql.append(" AND assignee = ?");
+            args.add(filter.assignee());
+        }
+        if (filter.customer() != null) {
+            sql.append(" AND customer_id = ?");
+            args.add(filter.customer().toLowerCase(java.util.Locale.ROOT));
+        }
+        sql.append(" ORDER BY ").append(PRIORITY_ORDER).append(" LIMIT ").append(filter.limit());
+        return inTransaction(c -> {
+            wakeSnoozed(c);
+            List<QueuedAction> actions = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
+                for (int i = 0; i < args.size(); i++) {
+                    ps.setString(i + 1, args.get(i));
+                }
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        actions.add(QueuedAction.read(rs));
+                    }
+                }
+            }
+            return actions;
+        });
+    }
+
+    /** The action with its reasons and its whole history. */
+    public ActionDetail show(long id) throws SQLException {
+        return inTransaction(c -> {
+            wakeSnoozed(c);
+            QueuedAction action = find(c, id, false);
+            List<Transition> history = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT at, actor, from_status, to_status, note"
+                    + " FROM action_history WHERE action_id = ? ORDER BY id")) {
+                ps.setLong(1, id);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        history.add(new Transition(rs.getString(1), rs.getString(2), rs.getString(3),
+                                rs.getString(4), rs.getString(5)));
+                    }
+                }
+            }
+            return new ActionDetail(action, history);
+        });
+    }
+
+    /** Cooldown days per action code; {@value SinkDatabase#DEFAULT_COOLDOWN_KEY} applies to the rest. */
+    public Map<String, Integer> cooldowns() throws SQLException {
+        return inTransaction(c -> {
+            Map<String, Integer> days = new LinkedHashMap<>();
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT action, cooldown_days FROM action_cooldowns ORDER BY action")) {
+                while (rs.next()) {
+                    days.put(rs.getString(1), rs.getInt(2));
+                }
+            }
+            return days;
+        });
+    }
+
+    /** Sets how long a DONE or DISMISSED action of this type stays closed (applies to later closings). */
+    public void setCooldown(String action, int days) throws SQLException {
+        if (days < 0) {
+            throw QueueException.badInput("a cooldown cannot be negative: " + days);
+        }
+        String key = action.equals(SinkDatabase.DEFAULT_COOLDOWN_KEY) ? action : action.toUpperCase(java.util.Locale.ROOT);
+        inTransaction(c -> {
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO action_cooldowns (action, cooldown_days)"
+                    + " VALUES (?, ?) ON CONFLICT (action) DO UPDATE SET cooldown_days = excluded.cooldown_days")) {
+                ps.setString(1, key);
+                ps.setInt(2, days);
+                ps.executeUpdate();
+            }
+            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        pool.close();
+    }
+
+    // --- the workflow ---
+
+    /** The new workflow state of a row; written whole by {@link #UPDATE_WORKFLOW}. */
+    private record Change(long id, Status status, String assignee, String notes, String outcome, String snoozedUntil,
+                          String claimedAt, String closedAt, String reopenAfter, String actor, String note) {}
+
+    private interface Transform {
+        Change apply(Connection c, QueuedAction current) throws SQLException;
+    }
+
+    /**
+     * Closing sets when the action may come back: the later of now and the evidence it was closed on,
+     * plus the action type's cooldown. Only a recommendation valid as of then reopens it (see ActionSink).
+     */
+    private Change closed(Connection c, QueuedAction a, Status to, String agent, String outcome, String note) throws SQLException {
+        Instant evidence = Instant.parse(a.validAsOf());
+        Instant from = evidence.isAfter(clock.instant()) ? evidence : clock.instant();
+        String reopenAfter = ActionSink.timestamp(from.plus(Duration.ofDays(cooldownDays(c, a.action()))));
+        return new Change(a.id(), to, a.assignee() == null ? agent : a.assignee(), note(a, note), outcome, null,
+                a.claimedAt(), now(), reopenAfter, agent, note);
+    }
+
+    private QueuedAction change(long id, String agent, Set<Status> from, String verb, Transform transform)
+            throws SQLException {
+        return inTransaction(c -> {
+            wakeSnoozed(c);
+            QueuedAction current = find(c, id, true);
+            Status status = Status.valueOf(current.status());
+            if (!from.contains(status)) {
+                throw QueueException.illegal("cannot " + verb + " action " + id + ": it is " + status
+                        + (current.assignee() != null && status == Status.CLAIMED ? " by " + current.assignee() : "")
+                        + " (" + verb + " needs " + from + ")");
+            }
+            write(c, transform.apply(c, current));
+            return find(c, id, false);
+        });
+    }
+
+    private void write(Connection c, Change change) throws SQLException {
+        if (change.note() != null && change.note().length() > MAX_NOTE) {
+            throw QueueException.badInput("a note is at most " + MAX_NOTE + " characters");
+        }
+        try (PreparedStatement ps = c.prepareStatement(UPDATE_WORKFLOW)) {
+            ps.setString(1, change.status().name());
+            ps.setString(2, change.assignee());
+            ps.setString(3, change.notes());
+            ps.setString(4, change.outcome());
+            ps.setString(5, change.snoozedUntil());
+            ps.setString(6, change.claimedAt());
+            ps.setString(7, change.closedAt());
+            ps.setString(8, change.reopenAfter());
+            ps.setString(9, now());
+            ps.setString(10, change.actor());
+            ps.setString(11, change.note());
+            ps.setLong(12, change.id());
+            ps.executeUpdate();
+        }
+    }
+
+    /** A new note is appended to the cycle's notes (the history keeps each with its transition). */
+    private static String note(QueuedAction a, String note) {
+        if (note == null || note.isBlank()) {
+            return a.notes();
+        }
+        return a.notes() == null ? note : a.notes() + "\n" + note;
+    }
+
+    private void wakeSnoozed(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("UPDATE recommended_actions SET status = 'OPEN',"
+                + " assignee = NULL, status_changed_at = snoozed_until, status_changed_by = 'clock',"
+                + " status_note = 'snooze ended', snoozed_until = NULL"
+                + " WHERE status = 'SNOOZED' AND snoozed_until <= ?")) {
+            ps.setString(1, now());
+            ps.executeUpdate();
+        }
+    }
+
+    private int cooldownDays(Connection c, String action) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT cooldown_days"
+                + " FROM action_cooldowns WHERE action IN (?, ?) ORDER BY CASE WHEN action = ? THEN 1 ELSE 0 END")) {
+            ps.setString(1, action);
+            ps.setString(2, SinkDatabase.DEFAULT_COOLDOWN_KEY);
+            ps.setString(3, SinkDatabase.DEFAULT_COOLDOWN_KEY);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : SinkDatabase.DEFAULT_COOLDOWN_DAYS;
+            }
+        }
+    }
+
+    private QueuedAction find(Connection c, long id, boolean lock) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT " + QueuedAction.COLUMNS
+                + " FROM recommended_actions WHERE id = ?" + (lock && !sqlite ? " FOR UPDATE" : ""))) {
+            ps.setLong(1, id);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (!rs.next()) {
+                    throw QueueException.notFound(id);
+                }
+                return QueuedAction.read(rs);
+            }
+        }
+    }
+
+    private String now() {
+        return ActionSink.timestamp(clock.instant());
+    }
+
+    private static void checkAgent(String agent) {
+        if (agent == null || !AGENT.matcher(agent).matches()) {
+            throw QueueException.badInput("agent name '" + agent + "' is not valid: 1-64 letters, digits, '.', '_',"
+                    + " '@' or '-', starting with a letter or digit");
+        }
+    }
+
+    // --- transactions ---
+
+    private interface Work<T> {
+        T run(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} in one transaction. SQLite: {@code BEGIN IMMEDIATE} takes the write lock up
+     * front (waiting up to the busy timeout), so a read-then-update is never interleaved.
+     */
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            if (sqlite) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("BEGIN IMMEDIATE");
+                }
+            } else {
+                c.setAutoCommit(false);
+            }
+            boolean committed = false;
+            try {
+                T result = work.run(c);
+                if (sqlite) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("COMMIT");
+                    }
+                } else {
+                    c.commit();
+                }
+                committed = true;
+                return result;
+            } finally {
+                if (!committed) {
+                    if (sqlite) {
+                        try (Statement s = c.createStatement()) {
+                            s.execute("ROLLBACK");
+                        }
+                    } else {
+                        c.rollback();
+                    }
+                }
+                if (!sqlite) {
+                    c.setAutoCommit(true);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,274 @@
+package io.pulse.queue;
+
+import io.pulse.actions.Recommendation;
+import io.pulse.actions.SinkDatabase;
+import io.pulse.queue.QueueFixtures.TestClock;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static io.pulse.queue.QueueFixtures.day;
+import static io.pulse.queue.QueueFixtures.pipelineWrites;
+import static io.pulse.queue.QueueFixtures.recommendation;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The queue's contract, run on each database by a thin subclass: the pipeline's upsert and people's
+ * workflow share the rows without overwriting each other.
+ */
+abstract class ActionQueueContract {
+    private String url;
+    private TestClock clock;
+    private ActionQueue queue;
+
+    /** A JDBC URL of an empty database of the kind under test. */
+    abstract String newDatabaseUrl() throws Exception;
+
+    @BeforeEach
+    void openQueue() throws Exception {
+        url = newDatabaseUrl();
+        SinkDatabase.of(url).createSchema();
+        clock = new TestClock(day(10));
+        queue = ActionQueue.open(url, 8, clock);
+    }
+
+    @AfterEach
+    void closeQueue() {
+        queue.close();
+    }
+
+    private long idOf(String customer, String action) throws SQLException {
+        return queue.list(new QueueFilter(EnumSet.allOf(Status.class), action, null, null, customer, 10))
+                .get(0).id();
+    }
+
+    private QueuedAction reload(long id) throws SQLException {
+        return queue.show(id).action();
+    }
+
+    @Test
+    void reScoringUpdatesTheRecommendationAndKeepsTheWorkflow() throws Exception {
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
+        QueuedAction claimed = queue.next("dana").orElseThrow();
+        queue.snooze(claimed.id(), "dana", day(20), "customer on holiday");
+        queue.claim(claimed.id(), "lee", "picked up early");
+
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 2, 64_000, 5));
+
+        QueuedAction after = reload(claimed.id());
+        assertThat(after.status()).isEqualTo("CLAIMED");
+        assertThat(after.assignee()).isEqualTo("lee");
+        assertThat(after.notes()).isEqualTo("customer on holiday\npicked up early");
+        assertThat(after.priority()).isEqualTo(2);
+        assertThat(after.predicted6mRevenue()).isEqualTo(64_000);
+        assertThat(after.validAsOf()).isEqualTo("2026-03-07T00:00:00Z");
+        assertThat(after.firstValidAsOf()).isEqualTo("2026-03-03T00:00:00Z");
+        assertThat(queue.list(QueueFilter.live())).hasSize(1);
+    }
+
+    @Test
+    void aRetiredRecommendationIsSupersededOnlyWhileNobodyWorksIt() throws Exception {
+        Recommendation open = recommendation("a.com", "VIP_NURTURE", 3, 1_000, 1);
+        Recommendation claimed = recommendation("b.com", "VIP_NURTURE", 3, 1_000, 1);
+        Recommendation snoozed = recommendation("c.com", "VIP_NURTURE", 3, 1_000, 1);
+        pipelineWrites(url, open, claimed, snoozed);
+        queue.claim(idOf("b.com", "VIP_NURTURE"), "dana", null);
+        queue.snooze(idOf("c.com", "VIP_NURTURE"), "dana", day(30), null);
+
+        pipelineWrites(url, open.supersededAt(day(2).toEpochMilli()), claimed.supersededAt(day(2).toEpochMilli()),
+                snoozed.supersededAt(day(2).toEpochMilli()));
+
+        assertThat(reload(idOf("a.com", "VIP_NURTURE")).status()).isEqualTo("SUPERSEDED");
+        assertThat(reload(idOf("b.com", "VIP_NURTURE")).status()).isEqualTo("CLAIMED");
+        QueuedAction wasSnoozed = reload(idOf("c.com", "VIP_NURTURE"));
+        assertThat(wasSnoozed.status()).isEqualTo("SUPERSEDED");
+        assertThat(wasSnoozed.snoozedUntil()).isNull();
+        assertThat(queue.show(wasSnoozed.id()).history()).last()
+                .isEqualTo(new Transition("2026-03-04T00:00:00Z", "pipeline", "SNOOZED", "SUPERSEDED",
+                        "no longer recommended"));
+
+        pipelineWrites(url, recommendation("a.com", "VIP_NURTURE", 3, 1_000, 3));
+        assertThat(reload(idOf("a.com", "VIP_NURTURE")).status()).isEqualTo("OPEN");
+        assertThat(queue.list(new QueueFilter(EnumSet.allOf(Status.class), null, null, null, null, 100)))
+                .as("kept, not deleted, never duplicated").hasSize(3);
+    }
+
+    @Test
+    void aClosedActionComesBackOnlyOnNewEvidenceAfterItsCooldown() throws Exception {
+        queue.setCooldown("URGENT_RETAIN", 7);
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1),
+                recommendation("acme.com", "CLOSE_MONITOR", 4, 50_000, 1));
+        long retain = idOf("acme.com", "URGENT_RETAIN");
+        long monitor = idOf("acme.com", "CLOSE_MONITOR");
+        clock.set(day(10));
+        QueuedAction done = queue.done(retain, "dana", Outcome.SAVED, "renewal signed");
+        queue.dismiss(monitor, "dana", "duplicate of the retain call");
+        assertThat(done.reopenAfter()).as("closed on day 10 + 7 days").isEqualTo("2026-03-19T00:00:00Z");
+        assertThat(reload(monitor).reopenAfter()).as("default cooldown: 30 days").isEqualTo("2026-04-11T00:00:00Z");
+
+        // The same evidence again (a replay) and new evidence inside the cooldown change nothing.
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1),
+                recommendation("acme.com", "URGENT_RETAIN", 1, 52_000, 16),
+                recommendation("acme.com", "CLOSE_MONITOR", 4, 50_000, 16));
+        assertThat(reload(retain).status()).isEqualTo("DONE");
+        assertThat(reload(retain).predicted6mRevenue()).as("the recommendation itself is updated").isEqualTo(52_000);
+        assertThat(reload(monitor).status()).isEqualTo("DISMISSED");
+
+        // New evidence after the cooldown reopens it as a new cycle.
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 53_000, 17));
+        QueuedAction reopened = reload(retain);
+        assertThat(reopened.status()).isEqualTo("OPEN");
+        assertThat(reopened.assignee()).isNull();
+        assertThat(reopened.outcome()).isNull();
+        assertThat(reopened.notes()).isNull();
+        assertThat(reopened.firstValidAsOf()).isEqualTo("2026-03-19T00:00:00Z");
+        assertThat(queue.show(retain).history()).extracting(Transition::to)
+                .containsExactly("OPEN", "DONE", "OPEN");
+        assertThat(queue.show(retain).history().get(1).note()).isEqualTo("renewal signed");
+        assertThat(reload(monitor).status()).isEqualTo("DISMISSED");
+    }
+
+    @Test
+    void everyTransitionIsInTheHistoryWithWhoWhenAndWhy() throws Exception {
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long id = idOf("acme.com", "URGENT_RETAIN");
+        clock.set(day(10));
+        queue.claim(id, "dana", "calling today");
+        clock.set(day(10).plusSeconds(60));
+        queue.snooze(id, "dana", day(12), "no answer");
+        clock.set(day(13));
+        assertThat(queue.list(QueueFilter.live())).extracting(QueuedAction::status).containsExactly("OPEN");
+        queue.next("lee");
+        queue.release(id, "lee", null);
+        queue.done(id, "kim", Outcome.NO_ACTION, "already renewed");
+
+        assertThat(queue.show(id).history()).containsExactly(
+                new Transition("2026-03-03T00:00:00Z", "pipeline", null, "OPEN", "recommended"),
+                new Transition("2026-03-12T00:00:00Z", "dana", "OPEN", "CLAIMED", "calling today"),
+                new Transition("2026-03-12T00:01:00Z", "dana", "CLAIMED", "SNOOZED", "no answer"),
+                new Transition("2026-03-14T00:00:00Z", "clock", "SNOOZED", "OPEN", "snooze ended"),
+                new Transition("2026-03-15T00:00:00Z", "lee", "OPEN", "CLAIMED", "next in the queue"),
+                new Transition("2026-03-15T00:00:00Z", "lee", "CLAIMED", "OPEN", null),
+                new Transition("2026-03-15T00:00:00Z", "kim", "OPEN", "DONE", "already renewed"));
+        QueuedAction done = reload(id);
+        assertThat(done.outcome()).isEqualTo("no_action");
+        assertThat(done.closedAt()).isEqualTo("2026-03-15T00:00:00Z");
+    }
+
+    @Test
+    void nextTakesSeverityThenRevenueAtRiskThenDueTime() throws Exception {
+        pipelineWrites(url,
+                recommendation("low-prio.com", "CLOSE_MONITOR", 4, 900_000, 1),
+                recommendation("small.com", "URGENT_RETAIN", 1, 10_000, 1),
+                recommendation("big-late.com", "URGENT_RETAIN", 1, 80_000, 5),
+                recommendation("big-early.com", "URGENT_RETAIN", 1, 80_000, 2));
+        List<String> order = new ArrayList<>();
+        for (Optional<QueuedAction> a = queue.next("dana"); a.isPresent(); a = queue.next("dana")) {
+            order.add(a.get().customerId());
+        }
+        assertThat(order).containsExactly("big-early.com", "big-late.com", "small.com", "low-prio.com");
+        assertThat(queue.next("dana")).isEmpty();
+    }
+
+    @Test
+    void listFiltersByStatusActionTierAssigneeAndCustomer() throws Exception {
+        Recommendation lowValue = recommendation("b.com", "SELF_SERVICE", 5, 100, 1);
+        lowValue.setValueTier("Low");
+        lowValue.setRiskTier("Low");
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 100, 1), lowValue,
+                recommendation("c.com", "URGENT_RETAIN", 1, 50, 1));
+        queue.claim(idOf("c.com", "URGENT_RETAIN"), "dana", null);
+
+        assertThat(queue.list(new QueueFilter(Set.of(Status.OPEN), null, null, null, null, 10)))
+                .extracting(QueuedAction::customerId).containsExactly("a.com", "b.com");
+        assertThat(queue.list(new QueueFilter(null, "urgent_retain", null, null, null, 10)))
+                .extracting(QueuedAction::customerId).containsExactly("a.com", "c.com");
+        assertThat(queue.list(new QueueFilter(null, null, "Low", null, null, 10)))
+                .extracting(QueuedAction::customerId).containsExactly("b.com");
+        assertThat(queue.list(new QueueFilter(null, null, null, "dana", null, 10)))
+                .extracting(QueuedAction::customerId).containsExactly("c.com");
+        assertThat(queue.list(new QueueFilter(null, null, null, null, "B.com", 10)))
+                .extracting(QueuedAction::action).containsExactly("SELF_SERVICE");
+        assertThat(queue.list(new QueueFilter(null, null, null, null, null, 1))).hasSize(1);
+    }
+
+    @Test
+    void badRequestsFailWithAClearMessageAndChangeNothing() throws Exception {
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long id = idOf("acme.com", "URGENT_RETAIN");
+        queue.claim(id, "dana", null);
+
+        assertThatThrownBy(() -> queue.claim(id, "lee", null)).isInstanceOfSatisfying(QueueException.class, e -> {
+            assertThat(e.kind()).isEqualTo(QueueException.Kind.ILLEGAL_TRANSITION);
+            assertThat(e.getMessage()).isEqualTo("cannot claim action " + id + ": it is CLAIMED by dana"
+                    + " (claim needs [OPEN, SNOOZED])");
+        });
+        assertThatThrownBy(() -> queue.done(999_999, "dana", Outcome.SAVED, null))
+                .isInstanceOfSatisfying(QueueException.class,
+                        e -> assertThat(e.kind()).isEqualTo(QueueException.Kind.NOT_FOUND))
+                .hasMessage("no action with id 999999");
+        assertThatThrownBy(() -> queue.snooze(id, "dana", day(9), null)).hasMessageContaining("is not in the future");
+        assertThatThrownBy(() -> queue.next("dana; drop table")).hasMessageContaining("is not valid");
+        assertThatThrownBy(() -> queue.done(id, "dana", null, null)).hasMessageContaining("needs an outcome");
+        assertThatThrownBy(() -> Outcome.parse("won")).hasMessage(
+                "unknown outcome 'won' (one of saved, churned, downgraded, renewed, expanded, no_action)");
+
+        queue.done(id, "dana", Outcome.SAVED, null);
+        assertThatThrownBy(() -> queue.dismiss(id, "dana", null)).hasMessageContaining("it is DONE");
+        assertThat(queue.show(id).history()).extracting(Transition::to).containsExactly("OPEN", "CLAIMED", "DONE");
+    }
+
+    /** Eight agents on eight connections claim until the queue is empty. */
+    @Test
+    void eightAgentsInParallelClaimEveryActionExactlyOnce() throws Exception {
+        int actions = 400;
+        Recommendation[] batch = new Recommendation[actions];
+        for (int i = 0; i < actions; i++) {
+            batch[i] = recommendation("c" + i + ".com", "URGENT_RETAIN", 1 + i % 5, i * 10.0, i % 9);
+        }
+        pipelineWrites(url, batch);
+
+        ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
+        ExecutorService agents = Executors.newFixedThreadPool(8);
+        List<Future<?>> done = new ArrayList<>();
+        for (int a = 0; a < 8; a++) {
+            String agent = "agent-" + a;
+            done.add(agents.submit(() -> {
+                for (Optional<QueuedAction> next = queue.next(agent); next.isPresent(); next = queue.next(agent)) {
+                    claimed.add(next.get().id());
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : done) {
+            f.get();
+        }
+        agents.shutdown();
+
+        assertThat(claimed).hasSize(actions).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(claimed)).isEqualTo(allIds());
+        assertThat(queue.list(new QueueFilter(Set.of(Status.CLAIMED), null, null, null, null, 10_000)))
+                .hasSize(actions);
+    }
+
+    private Set<Long> allIds() throws SQLException {
+        Set<Long> ids = new HashSet<>();
+        for (QueuedAction a : queue.list(new QueueFilter(EnumSet.allOf(Status.class), null, null, null, null, 10_000))) {
+            ids.add(a.id());
+        }
+        return ids;
+    }
+}

@@ -1,0 +1,88 @@
+package io.pulse.queue;
+
+import io.pulse.actions.ActionSink;
+import io.pulse.actions.Recommendation;
+
+import java.sql.Connection;
+import io.pulse.actions.SinkDatabase;
+import java.sql.PreparedStatement;
+import java.sql.SQLException;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+/** Test vocabulary for the queue: recommendations as the pipeline writes them, and a clock to move. */
+final class QueueFixtures {
+    static final Instant DAY_0 = Instant.parse("2026-03-02T00:00:00Z");
+
+    private QueueFixtures() {}
+
+    static Instant day(int n) {
+        return DAY_0.plus(Duration.ofDays(n));
+    }
+
+    /** An OPEN recommendation valid as of {@code day}, due a week later. */
+    static Recommendation recommendation(String customer, String action, int priority, double revenue, int day) {
+        Recommendation r = new Recommendation();
+        r.setCustomerId(customer);
+        r.setAction(action);
+        r.setFamily("VALUE_RISK");
+        r.setValueTier("High");
+        r.setRiskTier("High");
+        r.setHealthBand("Low");
+        r.setHealthScore(31.5 + day);
+        r.setPredicted6mRevenue(revenue);
+        r.setPriority(priority);
+        r.setValidAsOf(day(day).toEpochMilli());
+        r.setDueAt(day(day + 7).toEpochMilli());
+        r.setPlaybook("[\"Call the sponsor\"]");
+        r.setReasons("[{\"rule\":\"High value, high risk\",\"facts\":{\"day\":" + day + "}}]");
+        r.setRulesetVersion("v1");
+        return r;
+    }
+
+    /** Writes recommendations with the job's own upsert statement, one transaction like a sink batch. */
+    static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
+        try (Connection c = SinkDatabase.of(url).connect()) {
+            c.setAutoCommit(false);
+            try (PreparedStatement ps = c.prepareStatement(ActionSink.UPSERT_RECOMMENDATION)) {
+                for (Recommendation r : recommendations) {
+                    ActionSink.bindRecommendation(ps, r);
+                    ps.addBatch();
+                }
+                ps.executeBatch();
+            }
+            c.commit();
+        }
+    }
+
+    /** A clock the test moves by hand. */
+    static final class TestClock extends Clock {
+        private volatile Instant now;
+
+        TestClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
+}
