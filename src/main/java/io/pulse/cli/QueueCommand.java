@@ -101,20 +101,32 @@ final class QueueCommand {
     }
 
     @Command(name = "next", mixinStandardHelpOptions = true,
-            description = "Claim the highest-priority OPEN action (severity, revenue at risk, due time). Exit status "
-                    + EMPTY + " when nothing is OPEN.")
+            description = "Claim the highest-priority OPEN action (severity, revenue at risk, due time), or the next "
+                    + "--count of them. With --json, one JSON object per line per claimed action. Exit status "
+                    + EMPTY + " when nothing was OPEN.")
     static final class Next extends AgentOperation {
+        @Option(names = "--count", defaultValue = "1",
+                description = "Claim up to this many, one at a time (default: ${DEFAULT-VALUE}).")
+        int count;
+
         @Override
         int run(ActionQueue queue) throws Exception {
-            Optional<QueuedAction> next = queue.next(agent);
-            if (next.isEmpty()) {
+            if (count < 1) {
+                throw QueueException.badInput("--count must be at least 1, got " + count);
+            }
+            int claimed = 0;
+            for (Optional<QueuedAction> next = queue.next(agent); next.isPresent();
+                    next = claimed < count ? queue.next(agent) : Optional.empty()) {
+                claimed++;
+                if (json) {
+                    out.println(QueueJson.mapper().writeValueAsString(next.get()));
+                } else {
+                    describe(out, queue.show(next.get().id()));
+                }
+            }
+            if (claimed == 0) {
                 System.err.println("pulse queue: nothing is OPEN");
                 return EMPTY;
-            }
-            if (json) {
-                print(next.get());
-            } else {
-                describe(out, queue.show(next.get().id()));
             }
             return 0;
         }

@@ -3,6 +3,7 @@ package io.pulse.queue;
 import io.pulse.actions.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.QueueFixtures.TestClock;
+import io.pulse.testing.PulseProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -262,6 +263,37 @@ abstract class ActionQueueContract {
         assertThat(new HashSet<>(claimed)).isEqualTo(allIds());
         assertThat(queue.list(new QueueFilter(Set.of(Status.CLAIMED), null, null, null, null, 10_000)))
                 .hasSize(actions);
+    }
+
+    /** Eight agents, each a separate JVM running the real `pulse queue next` until nothing is OPEN. */
+    @Test
+    void eightCliProcessesInParallelClaimEveryActionExactlyOnce() throws Exception {
+        int actions = 400;
+        Recommendation[] batch = new Recommendation[actions];
+        for (int i = 0; i < actions; i++) {
+            batch[i] = recommendation("p" + i + ".com", "CLOSE_MONITOR", 1 + i % 3, i * 100.0, i % 4);
+        }
+        pipelineWrites(url, batch);
+
+        ExecutorService agents = Executors.newFixedThreadPool(8);
+        List<Future<PulseProcess>> processes = new ArrayList<>();
+        for (int a = 0; a < 8; a++) {
+            String agent = "process-" + a;
+            processes.add(agents.submit(() -> PulseProcess.run("queue", "next", "--agent", agent,
+                    "--count", String.valueOf(actions), "--sink", url, "--json")));
+        }
+        List<Long> claimed = new ArrayList<>();
+        for (Future<PulseProcess> f : processes) {
+            PulseProcess p = f.get();
+            assertThat(p.exitCode()).as(p.stderr()).isIn(0, 3); // 3: nothing was left for this one
+            for (String line : p.stdout().lines().toList()) {
+                claimed.add(QueueJson.mapper().readTree(line).get("id").asLong());
+            }
+        }
+        agents.shutdown();
+
+        assertThat(claimed).hasSize(actions).doesNotHaveDuplicates();
+        assertThat(new HashSet<>(claimed)).isEqualTo(allIds());
     }
 
     private Set<Long> allIds() throws SQLException {
