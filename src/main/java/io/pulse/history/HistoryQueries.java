@@ -253,7 +253,8 @@ public final class HistoryQueries {
         });
     }
 
-    static Query outcomes() {
+    /** What really happened (churned, downgraded, upgraded, renewed): kept from the rules, read by backtests. */
+    public static Query outcomes() {
         String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(o.outcome_at) * 1000 AS event_time, k.customer_id,"
                 + " o.outcome_id, o.outcome FROM pulse__customer_outcomes o"
                 + " LEFT JOIN company_to_customer k ON k.company_id = o.company_id ORDER BY event_time, o.outcome_id";

@@ -6,6 +6,7 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.history.HistorySource;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -99,6 +100,17 @@ public final class PulseJob {
     }
 
     public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) throws Exception {
+        build(env);
+        return env.execute(jobName);
+    }
+
+    /** Submits the job and returns at once, so the caller can follow its progress (accumulators). */
+    public JobClient executeAsync(StreamExecutionEnvironment env, String jobName) throws Exception {
+        build(env);
+        return env.executeAsync(jobName);
+    }
+
+    private void build(StreamExecutionEnvironment env) {
         if (settings.parallelism() > 0) {
             env.setParallelism(settings.parallelism());
         }
@@ -115,6 +127,5 @@ public final class PulseJob {
         env.configure(conf);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence());
         sinks.attach(output);
-        return env.execute(jobName);
     }
 }
