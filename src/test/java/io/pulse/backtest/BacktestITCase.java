@@ -1,0 +1,199 @@
+package io.pulse.backtest;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.generate.GeneratorSettings;
+import io.pulse.generate.HistoryGenerator;
+import io.pulse.job.PulseJob;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.ResultSetMetaData;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Backtests on a generated history through the real job on a MiniCluster: the default pack
+ * foresees churn better than chance, a weakened challenger scores worse, the figures do not depend
+ * on parallelism, the recommendations are the replay's, and no rule sees the future.
+ */
+class BacktestITCase {
+    private static final BacktestWindow WINDOW =
+            new BacktestWindow(LocalDate.of(2025, 3, 1), LocalDate.of(2025, 7, 31), Duration.ofDays(90));
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(2).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @TempDir
+    static Path dir;
+    static Path history;
+    static Path challenger;
+    /** Champion against the weakened challenger at parallelism 2: shared by several tests. */
+    static Backtest.Result atTwo;
+
+    @BeforeAll
+    static void generateHistoryAndBacktestIt() throws Exception {
+        history = dir.resolve("history.sqlite");
+        new HistoryGenerator(new GeneratorSettings(300, 300, 11, LocalDate.of(2025, 1, 1), history)).generate();
+        challenger = pack("weakened", Path.of("src/test/resources/backtest/weakened-challenger"));
+        atTwo = Backtest.run(options(challenger, dir.resolve("out-p2"), 2));
+    }
+
+    /** The default pack with the files of {@code overlay} added or replacing its own. */
+    static Path pack(String name, Path overlay) throws IOException {
+        Path pack = dir.resolve(name);
+        Files.createDirectories(pack);
+        for (Path source : List.of(Path.of("rules"), overlay)) {
+            try (Stream<Path> files = Files.list(source)) {
+                for (Path f : files.filter(p -> RuleSet.isRuleFile(p.getFileName().toString())).toList()) {
+                    Files.copy(f, pack.resolve(f.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
+        return pack;
+    }
+
+    static Backtest.Options options(Path challengerPack, Path out, int parallelism) {
+        return new Backtest.Options(history, Path.of("rules"), challengerPack, WINDOW, out, parallelism, 4, false);
+    }
+
+    @Test
+    void theDefaultPackForeseesChurnAndDowngradesBetterThanChance() {
+        Scores.SegmentScore urgent = atTwo.championAction("URGENT_RETAIN");
+        assertThat(urgent).isNotNull();
+        assertThat(urgent.flagged()).isGreaterThan(10);
+        assertThat(urgent.lift()).as("URGENT_RETAIN lift").isGreaterThan(1.0);
+        assertThat(urgent.leadTimeDays()).isPositive();
+        assertThat(atTwo.champion().baseRate()).isBetween(0.0, 1.0).isNotZero();
+    }
+
+    @Test
+    void aWeakenedChallengerScoresWorseAndTheDiffNamesTheRulesBehindIt() throws Exception {
+        Scores.SegmentScore champion = atTwo.championAction("URGENT_RETAIN");
+        Scores.SegmentScore weakened = atTwo.challengerAction("URGENT_RETAIN");
+        assertThat(weakened.lift()).isLessThan(champion.lift());
+        assertThat(weakened.precision()).isLessThan(champion.precision());
+        assertThat(weakened.recall()).isLessThan(champion.recall());
+
+        assertThat(atTwo.diff().customersChanged()).isPositive();
+        assertThat(atTwo.diff().customersByField()).containsKey("actions_flagged");
+        List<String> diff = Files.readAllLines(dir.resolve("out-p2/diff.csv"));
+        assertThat(diff.get(0)).isEqualTo(
+                "customer_id,field,champion,challenger,rules_only_in_champion,rules_only_in_challenger");
+        assertThat(diff).hasSize(atTwo.diff().rows().size() + 1)
+                .anySatisfy(row -> assertThat(row).contains("URGENT_RETAIN").contains("urgent retain"));
+        // The diff is the difference only: the challenger changes nothing about tiers or bands.
+        assertThat(atTwo.diff().customersByField()).doesNotContainKeys("value_tier", "risk_tier", "health_band");
+    }
+
+    @Test
+    void metricsJsonIsByteIdenticalAtParallelismOneAndTwo() throws Exception {
+        Backtest.run(options(challenger, dir.resolve("out-p1"), 1));
+        byte[] one = Files.readAllBytes(dir.resolve("out-p1/metrics.json"));
+        byte[] two = Files.readAllBytes(dir.resolve("out-p2/metrics.json"));
+        assertThat(new String(one)).contains("\"action\" : \"URGENT_RETAIN\"", "\"lead_time_days\"");
+        assertThat(one).isEqualTo(two);
+        assertThat(Files.readAllLines(dir.resolve("out-p1/recommendations-champion.csv")))
+                .isEqualTo(Files.readAllLines(dir.resolve("out-p2/recommendations-champion.csv")));
+    }
+
+    @Test
+    void theBacktestRecommendsWhatAReplayOfTheSameHistoryWrites() throws Exception {
+        // A replay of the history as it stood at the window's end...
+        Path cut = dir.resolve("history-until-window-end.sqlite");
+        Files.copy(history, cut);
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + cut); Statement s = c.createStatement()) {
+            for (EventTables.TimeColumn t : EventTables.ALL) {
+                String late = "unixepoch(" + t.column() + ") * 1000 >= " + WINDOW.endMs();
+                s.executeUpdate(t.column().equals("last_close_at")
+                        ? "UPDATE " + t.table() + " SET last_close_at = NULL WHERE " + late
+                        : "DELETE FROM " + t.table() + " WHERE " + late);
+            }
+        }
+        SinkDatabase queue = SinkDatabase.of("jdbc:sqlite:" + dir.resolve("replay-queue.sqlite"));
+        queue.createSchema();
+        new PulseJob(PulseJob.history("jdbc:sqlite:" + cut), PulseJob.jdbc(queue), RuleSet.load(Path.of("rules")),
+                PulseJob.Settings.defaults().withParallelism(2))
+                .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "replay for BacktestITCase");
+
+        // ...holds, per customer and action, the last change the backtest logged and the first time it opened.
+        String columns = "customer_id, action, family, value_tier, risk_tier, health_band, health_score, priority,"
+                + " playbook, reasons, ruleset_version, valid_as_of";
+        List<String> replayed = rows(queue.url(), "SELECT " + columns + ", first_valid_as_of, status"
+                + " FROM recommended_actions ORDER BY customer_id, action");
+        List<String> logged = rows(atTwo.runs().get(0).logUrl(), "SELECT " + columns + ", first_valid_as_of, status"
+                + " FROM recommendation_log l JOIN (SELECT customer_id AS c, action AS a, max(valid_as_of) AS last,"
+                + " min(valid_as_of) AS first_valid_as_of FROM recommendation_log GROUP BY 1, 2) k"
+                + " ON l.customer_id = k.c AND l.action = k.a AND l.valid_as_of = k.last ORDER BY customer_id, action");
+        assertThat(replayed).hasSizeGreaterThan(300);
+        assertThat(logged).isEqualTo(replayed);
+    }
+
+    @Test
+    void aRuleNeverSeesAFeatureBeforeTheEventThatCarriesIt() throws Exception {
+        Path withSignal = dir.resolve("history-with-future-signal.sqlite");
+        Files.copy(history, withSignal);
+        String customer;
+        String signalAt = "2025-05-15 10:00:00";
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + withSignal); Statement s = c.createStatement()) {
+            s.execute("CREATE TEMP TABLE signal AS SELECT * FROM customer360__customer_activity_metrics"
+                    + " WHERE activity_analysis_timestamp < '" + signalAt + "'"
+                    + " ORDER BY activity_analysis_timestamp DESC, primary_email LIMIT 1");
+            s.execute("UPDATE signal SET activity_analysis_timestamp = '" + signalAt + "',"
+                    + " activity_risk_level = 'Future signal', engagement_velocity = 'Stable'");
+            s.execute("INSERT INTO customer360__customer_activity_metrics SELECT * FROM signal");
+            try (ResultSet rs = s.executeQuery("SELECT primary_email FROM signal")) {
+                rs.next();
+                String email = rs.getString(1);
+                customer = email.substring(email.indexOf('@') + 1);
+            }
+        }
+        Path pack = pack("future-signal", Path.of("src/test/resources/backtest/future-signal"));
+        Backtest.Result r = Backtest.run(new Backtest.Options(withSignal, pack, null, WINDOW,
+                dir.resolve("out-future"), 2, null, false));
+
+        List<String> seen = rows(r.runs().get(0).logUrl(), "SELECT DISTINCT valid_as_of FROM recommendation_log"
+                + " WHERE reasons LIKE '%a signal that only appears later%' ORDER BY valid_as_of");
+        // The rule works (it fired) and first fires when the day of the signal has ended, never before.
+        assertThat(seen).isNotEmpty();
+        assertThat(seen.get(0)).isEqualTo("2025-05-16T00:00:00Z");
+        assertThat(rows(r.runs().get(0).logUrl(), "SELECT DISTINCT customer_id FROM recommendation_log"
+                + " WHERE reasons LIKE '%a signal that only appears later%'")).containsExactly(customer);
+    }
+
+    static List<String> rows(String url, String sql) throws Exception {
+        List<String> rows = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(sql);
+             ResultSet rs = s.executeQuery()) {
+            ResultSetMetaData md = rs.getMetaData();
+            while (rs.next()) {
+                StringBuilder row = new StringBuilder();
+                for (int i = 1; i <= md.getColumnCount(); i++) {
+                    row.append(i > 1 ? " | " : "").append(rs.getString(i));
+                }
+                rows.add(row.toString());
+            }
+        }
+        return rows;
+    }
+}
