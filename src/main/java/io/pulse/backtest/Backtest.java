@@ -4,7 +4,6 @@ import io.pulse.rules.RuleSet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -77,16 +76,7 @@ public final class Backtest {
         List<FieldCoverage.Gap> championGaps = FieldCoverage.gaps(champion, historyUrl, o.window());
         List<FieldCoverage.Gap> challengerGaps =
                 challenger == null ? List.of() : FieldCoverage.gaps(challenger, historyUrl, o.window());
-        LocalDate evaluatedFrom = o.window().from();
-        for (FieldCoverage.Gap g : concat(championGaps, challengerGaps)) {
-            LocalDate d = LocalDate.parse(g.evaluatedFrom());
-            evaluatedFrom = d.isAfter(evaluatedFrom) ? d : evaluatedFrom;
-        }
-        if (evaluatedFrom.isAfter(o.window().to())) {
-            throw new IllegalArgumentException("nothing to score: " + concat(championGaps, challengerGaps).stream()
-                    .map(FieldCoverage.Gap::describe).toList() + ", up to the window's end " + o.window().to());
-        }
-        BacktestWindow evaluated = o.window().startingAt(evaluatedFrom);
+        BacktestWindow evaluated = FieldCoverage.evaluatedPart(o.window(), concat(championGaps, challengerGaps));
 
         BacktestJob.Run championRun = BacktestJob.run(historyUrl, champion, o.window(), o.parallelism(),
                 o.out().resolve(CHAMPION + ".sqlite"), CHAMPION, o.progress());

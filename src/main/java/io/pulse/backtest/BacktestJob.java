@@ -40,26 +40,29 @@ public final class BacktestJob {
                    String label, boolean progress) throws Exception {
         String logUrl = RecommendationLog.url(logFile);
         RecommendationLog.create(logUrl);
-        long endMs = window.endMs();
-        PulseJob.Events events = env -> {
-            List<DataStream<CustomerEvent>> cut = new ArrayList<>();
-            for (DataStream<CustomerEvent> s : HistorySource.read(env, historyUrl)) {
-                cut.add(s.filter(new Before(endMs)).name("Events before " + window.to().plusDays(1))
-                        .setParallelism(s.getParallelism()));
-            }
-            return cut;
-        };
-        PulseJob job = new PulseJob(events, RecommendationLog.sinks(logUrl), rules,
+        PulseJob job = new PulseJob(historyBefore(historyUrl, window), RecommendationLog.sinks(logUrl), rules,
                 PulseJob.Settings.defaults().withParallelism(parallelism));
         long start = System.nanoTime();
         JobClient client = job.executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(),
                 "Pulse backtest (" + label + ")");
         CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         JobExecutionResult result = progress
-                ? followWithProgressBar(client, done, EventTables.eventsBefore(historyUrl, endMs), label)
+                ? followWithProgressBar(client, done, EventTables.eventsBefore(historyUrl, window.endMs()), label)
                 : done.get();
         long read = result.<Long>getAccumulatorResult(EventValidator.EVENTS_IN);
         return new Run(logUrl, read, (System.nanoTime() - start) / 1e9);
+    }
+
+    /** The history's events before the window's end, each stream cut where it is read. */
+    public static PulseJob.Events historyBefore(String historyUrl, BacktestWindow window) {
+        return env -> {
+            List<DataStream<CustomerEvent>> cut = new ArrayList<>();
+            for (DataStream<CustomerEvent> s : HistorySource.read(env, historyUrl)) {
+                cut.add(s.filter(new Before(window.endMs())).name("Events before " + window.to().plusDays(1))
+                        .setParallelism(s.getParallelism()));
+            }
+            return cut;
+        };
     }
 
     /** A console bar of events read, polled from the running job's accumulators. */

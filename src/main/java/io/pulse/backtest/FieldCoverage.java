@@ -105,6 +105,20 @@ public final class FieldCoverage {
         return read;
     }
 
+    /** The part of the window after the last row that lacks a field some rule set reads. */
+    static BacktestWindow evaluatedPart(BacktestWindow window, List<Gap> gaps) {
+        LocalDate from = window.from();
+        for (Gap g : gaps) {
+            LocalDate d = LocalDate.parse(g.evaluatedFrom());
+            from = d.isAfter(from) ? d : from;
+        }
+        if (from.isAfter(window.to())) {
+            throw new IllegalArgumentException("nothing to score: " + gaps.stream().map(Gap::describe).toList()
+                    + ", up to the window's end " + window.to());
+        }
+        return window.startingAt(from);
+    }
+
     /** The fields the rule set reads that are missing from rows of the history before the window's end. */
     static List<Gap> gaps(RuleSet rules, String historyUrl, BacktestWindow window) throws SQLException {
         List<Gap> gaps = new ArrayList<>();
