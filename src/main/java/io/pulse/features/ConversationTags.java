@@ -1,5 +1,7 @@
 package io.pulse.features;
 
+import io.pulse.rules.facts.PlanChangeWindow;
+
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -14,6 +16,9 @@ public final class ConversationTags {
     private static final Set<String> BUG_OR_OUTAGE = Set.of("bug", "outage");
     private static final Set<String> ESCALATION_LANGUAGE =
             Set.of("escalation", "executive attention", "renewal", "data quality", "billing");
+    private static final Set<String> UPGRADE_DRIVERS =
+            Set.of("enablement", "automation", "implementation", "feature feedback", "usage spike", "api");
+    private static final String SEGMENT_KEY = "segment:";
 
     private final Set<String> tags;
 
@@ -50,6 +55,35 @@ public final class ConversationTags {
 
     public boolean hasEscalationLanguage() {
         return tags.stream().anyMatch(ESCALATION_LANGUAGE::contains);
+    }
+
+    /** Enablement, Automation, Implementation, Feature Feedback, Usage Spike or API (rules-pack section 3). */
+    public boolean hasUpgradeDriver() {
+        return tags.stream().anyMatch(UPGRADE_DRIVERS::contains);
+    }
+
+    /** The value of a {@code segment:} tag (new_contract, renewal, expansion, churn_watch), or null. */
+    public String segment() {
+        for (String tag : tags) {
+            if (tag.startsWith(SEGMENT_KEY) && tag.length() > SEGMENT_KEY.length()) {
+                return tag.substring(SEGMENT_KEY.length());
+            }
+        }
+        return null;
+    }
+
+    /**
+     * UPGRADE or DOWNGRADE when the tags or the subject mention exactly one of the two words
+     * (case-insensitive); null when they mention neither or both ("mixed", ignored).
+     */
+    public static String planChangeMention(String rawTags, String subject) {
+        String text = ((rawTags == null ? "" : rawTags) + " " + (subject == null ? "" : subject)).toLowerCase(Locale.ROOT);
+        boolean upgrade = text.contains("upgrade");
+        boolean downgrade = text.contains("downgrade");
+        if (upgrade == downgrade) {
+            return null;
+        }
+        return upgrade ? PlanChangeWindow.UPGRADE : PlanChangeWindow.DOWNGRADE;
     }
 
     public Set<String> all() {

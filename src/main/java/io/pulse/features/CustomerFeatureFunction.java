@@ -3,8 +3,10 @@ package io.pulse.features;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeadLetter;
 import io.pulse.job.PulseDescriptors;
+import io.pulse.events.EventType;
 import io.pulse.rules.facts.CustomerProfile;
-import io.pulse.rules.facts.SupportActivity;
+import io.pulse.rules.facts.PlanChangeWindow;
+import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,15 +21,18 @@ import org.apache.flink.util.Collector;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NavigableMap;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * Keeps each customer's features in keyed state and emits them once per evaluation period, when
- * the event-time watermark passes the period's end and something the rules read (the account or
- * the customer-360 profile) has changed.
+ * the event-time watermark passes the period's end and something calls for an evaluation (see
+ * the triggers below).
  *
  * <p>Determinism: an event is buffered under its period and applied only when that period's timer
  * fires, in (event time, source) order. The watermark is the minimum over all inputs, so events of
@@ -37,13 +42,16 @@ import java.util.Objects;
  * changing the past.
  *
  * <p>Rolling windows: product usage and conversations are counted in UTC-day buckets
- * ({@link DayActivity}); the 30-day figures sum the buckets of the last 30 days. Buckets that
- * leave the window are evicted by the period timer, and a timer is kept at the day the oldest
- * remaining bucket leaves the window, so a customer who goes quiet still has its counts decay
- * to zero and its buckets removed.
+ * ({@link DayActivity}), kept 61 days (a plan change's baseline window reaches 60 days back);
+ * {@link SupportWindows} turns them into the figures the rules read. Buckets that leave the
+ * retention are evicted by the period timer, and a timer is kept at the day the oldest remaining
+ * bucket leaves it, so a customer who goes quiet still has its buckets removed.
+ *
+ * <p>Evaluation triggers: a change in the account, profile or subscription, a support
+ * conversation opened or closed in the period, or an open plan-change window (and the day after
+ * it closes). Product usage alone does not trigger one: its figures ride along with the next.
  */
 public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerFeatures> {
-    static final int WINDOW_DAYS = 30;
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
@@ -94,32 +102,21 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         ctx.timerService().registerEventTimeTimer(periodEnd);
     }
 
-    /**
-     * Company snapshots and plan changes feed later rule sections; outcomes are what really
-     * happened and must never reach the rules; closes without a rating carry nothing.
-     */
+    /** Outcomes are what really happened: they must never reach the rules. */
     private static boolean readByFeatures(CustomerEvent e) {
-        switch (e.type) {
-            case ACCOUNT_SNAPSHOT:
-            case ACTIVITY_SNAPSHOT:
-            case FUNNEL_SNAPSHOT:
-            case VALUE_SNAPSHOT:
-            case CONVERSATION_CREATED:
-            case PRODUCT_USAGE:
-                return true;
-            case CONVERSATION_CLOSED:
-                return e.conversation.rating > 0;
-            default:
-                return false;
-        }
+        return e.type != EventType.OUTCOME;
     }
 
-    /** Applies one event to the state; events come in (event time, source) order. */
-    private void apply(CustomerState s, CustomerEvent e) throws Exception {
+    /**
+     * Applies one event to the state and the day buckets; events come in (event time, source)
+     * order. Returns true when the event is one that calls for an evaluation by itself (a support
+     * conversation opened or closed), whatever else changed.
+     */
+    private boolean apply(CustomerState s, CustomerEvent e, NavigableMap<Long, DayActivity> days) {
         switch (e.type) {
             case ACCOUNT_SNAPSHOT:
                 s.account = e.account;
-                return;
+                return false;
             case ACTIVITY_SNAPSHOT: {
                 CustomerProfile p = copyProfile(s, e.customerId);
                 p.setActivityRiskLevel(e.activity.activityRiskLevel);
@@ -128,14 +125,14 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 p.setCompositeEngagementScore(e.activity.compositeEngagementScore);
                 p.setZendeskActive(e.activity.zendeskActive);
                 s.profile = p;
-                return;
+                return false;
             }
             case FUNNEL_SNAPSHOT: {
                 CustomerProfile p = copyProfile(s, e.customerId);
                 p.setMarketingToSalesDays(e.funnel.marketingToSalesDays);
                 p.setSalesToSupportDays(e.funnel.salesToSupportDays);
                 s.profile = p;
-                return;
+                return false;
             }
             case VALUE_SNAPSHOT: {
                 CustomerProfile p = copyProfile(s, e.customerId);
@@ -144,34 +141,105 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 p.setMonetaryScore(e.value.monetaryScore);
                 p.setChurnProbability(e.value.churnProbability);
                 s.profile = p;
-                return;
+                return false;
+            }
+            case COMPANY_SNAPSHOT: {
+                Subscription sub = copySubscription(s, e.customerId);
+                sub.setPlanName(e.company.planName);
+                sub.setSeats(e.company.seats);
+                sub.setMonthlySpend(e.company.monthlySpend);
+                String segment = ConversationTags.parse(e.company.tags).segment();
+                if (segment != null) {
+                    sub.setSegment(segment);
+                }
+                s.subscription = sub;
+                return false;
+            }
+            case PLAN_CHANGE: {
+                if (s.subscription != null) {
+                    Subscription sub = copySubscription(s, e.customerId);
+                    sub.setPlanName(e.planChange.newPlan);
+                    s.subscription = sub;
+                }
+                // A real subscription change always opens a window (it wins over talk about one).
+                PlanChangeEpisode episode = new PlanChangeEpisode();
+                episode.direction = e.planChange.monthlySpendDelta >= 0 ? PlanChangeWindow.UPGRADE : PlanChangeWindow.DOWNGRADE;
+                episode.source = PlanChangeWindow.PLAN_CHANGE;
+                episode.oldPlan = e.planChange.oldPlan;
+                episode.newPlan = e.planChange.newPlan;
+                openEpisode(s, episode, e.eventTime, days);
+                return false;
             }
             case CONVERSATION_CREATED: {
-                DayActivity day = bucket(e.eventTime);
+                DayActivity day = bucket(days, e.eventTime);
                 ConversationTags tags = ConversationTags.parse(e.conversation.tags);
                 day.conversations++;
                 day.bugOrOutage += tags.isBugOrOutage() ? 1 : 0;
                 day.escalation += tags.hasEscalationLanguage() ? 1 : 0;
+                day.upgradeDrivers += tags.hasUpgradeDriver() ? 1 : 0;
                 day.botFirst += e.conversation.botFirstResponse ? 1 : 0;
-                dayBuckets.put(Math.floorDiv(e.eventTime, DAY_MS), day);
-                return;
+                day.conversationTimes.add(e.eventTime);
+                if (e.conversation.firstResponseMinutes >= 0) {
+                    day.firstResponseMinutes.add(e.conversation.firstResponseMinutes);
+                }
+                String segment = tags.segment();
+                if (segment != null && s.subscription != null && !segment.equals(s.subscription.getSegment())) {
+                    Subscription sub = copySubscription(s, e.customerId);
+                    sub.setSegment(segment);
+                    s.subscription = sub;
+                }
+                String mention = ConversationTags.planChangeMention(e.conversation.tags, e.conversation.subject);
+                long today = SupportWindows.dayOf(e.eventTime);
+                if (mention != null && (s.planChange == null || !s.planChange.openOn(today))) {
+                    PlanChangeEpisode episode = new PlanChangeEpisode();
+                    episode.direction = mention;
+                    episode.source = PlanChangeWindow.CONVERSATION;
+                    openEpisode(s, episode, e.eventTime, days);
+                }
+                return true;
             }
             case CONVERSATION_CLOSED: {
-                DayActivity day = bucket(e.eventTime);
-                day.ratingSum += e.conversation.rating;
-                day.rated++;
-                dayBuckets.put(Math.floorDiv(e.eventTime, DAY_MS), day);
-                return;
+                DayActivity day = bucket(days, e.eventTime);
+                if (e.conversation.rating > 0) {
+                    day.ratingSum += e.conversation.rating;
+                    day.rated++;
+                }
+                day.lastCloseAt = Math.max(day.lastCloseAt, e.eventTime);
+                return true;
             }
             case PRODUCT_USAGE: {
-                DayActivity day = bucket(e.eventTime);
+                DayActivity day = bucket(days, e.eventTime);
                 day.usage++;
-                dayBuckets.put(Math.floorDiv(e.eventTime, DAY_MS), day);
-                return;
+                day.firstUsageAt = day.firstUsageAt == 0 ? e.eventTime : Math.min(day.firstUsageAt, e.eventTime);
+                day.lastUsageAt = Math.max(day.lastUsageAt, e.eventTime);
+                return false;
             }
             default:
                 throw new IllegalArgumentException("features do not read " + e.type);
         }
+    }
+
+    private static void openEpisode(CustomerState s, PlanChangeEpisode episode, long time,
+                                    NavigableMap<Long, DayActivity> days) {
+        episode.changedAt = time;
+        episode.changeDay = SupportWindows.dayOf(time);
+        SupportWindows.measureBeforeChange(episode, days);
+        // The window this one replaces ends now; its end was already due for evaluation.
+        episode.emitted = s.planChange != null && s.planChange.emitted;
+        s.planChange = episode;
+    }
+
+    private static Subscription copySubscription(CustomerState s, String customerId) {
+        Subscription sub = new Subscription();
+        Subscription old = s.subscription;
+        sub.setCustomerId(customerId);
+        if (old != null) {
+            sub.setPlanName(old.getPlanName());
+            sub.setSeats(old.getSeats());
+            sub.setMonthlySpend(old.getMonthlySpend());
+            sub.setSegment(old.getSegment());
+        }
+        return sub;
     }
 
     private static CustomerProfile copyProfile(CustomerState s, String customerId) {
@@ -194,14 +262,19 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         return p;
     }
 
-    private DayActivity bucket(long time) throws Exception {
-        DayActivity day = dayBuckets.get(Math.floorDiv(time, DAY_MS));
-        return day == null ? new DayActivity() : day;
+    private static DayActivity bucket(NavigableMap<Long, DayActivity> days, long time) {
+        return days.computeIfAbsent(SupportWindows.dayOf(time), d -> new DayActivity());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerFeatures> out) throws Exception {
         CustomerState state = customerState.value();
+        NavigableMap<Long, DayActivity> days = new TreeMap<>();
+        for (Map.Entry<Long, DayActivity> e : dayBuckets.entries()) {
+            days.put(e.getKey(), e.getValue());
+        }
+        boolean eventCallsForEvaluation = false;
+        Set<Long> touchedDays = new TreeSet<>();
         List<CustomerEvent> pending = pendingByPeriod.get(timestamp);
         if (pending != null) {
             pending.sort(IN_EVENT_ORDER);
@@ -209,70 +282,78 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 state = new CustomerState();
             }
             for (CustomerEvent e : pending) {
-                apply(state, e);
+                eventCallsForEvaluation |= apply(state, e, days);
+                touchedDays.add(SupportWindows.dayOf(e.eventTime));
             }
             pendingByPeriod.remove(timestamp);
-            customerState.update(state);
         }
-        long today = Math.floorDiv(timestamp, DAY_MS);
-        SupportActivity support = rollWindow(ctx.getCurrentKey(), today, ctx.timerService());
+        long today = SupportWindows.dayOf(timestamp);
+        evictAndKeepTimer(days, touchedDays, today, ctx.timerService());
+        if (state == null) {
+            return;
+        }
+        String customerId = ctx.getCurrentKey();
+        boolean windowEnded = false;
+        PlanChangeWindow window = null;
+        if (state.planChange != null) {
+            window = SupportWindows.window(customerId, state.planChange, days, today);
+            if (!state.planChange.openOn(today)) {
+                windowEnded = state.planChange.emitted;
+                state.planChange = null;
+            } else {
+                // The day after the window closes must be evaluated even if nothing happens then.
+                ctx.timerService().registerEventTimeTimer(periodEnd(
+                        (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS, periodMs));
+            }
+        }
 
-        // Only a change in what the rules read triggers an evaluation; the support figures ride
-        // along as of that time (no rule reads them yet; they join the trigger when one does).
-        if (state != null && (!Objects.equals(state.account, state.emittedAccount)
-                || !Objects.equals(state.profile, state.emittedProfile))) {
+        // An evaluation follows a change in the snapshots the rules read, a support conversation,
+        // or an open (or just closed) plan-change window; usage alone only moves the figures that
+        // ride along, so a customer is not re-scored on every product click.
+        if (eventCallsForEvaluation || window != null || windowEnded
+                || !Objects.equals(state.account, state.emittedAccount)
+                || !Objects.equals(state.profile, state.emittedProfile)
+                || !Objects.equals(state.subscription, state.emittedSubscription)) {
             CustomerFeatures features = new CustomerFeatures();
-            features.customerId = ctx.getCurrentKey();
+            features.customerId = customerId;
             features.asOf = timestamp;
             features.account = state.account;
             features.profile = state.profile;
-            features.support = support;
+            features.subscription = state.subscription;
+            features.support = SupportWindows.supportActivity(customerId, days, today, timestamp + 1);
+            features.planChange = window;
             out.collect(features);
             state.emittedAccount = state.account;
             state.emittedProfile = state.profile;
-            customerState.update(state);
+            state.emittedSubscription = state.subscription;
+            if (window != null) {
+                state.planChange.emitted = true;
+            }
         }
+        customerState.update(state);
     }
 
     /**
-     * Sums the buckets inside the 30-day window ending today, evicts the ones that left it, and
-     * keeps a timer for the day the oldest remaining bucket leaves the window.
+     * Writes the day buckets this period's events touched back to state, removes the ones that
+     * left the retention window, and keeps a timer for the day the oldest remaining bucket leaves
+     * it, so a customer who goes quiet still has its buckets removed.
      */
-    private SupportActivity rollWindow(String customerId, long today, TimerService timers) throws Exception {
-        SupportActivity support = new SupportActivity();
-        support.setCustomerId(customerId);
-        List<Long> expired = new ArrayList<>();
-        long oldestKept = Long.MAX_VALUE;
-        double ratingSum = 0;
-        int rated = 0;
-        for (Iterator<Map.Entry<Long, DayActivity>> it = dayBuckets.iterator(); it.hasNext(); ) {
-            Map.Entry<Long, DayActivity> entry = it.next();
-            long day = entry.getKey();
-            if (day <= today - WINDOW_DAYS) {
-                expired.add(day);
-            } else if (day <= today) {
-                DayActivity a = entry.getValue();
-                support.setConversations30d(support.getConversations30d() + a.conversations);
-                support.setBugOrOutageConversations30d(support.getBugOrOutageConversations30d() + a.bugOrOutage);
-                support.setEscalationConversations30d(support.getEscalationConversations30d() + a.escalation);
-                support.setBotFirstConversations30d(support.getBotFirstConversations30d() + a.botFirst);
-                support.setProductUsageEvents30d(support.getProductUsageEvents30d() + a.usage);
-                ratingSum += a.ratingSum;
-                rated += a.rated;
-                oldestKept = Math.min(oldestKept, day);
-            } else {
-                oldestKept = Math.min(oldestKept, day);
+    private void evictAndKeepTimer(NavigableMap<Long, DayActivity> days, Set<Long> touchedDays, long today,
+                                   TimerService timers) throws Exception {
+        for (Long day : touchedDays) {
+            DayActivity a = days.get(day);
+            if (a != null) {
+                dayBuckets.put(day, a);
             }
         }
-        for (Long day : expired) {
+        NavigableMap<Long, DayActivity> expired = days.headMap(today - SupportWindows.RETENTION_DAYS, true);
+        for (Long day : expired.keySet()) {
             dayBuckets.remove(day);
         }
-        support.setAverageRating30d(rated == 0 ? 0.0 : Math.round(ratingSum / rated * 100.0) / 100.0);
-        if (oldestKept != Long.MAX_VALUE) {
-            // The end of the period containing the day this bucket leaves the window; registering
-            // the same (key, time) twice is a no-op.
-            timers.registerEventTimeTimer(periodEnd((oldestKept + WINDOW_DAYS) * DAY_MS, periodMs));
+        expired.clear();
+        if (!days.isEmpty()) {
+            // Registering the same (key, time) twice is a no-op.
+            timers.registerEventTimeTimer(periodEnd((days.firstKey() + SupportWindows.RETENTION_DAYS) * DAY_MS, periodMs));
         }
-        return support;
     }
 }

@@ -2,11 +2,14 @@ package io.pulse.features;
 
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.PlanChangeWindow;
+import io.pulse.rules.facts.Subscription;
 import io.pulse.rules.facts.SupportActivity;
 
 /**
  * Everything the rules know about one customer at the end of an evaluation period: the latest
- * account and profile snapshots and the rolling support activity. Emitted by
+ * account and profile snapshots, the subscription, the rolling support activity and the open
+ * plan-change window. Emitted by
  * {@link CustomerFeatureFunction}, consumed by the population aggregate and the rule evaluation.
  */
 public class CustomerFeatures {
@@ -18,6 +21,10 @@ public class CustomerFeatures {
     /** Fields stay unset until the matching customer-360 snapshot arrives. */
     public CustomerProfile profile;
     public SupportActivity support;
+    /** Null until the first Intercom company snapshot. */
+    public Subscription subscription;
+    /** Null unless an upgrade or downgrade's post window is open. */
+    public PlanChangeWindow planChange;
 
     public CustomerFeatures() {}
 

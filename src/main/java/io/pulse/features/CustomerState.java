@@ -2,6 +2,7 @@ package io.pulse.features;
 
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Subscription;
 
 /**
  * The latest snapshots of one customer. Events are applied in (event time, source) order, period
@@ -12,10 +13,15 @@ public class CustomerState {
     public Account account;
     /** Merged from the three customer-360 tables. */
     public CustomerProfile profile;
+    /** From Intercom company snapshots, plan changes and segment tags; null until the first. */
+    public Subscription subscription;
+    /** The open upgrade or downgrade, null when none is open. */
+    public PlanChangeEpisode planChange;
 
     /** What was last emitted, to emit only changes. */
     public Account emittedAccount;
     public CustomerProfile emittedProfile;
+    public Subscription emittedSubscription;
 
     public CustomerState() {}
 }

@@ -19,12 +19,15 @@ public final class CustomerEvaluation {
     private final double predicted6mRevenue;
     private final List<Recommendation> recommendations;
     private final List<String> firedRules;
+    private final List<String> cohorts;
+    private final List<String> signals;
     private final String rulesetVersion;
     private final long asOf;
 
     CustomerEvaluation(String customerId, double healthScore, String healthBand, String valueTier, String riskTier,
                        String healthStrategy, String valueRiskStrategy, double predicted6mRevenue,
-                       List<Recommendation> recommendations, List<String> firedRules, String rulesetVersion, long asOf) {
+                       List<Recommendation> recommendations, List<String> firedRules, List<String> cohorts,
+                       List<String> signals, String rulesetVersion, long asOf) {
         this.customerId = customerId;
         this.healthScore = healthScore;
         this.healthBand = healthBand;
@@ -35,6 +38,8 @@ public final class CustomerEvaluation {
         this.predicted6mRevenue = predicted6mRevenue;
         this.recommendations = List.copyOf(recommendations);
         this.firedRules = List.copyOf(firedRules);
+        this.cohorts = List.copyOf(cohorts);
+        this.signals = List.copyOf(signals);
         this.rulesetVersion = rulesetVersion;
         this.asOf = asOf;
     }
@@ -58,6 +63,10 @@ public final class CustomerEvaluation {
     public List<Recommendation> recommendations() { return recommendations; }
     /** Names of the rules that fired, in firing order. */
     public List<String> firedRules() { return firedRules; }
+    /** Cohorts the customer belongs to (e.g. QUIET_HIGH_VALUE), sorted. */
+    public List<String> cohorts() { return cohorts; }
+    /** Support signals the rules read (e.g. DOWNGRADE_RISK_LANGUAGE), sorted. */
+    public List<String> signals() { return signals; }
     public String rulesetVersion() { return rulesetVersion; }
     /** Event time (epoch ms) the evaluation is valid as of. */
     public long asOf() { return asOf; }

@@ -2,17 +2,19 @@ package io.pulse.rules;
 
 import io.pulse.actions.Recommendation;
 import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.Cohort;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.HealthBand;
 import io.pulse.rules.facts.HealthScore;
 import io.pulse.rules.facts.Parameters;
 import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.PreviousHealthBand;
 import io.pulse.rules.facts.RiskTier;
+import io.pulse.rules.facts.Signal;
 import io.pulse.rules.facts.Strategy;
 import io.pulse.rules.facts.TierAverage;
 import io.pulse.rules.facts.ValueTier;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -56,8 +58,12 @@ public final class RuleEngine {
     private static final String KIE_BASE = "pulse";
     private static final Comparator<Recommendation> BY_PRIORITY =
             Comparator.comparingInt(Recommendation::getPriority).thenComparing(Recommendation::getAction);
-    /** {@code Strategy.valueRisk("CODE"} / {@code Strategy.health("CODE"}: checked against parameters.json. */
-    private static final Pattern STRATEGY_CALL = Pattern.compile("Strategy\\s*\\.\\s*\\w+\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
+    /**
+     * {@code Strategy.valueRisk("CODE"}, {@code Strategy.alert("CODE"}, ... and {@code .withTerms("CODE"}:
+     * checked against parameters.json.
+     */
+    private static final Pattern STRATEGY_CALL =
+            Pattern.compile("(?:Strategy\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
 
     private final RuleSet rules;
     private final Parameters parameters;
@@ -195,11 +201,16 @@ public final class RuleEngine {
         return names;
     }
 
+    /** {@link #evaluate(CustomerFacts, Population, long)} with only the account and the profile. */
+    public CustomerEvaluation evaluate(Account account, CustomerProfile profile, Population population, long asOfEpochMs) {
+        return evaluate(CustomerFacts.of(account, profile), population, asOfEpochMs);
+    }
+
     /**
-     * Evaluates one customer: inserts the parameters, the population, the account, the profile
-     * and the average LTV of the customer's tier ({@link TierAverage}) into a stateless session
-     * (a pooled one, reset after each use), fires the rules, and turns the strategies they insert
-     * into recommendations, in order of priority.
+     * Evaluates one customer: inserts the parameters, the population, the customer's facts (those
+     * that are known) and the average LTV of the customer's tier ({@link TierAverage}) into a
+     * stateless session (a pooled one, reset after each use), fires the rules, and turns the
+     * strategies they insert into recommendations, in order of priority.
      *
      * @param asOfEpochMs event time the evaluation is valid as of; due times count from it
      * @throws IllegalStateException when the rules do not give exactly one health score, health
@@ -207,24 +218,41 @@ public final class RuleEngine {
      *     recommend the same action twice, or a rule fails; the message names the customer and
      *     the rules
      */
-    public CustomerEvaluation evaluate(Account account, CustomerProfile profile, Population population, long asOfEpochMs) {
-        Objects.requireNonNull(account, "account");
-        Objects.requireNonNull(profile, "profile");
+    public CustomerEvaluation evaluate(CustomerFacts facts, Population population, long asOfEpochMs) {
         Objects.requireNonNull(population, "population");
+        Account account = facts.account();
+        CustomerProfile profile = facts.profile();
         String customerId = account.getCustomerId();
         if (!Objects.equals(customerId, profile.getCustomerId())) {
             throw new IllegalArgumentException(
                     "account " + customerId + " and profile " + profile.getCustomerId() + " are different customers");
         }
+        List<Object> inserted = new ArrayList<>(10);
+        inserted.add(parameters);
+        inserted.add(population);
+        inserted.add(account);
+        inserted.add(profile);
+        inserted.add(new TierAverage(profile.getCustomerTier(), population.averageLtv(profile.getCustomerTier())));
+        addIfKnown(inserted, facts.subscription());
+        addIfKnown(inserted, facts.support());
+        addIfKnown(inserted, facts.planChange());
+        if (facts.previousHealthBand() != null) {
+            inserted.add(new PreviousHealthBand(facts.previousHealthBand()));
+        }
         trace.reset();
         try {
-            session.execute(Arrays.asList(parameters, population, account, profile,
-                    new TierAverage(profile.getCustomerTier(), population.averageLtv(profile.getCustomerTier()))));
+            session.execute(inserted);
         } catch (RuntimeException e) { // a rule's then part threw: say for whom
             throw new IllegalStateException("customer " + customerId + ": rule set " + version() + ": "
                     + e.getMessage(), e);
         }
         return assemble(customerId, trace, asOfEpochMs);
+    }
+
+    private static void addIfKnown(List<Object> facts, Object fact) {
+        if (fact != null) {
+            facts.add(fact);
+        }
     }
 
     private CustomerEvaluation assemble(String customerId, RuleTrace trace, long asOf) {
@@ -237,8 +265,14 @@ public final class RuleEngine {
         Strategy health = null;
         int scores = 0, bands = 0, values = 0, risks = 0, valueRisks = 0, healths = 0;
         List<Strategy> strategies = new ArrayList<>(2);
+        List<String> cohorts = new ArrayList<>(0);
+        List<String> signals = new ArrayList<>(0);
         for (Object o : trace.derived()) {
-            if (o instanceof Strategy s) {
+            if (o instanceof Cohort c) {
+                cohorts.add(c.getName());
+            } else if (o instanceof Signal x) {
+                signals.add(x.getName());
+            } else if (o instanceof Strategy s) {
                 strategies.add(s);
                 if (s.getFamily().equals(Strategy.VALUE_RISK)) {
                     valueRisk = s;
@@ -275,9 +309,11 @@ public final class RuleEngine {
         for (RuleTrace.Firing f : trace.firings()) {
             fired.add(f.rule());
         }
+        Collections.sort(cohorts);
+        Collections.sort(signals);
         return new CustomerEvaluation(customerId, score.getScore(), band.getBand(), value.getTier(), risk.getTier(),
                 health.getAction(), valueRisk.getAction(), score.getPredicted6mRevenue(), recommendations, fired,
-                version(), asOf);
+                cohorts, signals, version(), asOf);
     }
 
     private static boolean hasDuplicateAction(List<Strategy> strategies) {
@@ -319,10 +355,11 @@ public final class RuleEngine {
 
     private Recommendation recommendation(String customerId, Strategy s, RuleTrace trace, HealthScore score,
                                           HealthBand band, ValueTier value, RiskTier risk, long asOf) {
-        Parameters.ActionTerms terms = parameters.action(s.getAction());
+        Parameters.ActionTerms terms = parameters.action(s.getTerms());
         if (terms == null) {
             throw new IllegalStateException("customer " + customerId + ": rule \"" + trace.producer(s).rule()
-                    + "\" recommends " + s.getAction() + ", which has no priority and SLA in " + RuleSet.PARAMETERS_FILE);
+                    + "\" recommends " + s.getAction() + " on the terms of " + s.getTerms()
+                    + ", which has no priority and SLA in " + RuleSet.PARAMETERS_FILE);
         }
         Recommendation r = new Recommendation();
         r.setCustomerId(customerId);

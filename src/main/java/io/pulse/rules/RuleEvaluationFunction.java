@@ -10,6 +10,8 @@ import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
@@ -45,6 +47,8 @@ public class RuleEvaluationFunction
     private transient RuleEngine engine;
     private transient MapState<Long, CustomerFeatures> featuresByTime;
     private transient MapState<String, Recommendation> written;
+    /** The health band of the previous evaluation: the band rules damp flapping with it. */
+    private transient ValueState<String> healthBand;
 
     public RuleEvaluationFunction(RuleSet rules) {
         this.rules = rules;
@@ -60,6 +64,7 @@ public class RuleEvaluationFunction
                 "features by valid time", Types.LONG, TypeInformation.of(CustomerFeatures.class)));
         written = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class)));
+        healthBand = getRuntimeContext().getState(new ValueStateDescriptor<>("health band", Types.STRING));
     }
 
     @Override
@@ -110,12 +115,14 @@ public class RuleEvaluationFunction
         long asOf = timestamp + 1;
         CustomerEvaluation evaluation;
         try {
-            evaluation = engine.evaluate(features.account, features.profile, population, asOf);
+            evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
+                    features.support, features.planChange, healthBand.value()), population, asOf);
         } catch (RuntimeException e) {
             ctx.output(PulseDescriptors.DEAD_LETTERS, new DeadLetter("rules:" + rules.version(),
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return;
         }
+        healthBand.update(evaluation.healthBand());
         Map<String, Recommendation> now = new TreeMap<>();
         for (Recommendation r : evaluation.recommendations()) {
             now.put(r.getAction(), r);

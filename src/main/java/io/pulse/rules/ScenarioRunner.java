@@ -8,7 +8,10 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.actions.Recommendation;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.Subscription;
+import io.pulse.rules.facts.SupportActivity;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -27,11 +30,13 @@ import java.util.stream.Stream;
  *
  * <pre>
  * { "description": "...", "asOf": "2025-01-01T00:00:00Z",
- *   "given": { "population": {...}, "account": {...}, "profile": {...} },      defaults for every scenario
+ *   "given": { "population": {...}, "account": {...}, "profile": {...},        defaults for every scenario
+ *              optional: "subscription", "support", "planChange", "previousHealthBand" },
  *   "scenarios": [ { "name": "...",
  *                    "given": { "profile": { "monetaryScore": 5 } },             overrides, field by field
  *                    "expect": { "healthBand", "healthScore" (to 0.01), "valueTier", "riskTier",
- *                                "actions": [every action, any order],
+ *                                "actions": [every action, any order], "priorities": { "ACTION": 1 },
+ *                                "cohorts": [every cohort], "signals": [every signal],
  *                                "rulesFired": [rules that must fire], "rulesNotFired": [...],
  *                                "playbooks": { "ACTION": [steps it must contain] } } } ] }
  * </pre>
@@ -52,6 +57,12 @@ public final class ScenarioRunner {
             return file + ": " + name + (passed() ? ": passed" : ": FAILED\n  " + String.join("\n  ", failures));
         }
     }
+
+    /** What a scenario's "given" may hold; account, profile and population are required. */
+    private static final List<String> GIVEN_FACTS = List.of("population", "account", "profile", "subscription",
+            "support", "planChange", "previousHealthBand");
+    private static final List<String> EXPECTATIONS = List.of("healthBand", "valueTier", "riskTier", "healthScore",
+            "actions", "priorities", "cohorts", "signals", "rulesFired", "rulesNotFired", "playbooks");
 
     private ScenarioRunner() {}
 
@@ -94,6 +105,15 @@ public final class ScenarioRunner {
     private static Result runOne(RuleEngine engine, String file, String title, JsonNode given, JsonNode expect,
                                  String defaultId, long asOf) {
         List<String> failures = new ArrayList<>();
+        for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!GIVEN_FACTS.contains(field)) {
+                failures.add("unknown fact \"" + field + "\" in given: use " + GIVEN_FACTS);
+            }
+        }
+        if (!failures.isEmpty()) {
+            return new Result(file, title, failures, List.of());
+        }
         CustomerEvaluation evaluation;
         try {
             Account account = MAPPER.treeToValue(given.path("account"), Account.class);
@@ -102,10 +122,13 @@ public final class ScenarioRunner {
             if (account.getCustomerId() == null) {
                 account.setCustomerId(defaultId);
             }
-            if (profile.getCustomerId() == null) {
-                profile.setCustomerId(account.getCustomerId());
-            }
-            evaluation = engine.evaluate(account, profile, population, asOf);
+            profile.setCustomerId(account.getCustomerId());
+            Subscription subscription = optional(given, "subscription", Subscription.class);
+            SupportActivity support = optional(given, "support", SupportActivity.class);
+            PlanChangeWindow planChange = optional(given, "planChange", PlanChangeWindow.class);
+            String previousBand = given.hasNonNull("previousHealthBand") ? given.get("previousHealthBand").asText() : null;
+            evaluation = engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange,
+                    previousBand), population, asOf);
         } catch (IOException | RuntimeException e) {
             failures.add("evaluation failed: " + e.getMessage());
             return new Result(file, title, failures, List.of());
@@ -114,19 +137,21 @@ public final class ScenarioRunner {
         check(failures, expect, "healthBand", evaluation.healthBand());
         check(failures, expect, "valueTier", evaluation.valueTier());
         check(failures, expect, "riskTier", evaluation.riskTier());
+        checkSet(failures, expect, "cohorts", evaluation.cohorts());
+        checkSet(failures, expect, "signals", evaluation.signals());
         if (expect.has("healthScore")) {
             double want = expect.get("healthScore").asDouble();
             if (Math.abs(want - evaluation.healthScore()) > 0.01) {
                 failures.add("healthScore: expected " + want + ", got " + evaluation.healthScore());
             }
         }
-        if (expect.has("actions")) {
-            TreeSet<String> want = new TreeSet<>();
-            expect.get("actions").forEach(a -> want.add(a.asText()));
-            TreeSet<String> got = new TreeSet<>();
-            evaluation.recommendations().forEach(r -> got.add(r.getAction()));
-            if (!want.equals(got)) {
-                failures.add("actions: expected " + want + ", got " + got);
+        checkSet(failures, expect, "actions", evaluation.recommendations().stream().map(Recommendation::getAction).toList());
+        for (Iterator<Map.Entry<String, JsonNode>> it = expect.path("priorities").fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> priority = it.next();
+            Recommendation r = evaluation.recommendation(priority.getKey());
+            if (r == null || r.getPriority() != priority.getValue().asInt()) {
+                failures.add("priorities: expected " + priority.getKey() + " at priority " + priority.getValue().asInt()
+                        + ", got " + (r == null ? "no such action" : r.getPriority()));
             }
         }
         for (JsonNode rule : expect.path("rulesFired")) {
@@ -155,8 +180,7 @@ public final class ScenarioRunner {
         }
         for (Iterator<String> it = expect.fieldNames(); it.hasNext(); ) {
             String field = it.next();
-            if (!List.of("healthBand", "valueTier", "riskTier", "healthScore", "actions", "rulesFired", "rulesNotFired",
-                    "playbooks").contains(field)) {
+            if (!EXPECTATIONS.contains(field)) {
                 failures.add("unknown expectation \"" + field + "\"");
             }
         }
@@ -164,6 +188,22 @@ public final class ScenarioRunner {
             failures.add("rules fired: " + fired);
         }
         return new Result(file, title, failures, fired);
+    }
+
+    private static <T> T optional(JsonNode given, String field, Class<T> type) throws IOException {
+        return given.hasNonNull(field) ? MAPPER.treeToValue(given.get(field), type) : null;
+    }
+
+    /** An exact set: every value expected, no other. */
+    private static void checkSet(List<String> failures, JsonNode expect, String field, List<String> actual) {
+        if (expect.has(field)) {
+            TreeSet<String> want = new TreeSet<>();
+            expect.get(field).forEach(a -> want.add(a.asText()));
+            TreeSet<String> got = new TreeSet<>(actual);
+            if (!want.equals(got)) {
+                failures.add(field + ": expected " + want + ", got " + got);
+            }
+        }
     }
 
     private static void check(List<String> failures, JsonNode expect, String field, String actual) {

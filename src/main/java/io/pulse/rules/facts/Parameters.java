@@ -17,6 +17,11 @@ public final class Parameters {
     private HealthBands healthBands;
     private Predicted6mRevenue predicted6mRevenue;
     private ValueTierThresholds valueTier;
+    private RedAlert redAlert;
+    private QuietHighValue quietHighValue;
+    private SupportSignals supportSignals;
+    private PostUpgradeSurge postUpgradeSurge;
+    private Touchpoints touchpoints;
     /** Action code (URGENT_RETAIN, REACT_AND_RESCUE, ...) -> its priority and SLA. */
     private Map<String, ActionTerms> actions = new TreeMap<>();
 
@@ -24,6 +29,11 @@ public final class Parameters {
     public HealthBands getHealthBands() { return healthBands; }
     public Predicted6mRevenue getPredicted6mRevenue() { return predicted6mRevenue; }
     public ValueTierThresholds getValueTier() { return valueTier; }
+    public RedAlert getRedAlert() { return redAlert; }
+    public QuietHighValue getQuietHighValue() { return quietHighValue; }
+    public SupportSignals getSupportSignals() { return supportSignals; }
+    public PostUpgradeSurge getPostUpgradeSurge() { return postUpgradeSurge; }
+    public Touchpoints getTouchpoints() { return touchpoints; }
     public Map<String, ActionTerms> getActions() { return Collections.unmodifiableMap(actions); }
 
     /** The terms of one action, or null when parameters.json does not list it. */
@@ -96,13 +106,19 @@ public final class Parameters {
         }
     }
 
-    /** High: score >= highMin; Medium: mediumMin <= score < highMin; Low: score < mediumMin. */
+    /**
+     * High: score >= highMin; Medium: mediumMin <= score < highMin; Low: score < mediumMin. A
+     * customer leaves its previous band downwards only once its score is more than
+     * hysteresisMargin points below the band's lower threshold.
+     */
     public static final class HealthBands {
         private double highMin;
         private double mediumMin;
+        private double hysteresisMargin;
 
         public double getHighMin() { return highMin; }
         public double getMediumMin() { return mediumMin; }
+        public double getHysteresisMargin() { return hysteresisMargin; }
     }
 
     /** predicted6m = (totalWonWeight x won + pipelineWeight x pipeline) x score / 100. */
@@ -121,6 +137,84 @@ public final class Parameters {
 
         public int getHighMinMonetaryScore() { return highMinMonetaryScore; }
         public int getLowMaxMonetaryScore() { return lowMaxMonetaryScore; }
+    }
+
+    /** Red alert: slow to reach support, declining, at high activity risk, and health below a ceiling. */
+    public static final class RedAlert {
+        private int minSalesToSupportDays;
+        private double maxHealthScore;
+
+        /** sales_to_support_days must be above this. */
+        public int getMinSalesToSupportDays() { return minSalesToSupportDays; }
+        /** The health score must be below this; at or above it the alert is suppressed. */
+        public double getMaxHealthScore() { return maxHealthScore; }
+    }
+
+    /** The quiet high-value cohort: marketing-to-sales days in a range, slow to support, engaged. */
+    public static final class QuietHighValue {
+        private int minMarketingToSalesDays;
+        private int maxMarketingToSalesDays;
+        private int minSalesToSupportDays;
+
+        public int getMinMarketingToSalesDays() { return minMarketingToSalesDays; }
+        public int getMaxMarketingToSalesDays() { return maxMarketingToSalesDays; }
+        /** sales_to_support_days must be above this. */
+        public int getMinSalesToSupportDays() { return minSalesToSupportDays; }
+    }
+
+    /** Section 3 signals read in the last 30 days of support conversations. */
+    public static final class SupportSignals {
+        private int downgradeRiskMinConversations30d;
+        private int upgradeDriverMinConversations30d;
+        private double spikeMinStdDevs;
+        private int spikeMinConversations;
+        private int spikeRecentDays;
+
+        public int getDowngradeRiskMinConversations30d() { return downgradeRiskMinConversations30d; }
+        public int getUpgradeDriverMinConversations30d() { return upgradeDriverMinConversations30d; }
+        /** A spike day has at least the 14-day mean plus this many standard deviations... */
+        public double getSpikeMinStdDevs() { return spikeMinStdDevs; }
+        /** ...and at least this many conversations... */
+        public int getSpikeMinConversations() { return spikeMinConversations; }
+        /** ...and counts as recent for this many days after it. */
+        public int getSpikeRecentDays() { return spikeRecentDays; }
+    }
+
+    /** A post-upgrade surge: the post window against the pre window of an upgrade. */
+    public static final class PostUpgradeSurge {
+        private int minPostConversations;
+        private double minConversationGrowth;
+        private int minPostBugOrOutage;
+        private double minBugOrOutageGrowth;
+
+        public int getMinPostConversations() { return minPostConversations; }
+        /** post / pre conversations (a quiet pre window counts as one). */
+        public double getMinConversationGrowth() { return minConversationGrowth; }
+        public int getMinPostBugOrOutage() { return minPostBugOrOutage; }
+        /** post / pre Bug/Outage conversations (a quiet pre window counts as one). */
+        public double getMinBugOrOutageGrowth() { return minBugOrOutageGrowth; }
+    }
+
+    /** Section 4: when paying customers get a human first, and a 72-hour adoption sprint. */
+    public static final class Touchpoints {
+        private double humanFirstMinAcv;
+        private int humanFirstMinSeats;
+        private double botFirstShareTarget;
+        private double firstResponseSlaMinutes;
+        private int adoptionSprintHours;
+        private double adoptionSprintNewContractMinAcv;
+
+        /** churn_watch / renewal customers with at least this ACV (USD) or these seats get HUMAN_FIRST_ROUTING. */
+        public double getHumanFirstMinAcv() { return humanFirstMinAcv; }
+        public int getHumanFirstMinSeats() { return humanFirstMinSeats; }
+        /** The routing's target: at most this share (0-1) of first responses by a bot. */
+        public double getBotFirstShareTarget() { return botFirstShareTarget; }
+        /** The routing's first-response SLA, minutes. */
+        public double getFirstResponseSlaMinutes() { return firstResponseSlaMinutes; }
+        /** ADOPTION_SPRINT_72H is recommended this many hours after a conversation closes. */
+        public int getAdoptionSprintHours() { return adoptionSprintHours; }
+        /** new_contract customers need at least this ACV (USD) for the onboarding sprint. */
+        public double getAdoptionSprintNewContractMinAcv() { return adoptionSprintNewContractMinAcv; }
     }
 
     /** Queue terms of one action: its priority (1 = most urgent) and its SLA in hours. */

@@ -14,12 +14,23 @@ public final class Strategy {
     public static final String VALUE_RISK = "VALUE_RISK";
     /** The health band x size strategy: exactly one per customer. */
     public static final String HEALTH = "HEALTH";
+    /** Escalations on top of the matrices (red alert, post-upgrade rescue): none or more. */
+    public static final String ALERT = "ALERT";
+    /** Growth opportunities read in support (upgrade drivers): none or more. */
+    public static final String OPPORTUNITY = "OPPORTUNITY";
+    /** Support touchpoints for paying customers (section 4): none or more. */
+    public static final String TOUCHPOINT = "TOUCHPOINT";
 
     private final String action;
     private final String family;
     private final List<String> playbook;
+    private final String terms;
 
     public Strategy(String action, String family, List<String> playbook) {
+        this(action, family, playbook, action);
+    }
+
+    private Strategy(String action, String family, List<String> playbook, String terms) {
         if (!isActionCode(action)) {
             throw new IllegalArgumentException("action code must be UPPER_SNAKE_CASE, not \"" + action + "\"");
         }
@@ -32,6 +43,19 @@ public final class Strategy {
         this.action = action;
         this.family = family;
         this.playbook = List.copyOf(playbook);
+        if (!isActionCode(terms)) {
+            throw new IllegalArgumentException("terms code must be UPPER_SNAKE_CASE, not \"" + terms + "\"");
+        }
+        this.terms = terms;
+    }
+
+    /**
+     * The same strategy on the priority and SLA of another entry of parameters.json "actions":
+     * {@code Strategy.alert("RED_ALERT", ...).withTerms("RED_ALERT_SOFTENED")} keeps the action
+     * (one queue row) but makes it less urgent.
+     */
+    public Strategy withTerms(String termsCode) {
+        return new Strategy(action, family, playbook, termsCode);
     }
 
     /** UPPER_SNAKE_CASE: a letter, then letters, digits and underscores. */
@@ -58,11 +82,28 @@ public final class Strategy {
         return new Strategy(action, HEALTH, List.of(playbookSteps));
     }
 
+    /** An escalation on top of the matrices (family ALERT). */
+    public static Strategy alert(String action, String... playbookSteps) {
+        return new Strategy(action, ALERT, List.of(playbookSteps));
+    }
+
+    /** A growth opportunity (family OPPORTUNITY). */
+    public static Strategy opportunity(String action, String... playbookSteps) {
+        return new Strategy(action, OPPORTUNITY, List.of(playbookSteps));
+    }
+
+    /** A support touchpoint (family TOUCHPOINT). */
+    public static Strategy touchpoint(String action, String... playbookSteps) {
+        return new Strategy(action, TOUCHPOINT, List.of(playbookSteps));
+    }
+
     /** Action code, e.g. URGENT_RETAIN. */
     public String getAction() { return action; }
     public String getFamily() { return family; }
     /** Playbook steps, in the order a CSM works them. */
     public List<String> getPlaybook() { return playbook; }
+    /** The parameters.json "actions" entry whose priority and SLA apply: the action code unless changed. */
+    public String getTerms() { return terms; }
 
     @Override
     public String toString() { return "Strategy[" + family + "/" + action + "]"; }
