@@ -92,25 +92,106 @@ class CustomerFeatureFunctionTest {
         // A cleanup timer waits for the day the oldest bucket leaves the window.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
-        harness.processWatermark(new Watermark(endOfDay(40)));
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
-        assertThat(harness.numEventTimeTimers()).isZero();
-
         send(accountSnapshot(ACME, day(41) + 1, "Large", 40, 30));
         harness.processWatermark(new Watermark(endOfDay(41)));
         out = harness.extractOutputValues();
         CustomerFeatures quiet = out.get(out.size() - 1);
         assertThat(quiet.support.getConversations30d()).isZero();
         assertThat(quiet.support.getProductUsageEvents30d()).isZero();
+        assertThat(harness.numKeyedStateEntries()).as("buckets are kept 61 days for the plan-change windows")
+                .isEqualTo(2);
+
+        harness.processWatermark(new Watermark(endOfDay(62))); // day 1's bucket leaves after day 62
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
+        assertThat(harness.numEventTimeTimers()).isZero();
     }
 
     @Test
-    void supportActivityAloneDoesNotTriggerAnEvaluation() throws Exception {
+    void productUsageAloneDoesNotTriggerAnEvaluation() throws Exception {
         send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
         harness.processWatermark(new Watermark(endOfDay(0)));
-        send(conversation(ACME, day(1) + 10, "Bug", false));
+        send(usage(ACME, day(1) + 10));
         harness.processWatermark(new Watermark(endOfDay(1)));
         assertThat(harness.extractOutputValues()).hasSize(1);
+    }
+
+    @Test
+    void aSupportConversationOpenedOrClosedTriggersAnEvaluation() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        send(conversation(ACME, day(1) + 10, "Bug", false));
+        send(closed(ACME, day(3) + 10, 4));
+        harness.processWatermark(new Watermark(endOfDay(3)));
+        assertThat(harness.extractOutputValues()).extracting(f -> f.asOf)
+                .containsExactly(endOfDay(0), endOfDay(1), endOfDay(3));
+        CustomerFeatures afterClose = harness.extractOutputValues().get(2);
+        assertThat(afterClose.support.getHoursSinceLastClose()).as("closed just after day 3 began").isEqualTo(23);
+        assertThat(afterClose.support.getAverageRating30d()).isEqualTo(4.0);
+    }
+
+    @Test
+    void anUpgradeOpensAThirtyDayWindowComparedWithTheThirtyDaysBefore() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        send(conversation(ACME, day(5) + 10, "Training", false));
+        send(planChange(ACME, day(40) + 10, "Growth", "Scale", 900));
+        for (int d = 41; d <= 45; d++) {
+            send(conversation(ACME, day(d) + 10, "Bug", false));
+            send(conversation(ACME, day(d) + 20, "Outage", false));
+        }
+        harness.processWatermark(new Watermark(endOfDay(45)));
+        CustomerFeatures day45 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        assertThat(day45.planChange).isNotNull();
+        assertThat(day45.planChange.getDirection()).isEqualTo("UPGRADE");
+        assertThat(day45.planChange.getSource()).isEqualTo("plan change");
+        assertThat(day45.planChange.getDaysSinceChange()).isEqualTo(5);
+        assertThat(day45.planChange.getBaselineConversations()).as("day 5 is 35 days before day 40").isEqualTo(1);
+        assertThat(day45.planChange.getPreConversations()).isZero();
+        assertThat(day45.planChange.getPostConversations()).isEqualTo(10);
+        assertThat(day45.planChange.getPostBugOrOutage()).isEqualTo(10);
+
+        // Talk about an upgrade while the window is open does not restart it.
+        send(conversation(ACME, day(50) + 10, "Upgrade Opportunity", false));
+        harness.processWatermark(new Watermark(endOfDay(50)));
+        CustomerFeatures day50 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        assertThat(day50.planChange.getDaysSinceChange()).isEqualTo(10);
+
+        // The day after the window closes is evaluated without a window, though nothing happened.
+        harness.processWatermark(new Watermark(endOfDay(71)));
+        CustomerFeatures closedWindow = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        assertThat(closedWindow.asOf).isEqualTo(endOfDay(71));
+        assertThat(closedWindow.planChange).isNull();
+    }
+
+    @Test
+    void aConversationAboutADowngradeOpensAWindowWhenNoneIsOpen() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        CustomerEvent talk = conversation(ACME, day(2) + 10, "topic:billing", false);
+        talk.conversation.subject = "Seat downgrade discussion";
+        send(talk);
+        CustomerEvent mixed = conversation(ACME, day(1) + 10, "Upgrade Opportunity, Downgrade Risk", false);
+        send(mixed);
+        send(usage(ACME, day(3) + 10));
+        harness.processWatermark(new Watermark(endOfDay(3)));
+        List<CustomerFeatures> out = harness.extractOutputValues();
+        assertThat(out.get(out.size() - 1).planChange).satisfies(w -> {
+            assertThat(w.getDirection()).isEqualTo("DOWNGRADE");
+            assertThat(w.getSource()).isEqualTo("conversation");
+            assertThat(w.getDaysSinceChange()).isEqualTo(1);
+            assertThat(w.getPreConversations()).as("the mixed one opened no window, and counts before").isEqualTo(1);
+        });
+    }
+
+    @Test
+    void theSubscriptionTakesTheLatestSegmentTagFromCompaniesAndConversations() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        send(companySnapshot(ACME, day(0) + 2, "Growth", 60, 2500, "tier:growth,segment:expansion,region:EMEA"));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        send(conversation(ACME, day(1) + 10, "topic:renewal|segment:churn_watch|first_response:bot", true));
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        List<CustomerFeatures> out = harness.extractOutputValues();
+        assertThat(out.get(0).subscription.getSegment()).isEqualTo("expansion");
+        assertThat(out.get(0).subscription.getAcv()).isEqualTo(30_000);
+        assertThat(out.get(1).subscription.getSegment()).isEqualTo("churn_watch");
+        assertThat(out.get(1).subscription.getPlanName()).isEqualTo("Growth");
     }
 
     @Test

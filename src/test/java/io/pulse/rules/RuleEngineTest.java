@@ -48,7 +48,8 @@ class RuleEngineTest {
     @Test
     void ruleSetHoldsTheRuleFilesAndParametersButNotScenariosOrDocs() throws IOException {
         RuleSet rules = RuleSet.load(PACK);
-        assertThat(rules.files().keySet()).containsExactly("classification.drl", "parameters.json", "strategies.drl");
+        assertThat(rules.files().keySet()).containsExactly("alerts.drl", "classification.drl", "parameters.json",
+                "signals.drl", "strategies.drl", "touchpoints.drl");
         assertThat(rules.version()).matches("[0-9a-f]{12}");
     }
 
@@ -111,12 +112,13 @@ class RuleEngineTest {
     void anUnknownFieldNamesItsFileLineAndTheField(@TempDir Path dir) throws IOException {
         copyOfPack(dir);
         Path drl = dir.resolve("classification.drl");
-        edit(drl, "$activityRiskLevel : activityRiskLevel == \"Medium\"", "$activityRiskLevel : activityRisk == \"Medium\"");
-        int line = lineOf(drl, "activityRisk == \"Medium\"");
+        edit(drl, "TierAverage( $tierAverageLtv : averageLtv < $estimatedLtv )",
+                "TierAverage( $tierAverageLtv : averageLtvs < $estimatedLtv )");
+        int line = lineOf(drl, "averageLtvs < $estimatedLtv");
 
         assertThat(compileFails(dir).problems()).singleElement().asString()
                 .startsWith("classification.drl:" + line + ": ")
-                .contains("CustomerProfile has no field or method 'activityRisk'");
+                .contains("TierAverage has no field or method 'averageLtvs'");
     }
 
     @Test
@@ -330,7 +332,7 @@ class RuleEngineTest {
                 "Medium health: nurture and grow through reviews (Mid-Market and up)");
         assertThat(nurture.get(0).get("facts").get("daysSinceLastActivity").asInt()).isEqualTo(20);
         assertThat(nurture.get(1).get("facts").toString()).isEqualTo(
-                "{\"mediumMin\":50,\"highMin\":80,\"healthScore\":55.38,\"activity\":0.5395,\"contactQuality\":0.9,"
+                "{\"mediumMin\":50,\"highMin\":80,\"margin\":2,\"healthScore\":55.38,\"activity\":0.5395,\"contactQuality\":0.9,"
                         + "\"commercialValue\":0.1,\"scale\":0.4799}");
 
         assertThat(e.firedRules()).hasSize(6).containsSubsequence(

@@ -94,4 +94,35 @@ public final class TestEvents {
         e.outcome.outcome = outcome;
         return e;
     }
+
+    public static CustomerEvent closed(String customer, long time, double rating) {
+        CustomerEvent e = new CustomerEvent(EventType.CONVERSATION_CLOSED, customer, time,
+                "intercom__conversation_enhanced:close:" + customer + "@" + time);
+        e.conversation = new CustomerEvent.Conversation();
+        e.conversation.conversationId = customer + "@" + time;
+        e.conversation.rating = rating;
+        return e;
+    }
+
+    public static CustomerEvent planChange(String customer, long time, String oldPlan, String newPlan, double spendDelta) {
+        CustomerEvent e = new CustomerEvent(EventType.PLAN_CHANGE, customer, time,
+                "pulse__subscription_changes:" + customer + "@" + time);
+        e.planChange = new CustomerEvent.PlanChange();
+        e.planChange.oldPlan = oldPlan;
+        e.planChange.newPlan = newPlan;
+        e.planChange.monthlySpendDelta = spendDelta;
+        return e;
+    }
+
+    public static CustomerEvent companySnapshot(String customer, long time, String plan, int seats, double monthlySpend,
+                                                String tags) {
+        CustomerEvent e = new CustomerEvent(EventType.COMPANY_SNAPSHOT, customer, time,
+                "intercom__company_enhanced:" + customer + "@" + time);
+        e.company = new CustomerEvent.CompanySnapshot();
+        e.company.planName = plan;
+        e.company.seats = seats;
+        e.company.monthlySpend = monthlySpend;
+        e.company.tags = tags;
+        return e;
+    }
 }
