@@ -57,8 +57,9 @@ final class ReplayCommand implements Callable<Integer> {
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay");
         ReplayStats stats = ReplayStats.of(result, System.currentTimeMillis());
         System.out.printf("Replayed %,d events in %.1f s: %,.0f events/s from the first event to the end"
-                        + " (%.1f s with job start-up)%n",
-                stats.events(), stats.processingSeconds(), stats.eventsPerSecond(), stats.totalSeconds());
+                        + " (%.1f s with job start-up); %,d customer evaluations%n",
+                stats.events(), stats.processingSeconds(), stats.eventsPerSecond(), stats.totalSeconds(),
+                stats.evaluations());
         return 0;
     }
 }

@@ -223,6 +223,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                                     NavigableMap<Long, DayActivity> days) {
         episode.changedAt = time;
         episode.changeDay = SupportWindows.dayOf(time);
+        episode.daysObservedBefore = (int) (episode.changeDay - s.firstEventDay);
         SupportWindows.measureBeforeChange(episode, days);
         // The window this one replaces ends now; its end was already due for evaluation.
         episode.emitted = s.planChange != null && s.planChange.emitted;
@@ -282,6 +283,9 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 state = new CustomerState();
             }
             for (CustomerEvent e : pending) {
+                if (state.firstEventDay == Long.MIN_VALUE) {
+                    state.firstEventDay = SupportWindows.dayOf(e.eventTime);
+                }
                 eventCallsForEvaluation |= apply(state, e, days);
                 touchedDays.add(SupportWindows.dayOf(e.eventTime));
             }

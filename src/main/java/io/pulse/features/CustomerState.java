@@ -15,6 +15,8 @@ public class CustomerState {
     public CustomerProfile profile;
     /** From Intercom company snapshots, plan changes and segment tags; null until the first. */
     public Subscription subscription;
+    /** Epoch day (UTC) of the customer's first event: how much of a window before a change was seen. */
+    public long firstEventDay = Long.MIN_VALUE;
     /** The open upgrade or downgrade, null when none is open. */
     public PlanChangeEpisode planChange;
 

@@ -14,6 +14,8 @@ public class PlanChangeEpisode {
     public long changeDay;
     public String oldPlan;
     public String newPlan;
+    /** Days between the customer's first event and the change day. */
+    public int daysObservedBefore;
     public int baselineConversations;
     public int preConversations;
     public int baselineBugOrOutage;

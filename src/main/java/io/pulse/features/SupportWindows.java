@@ -116,6 +116,7 @@ public final class SupportWindows {
         w.setOldPlan(e.oldPlan);
         w.setNewPlan(e.newPlan);
         w.setDaysSinceChange(days);
+        w.setDaysObservedBeforeChange(e.daysObservedBefore);
         w.setBaselineConversations(e.baselineConversations);
         w.setBaselineBugOrOutage(e.baselineBugOrOutage);
         w.setPreConversations(e.preConversations);

@@ -5,6 +5,7 @@ import io.pulse.events.DeadLetter;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
 import io.pulse.rules.facts.Population;
+import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
 import org.apache.flink.api.common.state.MapState;
@@ -42,7 +43,11 @@ public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, CustomerFeatures, Population, Recommendation> {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluationFunction.class);
 
+    /** Accumulator: customer evaluations run (the pipeline's main cost; see BENCHMARKS.md). */
+    public static final String EVALUATIONS = "evaluations";
+
     private final RuleSet rules;
+    private final LongCounter evaluations = new LongCounter();
 
     private transient RuleEngine engine;
     private transient MapState<Long, CustomerFeatures> featuresByTime;
@@ -65,6 +70,7 @@ public class RuleEvaluationFunction
         written = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class)));
         healthBand = getRuntimeContext().getState(new ValueStateDescriptor<>("health band", Types.STRING));
+        getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
     }
 
     @Override
@@ -114,6 +120,7 @@ public class RuleEvaluationFunction
         // (midnight for a daily cadence), and its due time counts from there.
         long asOf = timestamp + 1;
         CustomerEvaluation evaluation;
+        evaluations.add(1);
         try {
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
                     features.support, features.planChange, healthBand.value()), population, asOf);

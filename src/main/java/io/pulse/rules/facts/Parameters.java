@@ -182,11 +182,14 @@ public final class Parameters {
 
     /** A post-upgrade surge: the post window against the pre window of an upgrade. */
     public static final class PostUpgradeSurge {
+        private int minDaysObservedBefore;
         private int minPostConversations;
         private double minConversationGrowth;
         private int minPostBugOrOutage;
         private double minBugOrOutageGrowth;
 
+        /** The customer must have been seen this many days before the upgrade (a whole pre window). */
+        public int getMinDaysObservedBefore() { return minDaysObservedBefore; }
         public int getMinPostConversations() { return minPostConversations; }
         /** post / pre conversations (a quiet pre window counts as one). */
         public double getMinConversationGrowth() { return minConversationGrowth; }

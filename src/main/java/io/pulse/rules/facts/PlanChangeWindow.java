@@ -33,6 +33,11 @@ public class PlanChangeWindow {
     private String newPlan;
     /** Whole days from the change day to the evaluation day (1..30). */
     private int daysSinceChange;
+    /**
+     * Whole days the pipeline had seen the customer before the change day: under 30, the pre
+     * window is only partly observed (a new customer, or the start of the history).
+     */
+    private int daysObservedBeforeChange;
     private int baselineConversations;
     private int preConversations;
     private int postConversations;
@@ -60,6 +65,8 @@ public class PlanChangeWindow {
     public void setNewPlan(String newPlan) { this.newPlan = newPlan; }
     public int getDaysSinceChange() { return daysSinceChange; }
     public void setDaysSinceChange(int daysSinceChange) { this.daysSinceChange = daysSinceChange; }
+    public int getDaysObservedBeforeChange() { return daysObservedBeforeChange; }
+    public void setDaysObservedBeforeChange(int v) { this.daysObservedBeforeChange = v; }
     public int getBaselineConversations() { return baselineConversations; }
     public void setBaselineConversations(int v) { this.baselineConversations = v; }
     public int getPreConversations() { return preConversations; }
@@ -93,6 +100,7 @@ public class PlanChangeWindow {
         if (!(o instanceof PlanChangeWindow)) return false;
         PlanChangeWindow w = (PlanChangeWindow) o;
         return changedAt == w.changedAt && daysSinceChange == w.daysSinceChange
+                && daysObservedBeforeChange == w.daysObservedBeforeChange
                 && baselineConversations == w.baselineConversations && preConversations == w.preConversations
                 && postConversations == w.postConversations && baselineBugOrOutage == w.baselineBugOrOutage
                 && preBugOrOutage == w.preBugOrOutage && postBugOrOutage == w.postBugOrOutage
