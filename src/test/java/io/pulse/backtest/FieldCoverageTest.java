@@ -24,10 +24,10 @@ class FieldCoverageTest {
     private static final BacktestWindow WINDOW =
             new BacktestWindow(LocalDate.of(2025, 2, 1), LocalDate.of(2025, 4, 30), Duration.ofDays(90));
 
-    /** A challenger rule reading zendeskActive: the pack's own files do not name it. */
-    private static final String READS_ZENDESK = "package pulse.rules;\n"
+    /** A challenger rule reading churnProbability: the pack's own files do not name it. */
+    private static final String READS_CHURN_PROBABILITY = "package pulse.rules;\n"
             + "import io.pulse.rules.facts.CustomerProfile;\n"
-            + "rule \"Zendesk users\" when CustomerProfile( zendeskActive == true ) then end\n";
+            + "rule \"Likely churners\" when CustomerProfile( churnProbability > 0.5 ) then end\n";
 
     @TempDir
     static Path dir;
@@ -35,15 +35,15 @@ class FieldCoverageTest {
     static String lastNullDay;
 
     @BeforeAll
-    static void historyWhoseZendeskFlagStartsLate() throws Exception {
+    static void historyWhoseChurnProbabilityStartsLate() throws Exception {
         Path file = dir.resolve("history.sqlite");
         new HistoryGenerator(new GeneratorSettings(30, 120, 3, LocalDate.of(2025, 1, 1), file)).generate();
         history = "jdbc:sqlite:" + file;
         try (Connection c = DriverManager.getConnection(history); Statement s = c.createStatement()) {
-            s.executeUpdate("UPDATE customer360__customer_activity_metrics SET zendesk_active = NULL"
-                    + " WHERE activity_analysis_timestamp < '2025-03-10'");
-            try (ResultSet rs = s.executeQuery("SELECT date(max(activity_analysis_timestamp))"
-                    + " FROM customer360__customer_activity_metrics WHERE zendesk_active IS NULL")) {
+            s.executeUpdate("UPDATE customer360__customer_value_analysis SET churn_probability = NULL"
+                    + " WHERE analysis_timestamp < '2025-03-10'");
+            try (ResultSet rs = s.executeQuery("SELECT date(max(analysis_timestamp))"
+                    + " FROM customer360__customer_value_analysis WHERE churn_probability IS NULL")) {
                 rs.next();
                 lastNullDay = rs.getString(1);
             }
@@ -52,14 +52,14 @@ class FieldCoverageTest {
 
     @Test
     void aFieldMissingFromEarlyRowsLimitsScoringToTheDaysAfterTheLastGap() throws Exception {
-        List<FieldCoverage.Gap> gaps = FieldCoverage.gaps(RuleSet.of(Map.of("zendesk.drl", READS_ZENDESK)), history,
+        List<FieldCoverage.Gap> gaps = FieldCoverage.gaps(RuleSet.of(Map.of("churners.drl", READS_CHURN_PROBABILITY)), history,
                 WINDOW);
         assertThat(gaps).singleElement().satisfies(g -> {
-            assertThat(g.field()).isEqualTo("zendeskActive");
-            assertThat(g.column()).isEqualTo("zendesk_active");
+            assertThat(g.field()).isEqualTo("churnProbability");
+            assertThat(g.column()).isEqualTo("churn_probability");
             assertThat(g.rowsWithout()).isPositive().isLessThan(g.rows());
             assertThat(g.lastMissing()).isEqualTo(lastNullDay);
-            assertThat(g.describe()).contains("CustomerProfile.zendeskActive", lastNullDay);
+            assertThat(g.describe()).contains("CustomerProfile.churnProbability", lastNullDay);
         });
         BacktestWindow evaluated = FieldCoverage.evaluatedPart(WINDOW, gaps);
         assertThat(evaluated.from()).isEqualTo(LocalDate.parse(lastNullDay).plusDays(1));
@@ -77,8 +77,8 @@ class FieldCoverageTest {
     void aFieldNamedOnlyInACommentOrAStringIsNotRead() {
         RuleSet rules = RuleSet.of(Map.of("a.drl", "// zendeskActive\n/* zendeskActive */ rule \"zendeskActive\" when then end"));
         assertThat(FieldCoverage.read(rules)).isEmpty();
-        assertThat(FieldCoverage.read(RuleSet.of(Map.of("z.drl", READS_ZENDESK))))
-                .extracting(FieldCoverage.Source::field).containsExactly("zendeskActive");
+        assertThat(FieldCoverage.read(RuleSet.of(Map.of("z.drl", READS_CHURN_PROBABILITY))))
+                .extracting(FieldCoverage.Source::field).containsExactly("churnProbability");
     }
 
     @Test
