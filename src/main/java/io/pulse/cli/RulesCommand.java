@@ -2,11 +2,13 @@ package io.pulse.cli;
 
 import io.pulse.rules.RuleCompilationException;
 import io.pulse.rules.RuleEngine;
+import io.pulse.rules.TotalityLint;
 import io.pulse.rules.RuleSet;
 import io.pulse.rules.ScenarioRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -26,7 +28,9 @@ final class RulesCommand {
     }
 
     @Command(name = "validate", mixinStandardHelpOptions = true,
-            description = "Compile the rule pack; print every problem as file:line: message. Exit 1 on problems.")
+            description = {"Compile the rule pack inside the sandbox, then lint it on generated customers: gaps, "
+                    + "overlaps, failing and unreachable rules.",
+                    "Prints every problem as file:line: message. Exit 1 on problems."})
     static final class Validate implements Callable<Integer> {
         @Parameters(arity = "0..1", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
         Path dir;
@@ -34,11 +38,24 @@ final class RulesCommand {
         @Override
         public Integer call() throws Exception {
             RuleSet rules = RuleSet.load(dir);
-            if (compileOrReport(dir, rules) == null) {
+            RuleEngine engine = compileOrReport(dir, rules);
+            if (engine == null) {
                 return 1;
             }
-            System.out.printf("%s: %d files, version %s: OK%n", dir, rules.files().size(), rules.version());
-            return 0;
+            Path scenarios = dir.resolve("scenarios");
+            if (!Files.isDirectory(scenarios) || ScenarioRunner.files(scenarios).isEmpty()) {
+                System.err.println(scenarios + ": no scenario files: the lint starts from the customers they describe");
+                return 1;
+            }
+            long start = System.nanoTime();
+            TotalityLint.Report lint = TotalityLint.run(engine, scenarios);
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            lint.problems().forEach(p -> System.err.println(dir + "/" + p));
+            System.out.printf("%s: %d files, version %s: compiled in the sandbox; lint: %d customers from %d scenarios "
+                    + "in %d ms: %s%n", dir, rules.files().size(), rules.version(), lint.customers(), lint.scenarios(), ms,
+                    lint.problems().isEmpty() ? "OK"
+                    : lint.problems().size() + (lint.problems().size() == 1 ? " problem" : " problems"));
+            return lint.problems().isEmpty() ? 0 : 1;
         }
     }
 

@@ -1,6 +1,7 @@
 package io.pulse.rules;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.PropertyAccessor;
 import com.fasterxml.jackson.core.JsonLocation;
 import com.fasterxml.jackson.core.JsonParser;
@@ -34,7 +35,14 @@ final class ParametersReader {
             .disable(MapperFeature.USE_GETTERS_AS_SETTERS)
             .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
             .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .addMixIn(Parameters.class, EngineSectionIsNotAParameter.class)
             .build();
+
+    /** The optional {@value #ENGINE} section holds the engine's limits, not rule parameters. */
+    private static final String ENGINE = "engine";
+
+    @JsonIgnoreProperties({ENGINE})
+    private interface EngineSectionIsNotAParameter {}
 
     private ParametersReader() {}
 
@@ -61,6 +69,40 @@ final class ParametersReader {
             checkValues(parameters, lines, problems);
         }
         return problems.size() == before ? parameters : null;
+    }
+
+    /**
+     * {@code engine.maxFiringsPerEvaluation}: rule firings allowed per customer evaluation, or
+     * {@code dflt} when the file does not set it; problems (not a positive whole number, an unknown
+     * key in the section) are added to {@code problems}. Malformed JSON is left to {@link #read}.
+     */
+    static int maxFirings(String json, int dflt, List<Problem> problems) {
+        JsonNode engine;
+        Map<String, Integer> lines;
+        try {
+            engine = MAPPER.readTree(json).path(ENGINE);
+            lines = keyLines(json);
+        } catch (IOException e) {
+            return dflt;
+        }
+        if (engine.isMissingNode()) {
+            return dflt;
+        }
+        int max = dflt;
+        for (Iterator<Map.Entry<String, JsonNode>> it = engine.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            int line = line(lines, "/" + ENGINE + "/" + e.getKey());
+            if (!e.getKey().equals("maxFiringsPerEvaluation")) {
+                problems.add(new Problem(FILE, line, "unknown key \"" + e.getKey() + "\" in " + ENGINE
+                        + " (known: maxFiringsPerEvaluation)"));
+            } else if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().asInt() < 1) {
+                problems.add(new Problem(FILE, line, ENGINE + ".maxFiringsPerEvaluation must be a whole number of at "
+                        + "least 1, not " + e.getValue()));
+            } else {
+                max = e.getValue().asInt();
+            }
+        }
+        return max;
     }
 
     /** Every field of the parameter classes must be present in the file: no silent zero weights. */

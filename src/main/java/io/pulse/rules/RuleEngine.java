@@ -27,6 +27,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Collectors;
 import org.drools.compiler.kie.builder.impl.DrlProject;
 import org.kie.api.KieBase;
 import org.kie.api.KieServices;
@@ -41,6 +42,7 @@ import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AgendaEventListener;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
 import org.kie.api.runtime.StatelessKieSession;
+import org.kie.api.runtime.rule.ConsequenceException;
 import org.kie.internal.builder.InternalKieBuilder;
 
 /**
@@ -56,6 +58,12 @@ public final class RuleEngine {
     private static final String RESOURCE_DIR = "src/main/resources/pulse/rules/";
     private static final AtomicLong BUILDS = new AtomicLong();
     private static final String KIE_BASE = "pulse";
+    /**
+     * Rule firings per customer evaluation when parameters.json sets no
+     * {@code engine.maxFiringsPerEvaluation}: far above what a pack needs (about one firing per
+     * classification and strategy), low enough to stop a looping rule within milliseconds.
+     */
+    public static final int DEFAULT_MAX_FIRINGS = 1_000;
     private static final Comparator<Recommendation> BY_PRIORITY =
             Comparator.comparingInt(Recommendation::getPriority).thenComparing(Recommendation::getAction);
     /**
@@ -68,6 +76,10 @@ public final class RuleEngine {
     private final RuleSet rules;
     private final Parameters parameters;
     private final KieBase kieBase;
+    /** Where each rule is written, for problems found after the compile. */
+    private final DrlSource source;
+    /** Rule firings allowed per evaluation: more means a rule keeps re-triggering itself. */
+    private final int maxFirings;
     /** Stateless, from a session pool: each execute() runs on a reset pooled session (cheap). */
     private final StatelessKieSession session;
     /** Listens to {@link #session}; reset at each evaluation (so: one thread per engine). */
@@ -75,11 +87,13 @@ public final class RuleEngine {
     /** Playbook -> its JSON: playbooks are mostly constants of the rules, so this stays small. */
     private final Map<List<String>, String> playbookJson = new HashMap<>();
 
-    private RuleEngine(RuleSet rules, Parameters parameters, KieBase kieBase) {
+    private RuleEngine(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, int maxFirings) {
         this.rules = rules;
         this.parameters = parameters;
         this.kieBase = kieBase;
-        this.trace = new RuleTrace(BindingOrder.of(rules));
+        this.source = source;
+        this.maxFirings = maxFirings;
+        this.trace = new RuleTrace(BindingOrder.of(rules), maxFirings);
         this.session = kieBase.newKieSessionsPool(1).newStatelessKieSession();
         session.addEventListener((AgendaEventListener) trace);
         session.addEventListener((RuleRuntimeEventListener) trace);
@@ -126,9 +140,15 @@ public final class RuleEngine {
         if (files.keySet().stream().noneMatch(n -> n.endsWith(".drl"))) {
             problems.add(new Problem("*.drl", 0, "the rule pack has no rule file"));
         }
+        int maxFirings = DEFAULT_MAX_FIRINGS;
+        if (files.containsKey(RuleSet.PARAMETERS_FILE)) {
+            maxFirings = ParametersReader.maxFirings(files.get(RuleSet.PARAMETERS_FILE), DEFAULT_MAX_FIRINGS, problems);
+        }
         if (parameters != null) {
             checkActionsHaveTerms(files, parameters, problems);
         }
+        DrlSource source = DrlSource.parse(files);
+        problems.addAll(RuleSandbox.checkSource(source, classLoader));
 
         KieServices ks = KieServices.Factory.get();
         ReleaseId releaseId = ks.newReleaseId("io.pulse.rules", "rule-pack", rules.version() + "-" + BUILDS.incrementAndGet());
@@ -148,13 +168,20 @@ public final class RuleEngine {
                     .setMutability(KieBaseMutabilityOption.DISABLED);
             KieBuilder builder = ((InternalKieBuilder) ks.newKieBuilder(kfs, classLoader)).withKModuleModel(module)
                     .buildAll(DrlProject.class);
-            problems.addAll(DrlProblems.of(builder.getResults().getMessages(Message.Level.ERROR), files, classLoader));
+            List<Problem> compileErrors = DrlProblems.of(builder.getResults().getMessages(Message.Level.ERROR), files,
+                    classLoader);
+            problems.addAll(compileErrors);
+            KieBase kieBase = null;
+            if (compileErrors.isEmpty()) {
+                // Loads no rule class yet: nothing of the rules runs before the bytecode check.
+                kieBase = ks.newKieContainer(releaseId, classLoader).getKieBase(KIE_BASE);
+                problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
+            }
             if (!problems.isEmpty()) {
                 Collections.sort(problems);
                 throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
             }
-            KieBase kieBase = ks.newKieContainer(releaseId, classLoader).getKieBase(KIE_BASE);
-            return new RuleEngine(rules, parameters, kieBase);
+            return new RuleEngine(rules, parameters, kieBase, source, maxFirings);
         } finally {
             ks.getRepository().removeKieModule(releaseId);
         }
@@ -213,10 +240,11 @@ public final class RuleEngine {
      * strategies they insert into recommendations, in order of priority.
      *
      * @param asOfEpochMs event time the evaluation is valid as of; due times count from it
-     * @throws IllegalStateException when the rules do not give exactly one health score, health
+     * @throws RuleEvaluationException when the rules do not give exactly one health score, health
      *     band, value tier, risk tier, VALUE_RISK strategy and HEALTH strategy (a rule-pack bug),
-     *     recommend the same action twice, or a rule fails; the message names the customer and
-     *     the rules
+     *     recommend the same action twice, a rule throws, or the rules fire more than
+     *     {@link #maxFirings()} times (a rule that keeps re-triggering itself, stopped there); the
+     *     message names the customer and the rules
      */
     public CustomerEvaluation evaluate(CustomerFacts facts, Population population, long asOfEpochMs) {
         Objects.requireNonNull(population, "population");
@@ -242,9 +270,21 @@ public final class RuleEngine {
         trace.reset();
         try {
             session.execute(inserted);
-        } catch (RuntimeException e) { // a rule's then part threw: say for whom
-            throw new IllegalStateException("customer " + customerId + ": rule set " + version() + ": "
-                    + e.getMessage(), e);
+        } catch (RuntimeException | StackOverflowError e) { // a rule threw: say for whom and which rule
+            String rule = failedRule(e);
+            Throwable root = e;
+            while (root.getCause() != null && root.getCause() != root) {
+                root = root.getCause();
+            }
+            throw new RuleEvaluationException(customerId, rule, List.of(), firedRules(trace), "customer " + customerId
+                    + ": rule set " + version() + ": " + (rule == null ? "" : "rule \"" + rule + "\" failed: ") + root, e);
+        }
+        if (trace.capped()) {
+            String rule = trace.mostFired();
+            throw new RuleEvaluationException(customerId, rule, List.of(), firedRules(trace), "customer " + customerId
+                    + ": rule set "
+                    + version() + ": stopped after " + maxFirings + " rule firings (engine.maxFiringsPerEvaluation): "
+                    + "rule \"" + rule + "\" keeps re-triggering itself (fired " + trace.firingsOf(rule) + " times)", null);
         }
         return assemble(customerId, trace, asOfEpochMs);
     }
@@ -253,6 +293,30 @@ public final class RuleEngine {
         if (fact != null) {
             facts.add(fact);
         }
+    }
+
+    /** The rule whose then part threw: from Drools' report, else the rule that was firing. */
+    private String failedRule(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ConsequenceException c && c.getMatch() != null) {
+                return c.getMatch().getRule().getName();
+            }
+        }
+        return trace.firingRule();
+    }
+
+    /** Where each rule is written in the pack. */
+    DrlSource source() {
+        return source;
+    }
+
+    KieBase kieBase() {
+        return kieBase;
+    }
+
+    /** Rule firings allowed per evaluation. */
+    public int maxFirings() {
+        return maxFirings;
     }
 
     private CustomerEvaluation assemble(String customerId, RuleTrace trace, long asOf) {
@@ -305,15 +369,20 @@ public final class RuleEngine {
             recommendations.add(recommendation(customerId, s, trace, score, band, value, risk, asOf));
         }
         recommendations.sort(BY_PRIORITY);
-        List<String> fired = new ArrayList<>(trace.firings().size());
-        for (RuleTrace.Firing f : trace.firings()) {
-            fired.add(f.rule());
-        }
+        List<String> fired = firedRules(trace);
         Collections.sort(cohorts);
         Collections.sort(signals);
         return new CustomerEvaluation(customerId, score.getScore(), band.getBand(), value.getTier(), risk.getTier(),
                 health.getAction(), valueRisk.getAction(), score.getPredicted6mRevenue(), recommendations, fired,
                 cohorts, signals, version(), asOf);
+    }
+
+    private static List<String> firedRules(RuleTrace trace) {
+        List<String> fired = new ArrayList<>(trace.firings().size());
+        for (RuleTrace.Firing f : trace.firings()) {
+            fired.add(f.rule());
+        }
+        return fired;
     }
 
     private static boolean hasDuplicateAction(List<Strategy> strategies) {
@@ -328,8 +397,8 @@ public final class RuleEngine {
     }
 
     /** The safety net's message: which classification or strategy is missing or repeated, and by which rules. */
-    private IllegalStateException notExactlyOne(String customerId, RuleTrace trace) {
-        List<String> violations = new ArrayList<>();
+    private RuleEvaluationException notExactlyOne(String customerId, RuleTrace trace) {
+        List<RuleEvaluationException.Violation> violations = new ArrayList<>();
         exactlyOne(trace, HealthScore.class, o -> true, "HealthScore", violations);
         exactlyOne(trace, HealthBand.class, o -> true, "HealthBand", violations);
         exactlyOne(trace, ValueTier.class, o -> true, "ValueTier", violations);
@@ -341,25 +410,26 @@ public final class RuleEngine {
         Set<String> actions = new HashSet<>();
         for (Object o : trace.derived()) {
             if (o instanceof Strategy s && !actions.add(s.getAction())) {
-                violations.add("each action once, but " + s.getAction() + " was recommended twice ("
-                        + producers(trace, Strategy.class, x -> x.getAction().equals(s.getAction())) + ")");
+                Predicate<Strategy> same = x -> x.getAction().equals(s.getAction());
+                violations.add(new RuleEvaluationException.Violation("action " + s.getAction(), 2,
+                        producerRules(trace, Strategy.class, same), "each action once, but " + s.getAction()
+                        + " was recommended twice (" + producers(trace, Strategy.class, same) + ")"));
             }
         }
-        List<String> fired = new ArrayList<>();
-        for (RuleTrace.Firing f : trace.firings()) {
-            fired.add(f.rule());
-        }
-        return new IllegalStateException("customer " + customerId + ": rule set " + version() + " must give "
-                + String.join("; ", violations) + "; rules fired: " + fired);
+        List<String> fired = firedRules(trace);
+        return new RuleEvaluationException(customerId, null, violations, fired, "customer " + customerId + ": rule set "
+                + version() + " must give " + violations.stream().map(Object::toString).collect(Collectors.joining("; "))
+                + "; rules fired: " + fired, null);
     }
 
     private Recommendation recommendation(String customerId, Strategy s, RuleTrace trace, HealthScore score,
                                           HealthBand band, ValueTier value, RiskTier risk, long asOf) {
         Parameters.ActionTerms terms = parameters.action(s.getTerms());
         if (terms == null) {
-            throw new IllegalStateException("customer " + customerId + ": rule \"" + trace.producer(s).rule()
-                    + "\" recommends " + s.getAction() + " on the terms of " + s.getTerms()
-                    + ", which has no priority and SLA in " + RuleSet.PARAMETERS_FILE);
+            String rule = trace.producer(s).rule();
+            throw new RuleEvaluationException(customerId, rule, List.of(), firedRules(trace), "customer " + customerId
+                    + ": rule \"" + rule + "\" recommends " + s.getAction() + " on the terms of " + s.getTerms()
+                    + ", which has no priority and SLA in " + RuleSet.PARAMETERS_FILE, null);
         }
         Recommendation r = new Recommendation();
         r.setCustomerId(customerId);
@@ -394,18 +464,26 @@ public final class RuleEngine {
 
     /** Records a violation when the derived facts hold none or several of a type (and filter). */
     private static <T> void exactlyOne(RuleTrace trace, Class<T> type, Predicate<T> filter, String what,
-                                       List<String> violations) {
-        int count = 0;
+                                       List<RuleEvaluationException.Violation> violations) {
+        List<String> rules = producerRules(trace, type, filter);
+        if (rules.isEmpty()) {
+            violations.add(new RuleEvaluationException.Violation(what, 0, rules,
+                    "exactly one " + what + ", but no rule inserted one"));
+        } else if (rules.size() > 1) {
+            violations.add(new RuleEvaluationException.Violation(what, rules.size(), rules, "exactly one " + what
+                    + ", but " + rules.size() + " were inserted (" + producers(trace, type, filter) + ")"));
+        }
+    }
+
+    /** The rule that inserted each derived fact of a type (and filter), in insertion order. */
+    private static <T> List<String> producerRules(RuleTrace trace, Class<T> type, Predicate<T> filter) {
+        List<String> out = new ArrayList<>();
         for (Object o : trace.derived()) {
             if (type.isInstance(o) && filter.test(type.cast(o))) {
-                count++;
+                out.add(trace.producer(o).rule());
             }
         }
-        if (count == 0) {
-            violations.add("exactly one " + what + ", but no rule inserted one");
-        } else if (count > 1) {
-            violations.add("exactly one " + what + ", but " + count + " were inserted (" + producers(trace, type, filter) + ")");
-        }
+        return out;
     }
 
     private static <T> String producers(RuleTrace trace, Class<T> type, Predicate<T> filter) {

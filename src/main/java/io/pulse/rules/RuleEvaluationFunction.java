@@ -125,7 +125,11 @@ public class RuleEvaluationFunction
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
                     features.support, features.planChange, healthBand.value()), population, asOf);
         } catch (RuntimeException e) {
-            ctx.output(PulseDescriptors.DEAD_LETTERS, new DeadLetter("rules:" + rules.version(),
+            // A rule threw, looped (stopped at the firing cap) or broke the exactly-one safety net:
+            // report it with the rule to blame and keep the customer's last recommendations.
+            String rule = e instanceof RuleEvaluationException r ? r.rule() : null;
+            ctx.output(PulseDescriptors.DEAD_LETTERS, new DeadLetter(
+                    "rules:" + rules.version() + (rule == null ? "" : ":" + rule),
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return;
         }

@@ -1,8 +1,10 @@
 package io.pulse.rules;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
@@ -10,6 +12,7 @@ import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.Match;
 
 /**
@@ -36,14 +39,20 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     }
 
     private final BindingOrder bindingOrder;
+    private final int maxFirings;
+    private boolean capped;
     private final List<Firing> firings = new ArrayList<>();
     private final IdentityHashMap<Object, Firing> producedBy = new IdentityHashMap<>();
     /** Facts inserted by rules (not the input facts), in insertion order. */
     private final List<Object> derived = new ArrayList<>();
+    /** Facts updated or deleted by each rule's then part, in this evaluation. */
+    private final Map<String, Integer> changesByRule = new HashMap<>();
     private Firing current;
 
-    RuleTrace(BindingOrder bindingOrder) {
+    /** @param maxFirings firings after which the evaluation is halted (see {@link #capped()}) */
+    RuleTrace(BindingOrder bindingOrder, int maxFirings) {
         this.bindingOrder = bindingOrder;
+        this.maxFirings = maxFirings;
     }
 
     /** Forgets the previous evaluation. */
@@ -51,11 +60,18 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
         firings.clear();
         producedBy.clear();
         derived.clear();
+        changesByRule.clear();
         current = null;
+        capped = false;
     }
 
     @Override
     public void beforeMatchFired(BeforeMatchFiredEvent event) {
+        if (firings.size() >= maxFirings) {
+            // A rule keeps re-triggering itself: let this firing be the last one.
+            capped = true;
+            ((KieSession) event.getKieRuntime()).halt();
+        }
         Match match = event.getMatch();
         List<Firing> causes = List.of();
         for (Object o : match.getObjects()) {
@@ -92,10 +108,62 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     }
 
     @Override
-    public void objectUpdated(ObjectUpdatedEvent event) {}
+    public void objectUpdated(ObjectUpdatedEvent event) {
+        changed();
+    }
 
     @Override
-    public void objectDeleted(ObjectDeletedEvent event) {}
+    public void objectDeleted(ObjectDeletedEvent event) {
+        changed();
+    }
+
+    private void changed() {
+        if (current != null) {
+            changesByRule.merge(current.rule(), 1, Integer::sum);
+        }
+    }
+
+    /** Whether the evaluation was halted at the firing cap. */
+    boolean capped() {
+        return capped;
+    }
+
+    /** The rule firing now (its then part running), or null between firings. */
+    String firingRule() {
+        return current == null ? null : current.rule();
+    }
+
+    /**
+     * The rule most likely to keep the evaluation going: the one whose then parts changed facts
+     * ({@code update}, {@code modify}, {@code delete}) most often, then the one that fired most
+     * (rules that only react to those changes fire as often, but change nothing).
+     */
+    String mostFired() {
+        Map<String, Integer> counts = new HashMap<>();
+        String most = null;
+        for (Firing f : firings) {
+            int n = counts.merge(f.rule(), 1, Integer::sum);
+            if (most == null || n > counts.get(most)) {
+                most = f.rule();
+            }
+        }
+        String mostChanges = null;
+        for (Map.Entry<String, Integer> e : changesByRule.entrySet()) {
+            if (mostChanges == null || e.getValue() > changesByRule.get(mostChanges)) {
+                mostChanges = e.getKey();
+            }
+        }
+        return mostChanges != null ? mostChanges : most;
+    }
+
+    /** How often a rule fired in this evaluation. */
+    int firingsOf(String rule) {
+        int n = 0;
+        for (Firing f : firings) {
+            n += f.rule().equals(rule) ? 1 : 0;
+        }
+        return n;
+    }
 
     /** Every firing of the evaluation, in order. */
     List<Firing> firings() {

@@ -82,28 +82,80 @@ public final class ScenarioRunner {
         return results;
     }
 
-    /** Runs the scenarios of one file, in the order written. */
-    public static List<Result> run(RuleEngine engine, Path file) throws IOException {
+    /**
+     * One scenario as written: its file, its name, the facts it gives (the file's defaults with its
+     * own laid over them), what it expects, the customer id it gets when the facts name none, and
+     * the event time it is evaluated as of.
+     */
+    record Scenario(String file, String name, JsonNode given, JsonNode expect, String defaultId, long asOf) {}
+
+    /** The scenarios of one file, in the order written; an empty list when it has none. */
+    static List<Scenario> read(Path file) throws IOException {
         String name = file.getFileName().toString();
         JsonNode root = MAPPER.readTree(file.toFile());
         long asOf = root.hasNonNull("asOf") ? Instant.parse(root.get("asOf").asText()).toEpochMilli() : 0L;
         JsonNode defaults = root.path("given");
-        List<Result> results = new ArrayList<>();
+        List<Scenario> scenarios = new ArrayList<>();
         int index = 0;
         for (JsonNode scenario : root.path("scenarios")) {
             index++;
-            String title = scenario.path("name").asText("scenario " + index);
-            results.add(runOne(engine, name, title, merge(defaults, scenario.path("given")), scenario.path("expect"),
-                    "scenario-" + index, asOf));
+            scenarios.add(new Scenario(name, scenario.path("name").asText("scenario " + index),
+                    merge(defaults, scenario.path("given")), scenario.path("expect"), "scenario-" + index, asOf));
+        }
+        return scenarios;
+    }
+
+    /** Every scenario of every file in {@code dir}, in file then written order. */
+    static List<Scenario> readAll(Path dir) throws IOException {
+        List<Scenario> scenarios = new ArrayList<>();
+        for (Path file : files(dir)) {
+            scenarios.addAll(read(file));
+        }
+        return scenarios;
+    }
+
+    /** Runs the scenarios of one file, in the order written. */
+    public static List<Result> run(RuleEngine engine, Path file) throws IOException {
+        List<Result> results = new ArrayList<>();
+        for (Scenario scenario : read(file)) {
+            results.add(runOne(engine, scenario));
         }
         if (results.isEmpty()) {
-            results.add(new Result(name, "(file)", List.of("no \"scenarios\" in the file"), List.of()));
+            results.add(new Result(file.getFileName().toString(), "(file)", List.of("no \"scenarios\" in the file"),
+                    List.of()));
         }
         return results;
     }
 
-    private static Result runOne(RuleEngine engine, String file, String title, JsonNode given, JsonNode expect,
-                                 String defaultId, long asOf) {
+    /**
+     * Evaluates the facts a scenario gives ({@code account}, {@code profile}, {@code population};
+     * optional {@code subscription}, {@code support}, {@code planChange}, {@code previousHealthBand}),
+     * named as in the fact model.
+     *
+     * @throws IOException when the facts do not map onto the fact model
+     * @throws RuleEvaluationException when the rules fail for them
+     */
+    static CustomerEvaluation evaluate(RuleEngine engine, JsonNode given, String defaultId, long asOf) throws IOException {
+        Account account = MAPPER.treeToValue(given.path("account"), Account.class);
+        CustomerProfile profile = MAPPER.treeToValue(given.path("profile"), CustomerProfile.class);
+        Population population = MAPPER.treeToValue(given.path("population"), Population.class);
+        if (account.getCustomerId() == null) {
+            account.setCustomerId(defaultId);
+        }
+        profile.setCustomerId(account.getCustomerId());
+        Subscription subscription = optional(given, "subscription", Subscription.class);
+        SupportActivity support = optional(given, "support", SupportActivity.class);
+        PlanChangeWindow planChange = optional(given, "planChange", PlanChangeWindow.class);
+        String previousBand = given.hasNonNull("previousHealthBand") ? given.get("previousHealthBand").asText() : null;
+        return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange, previousBand),
+                population, asOf);
+    }
+
+    private static Result runOne(RuleEngine engine, Scenario scenario) {
+        String file = scenario.file();
+        String title = scenario.name();
+        JsonNode given = scenario.given();
+        JsonNode expect = scenario.expect();
         List<String> failures = new ArrayList<>();
         for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
             String field = it.next();
@@ -116,19 +168,7 @@ public final class ScenarioRunner {
         }
         CustomerEvaluation evaluation;
         try {
-            Account account = MAPPER.treeToValue(given.path("account"), Account.class);
-            CustomerProfile profile = MAPPER.treeToValue(given.path("profile"), CustomerProfile.class);
-            Population population = MAPPER.treeToValue(given.path("population"), Population.class);
-            if (account.getCustomerId() == null) {
-                account.setCustomerId(defaultId);
-            }
-            profile.setCustomerId(account.getCustomerId());
-            Subscription subscription = optional(given, "subscription", Subscription.class);
-            SupportActivity support = optional(given, "support", SupportActivity.class);
-            PlanChangeWindow planChange = optional(given, "planChange", PlanChangeWindow.class);
-            String previousBand = given.hasNonNull("previousHealthBand") ? given.get("previousHealthBand").asText() : null;
-            evaluation = engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange,
-                    previousBand), population, asOf);
+            evaluation = evaluate(engine, given, scenario.defaultId(), scenario.asOf());
         } catch (IOException | RuntimeException e) {
             failures.add("evaluation failed: " + e.getMessage());
             return new Result(file, title, failures, List.of());

@@ -1,6 +1,7 @@
 package io.pulse.rules;
 
 import io.pulse.actions.Recommendation;
+import io.pulse.events.DeadLetter;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
 import io.pulse.rules.facts.Population;
@@ -13,6 +14,7 @@ import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Path;
 import java.util.List;
@@ -141,5 +143,45 @@ class RuleEvaluationFunctionTest {
         harness.processBroadcastWatermark(new Watermark(endOfDay(0)));
         assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction)
                 .contains("URGENT_RETAIN").doesNotContain("PROACTIVE_ENGAGE");
+    }
+
+    @Test
+    void aRuleThatLoopsOrThrowsIsReportedAndTheCustomerKeepsItsRecommendations(@TempDir Path dir) throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RuleEvaluationFunction(RuleSet.load(RuleSandboxTest.packWith(dir, "runaway-for-some.drl"))),
+                f -> f.customerId, Types.STRING, PulseDescriptors.POPULATIONS);
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        int before = harness.extractOutputValues().size();
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+
+        sendPopulation(endOfDay(1));
+        sendFeatures(features(endOfDay(1), "Critical")); // the runaway rule loops for this customer
+        advanceTo(endOfDay(1));
+        assertThat(harness.extractOutputValues()).as("nothing written, nothing superseded").hasSize(before);
+        assertThat(harness.getSideOutput(PulseDescriptors.DEAD_LETTERS)).singleElement().satisfies(r -> {
+            DeadLetter d = r.getValue();
+            assertThat(d.source).endsWith(":Recheck critical customers again and again");
+            assertThat(d.reason).contains("customer " + ACME, "stopped after 1000 rule firings");
+            assertThat(d.raw).isEqualTo(ACME);
+        });
+
+        sendPopulation(endOfDay(2));
+        sendFeatures(features(endOfDay(2), "Very Low")); // the other one throws
+        advanceTo(endOfDay(2));
+        assertThat(harness.getSideOutput(PulseDescriptors.DEAD_LETTERS)).hasSize(2).last().satisfies(r ->
+                assertThat(r.getValue().reason).contains("rule \"Tier number of very-low-risk customers\" failed",
+                        "NumberFormatException"));
+
+        sendPopulation(endOfDay(3));
+        sendFeatures(features(endOfDay(3), "Medium")); // and the customer is evaluated again afterwards
+        advanceTo(endOfDay(3));
+        List<Recommendation> dayThree = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+        assertThat(dayThree).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        assertThat(dayThree).filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
     }
 }

@@ -104,6 +104,16 @@ final class RulePackFixtures {
         Files.writeString(file, text.substring(0, at) + to + text.substring(at + from.length()));
     }
 
+    /** Removes the rule whose name starts with {@code namePrefix} from a file of the copied pack. */
+    static void removeRule(Path file, String namePrefix) throws IOException {
+        String text = Files.readString(file);
+        int start = text.indexOf("rule \"" + namePrefix);
+        if (start < 0) {
+            throw new AssertionError("no rule \"" + namePrefix + "...\" in " + file);
+        }
+        Files.writeString(file, text.substring(0, start) + text.substring(text.indexOf("\nend", start) + 4));
+    }
+
     /** 1-based line of the first line containing {@code marker} in a file. */
     static int lineOf(Path file, String marker) throws IOException {
         var lines = Files.readAllLines(file);
