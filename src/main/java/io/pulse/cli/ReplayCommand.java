@@ -1,6 +1,7 @@
 package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
+import io.pulse.features.Cadence;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -51,7 +52,7 @@ final class ReplayCommand implements Callable<Integer> {
         SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
         PulseJob job = new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), rules,
-                PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(cadence));
+                PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(Cadence.every(cadence)));
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
                 history, rulesDir, rules.version(), parallelism, sink);
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay");

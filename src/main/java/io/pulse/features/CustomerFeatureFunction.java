@@ -57,15 +57,14 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
             Comparator.<CustomerEvent>comparingLong(e -> e.eventTime).thenComparing(e -> e.source);
 
-    private final long periodMs;
+    private final Cadence cadence;
 
     private transient ValueState<CustomerState> customerState;
     private transient MapState<Long, DayActivity> dayBuckets;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
 
-    /** @param cadence the evaluation period, a whole number of days or a divisor of a day */
-    public CustomerFeatureFunction(Duration cadence) {
-        this.periodMs = cadence.toMillis();
+    public CustomerFeatureFunction(Cadence cadence) {
+        this.cadence = cadence;
     }
 
     @Override
@@ -75,11 +74,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 new MapStateDescriptor<>("activity by day", Types.LONG, Types.POJO(DayActivity.class)));
         pendingByPeriod = getRuntimeContext().getMapState(new MapStateDescriptor<>("events by period end",
                 Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class))));
-    }
-
-    /** The last millisecond of the evaluation period that contains {@code time}. */
-    public static long periodEnd(long time, long periodMs) {
-        return Math.floorDiv(time, periodMs) * periodMs + periodMs - 1;
     }
 
     @Override
@@ -92,7 +86,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         if (!readByFeatures(event)) {
             return;
         }
-        long periodEnd = periodEnd(event.eventTime, periodMs);
+        long periodEnd = cadence.periodEnd(event.eventTime);
         List<CustomerEvent> pending = pendingByPeriod.get(periodEnd);
         if (pending == null) {
             pending = new ArrayList<>();
@@ -306,8 +300,8 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 state.planChange = null;
             } else {
                 // The day after the window closes must be evaluated even if nothing happens then.
-                ctx.timerService().registerEventTimeTimer(periodEnd(
-                        (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS, periodMs));
+                ctx.timerService().registerEventTimeTimer(cadence.periodEnd(
+                        (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS));
             }
         }
 
@@ -357,7 +351,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         expired.clear();
         if (!days.isEmpty()) {
             // Registering the same (key, time) twice is a no-op.
-            timers.registerEventTimeTimer(periodEnd((days.firstKey() + SupportWindows.RETENTION_DAYS) * DAY_MS, periodMs));
+            timers.registerEventTimeTimer(cadence.periodEnd((days.firstKey() + SupportWindows.RETENTION_DAYS) * DAY_MS));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.pulse.job;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
+import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -39,14 +40,14 @@ public final class PulseJob {
     }
 
     /** How the job runs; every field has a documented default. */
-    public record Settings(Duration cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
+    public record Settings(Cadence cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
                            int restartAttempts) {
         /**
          * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into
          * {@code <tmp>/pulse-checkpoints}, 3 restarts.
          */
         public static Settings defaults() {
-            return new Settings(Duration.ofDays(1), -1, Duration.ofSeconds(10),
+            return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10),
                     Path.of(System.getProperty("java.io.tmpdir"), "pulse-checkpoints").toUri(), 3);
         }
 
@@ -54,7 +55,7 @@ public final class PulseJob {
             return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts);
         }
 
-        public Settings withCadence(Duration c) {
+        public Settings withCadence(Cadence c) {
             return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts);
         }
 

@@ -4,6 +4,7 @@ import io.pulse.actions.Recommendation;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeadLetter;
 import io.pulse.events.EventValidator;
+import io.pulse.features.Cadence;
 import io.pulse.features.CustomerFeatureFunction;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.features.PopulationAggregator;
@@ -17,7 +18,6 @@ import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamUtils;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -40,7 +40,7 @@ public final class PulsePipeline {
 
     private PulsePipeline() {}
 
-    public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Duration cadence) {
+    public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Cadence cadence) {
         if (eventStreams.isEmpty()) {
             throw new IllegalArgumentException("the pipeline needs at least one event stream");
         }

@@ -25,7 +25,7 @@ class CustomerFeatureFunctionTest {
     @BeforeEach
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedProcessFunction(
-                new CustomerFeatureFunction(Duration.ofDays(1)), e -> e.customerId, Types.STRING);
+                new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1))), e -> e.customerId, Types.STRING);
     }
 
     @AfterEach
