@@ -25,6 +25,14 @@ public class CustomerEvent {
     public PlanChange planChange;
     public Outcome outcome;
 
+    /**
+     * Set on an input that could not be read as an event (a malformed live line): why, with the
+     * raw input. It travels like an event so the one validator sends every bad input to the dead
+     * letters.
+     */
+    public String unreadableBecause;
+    public String raw;
+
     public CustomerEvent() {}
 
     public CustomerEvent(EventType type, String customerId, long eventTime, String source) {
@@ -32,6 +40,14 @@ public class CustomerEvent {
         this.customerId = customerId;
         this.eventTime = eventTime;
         this.source = source;
+    }
+
+    /** An input that could not be read: it goes to the dead letters with the reason. */
+    public static CustomerEvent unreadable(String source, String reason, String raw, long eventTime) {
+        CustomerEvent e = new CustomerEvent(null, null, eventTime, source);
+        e.unreadableBecause = reason;
+        e.raw = raw;
+        return e;
     }
 
     @Override

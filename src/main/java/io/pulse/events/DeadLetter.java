@@ -20,6 +20,6 @@ public class DeadLetter {
     }
 
     public static DeadLetter of(CustomerEvent event, String reason) {
-        return new DeadLetter(event.source, reason, event.toString(), event.eventTime);
+        return new DeadLetter(event.source, reason, event.raw != null ? event.raw : event.toString(), event.eventTime);
     }
 }

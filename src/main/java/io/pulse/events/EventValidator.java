@@ -44,6 +44,9 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
 
     /** Why the event cannot be processed, or null when it can. */
     static String problem(CustomerEvent e) {
+        if (e.unreadableBecause != null) {
+            return e.unreadableBecause;
+        }
         if (e.type == null) {
             return "missing event type";
         }

@@ -7,6 +7,11 @@ import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSource;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -18,6 +23,24 @@ import java.util.List;
  */
 public final class HistorySource {
     private HistorySource() {}
+
+    /**
+     * The time (epoch ms) of the history's last event, Long.MIN_VALUE for an empty history: where
+     * live events take over.
+     */
+    public static long endTime(String historyUrl) throws SQLException {
+        long end = Long.MIN_VALUE;
+        try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement()) {
+            for (HistoryQueries.Query q : HistoryQueries.all()) {
+                try (ResultSet rs = s.executeQuery("SELECT max(event_time) FROM (" + q.sql() + ")")) {
+                    if (rs.next() && rs.getObject(1) != null) {
+                        end = Math.max(end, rs.getLong(1));
+                    }
+                }
+            }
+        }
+        return end;
+    }
 
     public static List<DataStream<CustomerEvent>> read(StreamExecutionEnvironment env, String historyUrl) {
         List<DataStream<CustomerEvent>> all = new ArrayList<>();

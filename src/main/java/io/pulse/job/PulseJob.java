@@ -5,6 +5,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
+import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -18,6 +19,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
@@ -82,6 +84,20 @@ public final class PulseJob {
     }
 
     /**
+     * The history, then the live events of a watched directory: the live stream's watermark starts
+     * at the history's end ({@code historyEnd}), so the history is evaluated first and a live event
+     * at or before its end is late (the history already has it).
+     */
+    public static Events historyThenLive(String historyUrl, long historyEnd, Path liveDirectory,
+                                         LiveSource.Settings live) {
+        return env -> {
+            List<DataStream<CustomerEvent>> streams = new ArrayList<>(HistorySource.read(env, historyUrl));
+            streams.add(LiveSource.directory(env, liveDirectory, historyEnd, live));
+            return streams;
+        };
+    }
+
+    /**
      * Recommendations and dead letters into the sink database (its tables must exist). SQLite has
      * one writer at a time, so its sinks run as one task each: parallel writers would only queue
      * on the database lock (SQLite's busy handler sleeps up to 100 ms a try). One task still keeps
@@ -100,6 +116,7 @@ public final class PulseJob {
         };
     }
 
+    /** Runs the job to its end (a replay or backtest; a live job runs until cancelled). */
     public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) throws Exception {
         build(env);
         return env.execute(jobName);

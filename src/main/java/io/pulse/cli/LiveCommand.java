@@ -1,0 +1,102 @@
+package io.pulse.cli;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.features.Cadence;
+import io.pulse.history.HistorySource;
+import io.pulse.job.PulseJob;
+import io.pulse.live.LiveEventFormat;
+import io.pulse.live.LiveSource;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+
+@Command(name = "live", mixinStandardHelpOptions = true,
+        description = {"Replay a history, then follow live events (JSON lines, one event per line, in files that "
+                + "appear in a watched directory) into the action queue, until stopped (Ctrl-C).",
+                "The event format is in the README. Bad lines go to the dead_letters table with the reason."})
+final class LiveCommand implements Callable<Integer> {
+    @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
+    Path history;
+
+    @Option(names = "--events", required = true,
+            description = "Directory watched for JSON-lines files of live events (move finished files in).")
+    Path events;
+
+    @Option(names = "--rules", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
+    Path rules;
+
+    @Option(names = "--sink", required = true,
+            description = "JDBC URL of the action queue, e.g. jdbc:sqlite:data/actions.sqlite.")
+    String sink;
+
+    @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
+    int parallelism;
+
+    @Option(names = "--cadence", defaultValue = "P1D",
+            description = "Evaluation period over the history (default: ${DEFAULT-VALUE}).")
+    Duration cadence;
+
+    @Option(names = "--live-cadence", defaultValue = "PT0.1S",
+            description = "Evaluation period after the history's end (default: ${DEFAULT-VALUE}).")
+    Duration liveCadence;
+
+    @Option(names = "--lateness", defaultValue = "PT0.2S",
+            description = "How late a live event may arrive after a later one before it is dead-lettered as late;"
+                    + " also the least delay before an event is scored (default: ${DEFAULT-VALUE}).")
+    Duration lateness;
+
+    @Option(names = "--max-line-bytes", defaultValue = "65536",
+            description = "Longer lines are dead-lettered unread (default: ${DEFAULT-VALUE}).")
+    int maxLineBytes;
+
+    @Option(names = "--web-ui", description = "Serve Flink's web UI for the running job.")
+    boolean webUi;
+
+    @Option(names = "--web-port", defaultValue = "8081", description = "Port of the web UI (default: ${DEFAULT-VALUE}).")
+    int webPort;
+
+    @Override
+    public Integer call() throws Exception {
+        if (!Files.isRegularFile(history)) {
+            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
+            return 2;
+        }
+        Files.createDirectories(events);
+        RuleSet ruleSet = RuleSet.load(rules);
+        if (RulesCommand.compileOrReport(rules, ruleSet) == null) {
+            return 1;
+        }
+        SinkDatabase db = SinkDatabase.of(sink);
+        db.createSchema();
+        String historyUrl = "jdbc:sqlite:" + history;
+        long historyEnd = HistorySource.endTime(historyUrl);
+        LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
+                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
+        PulseJob job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, live), PulseJob.jdbc(db),
+                ruleSet, PulseJob.Settings.defaults().withParallelism(parallelism)
+                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)));
+        System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
+                history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd), events, rules,
+                ruleSet.version(), sink);
+        StreamExecutionEnvironment env;
+        if (webUi) {
+            Configuration conf = new Configuration();
+            conf.set(RestOptions.PORT, webPort);
+            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
+            System.out.printf("Flink web UI: http://localhost:%d%n", webPort);
+        } else {
+            env = StreamExecutionEnvironment.getExecutionEnvironment();
+        }
+        job.execute(env, "Pulse live");
+        return 0;
+    }
+}

@@ -1,0 +1,230 @@
+package io.pulse.live;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.EventType;
+import io.pulse.rules.facts.Account;
+
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Arrays;
+import java.util.HexFormat;
+import java.util.Locale;
+import java.util.stream.Collectors;
+
+/**
+ * The live event format: one JSON object per line, the same events as the history tables.
+ *
+ * <pre>
+ * {"type": "CONVERSATION_CREATED", "customerId": "acme.example", "eventTime": "2025-03-01T10:00:00Z",
+ *  "conversation": {"conversationId": "1", "subject": "Export fails", "tags": "Bug, Escalation",
+ *                   "botFirstResponse": false, "firstResponseMinutes": 12}}
+ * </pre>
+ *
+ * {@code type} is an {@link EventType}; {@code eventTime} ISO-8601 or epoch milliseconds; the
+ * payload sits under the field named for the type (account, activity, funnel, value, company,
+ * conversation, usage, planChange, outcome) with the fields of {@link CustomerEvent}'s payload
+ * classes; {@code source} is optional (a stable id; by default a hash of the line). Unknown fields
+ * are ignored; a wrong-typed one is an error. Each line either becomes an event or a dead letter
+ * whose reason says what is wrong.
+ */
+public final class LiveEventFormat implements Serializable {
+    private static final long serialVersionUID = 1L;
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+            .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+            .disable(com.fasterxml.jackson.databind.MapperFeature.ALLOW_COERCION_OF_SCALARS)
+            .build();
+    private static final String TYPES = Arrays.stream(EventType.values()).map(Enum::name)
+            .collect(Collectors.joining(", "));
+
+    private final int maxLineBytes;
+    private final Duration maxAheadOfClock;
+
+    /**
+     * @param maxLineBytes a longer line is rejected unread (a runaway payload)
+     * @param maxAheadOfClock an event time further ahead of the wall clock is rejected
+     */
+    public LiveEventFormat(int maxLineBytes, Duration maxAheadOfClock) {
+        this.maxLineBytes = maxLineBytes;
+        this.maxAheadOfClock = maxAheadOfClock;
+    }
+
+    /** 64 KiB lines, event times at most a day ahead of the clock. */
+    public static LiveEventFormat defaults() {
+        return new LiveEventFormat(64 * 1024, Duration.ofDays(1));
+    }
+
+    /**
+     * The event of a line, or an {@link CustomerEvent#unreadable unreadable} one saying why the
+     * line is no event (it goes to the dead letters).
+     */
+    public CustomerEvent parse(String line, long nowMs) {
+        String source = "live:" + fingerprint(line);
+        int bytes = line.getBytes(StandardCharsets.UTF_8).length;
+        if (bytes > maxLineBytes) {
+            return reject(source, "line too large: " + bytes + " bytes, the limit is " + maxLineBytes,
+                    line.substring(0, Math.min(line.length(), 200)) + "...", Long.MIN_VALUE);
+        }
+        JsonNode node;
+        try {
+            node = JSON.readTree(line);
+        } catch (JsonProcessingException e) {
+            return reject(source, "malformed JSON: " + e.getOriginalMessage(), line, Long.MIN_VALUE);
+        }
+        if (node == null || !node.isObject()) {
+            return reject(source, "not a JSON object", line, Long.MIN_VALUE);
+        }
+        if (node.hasNonNull("source")) {
+            if (!node.get("source").isTextual()) {
+                return reject(source, "source must be text", line, Long.MIN_VALUE);
+            }
+            source = node.get("source").asText();
+        }
+        JsonNode type = node.get("type");
+        if (type == null || type.isNull()) {
+            return reject(source, "missing field: type", line, Long.MIN_VALUE);
+        }
+        EventType eventType;
+        try {
+            eventType = EventType.valueOf(type.asText());
+        } catch (IllegalArgumentException e) {
+            return reject(source, "unknown event type \"" + type.asText() + "\" (one of " + TYPES + ")", line,
+                    Long.MIN_VALUE);
+        }
+        JsonNode customer = node.get("customerId");
+        if (customer == null || !customer.isTextual() || customer.asText().isBlank()) {
+            return reject(source, customer == null || customer.isNull() ? "missing field: customerId"
+                    : "customerId must be non-empty text", line, Long.MIN_VALUE);
+        }
+        long eventTime;
+        JsonNode time = node.get("eventTime");
+        if (time == null || time.isNull()) {
+            return reject(source, "missing field: eventTime", line, Long.MIN_VALUE);
+        } else if (time.isIntegralNumber()) {
+            eventTime = time.asLong();
+        } else {
+            try {
+                eventTime = Instant.parse(time.asText()).toEpochMilli();
+            } catch (DateTimeParseException e) {
+                return reject(source, "eventTime \"" + time.asText()
+                        + "\" is neither ISO-8601 (2025-03-01T10:00:00Z) nor epoch milliseconds", line, Long.MIN_VALUE);
+            }
+        }
+        if (eventTime > nowMs + maxAheadOfClock.toMillis()) {
+            return reject(source, "eventTime " + Instant.ofEpochMilli(eventTime) + " is more than " + maxAheadOfClock
+                    + " ahead of the clock", line, eventTime);
+        }
+        CustomerEvent e = new CustomerEvent(eventType, customer.asText().trim().toLowerCase(Locale.ROOT), eventTime, source);
+        String field = payloadField(eventType);
+        JsonNode payload = node.get(field);
+        if (payload == null || payload.isNull()) {
+            return reject(source, "missing field: " + field + " (the payload of " + eventType + ")", line, eventTime);
+        }
+        if (!payload.isObject()) {
+            return reject(source, field + " must be a JSON object", line, eventTime);
+        }
+        try {
+            setPayload(e, payload);
+        } catch (MismatchedInputException ex) {
+            return reject(source, "wrong type: " + field + "." + path(ex) + " " + expected(ex), line, eventTime);
+        } catch (JsonProcessingException ex) {
+            return reject(source, "unreadable " + field + ": " + ex.getOriginalMessage(), line, eventTime);
+        }
+        if (eventType == EventType.ACCOUNT_SNAPSHOT) {
+            e.account.setCustomerId(e.customerId);
+        }
+        return e;
+    }
+
+    private static String path(MismatchedInputException ex) {
+        return ex.getPath().stream().map(r -> r.getFieldName() != null ? r.getFieldName() : "[" + r.getIndex() + "]")
+                .collect(Collectors.joining("."));
+    }
+
+    private static String expected(MismatchedInputException ex) {
+        String target = ex.getTargetType() == null ? "another type" : ex.getTargetType().getSimpleName();
+        if (ex instanceof InvalidFormatException f) {
+            return "must be " + target + ", not " + f.getValue();
+        }
+        return "must be " + target;
+    }
+
+    static String payloadField(EventType type) {
+        return switch (type) {
+            case ACCOUNT_SNAPSHOT -> "account";
+            case ACTIVITY_SNAPSHOT -> "activity";
+            case FUNNEL_SNAPSHOT -> "funnel";
+            case VALUE_SNAPSHOT -> "value";
+            case COMPANY_SNAPSHOT -> "company";
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> "conversation";
+            case PRODUCT_USAGE -> "usage";
+            case PLAN_CHANGE -> "planChange";
+            case OUTCOME -> "outcome";
+        };
+    }
+
+    private static void setPayload(CustomerEvent e, JsonNode p) throws JsonProcessingException {
+        switch (e.type) {
+            case ACCOUNT_SNAPSHOT -> e.account = JSON.treeToValue(p, Account.class);
+            case ACTIVITY_SNAPSHOT -> e.activity = JSON.treeToValue(p, CustomerEvent.ActivitySnapshot.class);
+            case FUNNEL_SNAPSHOT -> e.funnel = JSON.treeToValue(p, CustomerEvent.FunnelSnapshot.class);
+            case VALUE_SNAPSHOT -> e.value = JSON.treeToValue(p, CustomerEvent.ValueSnapshot.class);
+            case COMPANY_SNAPSHOT -> e.company = JSON.treeToValue(p, CustomerEvent.CompanySnapshot.class);
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED ->
+                    e.conversation = JSON.treeToValue(p, CustomerEvent.Conversation.class);
+            case PRODUCT_USAGE -> e.usage = JSON.treeToValue(p, CustomerEvent.ProductUsage.class);
+            case PLAN_CHANGE -> e.planChange = JSON.treeToValue(p, CustomerEvent.PlanChange.class);
+            case OUTCOME -> e.outcome = JSON.treeToValue(p, CustomerEvent.Outcome.class);
+        }
+    }
+
+    private static CustomerEvent reject(String source, String reason, String raw, long eventTime) {
+        return CustomerEvent.unreadable(source, reason, raw, eventTime);
+    }
+
+    /** A stable id for a line without one: the first 16 hex digits of its SHA-256. */
+    static String fingerprint(String line) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(line.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest, 0, 8);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** One event as a JSON line (the generator's live output and the tests write with this). */
+    public static String toLine(CustomerEvent e) {
+        com.fasterxml.jackson.databind.node.ObjectNode n = JSON.createObjectNode();
+        n.put("type", e.type.name());
+        n.put("customerId", e.customerId);
+        n.put("eventTime", Instant.ofEpochMilli(e.eventTime).toString());
+        if (e.source != null) {
+            n.put("source", e.source);
+        }
+        Object payload = switch (e.type) {
+            case ACCOUNT_SNAPSHOT -> e.account;
+            case ACTIVITY_SNAPSHOT -> e.activity;
+            case FUNNEL_SNAPSHOT -> e.funnel;
+            case VALUE_SNAPSHOT -> e.value;
+            case COMPANY_SNAPSHOT -> e.company;
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> e.conversation;
+            case PRODUCT_USAGE -> e.usage;
+            case PLAN_CHANGE -> e.planChange;
+            case OUTCOME -> e.outcome;
+        };
+        n.set(payloadField(e.type), JSON.valueToTree(payload));
+        return n.toString();
+    }
+}

@@ -1,0 +1,153 @@
+package io.pulse.live;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.events.CustomerEvent;
+import io.pulse.features.Cadence;
+import io.pulse.generate.GeneratorSettings;
+import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistorySource;
+import io.pulse.job.PulseJob;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
+
+import static io.pulse.testing.TestEvents.accountSnapshot;
+import static io.pulse.testing.TestEvents.activitySnapshot;
+import static io.pulse.testing.TestEvents.valueSnapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** History, then JSON lines in a watched directory -> the same job -> SQLite, on a MiniCluster at parallelism 2. */
+class LiveITCase {
+    private static final String NEWCO = "newco.example";
+
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void liveEventsAfterTheHistoryBecomeActionsAndBadLinesBecomeDeadLetters() throws Exception {
+        Path history = dir.resolve("history.sqlite");
+        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
+        String historyUrl = "jdbc:sqlite:" + history;
+        long historyEnd = HistorySource.endTime(historyUrl);
+        Path events = Files.createDirectories(dir.resolve("events"));
+        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
+        SinkDatabase db = SinkDatabase.of(sink);
+        db.createSchema();
+
+        JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
+                PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
+                        .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
+                .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse live ITCase");
+        try {
+            waitFor("the history's actions", () -> count(sink, "SELECT count(*) FROM recommended_actions") > 0);
+            assertThat(count(sink, "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'")).isZero();
+
+            // A new customer's four snapshots, with the bad-input corpus between them.
+            long t = historyEnd + 1_000;
+            Map<String, String> corpus = new TreeMap<>();
+            corpus.put("{\"type\": \"ACCOUNT_SNAPSHOT\", \"customerId\": ", "malformed JSON");
+            corpus.put("{\"customerId\": \"x.example\", \"eventTime\": 1, \"usage\": {}}", "missing field: type");
+            corpus.put("{\"type\": \"TELEPATHY\", \"customerId\": \"x.example\", \"eventTime\": 1}", "unknown event type \"TELEPATHY\"");
+            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"eventTime\": " + t + ", \"usage\": {}}", "missing field: customerId");
+            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": \"yesterday\", \"usage\": {}}",
+                    "neither ISO-8601");
+            corpus.put("{\"type\": \"CONVERSATION_CLOSED\", \"customerId\": \"x.example\", \"eventTime\": " + t
+                    + ", \"conversation\": {\"rating\": \"five\"}}", "wrong type: conversation.rating");
+            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": \"2099-01-01T00:00:00Z\","
+                    + " \"usage\": {}}", "ahead of the clock");
+            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": " + t
+                    + ", \"usage\": {\"feature\": \"" + "x".repeat(70_000) + "\"}}", "line too large");
+            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": " + (historyEnd - 86_400_000L)
+                    + ", \"usage\": {\"feature\": \"reports\"}}", "late event");
+            List<String> valid = List.of(
+                    LiveEventFormat.toLine(accountSnapshot(NEWCO, t, "Enterprise", 2, 400)),
+                    LiveEventFormat.toLine(activitySnapshot(NEWCO, t + 1, "Critical", "Declining")),
+                    LiveEventFormat.toLine(valueSnapshot(NEWCO, t + 2, "Gold", 90_000, 5)));
+            List<String> lines = new ArrayList<>();
+            List<String> bad = new ArrayList<>(corpus.keySet());
+            for (int i = 0; i < Math.max(bad.size(), valid.size()); i++) {
+                if (i < bad.size()) {
+                    lines.add(bad.get(i));
+                }
+                if (i < valid.size()) {
+                    lines.add(valid.get(i));
+                }
+            }
+            Path written = dir.resolve("batch-1.jsonl");
+            Files.write(written, lines);
+            Files.move(written, events.resolve("batch-1.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+
+            waitFor("every bad line in the dead letters", () -> count(sink,
+                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size());
+            waitFor("the live customer's actions", () -> count(sink,
+                    "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'") >= 2);
+
+            assertThat(strings(sink, "SELECT action FROM recommended_actions WHERE customer_id = '" + NEWCO
+                    + "' AND status = 'OPEN'")).contains("URGENT_RETAIN");
+            List<String> reasons = strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'");
+            assertThat(reasons).hasSize(corpus.size());
+            for (String expected : corpus.values()) {
+                assertThat(reasons).as("one dead letter says: " + expected).filteredOn(r -> r.contains(expected)).hasSize(1);
+            }
+            assertThat(strings(sink, "SELECT valid_as_of FROM recommended_actions WHERE customer_id = '" + NEWCO + "'"))
+                    .allSatisfy(asOf -> assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd)
+                            .isLessThanOrEqualTo(t + 2_000));
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what);
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long count(String url, String sql) {
+        List<String> rows = strings(url, sql);
+        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0));
+    }
+
+    private static List<String> strings(String url, String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (Exception e) {
+            return List.of(); // the sink's tables exist; a locked read is retried by the caller
+        }
+        return out;
+    }
+}
