@@ -1,0 +1,70 @@
+package io.pulse.live;
+
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.EventType;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+
+import static io.pulse.testing.TestEvents.conversation;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class LiveEventFormatTest {
+    private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    private final LiveEventFormat format = new LiveEventFormat(1_000, Duration.ofDays(1));
+
+    @Test
+    void anEventWrittenAsALineReadsBackTheSame() {
+        CustomerEvent original = conversation("acme.example", NOW - 5_000, "Bug, Escalation", true);
+        CustomerEvent read = format.parse(LiveEventFormat.toLine(original), NOW);
+        assertThat(read.unreadableBecause).isNull();
+        assertThat(read.type).isEqualTo(EventType.CONVERSATION_CREATED);
+        assertThat(read.customerId).isEqualTo("acme.example");
+        assertThat(read.eventTime).isEqualTo(original.eventTime);
+        assertThat(read.source).isEqualTo(original.source);
+        assertThat(read.conversation.tags).isEqualTo("Bug, Escalation");
+        assertThat(read.conversation.botFirstResponse).isTrue();
+    }
+
+    @Test
+    void epochMillisecondsAndUnknownFieldsAreAcceptedAndTheCustomerIsNormalised() {
+        CustomerEvent e = format.parse("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \" Acme.Example \", \"eventTime\": "
+                + NOW + ", \"usage\": {\"feature\": \"reports\", \"newField\": 1}, \"extra\": true}", NOW);
+        assertThat(e.unreadableBecause).isNull();
+        assertThat(e.customerId).isEqualTo("acme.example");
+        assertThat(e.source).startsWith("live:").hasSize(21);
+        assertThat(e.usage.feature).isEqualTo("reports");
+    }
+
+    @Test
+    void eachKindOfBadLineSaysWhatIsWrong() {
+        assertThat(reason("[1, 2]")).isEqualTo("not a JSON object");
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": 7, \"eventTime\": 1, \"usage\": {}}"))
+                .isEqualTo("customerId must be non-empty text");
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": 1}"))
+                .isEqualTo("missing field: usage (the payload of PRODUCT_USAGE)");
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": 1, \"usage\": 3}"))
+                .isEqualTo("usage must be a JSON object");
+        assertThat(reason("{\"type\": \"CONVERSATION_CLOSED\", \"customerId\": \"a\", \"eventTime\": 1,"
+                + " \"conversation\": {\"rating\": \"five\"}}")).startsWith("wrong type: conversation.rating must be double");
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": \"x".repeat(400)))
+                .startsWith("line too large");
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": "
+                + (NOW + Duration.ofDays(2).toMillis()) + ", \"usage\": {}}")).contains("ahead of the clock");
+    }
+
+    @Test
+    void aLineWithoutASourceIsIdentifiedByItsContent() {
+        String line = "{\"type\": \"TELEPATHY\"}";
+        assertThat(format.parse(line, NOW).source).isEqualTo(format.parse(line, NOW).source)
+                .isNotEqualTo(format.parse(line + " ", NOW).source);
+    }
+
+    private String reason(String line) {
+        CustomerEvent e = format.parse(line, NOW);
+        assertThat(e.unreadableBecause).as("rejected: " + line).isNotNull();
+        assertThat(e.raw).isNotNull();
+        return e.unreadableBecause;
+    }
+}
