@@ -1,0 +1,237 @@
+package io.pulse.server;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpStatus;
+import io.javalin.json.JavalinJackson;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Outcome;
+import io.pulse.queue.QueueException;
+import io.pulse.queue.QueueFilter;
+import io.pulse.queue.QueueJson;
+import io.pulse.queue.QueuedAction;
+import io.pulse.queue.Status;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * `pulse serve`: the queue over HTTP. A JSON API under {@code /api} (every request needs
+ * {@code Authorization: Bearer TOKEN}; the API acts as the token's person) and, at {@code /}, the
+ * page CSMs work the queue from (it calls the same API with the token the person types in).
+ *
+ * <p>Errors are JSON {@code {"error": "..."}}: 400 bad input, 401 no valid token, 404 unknown
+ * action or route, 409 a transition the action's status does not allow.
+ */
+public final class QueueServer implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(QueueServer.class);
+    private static final String AGENT = "pulse.agent";
+    private static final String ERROR = "pulse.error";
+
+    private final Javalin app;
+
+    private QueueServer(Javalin app) {
+        this.app = app;
+    }
+
+    /** Starts serving {@code queue} on {@code port} (0: any free port). */
+    public static QueueServer start(ActionQueue queue, ApiTokens tokens, int port) {
+        if (tokens.isEmpty()) {
+            throw new IllegalArgumentException("no API tokens configured: nobody could use the API");
+        }
+        String page = resource("queue.html");
+        Api api = new Api(queue);
+        Javalin app = Javalin.create(config -> {
+            config.jsonMapper(new JavalinJackson(QueueJson.mapper(), false));
+            config.startup.showJavalinBanner = false;
+            config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
+            config.routes.before("/api/*", ctx -> {
+                String header = ctx.header("Authorization");
+                Optional<String> agent = header != null && header.startsWith("Bearer ")
+                        ? tokens.agentOf(header.substring("Bearer ".length()).trim()) : Optional.empty();
+                if (agent.isEmpty()) {
+                    ctx.header("WWW-Authenticate", "Bearer");
+                    throw new Unauthorized();
+                }
+                ctx.attribute(AGENT, agent.get());
+            });
+            config.routes.get("/api/actions", api::list);
+            config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))));
+            config.routes.post("/api/queue/next", api::next);
+            config.routes.post("/api/actions/{id}/claim", ctx -> api.change(ctx, "claim"));
+            config.routes.post("/api/actions/{id}/release", ctx -> api.change(ctx, "release"));
+            config.routes.post("/api/actions/{id}/done", ctx -> api.change(ctx, "done"));
+            config.routes.post("/api/actions/{id}/dismiss", ctx -> api.change(ctx, "dismiss"));
+            config.routes.post("/api/actions/{id}/snooze", ctx -> api.change(ctx, "snooze"));
+            config.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, HttpStatus.UNAUTHORIZED,
+                    "missing or invalid token: send Authorization: Bearer TOKEN"));
+            config.routes.exception(QueueException.class, (e, ctx) -> error(ctx, switch (e.kind()) {
+                case NOT_FOUND -> HttpStatus.NOT_FOUND;
+                case ILLEGAL_TRANSITION -> HttpStatus.CONFLICT;
+                case BAD_INPUT -> HttpStatus.BAD_REQUEST;
+            }, e.getMessage()));
+            config.routes.exception(Exception.class, (e, ctx) -> {
+                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: see the server's log");
+            });
+            config.routes.error(404, "*", ctx -> {
+                if (ctx.attribute(ERROR) == null) { // not an unknown action: an unknown route
+                    error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+                }
+            });
+        });
+        app.start(port);
+        return new QueueServer(app);
+    }
+
+    public int port() {
+        return app.port();
+    }
+
+    @Override
+    public void close() {
+        app.stop();
+    }
+
+    private static void error(Context ctx, HttpStatus status, String message) {
+        ctx.attribute(ERROR, message);
+        ctx.status(status).json(Map.of("error", message));
+    }
+
+    private static long id(Context ctx) {
+        String text = ctx.pathParam("id");
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw QueueException.badInput("an action id is a number, not '" + text + "'");
+        }
+    }
+
+    private static String resource(String name) {
+        try (InputStream in = QueueServer.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing resource " + name);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read resource " + name, e);
+        }
+    }
+
+    private static final class Unauthorized extends RuntimeException {
+        Unauthorized() {
+            super(null, null, false, false);
+        }
+    }
+
+    /** The handlers: read and check the request, call the queue as the token's person. */
+    private record Api(ActionQueue queue) {
+        private static final Set<String> BODY_FIELDS = Set.of("note", "outcome", "until");
+
+        void list(Context ctx) throws Exception {
+            Set<Status> statuses = null;
+            String status = ctx.queryParam("status");
+            if (status != null && !status.isBlank()) {
+                statuses = EnumSet.noneOf(Status.class);
+                for (String s : status.split(",")) {
+                    statuses.add(Status.parse(s));
+                }
+            }
+            ctx.json(queue.list(new QueueFilter(statuses, blankToNull(ctx.queryParam("action")),
+                    blankToNull(ctx.queryParam("tier")), blankToNull(ctx.queryParam("assignee")),
+                    blankToNull(ctx.queryParam("customer")), limit(ctx.queryParam("limit")))));
+        }
+
+        void next(Context ctx) throws Exception {
+            Optional<QueuedAction> next = queue.next(ctx.attribute(AGENT));
+            if (next.isPresent()) {
+                ctx.json(next.get());
+            } else {
+                ctx.status(HttpStatus.NO_CONTENT);
+            }
+        }
+
+        void change(Context ctx, String verb) throws Exception {
+            long id = id(ctx);
+            String agent = ctx.attribute(AGENT);
+            JsonNode body = body(ctx);
+            String note = text(body, "note");
+            QueuedAction changed = switch (verb) {
+                case "claim" -> queue.claim(id, agent, note);
+                case "release" -> queue.release(id, agent, note);
+                case "done" -> queue.done(id, agent, Outcome.parse(required(body, "outcome")), note);
+                case "dismiss" -> queue.dismiss(id, agent, note);
+                case "snooze" -> queue.snooze(id, agent, queue.parseUntil(required(body, "until")), note);
+                default -> throw new IllegalArgumentException(verb);
+            };
+            ctx.json(changed);
+        }
+
+        private static JsonNode body(Context ctx) {
+            String text = ctx.body();
+            if (text.isBlank()) {
+                return QueueJson.mapper().createObjectNode();
+            }
+            JsonNode body;
+            try {
+                body = QueueJson.mapper().readTree(text);
+            } catch (JsonProcessingException e) {
+                throw QueueException.badInput("the body is not JSON: " + e.getOriginalMessage());
+            }
+            if (!body.isObject()) {
+                throw QueueException.badInput("the body must be a JSON object");
+            }
+            for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
+                String name = names.next();
+                if (!BODY_FIELDS.contains(name)) {
+                    throw QueueException.badInput("unknown field '" + name + "' (known: note, outcome, until)");
+                }
+            }
+            return body;
+        }
+
+        private static String text(JsonNode body, String field) {
+            JsonNode value = body.get(field);
+            if (value == null || value.isNull()) {
+                return null;
+            }
+            if (!value.isTextual()) {
+                throw QueueException.badInput("'" + field + "' must be a string");
+            }
+            return value.asText();
+        }
+
+        private static String required(JsonNode body, String field) {
+            String value = text(body, field);
+            if (value == null || value.isBlank()) {
+                throw QueueException.badInput("'" + field + "' is required");
+            }
+            return value;
+        }
+
+        private static int limit(String text) {
+            if (text == null || text.isBlank()) {
+                return QueueFilter.DEFAULT_LIMIT;
+            }
+            try {
+                return Integer.parseInt(text.trim());
+            } catch (NumberFormatException e) {
+                throw QueueException.badInput("limit must be a number, not '" + text + "'");
+            }
+        }
+
+        private static String blankToNull(String s) {
+            return s == null || s.isBlank() ? null : s;
+        }
+    }
+}

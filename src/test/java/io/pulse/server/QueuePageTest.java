@@ -1,0 +1,76 @@
+package io.pulse.server;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.QueueFilter;
+import io.pulse.queue.QueuedAction;
+import io.pulse.queue.Status;
+import io.pulse.queue.Transition;
+import io.pulse.testing.HeadlessChromium;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.StaleElementReferenceException;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.support.ui.Select;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.List;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
+
+/** The CSM page in headless Chromium: pick the top action, claim it, mark it done. */
+class QueuePageTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void aCsmClaimsTheTopActionAndMarksItDone() throws Exception {
+        String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
+        SinkDatabase.of(url).createSchema();
+        ServerFixtures.pipelineWrites(url, List.of(
+                ServerFixtures.recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000),
+                ServerFixtures.recommendation("acme.com", "URGENT_RETAIN", 1, 90_000)));
+        try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
+             QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
+             HeadlessChromium chromium = HeadlessChromium.start()) {
+            WebDriver page = chromium.driver();
+            // the page re-renders the detail after each change: an element read mid-render is looked up again
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
+            page.get("http://localhost:" + server.port() + "/");
+            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
+            page.findElement(By.id("save-token")).click();
+
+            By rows = By.cssSelector("#queue tbody tr");
+            wait.until(d -> d.findElements(rows).size() == 2);
+            assertThat(page.findElements(rows).get(0).getText()).as("priority order").contains("acme.com");
+            page.findElements(rows).get(0).click();
+            wait.until(d -> d.findElement(By.id("detail")).getText().contains("High value at high risk"));
+
+            page.findElement(By.id("note")).sendKeys("calling the sponsor");
+            page.findElement(By.id("claim")).click();
+            wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("CLAIMED"));
+            assertThat(page.findElement(By.id("detail")).getText()).contains("by dana");
+
+            new Select(page.findElement(By.id("outcome"))).selectByValue("saved");
+            page.findElement(By.id("done")).click();
+            wait.until(d -> d.findElement(By.id("detail-status")).getText().equals("DONE"));
+            wait.until(d -> d.findElements(rows).size() == 1); // the live queue no longer shows it
+            assertThat(page.findElement(By.id("history")).getText()).contains("OPEN \u2192 CLAIMED", "CLAIMED \u2192 DONE");
+
+            QueuedAction done = queue.list(new QueueFilter(EnumSet.of(Status.DONE), null, null, null, null, 10)).get(0);
+            assertThat(done.customerId()).isEqualTo("acme.com");
+            assertThat(done.outcome()).isEqualTo("saved");
+            assertThat(queue.show(done.id()).history()).extracting(Transition::actor, Transition::to, Transition::note)
+                    .containsExactly(tuple("pipeline", "OPEN", "recommended"), tuple("dana", "CLAIMED", "calling the sponsor"),
+                            tuple("dana", "DONE", null));
+        }
+    }
+}

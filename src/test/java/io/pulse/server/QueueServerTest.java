@@ -1,0 +1,150 @@
+package io.pulse.server;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pulse.actions.Recommendation;
+import io.pulse.actions.SinkDatabase;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.QueueJson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.List;
+
+import static io.pulse.server.ServerFixtures.TOKENS;
+import static io.pulse.server.ServerFixtures.DANA_TOKEN;
+import static io.pulse.server.ServerFixtures.LEE_TOKEN;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The JSON API over a real SQLite queue: authentication, validation, the workflow. */
+class QueueServerTest {
+    @TempDir
+    Path dir;
+    private ActionQueue queue;
+    private QueueServer server;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
+        SinkDatabase.of(url).createSchema();
+        ServerFixtures.pipelineWrites(url, List.of(
+                ServerFixtures.recommendation("acme.com", "URGENT_RETAIN", 1, 90_000),
+                ServerFixtures.recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000)));
+        queue = ActionQueue.open(url, 4, Clock.systemUTC());
+        server = QueueServer.start(queue, TOKENS, 0);
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+        queue.close();
+    }
+
+    private HttpResponse<String> call(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://localhost:" + server.port() + path))
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(body));
+        if (token != null) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static JsonNode json(HttpResponse<String> response) throws Exception {
+        return QueueJson.mapper().readTree(response.body());
+    }
+
+    private static String error(HttpResponse<String> response) throws Exception {
+        return json(response).get("error").asText();
+    }
+
+    @Test
+    void requestsWithoutAValidTokenGet401AndChangeNothing() throws Exception {
+        for (String token : new String[] {null, "", "not-a-token-at-all-1234", DANA_TOKEN + "x"}) {
+            HttpResponse<String> r = call("POST", "/api/queue/next", token, null);
+            assertThat(r.statusCode()).as("token %s", token).isEqualTo(401);
+            assertThat(error(r)).isEqualTo("missing or invalid token: send Authorization: Bearer TOKEN");
+        }
+        assertThat(call("GET", "/api/actions", null, null).statusCode()).isEqualTo(401);
+        assertThat(call("GET", "/api/actions", "Basic " + DANA_TOKEN, null).statusCode()).isEqualTo(401);
+        assertThat(json(call("GET", "/api/actions?status=claimed", DANA_TOKEN, null))).isEmpty();
+    }
+
+    @Test
+    void theApiActsAsTheTokensPerson() throws Exception {
+        HttpResponse<String> next = call("POST", "/api/queue/next", DANA_TOKEN, null);
+        assertThat(next.statusCode()).isEqualTo(200);
+        JsonNode claimed = json(next);
+        assertThat(claimed.get("customerId").asText()).isEqualTo("acme.com");
+        assertThat(claimed.get("assignee").asText()).isEqualTo("dana");
+        long id = claimed.get("id").asLong();
+
+        HttpResponse<String> done = call("POST", "/api/actions/" + id + "/done", LEE_TOKEN,
+                "{\"outcome\": \"saved\", \"note\": \"renewed for two years\"}");
+        assertThat(done.statusCode()).isEqualTo(200);
+        assertThat(json(done).get("status").asText()).isEqualTo("DONE");
+
+        JsonNode detail = json(call("GET", "/api/actions/" + id, DANA_TOKEN, null));
+        assertThat(detail.get("action").asText()).isEqualTo("URGENT_RETAIN");
+        assertThat(detail.get("reasons").get(0).get("rule").asText()).isEqualTo("High value at high risk");
+        assertThat(detail.get("history")).extracting(h -> h.get("actor").asText() + " " + h.get("to").asText())
+                .containsExactly("pipeline OPEN", "dana CLAIMED", "lee DONE");
+
+        assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).isEqualTo(200);
+        assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).as("empty").isEqualTo(204);
+        JsonNode mine = json(call("GET", "/api/actions?assignee=dana&status=claimed", DANA_TOKEN, null));
+        assertThat(mine).extracting(a -> a.get("customerId").asText()).containsExactly("beta.io");
+    }
+
+    @Test
+    void badInputGets4xxWithAMessage() throws Exception {
+        long id = json(call("GET", "/api/actions?customer=acme.com", DANA_TOKEN, null)).get(0).get("id").asLong();
+        String base = "/api/actions/" + id;
+        assertStatus(call("GET", "/api/actions/999999", DANA_TOKEN, null), 404, "no action with id 999999");
+        assertStatus(call("GET", "/api/actions/abc", DANA_TOKEN, null), 400, "an action id is a number, not 'abc'");
+        assertStatus(call("GET", "/api/actions?status=open,lost", DANA_TOKEN, null), 400,
+                "unknown status 'lost' (one of open, claimed, done, dismissed, snoozed, superseded)");
+        assertStatus(call("GET", "/api/actions?limit=ten", DANA_TOKEN, null), 400, "limit must be a number, not 'ten'");
+        assertStatus(call("POST", base + "/done", DANA_TOKEN, "{}"), 400, "'outcome' is required");
+        assertStatus(call("POST", base + "/done", DANA_TOKEN, "{\"outcome\": \"won\"}"), 400,
+                "unknown outcome 'won' (one of saved, churned, downgraded, renewed, expanded, no_action)");
+        assertStatus(call("POST", base + "/snooze", DANA_TOKEN, "{\"until\": \"tomorrow\"}"), 400,
+                "cannot read the time 'tomorrow': give an instant (2026-03-02T09:00:00Z), a date (2026-03-02)"
+                        + " or a duration from now (P3D, PT4H)");
+        assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"note\": "), 400, null);
+        assertStatus(call("POST", base + "/claim", DANA_TOKEN, "[1]"), 400, "the body must be a JSON object");
+        assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"assignee\": \"kim\"}"), 400,
+                "unknown field 'assignee' (known: note, outcome, until)");
+        assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"note\": 5}"), 400, "'note' must be a string");
+        assertStatus(call("POST", base + "/release", DANA_TOKEN, null), 409,
+                "cannot release action " + id + ": it is OPEN (release needs [CLAIMED])");
+        assertStatus(call("POST", base + "/escalate", DANA_TOKEN, null), 404, "no such route: POST " + base + "/escalate");
+        assertThat(json(call("GET", base, DANA_TOKEN, null)).get("history")).as("nothing changed").hasSize(1);
+    }
+
+    @Test
+    void thePageIsServedWithoutData() throws Exception {
+        HttpResponse<String> page = call("GET", "/", null, null);
+        assertThat(page.statusCode()).isEqualTo(200);
+        assertThat(page.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("text/html"));
+        assertThat(page.body()).contains("<title>Pulse: the CS queue</title>").doesNotContain("acme.com");
+    }
+
+    private static void assertStatus(HttpResponse<String> r, int status, String message) throws Exception {
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(status);
+        if (message != null) {
+            assertThat(error(r)).isEqualTo(message);
+        } else {
+            assertThat(error(r)).isNotBlank();
+        }
+    }
+}
