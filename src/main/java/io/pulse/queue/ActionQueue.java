@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -52,6 +53,12 @@ public final class ActionQueue implements AutoCloseable {
     private final HikariDataSource pool;
     private final boolean sqlite;
     private final Clock clock;
+    /**
+     * SQLite has one writer: this JVM's agents queue here in order, instead of each polling the
+     * database lock through SQLite's busy handler (which sleeps up to 100 ms between tries).
+     * Other processes still wait through the busy timeout.
+     */
+    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
 
     private ActionQueue(HikariDataSource pool, boolean sqlite, Clock clock) {
         this.pool = pool;
@@ -388,6 +395,18 @@ public final class ActionQueue implements AutoCloseable {
      * front (waiting up to the busy timeout), so a read-then-update is never interleaved.
      */
     private <T> T inTransaction(Work<T> work) throws SQLException {
+        if (!sqlite) {
+            return transaction(work);
+        }
+        sqliteWriter.lock();
+        try {
+            return transaction(work);
+        } finally {
+            sqliteWriter.unlock();
+        }
+    }
+
+    private <T> T transaction(Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
             if (sqlite) {
                 try (Statement s = c.createStatement()) {

@@ -2,7 +2,7 @@ package io.pulse.queue;
 
 import io.pulse.actions.Recommendation;
 import io.pulse.actions.SinkDatabase;
-import io.pulse.queue.QueueFixtures.TestClock;
+import io.pulse.testing.QueueFixtures.TestClock;
 import io.pulse.testing.PulseProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,9 +20,9 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-import static io.pulse.queue.QueueFixtures.day;
-import static io.pulse.queue.QueueFixtures.pipelineWrites;
-import static io.pulse.queue.QueueFixtures.recommendation;
+import static io.pulse.testing.QueueFixtures.day;
+import static io.pulse.testing.QueueFixtures.pipelineWrites;
+import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

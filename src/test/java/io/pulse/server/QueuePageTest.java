@@ -22,6 +22,8 @@ import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
+import static io.pulse.testing.QueueFixtures.pipelineWrites;
+import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -34,9 +36,8 @@ class QueuePageTest {
     void aCsmClaimsTheTopActionAndMarksItDone() throws Exception {
         String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
         SinkDatabase.of(url).createSchema();
-        ServerFixtures.pipelineWrites(url, List.of(
-                ServerFixtures.recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000),
-                ServerFixtures.recommendation("acme.com", "URGENT_RETAIN", 1, 90_000)));
+        pipelineWrites(url, recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0),
+                recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0));
         try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
              QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
              HeadlessChromium chromium = HeadlessChromium.start()) {

@@ -1,7 +1,6 @@
 package io.pulse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pulse.actions.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueJson;
@@ -22,6 +21,8 @@ import java.util.List;
 import static io.pulse.server.ServerFixtures.TOKENS;
 import static io.pulse.server.ServerFixtures.DANA_TOKEN;
 import static io.pulse.server.ServerFixtures.LEE_TOKEN;
+import static io.pulse.testing.QueueFixtures.pipelineWrites;
+import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON API over a real SQLite queue: authentication, validation, the workflow. */
@@ -36,9 +37,8 @@ class QueueServerTest {
     void start() throws Exception {
         String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
         SinkDatabase.of(url).createSchema();
-        ServerFixtures.pipelineWrites(url, List.of(
-                ServerFixtures.recommendation("acme.com", "URGENT_RETAIN", 1, 90_000),
-                ServerFixtures.recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000)));
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0),
+                recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0));
         queue = ActionQueue.open(url, 4, Clock.systemUTC());
         server = QueueServer.start(queue, TOKENS, 0);
     }

@@ -1,4 +1,4 @@
-package io.pulse.queue;
+package io.pulse.testing;
 
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.Recommendation;
@@ -14,17 +14,17 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** Test vocabulary for the queue: recommendations as the pipeline writes them, and a clock to move. */
-final class QueueFixtures {
-    static final Instant DAY_0 = Instant.parse("2026-03-02T00:00:00Z");
+public final class QueueFixtures {
+    public static final Instant DAY_0 = Instant.parse("2026-03-02T00:00:00Z");
 
     private QueueFixtures() {}
 
-    static Instant day(int n) {
+    public static Instant day(int n) {
         return DAY_0.plus(Duration.ofDays(n));
     }
 
     /** An OPEN recommendation valid as of {@code day}, due a week later. */
-    static Recommendation recommendation(String customer, String action, int priority, double revenue, int day) {
+    public static Recommendation recommendation(String customer, String action, int priority, double revenue, int day) {
         Recommendation r = new Recommendation();
         r.setCustomerId(customer);
         r.setAction(action);
@@ -38,13 +38,13 @@ final class QueueFixtures {
         r.setValidAsOf(day(day).toEpochMilli());
         r.setDueAt(day(day + 7).toEpochMilli());
         r.setPlaybook("[\"Call the sponsor\"]");
-        r.setReasons("[{\"rule\":\"High value, high risk\",\"facts\":{\"day\":" + day + "}}]");
+        r.setReasons("[{\"rule\":\"High value at high risk\",\"facts\":{\"valueTier\":\"High\",\"day\":" + day + "}}]");
         r.setRulesetVersion("v1");
         return r;
     }
 
     /** Writes recommendations with the job's own upsert statement, one transaction like a sink batch. */
-    static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
+    public static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
         try (Connection c = SinkDatabase.of(url).connect()) {
             c.setAutoCommit(false);
             try (PreparedStatement ps = c.prepareStatement(ActionSink.UPSERT_RECOMMENDATION)) {
@@ -59,14 +59,14 @@ final class QueueFixtures {
     }
 
     /** A clock the test moves by hand. */
-    static final class TestClock extends Clock {
+    public static final class TestClock extends Clock {
         private volatile Instant now;
 
-        TestClock(Instant now) {
+        public TestClock(Instant now) {
             this.now = now;
         }
 
-        void set(Instant instant) {
+        public void set(Instant instant) {
             now = instant;
         }
 
