@@ -1,6 +1,5 @@
 package io.pulse.bench;
 
-import io.pulse.actions.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueuedAction;
@@ -47,12 +46,7 @@ public final class QueueClaimBenchmark {
             default -> throw new IllegalArgumentException("sqlite or postgres, not " + database);
         };
         SinkDatabase.of(url).createSchema();
-        List<Recommendation> batch = new ArrayList<>();
-        for (int i = 0; i < actions; i++) {
-            batch.add(QueueFixtures.recommendation("c" + i + ".com", "URGENT_RETAIN", 1 + i % 5, i % 997 * 100.0,
-                    i % 30));
-        }
-        QueueFixtures.pipelineWrites(url, batch.toArray(Recommendation[]::new));
+        QueueFixtures.pipelineWrites(url, QueueFixtures.many(actions, "URGENT_RETAIN"));
 
         try (ActionQueue queue = ActionQueue.open(url, agents, Clock.systemUTC())) {
             ExecutorService pool = Executors.newFixedThreadPool(agents);

@@ -21,6 +21,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static io.pulse.testing.QueueFixtures.day;
+import static io.pulse.testing.QueueFixtures.many;
 import static io.pulse.testing.QueueFixtures.pipelineWrites;
 import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -236,11 +237,7 @@ abstract class ActionQueueContract {
     @Test
     void eightAgentsInParallelClaimEveryActionExactlyOnce() throws Exception {
         int actions = 400;
-        Recommendation[] batch = new Recommendation[actions];
-        for (int i = 0; i < actions; i++) {
-            batch[i] = recommendation("c" + i + ".com", "URGENT_RETAIN", 1 + i % 5, i * 10.0, i % 9);
-        }
-        pipelineWrites(url, batch);
+        pipelineWrites(url, many(actions, "URGENT_RETAIN"));
 
         ConcurrentLinkedQueue<Long> claimed = new ConcurrentLinkedQueue<>();
         ExecutorService agents = Executors.newFixedThreadPool(8);
@@ -269,11 +266,7 @@ abstract class ActionQueueContract {
     @Test
     void eightCliProcessesInParallelClaimEveryActionExactlyOnce() throws Exception {
         int actions = 400;
-        Recommendation[] batch = new Recommendation[actions];
-        for (int i = 0; i < actions; i++) {
-            batch[i] = recommendation("p" + i + ".com", "CLOSE_MONITOR", 1 + i % 3, i * 100.0, i % 4);
-        }
-        pipelineWrites(url, batch);
+        pipelineWrites(url, many(actions, "CLOSE_MONITOR"));
 
         ExecutorService agents = Executors.newFixedThreadPool(8);
         List<Future<PulseProcess>> processes = new ArrayList<>();

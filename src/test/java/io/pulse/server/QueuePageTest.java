@@ -1,6 +1,5 @@
 package io.pulse.server;
 
-import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueFilter;
 import io.pulse.queue.QueuedAction;
@@ -15,15 +14,12 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.EnumSet;
 import java.util.List;
 
-import static io.pulse.testing.QueueFixtures.pipelineWrites;
-import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -34,10 +30,7 @@ class QueuePageTest {
 
     @Test
     void aCsmClaimsTheTopActionAndMarksItDone() throws Exception {
-        String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
-        SinkDatabase.of(url).createSchema();
-        pipelineWrites(url, recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0),
-                recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0));
+        String url = ServerFixtures.queueOfTwo(dir);
         try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
              QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
              HeadlessChromium chromium = HeadlessChromium.start()) {

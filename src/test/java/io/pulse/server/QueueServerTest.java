@@ -1,7 +1,6 @@
 package io.pulse.server;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueJson;
 import org.junit.jupiter.api.AfterEach;
@@ -13,7 +12,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
@@ -21,8 +19,6 @@ import java.util.List;
 import static io.pulse.server.ServerFixtures.TOKENS;
 import static io.pulse.server.ServerFixtures.DANA_TOKEN;
 import static io.pulse.server.ServerFixtures.LEE_TOKEN;
-import static io.pulse.testing.QueueFixtures.pipelineWrites;
-import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The JSON API over a real SQLite queue: authentication, validation, the workflow. */
@@ -35,10 +31,7 @@ class QueueServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
-        SinkDatabase.of(url).createSchema();
-        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0),
-                recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0));
+        String url = ServerFixtures.queueOfTwo(dir);
         queue = ActionQueue.open(url, 4, Clock.systemUTC());
         server = QueueServer.start(queue, TOKENS, 0);
     }

@@ -1,12 +1,28 @@
 package io.pulse.server;
 
+import io.pulse.actions.SinkDatabase;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 
-/** The API tokens of the server's tests: two people. */
+import static io.pulse.testing.QueueFixtures.pipelineWrites;
+import static io.pulse.testing.QueueFixtures.recommendation;
+
+/** The server tests' people (two API tokens) and their queue. */
 final class ServerFixtures {
     static final String DANA_TOKEN = "dana-0123456789abcdef";
     static final String LEE_TOKEN = "lee-fedcba9876543210";
     static final ApiTokens TOKENS = ApiTokens.of(List.of("dana:" + DANA_TOKEN, "lee:" + LEE_TOKEN), "the test");
 
     private ServerFixtures() {}
+
+    /** A SQLite queue in {@code dir} with two OPEN actions: acme.com's URGENT_RETAIN first, then beta.io's. */
+    static String queueOfTwo(Path dir) throws Exception {
+        String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
+        SinkDatabase.of(url).createSchema();
+        pipelineWrites(url, recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0),
+                recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0));
+        return url;
+    }
 }

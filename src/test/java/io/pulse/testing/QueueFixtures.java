@@ -43,6 +43,18 @@ public final class QueueFixtures {
         return r;
     }
 
+    /**
+     * {@code n} recommendations of one action for customers {@code c0.com, c1.com, ...}, with mixed
+     * priorities, revenues and times.
+     */
+    public static Recommendation[] many(int n, String action) {
+        Recommendation[] all = new Recommendation[n];
+        for (int i = 0; i < n; i++) {
+            all[i] = recommendation("c" + i + ".com", action, 1 + i % 5, i % 997 * 100.0, i % 30);
+        }
+        return all;
+    }
+
     /** Writes recommendations with the job's own upsert statement, one transaction like a sink batch. */
     public static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
         try (Connection c = SinkDatabase.of(url).connect()) {
