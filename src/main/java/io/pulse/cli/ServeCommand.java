@@ -21,6 +21,11 @@ final class ServeCommand implements Callable<Integer> {
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
     int port;
 
+    @Option(names = "--host", defaultValue = "127.0.0.1",
+            description = "Address to listen on (default: ${DEFAULT-VALUE}, this machine only; the server speaks plain"
+                    + " HTTP, so put a TLS proxy in front before listening on 0.0.0.0).")
+    String host;
+
     @Option(names = "--sink", defaultValue = DemoCommand.DEFAULT_SINK,
             description = "JDBC URL of the queue (default: ${DEFAULT-VALUE}, the demo's).")
     String sink;
@@ -62,9 +67,9 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("pulse serve: " + e.getMessage());
             return 1;
         }
-        try (queue; QueueServer server = QueueServer.start(queue, apiTokens, port)) {
-            System.out.printf("Serving the queue %s on http://localhost:%d/ (API under /api, %s); Ctrl-C stops%n",
-                    sink, server.port(), apiTokens);
+        try (queue; QueueServer server = QueueServer.start(queue, apiTokens, host, port)) {
+            System.out.printf("Serving the queue %s on http://%s:%d/ (API under /api, %s); Ctrl-C stops%n",
+                    sink, host, server.port(), apiTokens);
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();

@@ -44,8 +44,13 @@ public final class QueueServer implements AutoCloseable {
         this.app = app;
     }
 
-    /** Starts serving {@code queue} on {@code port} (0: any free port). */
+    /** Starts serving {@code queue} on localhost's {@code port} (0: any free port). */
     public static QueueServer start(ActionQueue queue, ApiTokens tokens, int port) {
+        return start(queue, tokens, "127.0.0.1", port);
+    }
+
+    /** Starts serving {@code queue} on {@code host:port}. */
+    public static QueueServer start(ActionQueue queue, ApiTokens tokens, String host, int port) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no API tokens configured: nobody could use the API");
         }
@@ -90,7 +95,7 @@ public final class QueueServer implements AutoCloseable {
                 }
             });
         });
-        app.start(port);
+        app.start(host, port);
         return new QueueServer(app);
     }
 
