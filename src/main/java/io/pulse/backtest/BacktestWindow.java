@@ -49,6 +49,10 @@ public record BacktestWindow(LocalDate from, LocalDate to, Duration horizon) {
         if (t.matches("\\d+d")) {
             return Duration.ofDays(Long.parseLong(t.substring(0, t.length() - 1)));
         }
-        return Duration.parse(t);
+        try {
+            return Duration.parse(t);
+        } catch (java.time.format.DateTimeParseException e) {
+            throw new IllegalArgumentException("--horizon '" + text + "' is not a duration: write it as 90d or P90D");
+        }
     }
 }
