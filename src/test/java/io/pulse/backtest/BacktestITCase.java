@@ -79,11 +79,13 @@ class BacktestITCase {
 
     @Test
     void theDefaultPackForeseesChurnAndDowngradesBetterThanChance() {
-        Scores.SegmentScore urgent = atTwo.championAction("URGENT_RETAIN");
-        assertThat(urgent).isNotNull();
-        assertThat(urgent.flagged()).isGreaterThan(10);
-        assertThat(urgent.lift()).as("URGENT_RETAIN lift").isGreaterThan(1.0);
-        assertThat(urgent.leadTimeDays()).isPositive();
+        for (String action : List.of("URGENT_RETAIN", "POST_UPGRADE_RESCUE")) {
+            Scores.SegmentScore score = atTwo.championAction(action);
+            assertThat(score).as(action).isNotNull();
+            assertThat(score.flagged()).as(action + " flagged").isGreaterThanOrEqualTo(5);
+            assertThat(score.lift()).as(action + " lift").isGreaterThan(1.0);
+            assertThat(score.leadTimeDays()).as(action + " lead time").isPositive();
+        }
         assertThat(atTwo.champion().baseRate()).isBetween(0.0, 1.0).isNotZero();
     }
 
