@@ -18,16 +18,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.PreparedStatement;
 import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
+import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
@@ -181,21 +179,5 @@ class BacktestITCase {
         assertThat(seen.get(0)).isEqualTo("2025-05-16T00:00:00Z");
         assertThat(rows(r.runs().get(0).logUrl(), "SELECT DISTINCT customer_id FROM recommendation_log"
                 + " WHERE reasons LIKE '%a signal that only appears later%'")).containsExactly(customer);
-    }
-
-    static List<String> rows(String url, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); PreparedStatement s = c.prepareStatement(sql);
-             ResultSet rs = s.executeQuery()) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.append(i > 1 ? " | " : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
     }
 }

@@ -16,15 +16,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
 import java.sql.Statement;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
+import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** History -> Flink (MiniCluster) -> Drools -> SQLite action table, end to end. */
@@ -58,22 +56,6 @@ class ReplayITCase {
                 PulseJob.Settings.defaults().withParallelism(parallelism))
                 .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay ITCase p=" + parallelism);
         return url;
-    }
-
-    private static List<String> rows(String url, String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            ResultSetMetaData md = rs.getMetaData();
-            while (rs.next()) {
-                StringBuilder row = new StringBuilder();
-                for (int i = 1; i <= md.getColumnCount(); i++) {
-                    row.append(i > 1 ? " | " : "").append(rs.getString(i));
-                }
-                rows.add(row.toString());
-            }
-        }
-        return rows;
     }
 
     private static Set<String> customersInHistory() throws Exception {
