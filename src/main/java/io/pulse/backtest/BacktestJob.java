@@ -58,7 +58,7 @@ public final class BacktestJob {
         return env -> {
             List<DataStream<CustomerEvent>> cut = new ArrayList<>();
             for (DataStream<CustomerEvent> s : HistorySource.read(env, historyUrl)) {
-                cut.add(s.filter(new Before(window.endMs())).name("Events before " + window.to().plusDays(1))
+                cut.add(s.filter(new Before(window.endMs())).name("Before " + window.to().plusDays(1))
                         .setParallelism(s.getParallelism()));
             }
             return cut;
