@@ -5,6 +5,7 @@ import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
+import io.pulse.testing.HeadlessChromium;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -12,7 +13,12 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
 
+import javax.imageio.ImageIO;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -179,5 +185,46 @@ class BacktestITCase {
         assertThat(seen.get(0)).isEqualTo("2025-05-16T00:00:00Z");
         assertThat(rows(r.runs().get(0).logUrl(), "SELECT DISTINCT customer_id FROM recommendation_log"
                 + " WHERE reasons LIKE '%a signal that only appears later%'")).containsExactly(customer);
+    }
+
+    @Test
+    void theReportOpensOfflineInHeadlessChromiumAndItsChartsRender() throws Exception {
+        Path report = dir.resolve("out-p2/report.html");
+        try (HeadlessChromium chromium = HeadlessChromium.start()) {
+            ChromeDriver page = chromium.driver();
+            page.get(report.toUri().toString());
+            assertThat(page.getTitle()).startsWith("Pulse backtest");
+            // Self-contained: nothing to fetch (no script, stylesheet or image from elsewhere).
+            assertThat(page.findElements(By.cssSelector("script[src], link[href], img[src]"))).isEmpty();
+            // Lift, precision/recall, workload (champion and challenger), bands, flagged per action.
+            List<WebElement> charts = page.findElements(By.cssSelector("figure.chart svg"));
+            assertThat(charts).hasSize(6);
+            for (WebElement chart : charts) {
+                assertThat(chart.getSize().getWidth()).isGreaterThan(800);
+                assertThat(chart.getSize().getHeight()).isGreaterThan(300);
+                assertThat(chart.findElements(By.cssSelector("rect, path"))).hasSizeGreaterThan(10);
+            }
+            // The screenshot of the first chart shows its bars: saturated colour, not just text and axes.
+            page.executeScript("arguments[0].scrollIntoView()", charts.get(0));
+            BufferedImage shot = ImageIO.read(chromium.screenshot(dir.resolve("report.png")).toFile());
+            assertThat(colouredPixels(shot)).isGreaterThan(2_000);
+        }
+    }
+
+    /** Pixels whose colour is far from grey: chart bars and areas, never text on white. */
+    private static int colouredPixels(BufferedImage image) {
+        int n = 0;
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = 0; x < image.getWidth(); x++) {
+                int rgb = image.getRGB(x, y);
+                int r = (rgb >> 16) & 0xFF;
+                int g = (rgb >> 8) & 0xFF;
+                int b = rgb & 0xFF;
+                if (Math.max(r, Math.max(g, b)) - Math.min(r, Math.min(g, b)) > 80) {
+                    n++;
+                }
+            }
+        }
+        return n;
     }
 }
