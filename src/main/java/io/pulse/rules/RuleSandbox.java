@@ -85,6 +85,12 @@ final class RuleSandbox {
     private static final Set<String> BOOTSTRAPS = Set.of(
             "java.lang.invoke.StringConcatFactory", "java.lang.invoke.LambdaMetafactory");
 
+    /**
+     * What follows the rule's class name in the name of one of Drools' invokers of the rule
+     * (consequence, evals, accumulates): a top-level class, not one nested in the rule's class.
+     */
+    private static final Pattern INVOKER = Pattern.compile("[A-Za-z0-9_]*Invoker(?:\\$.*)?");
+
     /** Members refused on any type: reflection and class loading, monitors, and sources of non-determinism. */
     private static final Map<String, String> DENIED_MEMBERS = Map.ofEntries(
             Map.entry("getClass", "reflection"), Map.entry("class", "reflection"), Map.entry("forName", "reflection"),
@@ -362,11 +368,19 @@ final class RuleSandbox {
             }
             for (Map.Entry<String, byte[]> e : java.getStore().entrySet()) {
                 String className = e.getKey().replaceFirst("\\.class$", "");
-                if (className.endsWith("Invoker") || className.matches(".*Invoker\\$.*")) {
-                    continue; // Drools' templates
+                // Generated rule classes are named after the rule (with $uNN$ escapes), so the rule
+                // is the one whose class name is the longest prefix of this one.
+                String ruleClass = null;
+                for (String r : ruleOfClass.keySet()) {
+                    if (className.startsWith(r) && (ruleClass == null || r.length() > ruleClass.length())) {
+                        ruleClass = r;
+                    }
                 }
+                if (ruleClass != null && INVOKER.matcher(className.substring(ruleClass.length())).matches()) {
+                    continue; // Drools' invokers, from its templates
+                }
+                String rule = ruleClass == null ? null : ruleOfClass.get(ruleClass);
                 String outer = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
-                String rule = ruleOfClass.get(outer);
                 Where where;
                 if (rule != null) {
                     DrlSource.RuleLocation at = source.locate(rule);

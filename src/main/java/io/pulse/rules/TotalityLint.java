@@ -37,7 +37,7 @@ import java.util.regex.Pattern;
  * one they do not list (starting from the first scenario of each file: all such fields in every
  * combination; from the others: one field at a time); a number takes the values either side of
  * (and at) every number of {@code parameters.json}, every number the rules compare with, and every
- * number of the scenario's population (from the first scenario of each file, one field at a time).
+ * number of the scenario's population (one field at a time, from the first scenario that gives it).
  * The population itself is not varied. Numbers the rules derive (the health score) are covered as
  * far as the varied inputs reach them.
  */
@@ -216,7 +216,8 @@ public final class TotalityLint {
     private static List<Example> examples(List<ScenarioRunner.Scenario> scenarios, Map<String, Set<String>> textDomains,
                                           TreeSet<Double> thresholds) {
         Map<String, Example> examples = new LinkedHashMap<>();
-        Set<String> sweptFiles = new HashSet<>();
+        Set<String> combinedFiles = new HashSet<>();
+        Set<Field> sweptFields = new HashSet<>();
         for (ScenarioRunner.Scenario s : scenarios) {
             String origin = "the customer of scenario \"" + s.name() + "\" (" + s.file() + ")";
             add(examples, new Example(s.given(), s.asOf(), origin));
@@ -238,38 +239,27 @@ public final class TotalityLint {
             for (List<JsonNode> values : listed.values()) {
                 combinations = Math.min(Long.MAX_VALUE / 64, combinations * values.size());
             }
-            boolean firstOfFile = sweptFiles.add(s.file());
+            boolean firstOfFile = combinedFiles.add(s.file());
             if (firstOfFile && combinations <= MAX_COMBINATIONS) {
                 combine(examples, s, origin, new ArrayList<>(listed.entrySet()), 0, new LinkedHashMap<>());
             } else {
                 listed.forEach((field, values) -> values.forEach(v -> add(examples, vary(s, origin, Map.of(field, v)))));
             }
 
-            // Numbers: either side of every threshold, one field at a time (once per scenario file).
-            if (firstOfFile) {
-                forEachInputField(s.given(), (field, value) -> {
-                    if (value.isNumber()) {
-                        for (double t : thresholds) {
-                            for (JsonNode v : around(t, value)) {
-                                add(examples, vary(s, origin, Map.of(field, v)));
-                            }
+            // Numbers: either side of every threshold, one field at a time, from the first scenario
+            // that gives the field.
+            TreeSet<Double> own = new TreeSet<>();
+            numbersIn(s.given().path("population"), own);
+            own.addAll(thresholds);
+            forEachInputField(s.given(), (field, value) -> {
+                if (value.isNumber() && sweptFields.add(field)) {
+                    for (double t : own) {
+                        for (JsonNode v : around(t, value)) {
+                            add(examples, vary(s, origin, Map.of(field, v)));
                         }
                     }
-                });
-                JsonNode population = s.given().path("population");
-                TreeSet<Double> own = new TreeSet<>();
-                numbersIn(population, own);
-                own.removeAll(thresholds);
-                forEachInputField(s.given(), (field, value) -> {
-                    if (value.isNumber()) {
-                        for (double t : own) {
-                            for (JsonNode v : around(t, value)) {
-                                add(examples, vary(s, origin, Map.of(field, v)));
-                            }
-                        }
-                    }
-                });
-            }
+                }
+            });
         }
         return new ArrayList<>(examples.values());
     }

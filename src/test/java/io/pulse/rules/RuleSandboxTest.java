@@ -135,6 +135,29 @@ class RuleSandboxTest {
     }
 
     @Test
+    void aFunctionIsCheckedLikeAThenPart(@TempDir Path dir) throws IOException {
+        copyOfPack(dir);
+        Files.writeString(dir.resolve("extra.drl"), """
+                package pulse.rules;
+                import io.pulse.rules.facts.CustomerProfile;
+
+                function String region(String id) {
+                    return id + java.lang.System.getenv("REGION");
+                }
+
+                rule "Tag the region"
+                when
+                    $p : CustomerProfile()
+                then
+                    String r = region($p.getCustomerId());
+                end
+                """);
+        assertThat(problems(dir))
+                .anySatisfy(p -> assertThat(p).startsWith("extra.drl:5: java.lang.System is not allowed in rules"))
+                .anySatisfy(p -> assertThat(p).startsWith("extra.drl:4: in function region: java.lang.System.getenv is not allowed"));
+    }
+
+    @Test
     void commentsAndTextInStringsAreNotCode(@TempDir Path dir) throws Exception {
         copyOfPack(dir);
         Files.writeString(dir.resolve("extra.drl"), """
