@@ -1,6 +1,7 @@
 package io.pulse.actions;
 
 import io.pulse.events.DeadLetter;
+import io.pulse.rules.RuleDeployment;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -126,6 +127,23 @@ public final class ActionSink {
         ps.setString(15, timestamp(r.getValidAsOf()));
         ps.setString(16, r.getPipelineStatus());
         ps.setString(17, timestamp(r.getValidAsOf()));
+    }
+
+    /** A deployment attempt; a later record of the same attempt (active -> replaced) updates its status. */
+    static final String UPSERT_DEPLOYMENT =
+            "INSERT INTO rule_deployments (ruleset_version, deployed_at, status, messages) VALUES (?, ?, ?, ?)"
+                    + " ON CONFLICT (ruleset_version, deployed_at) DO UPDATE SET status = excluded.status";
+
+    public static JdbcSink<RuleDeployment> ruleDeployments(SinkDatabase db) {
+        return JdbcSink.<RuleDeployment>builder()
+                .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(1).withMaxRetries(5).build())
+                .withQueryStatement(UPSERT_DEPLOYMENT, (ps, d) -> {
+                    ps.setString(1, d.rulesetVersion);
+                    ps.setString(2, timestamp(d.at));
+                    ps.setString(3, d.status);
+                    ps.setString(4, d.messages);
+                })
+                .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
 
     public static JdbcSink<DeadLetter> deadLetters(SinkDatabase db) {

@@ -168,7 +168,14 @@ public final class SinkDatabase {
                         + " reason TEXT NOT NULL,"
                         + " raw TEXT,"
                         + " event_time TEXT,"
-                        + " UNIQUE (source, reason))"));
+                        + " UNIQUE (source, reason))",
+                "CREATE TABLE IF NOT EXISTS rule_deployments ("
+                        + id + ","
+                        + " ruleset_version TEXT NOT NULL,"
+                        + " deployed_at TEXT NOT NULL,"
+                        + " status TEXT NOT NULL,"
+                        + " messages TEXT NOT NULL,"
+                        + " UNIQUE (ruleset_version, deployed_at))"));
         String historyRow = "INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)";
         if (sqlite()) {
             ddl.add("CREATE TRIGGER IF NOT EXISTS recommended_actions_created AFTER INSERT ON recommended_actions"

@@ -22,7 +22,9 @@ import java.util.concurrent.Callable;
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Replay a history, then follow live events (JSON lines, one event per line, in files that "
                 + "appear in a watched directory) into the action queue, until stopped (Ctrl-C).",
-                "The event format is in the README. Bad lines go to the dead_letters table with the reason."})
+                "The event format is in the README. Bad lines go to the dead_letters table with the reason.",
+                "The rule directory is watched: a changed pack that validates replaces the running one and every "
+                        + "customer is re-scored; a bad one is rejected (see the rule_deployments table)."})
 final class LiveCommand implements Callable<Integer> {
     @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
     Path history;
@@ -83,7 +85,8 @@ final class LiveCommand implements Callable<Integer> {
                 LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
         PulseJob job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, live), PulseJob.jdbc(db),
                 ruleSet, PulseJob.Settings.defaults().withParallelism(parallelism)
-                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)));
+                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)))
+                .withRuleReload(rules, Duration.ofSeconds(1));
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd), events, rules,
                 ruleSet.version(), sink);

@@ -1,6 +1,8 @@
 package io.pulse.job;
 
 import io.pulse.events.DeadLetter;
+import io.pulse.rules.RuleDeployment;
+import io.pulse.rules.RuleSet;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -16,6 +18,15 @@ public final class PulseDescriptors {
     /** Population snapshots by the event time they are valid as of. */
     public static final MapStateDescriptor<Long, Population> POPULATIONS =
             new MapStateDescriptor<>("population by time", Types.LONG, TypeInformation.of(Population.class));
+
+    /** The rule pack the evaluators run (live mode: the last good one deployed), under {@link #ACTIVE}. */
+    public static final MapStateDescriptor<String, RuleSet> ACTIVE_RULES =
+            new MapStateDescriptor<>("active rule pack", Types.STRING, TypeInformation.of(RuleSet.class));
+    public static final String ACTIVE = "active";
+
+    /** Every attempt to deploy a rule pack in a running job (live mode). */
+    public static final OutputTag<RuleDeployment> RULE_DEPLOYMENTS =
+            new OutputTag<>("rule-deployments", TypeInformation.of(RuleDeployment.class));
 
     private PulseDescriptors() {}
 }

@@ -6,6 +6,7 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
 import io.pulse.live.LiveSource;
+import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
@@ -70,12 +71,29 @@ public final class PulseJob {
     private final Sinks sinks;
     private final RuleSet rules;
     private final Settings settings;
+    /** Live mode: the rule directory to watch for new packs, and how often; null otherwise. */
+    private final Path reloadFrom;
+    private final Duration reloadPoll;
 
     public PulseJob(Events events, Sinks sinks, RuleSet rules, Settings settings) {
+        this(events, sinks, rules, settings, null, null);
+    }
+
+    private PulseJob(Events events, Sinks sinks, RuleSet rules, Settings settings, Path reloadFrom, Duration reloadPoll) {
         this.events = Objects.requireNonNull(events, "events cannot be null");
         this.sinks = Objects.requireNonNull(sinks, "sinks cannot be null");
         this.rules = Objects.requireNonNull(rules, "rules cannot be null");
         this.settings = Objects.requireNonNull(settings, "settings cannot be null");
+        this.reloadFrom = reloadFrom;
+        this.reloadPoll = reloadPoll;
+    }
+
+    /**
+     * This job with hot reload: {@code rulesDir} is read every {@code poll}; a changed pack that
+     * passes validation replaces the running one and every customer is re-scored (live mode).
+     */
+    public PulseJob withRuleReload(Path rulesDir, Duration poll) {
+        return new PulseJob(events, sinks, rules, settings, rulesDir, poll);
     }
 
     /** Events from a history database (SQLite over JDBC), read in event-time order. */
@@ -109,6 +127,10 @@ public final class PulseJob {
                     .name("Action queue (JDBC upsert)").uid("sink-recommended-actions");
             DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db))
                     .name("Dead letters (JDBC)").uid("sink-dead-letters");
+            if (output.ruleDeployments() != null) {
+                output.ruleDeployments().sinkTo(ActionSink.ruleDeployments(db))
+                        .name("Rule deployments (JDBC)").uid("sink-rule-deployments").setParallelism(1);
+            }
             if (db.sqlite()) {
                 actions.setParallelism(1);
                 deadLetters.setParallelism(1);
@@ -143,7 +165,8 @@ public final class PulseJob {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
         env.configure(conf);
-        PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence());
+        PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence(),
+                reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
         sinks.attach(output);
     }
 }

@@ -9,8 +9,12 @@ import io.pulse.features.CustomerFeatureFunction;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.rules.RuleEvaluationFunction;
+import io.pulse.rules.RuleDeployment;
+import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
+import io.pulse.rules.SideInput;
 import io.pulse.rules.facts.Population;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
@@ -36,11 +40,21 @@ import java.util.List;
 public final class PulsePipeline {
 
     /** What the pipeline produces. */
-    public record Output(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters) {}
+    /** @param ruleDeployments every attempt to deploy a rule pack while running; null without rule reload */
+    public record Output(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
+                         DataStream<RuleDeployment> ruleDeployments) {}
 
     private PulsePipeline() {}
 
     public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Cadence cadence) {
+        return build(eventStreams, rules, cadence, null);
+    }
+
+    /**
+     * @param ruleUpdates validated rule packs to switch to while running (live mode), or null
+     */
+    public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Cadence cadence,
+                               SingleOutputStreamOperator<RuleSet> ruleUpdates) {
         if (eventStreams.isEmpty()) {
             throw new IllegalArgumentException("the pipeline needs at least one event stream");
         }
@@ -62,18 +76,26 @@ public final class PulsePipeline {
                 .uid("customer-features")
                 .name("Customer features");
 
-        BroadcastStream<Population> population = features
+        DataStream<SideInput> sideInput = features
                 .keyBy(new ToPopulation(), Types.INT)
                 .process(new PopulationAggregator())
                 .uid("population-figures")
                 .name("Population figures")
                 .setParallelism(1)
-                .broadcast(PulseDescriptors.POPULATIONS);
+                .map(SideInput::of)
+                .returns(TypeInformation.of(SideInput.class))
+                .name("Population as side input")
+                .setParallelism(1);
+        if (ruleUpdates != null) {
+            sideInput = sideInput.union(RulePackWatcher.asSideInput(ruleUpdates));
+        }
+        BroadcastStream<SideInput> broadcast = sideInput.broadcast(PulseDescriptors.POPULATIONS,
+                PulseDescriptors.ACTIVE_RULES);
 
         // The features are already partitioned by customer: evaluate them in place, no second shuffle.
         SingleOutputStreamOperator<Recommendation> recommendations = DataStreamUtils
                 .reinterpretAsKeyedStream(features, new FeaturesByCustomer(), Types.STRING)
-                .connect(population)
+                .connect(broadcast)
                 .process(new RuleEvaluationFunction(rules))
                 .uid("evaluate-rules")
                 .name("Evaluate rules");
@@ -81,7 +103,8 @@ public final class PulsePipeline {
         DataStream<DeadLetter> deadLetters = invalid
                 .union(features.getSideOutput(PulseDescriptors.DEAD_LETTERS),
                         recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
-        return new Output(recommendations, deadLetters);
+        return new Output(recommendations, deadLetters,
+                ruleUpdates == null ? null : ruleUpdates.getSideOutput(PulseDescriptors.RULE_DEPLOYMENTS));
     }
 
     static final class ByCustomer implements KeySelector<CustomerEvent, String> {

@@ -20,10 +20,13 @@ import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import org.apache.flink.util.OutputTag;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.BiConsumer;
 
 /**
  * Evaluates each customer against the Drools rule pack and emits the recommendations that changed.
@@ -35,16 +38,23 @@ import java.util.TreeMap;
  * stamped up to that time has arrived, whatever the parallelism or the speed of the run; the
  * evaluation uses the latest one.
  *
+ * <p>Rule reload (live mode): a validated pack on the broadcast side replaces the running one on
+ * every instance, is kept in broadcast state (so a restore resumes with it), and every customer is
+ * re-scored at once from its latest features, not only when its next event comes.
+ *
  * <p>Only changes are emitted: a recommendation equal to the one last written (ignoring the time
  * it is valid as of) is not re-written, and an action the rules no longer recommend is emitted once
  * more as {@link Recommendation#SUPERSEDED}, so its row is retired rather than left open.
  */
 public class RuleEvaluationFunction
-        extends KeyedBroadcastProcessFunction<String, CustomerFeatures, Population, Recommendation> {
+        extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation> {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluationFunction.class);
 
     /** Accumulator: customer evaluations run (the pipeline's main cost; see BENCHMARKS.md). */
     public static final String EVALUATIONS = "evaluations";
+
+    private static final ValueStateDescriptor<CustomerFeatures> LATEST_FEATURES =
+            new ValueStateDescriptor<>("latest features", TypeInformation.of(CustomerFeatures.class));
 
     private final RuleSet rules;
     private final LongCounter evaluations = new LongCounter();
@@ -52,6 +62,8 @@ public class RuleEvaluationFunction
     private transient RuleEngine engine;
     private transient MapState<Long, CustomerFeatures> featuresByTime;
     private transient MapState<String, Recommendation> written;
+    /** The features of the last evaluation: what a rule reload re-scores. */
+    private transient ValueState<CustomerFeatures> latestFeatures;
     /** The health band of the previous evaluation: the band rules damp flapping with it. */
     private transient ValueState<String> healthBand;
 
@@ -70,6 +82,7 @@ public class RuleEvaluationFunction
         written = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class)));
         healthBand = getRuntimeContext().getState(new ValueStateDescriptor<>("health band", Types.STRING));
+        latestFeatures = getRuntimeContext().getState(LATEST_FEATURES);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
     }
 
@@ -81,8 +94,12 @@ public class RuleEvaluationFunction
     }
 
     @Override
-    public void processBroadcastElement(Population population, Context ctx, Collector<Recommendation> out)
-            throws Exception {
+    public void processBroadcastElement(SideInput input, Context ctx, Collector<Recommendation> out) throws Exception {
+        if (input.rules != null) {
+            reload(input.rules, ctx, out);
+            return;
+        }
+        Population population = input.population;
         BroadcastState<Long, Population> populations = ctx.getBroadcastState(PulseDescriptors.POPULATIONS);
         populations.put(population.getAsOf(), population);
         // Keep the newest snapshot at or behind the watermark (pending timers are all later) and
@@ -105,6 +122,35 @@ public class RuleEvaluationFunction
         }
     }
 
+    /** Switches to a validated pack and re-scores every customer evaluated so far. */
+    private void reload(RuleSet pack, Context ctx, Collector<Recommendation> out) throws Exception {
+        if (pack.version().equals(engine.version())) {
+            return;
+        }
+        long start = System.nanoTime();
+        try {
+            engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+        } catch (RuleCompilationException e) { // validated upstream: only a broken class path gets here
+            LOG.error("Rule pack {} does not compile here; {} keeps running: {}", pack.version(), engine.version(),
+                    e.getMessage());
+            return;
+        }
+        ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).put(PulseDescriptors.ACTIVE, pack);
+        Population population = populationAsOf(ctx.getBroadcastState(PulseDescriptors.POPULATIONS), Long.MAX_VALUE);
+        long[] rescored = {0};
+        if (population != null) {
+            ctx.applyToKeyedState(LATEST_FEATURES, (customer, features) -> {
+                CustomerFeatures latest = features.value();
+                if (latest != null) {
+                    evaluate(latest, population, latest.asOf + 1, (tag, letter) -> ctx.output(tag, letter), out);
+                    rescored[0]++;
+                }
+            });
+        }
+        LOG.info("Rule pack {} active: compiled and {} customers re-scored in {} ms", pack.version(), rescored[0],
+                (System.nanoTime() - start) / 1_000_000);
+    }
+
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
         CustomerFeatures features = featuresByTime.get(timestamp);
@@ -116,9 +162,22 @@ public class RuleEvaluationFunction
         if (population == null) {
             return;
         }
+        RuleSet active = ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).get(PulseDescriptors.ACTIVE);
+        if (active != null && !active.version().equals(engine.version())) {
+            // Restored from a checkpoint taken after a reload: resume with the last good pack.
+            engine = RuleEngine.compile(active, getRuntimeContext().getUserCodeClassLoader());
+            LOG.info("Resumed with rule pack {}", active.version());
+        }
+        latestFeatures.update(features);
         // The period's last millisecond has passed: the recommendation is valid as of the next one
         // (midnight for a daily cadence), and its due time counts from there.
-        long asOf = timestamp + 1;
+        evaluate(features, population, timestamp + 1, (tag, letter) -> ctx.output(tag, letter), out);
+    }
+
+    /** Evaluates one customer (the current key) and emits what changed. */
+    private void evaluate(CustomerFeatures features, Population population, long asOf,
+                          BiConsumer<OutputTag<DeadLetter>, DeadLetter> sideOutput, Collector<Recommendation> out)
+            throws Exception {
         CustomerEvaluation evaluation;
         evaluations.add(1);
         try {
@@ -128,8 +187,8 @@ public class RuleEvaluationFunction
             // A rule threw, looped (stopped at the firing cap) or broke the exactly-one safety net:
             // report it with the rule to blame and keep the customer's last recommendations.
             String rule = e instanceof RuleEvaluationException r ? r.rule() : null;
-            ctx.output(PulseDescriptors.DEAD_LETTERS, new DeadLetter(
-                    "rules:" + rules.version() + (rule == null ? "" : ":" + rule),
+            sideOutput.accept(PulseDescriptors.DEAD_LETTERS, new DeadLetter(
+                    "rules:" + engine.version() + (rule == null ? "" : ":" + rule),
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return;
         }

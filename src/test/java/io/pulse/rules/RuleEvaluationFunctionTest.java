@@ -25,13 +25,13 @@ import static io.pulse.testing.TestEvents.endOfDay;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class RuleEvaluationFunctionTest {
-    private KeyedBroadcastOperatorTestHarness<String, CustomerFeatures, Population, Recommendation> harness;
+    private KeyedBroadcastOperatorTestHarness<String, CustomerFeatures, SideInput, Recommendation> harness;
 
     @BeforeEach
     void setUp() throws Exception {
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))), f -> f.customerId, Types.STRING,
-                PulseDescriptors.POPULATIONS);
+                PulseDescriptors.POPULATIONS, PulseDescriptors.ACTIVE_RULES);
     }
 
     @AfterEach
@@ -64,7 +64,7 @@ class RuleEvaluationFunctionTest {
     }
 
     private void sendPopulation(long asOf) throws Exception {
-        harness.processBroadcastElement(new StreamRecord<>(population(asOf), asOf));
+        harness.processBroadcastElement(new StreamRecord<>(SideInput.of(population(asOf)), asOf));
     }
 
     private void advanceTo(long time) throws Exception {
@@ -150,7 +150,7 @@ class RuleEvaluationFunctionTest {
         harness.close();
         harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
                 new RuleEvaluationFunction(RuleSet.load(RuleSandboxTest.packWith(dir, "runaway-for-some.drl"))),
-                f -> f.customerId, Types.STRING, PulseDescriptors.POPULATIONS);
+                f -> f.customerId, Types.STRING, PulseDescriptors.POPULATIONS, PulseDescriptors.ACTIVE_RULES);
         sendPopulation(endOfDay(0));
         sendFeatures(features(endOfDay(0), "High"));
         advanceTo(endOfDay(0));

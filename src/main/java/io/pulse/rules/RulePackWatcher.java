@@ -1,0 +1,139 @@
+package io.pulse.rules;
+
+import io.pulse.job.PulseDescriptors;
+import org.apache.flink.api.common.eventtime.Watermark;
+import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkOutput;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.ProcessFunction;
+import org.apache.flink.util.Collector;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/**
+ * Hot reload (live mode): the rule directory is read every poll interval; a pack whose version
+ * (hash) changed is compiled off to the side and validated as {@code pulse rules validate} does
+ * (sandboxed compile, then the totality lint against the pack's scenarios). A good pack goes on to
+ * every rule evaluator; a bad one is rejected and the running pack stays. Every attempt becomes a
+ * {@link RuleDeployment} (side output {@link PulseDescriptors#RULE_DEPLOYMENTS}).
+ */
+public final class RulePackWatcher {
+    private static final Logger LOG = LoggerFactory.getLogger(RulePackWatcher.class);
+
+    private RulePackWatcher() {}
+
+    /** Validated rule packs, starting with the one the job was started with (recorded as active). */
+    public static SingleOutputStreamOperator<RuleSet> watch(StreamExecutionEnvironment env, Path rulesDir,
+                                                            RuleSet initial, Duration poll) {
+        String dir = rulesDir.toAbsolutePath().toString();
+        DataGeneratorSource<RuleSet> reads = new DataGeneratorSource<>(new ReadPack(dir), Long.MAX_VALUE,
+                RateLimiterStrategy.perSecond(1000.0 / Math.max(1, poll.toMillis())), TypeInformation.of(RuleSet.class));
+        WatermarkStrategy<RuleSet> noHold = WatermarkStrategy.forGenerator(ctx -> new NeverHoldsBack());
+        return env.fromSource(reads, noHold, "Rule directory: " + rulesDir.getFileName())
+                .uid("rule-directory")
+                .setParallelism(1)
+                .process(new Validate(dir, initial))
+                .uid("validate-rule-packs")
+                .name("Validate rule packs")
+                .setParallelism(1);
+    }
+
+    /** Watermarks of the rule stream: Long.MAX_VALUE, so the evaluators' event time follows the events alone. */
+    static final class NeverHoldsBack implements WatermarkGenerator<RuleSet> {
+        @Override
+        public void onEvent(RuleSet event, long eventTimestamp, WatermarkOutput output) {}
+
+        @Override
+        public void onPeriodicEmit(WatermarkOutput output) {
+            output.emitWatermark(new Watermark(Long.MAX_VALUE));
+        }
+    }
+
+    /** The pack as it is on disk now (null fields are not allowed: an unreadable directory repeats the start). */
+    static final class ReadPack implements GeneratorFunction<Long, RuleSet> {
+        private final String dir;
+
+        ReadPack(String dir) {
+            this.dir = dir;
+        }
+
+        @Override
+        public RuleSet map(Long tick) throws IOException {
+            return RuleSet.load(Path.of(dir));
+        }
+    }
+
+    /** Compiles and lints each new version; passes the good ones on, records every attempt. */
+    static final class Validate extends ProcessFunction<RuleSet, RuleSet> {
+        private final String dir;
+        private final RuleSet initial;
+        /** Versions already decided (the active one, or a rejected one still on disk). */
+        private transient String lastSeen;
+        private transient String active;
+        private transient long activeSince;
+
+        Validate(String dir, RuleSet initial) {
+            this.dir = dir;
+            this.initial = initial;
+        }
+
+        @Override
+        public void processElement(RuleSet pack, Context ctx, Collector<RuleSet> out) {
+            if (active == null) {
+                active = initial.version();
+                activeSince = System.currentTimeMillis();
+                lastSeen = active;
+                ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
+                        new RuleDeployment(active, activeSince, RuleDeployment.ACTIVE, ""));
+            }
+            if (pack.version().equals(lastSeen)) {
+                return;
+            }
+            lastSeen = pack.version();
+            List<String> problems = problems(pack);
+            long now = System.currentTimeMillis();
+            if (!problems.isEmpty()) {
+                LOG.warn("Rejected rule pack {} from {}; {} keeps running:\n  {}", pack.version(), dir, active,
+                        String.join("\n  ", problems));
+                ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
+                        new RuleDeployment(pack.version(), now, RuleDeployment.REJECTED, String.join("\n", problems)));
+                return;
+            }
+            LOG.info("Deploying rule pack {} from {} (replaces {})", pack.version(), dir, active);
+            ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
+                    new RuleDeployment(active, activeSince, RuleDeployment.REPLACED, ""));
+            ctx.output(PulseDescriptors.RULE_DEPLOYMENTS, new RuleDeployment(pack.version(), now, RuleDeployment.ACTIVE, ""));
+            active = pack.version();
+            activeSince = now;
+            out.collect(pack);
+        }
+
+        private List<String> problems(RuleSet pack) {
+            try {
+                RuleEngine engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+                return TotalityLint.run(engine, Path.of(dir, "scenarios")).problems();
+            } catch (RuleCompilationException e) {
+                return e.problems();
+            } catch (IOException | RuntimeException e) {
+                return List.of(dir + ": " + e.getMessage());
+            }
+        }
+    }
+
+    /** The validated packs as broadcast side input. */
+    public static DataStream<SideInput> asSideInput(DataStream<RuleSet> packs) {
+        return packs.map(SideInput::of).returns(TypeInformation.of(SideInput.class)).name("Rule packs").setParallelism(1);
+    }
+}

@@ -1,0 +1,176 @@
+package io.pulse.live;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.features.Cadence;
+import io.pulse.generate.GeneratorSettings;
+import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistorySource;
+import io.pulse.job.PulseJob;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.BooleanSupplier;
+import java.util.stream.Stream;
+
+import static io.pulse.testing.TestEvents.accountSnapshot;
+import static io.pulse.testing.TestEvents.activitySnapshot;
+import static io.pulse.testing.TestEvents.valueSnapshot;
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** Hot reload in a running live job (MiniCluster, parallelism 2): a good edit re-scores everyone, a bad one is rejected. */
+class RuleReloadITCase {
+    @RegisterExtension
+    static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
+            new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
+                    .build());
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aGoodEditReScoresEveryCustomerAndABrokenOneIsRejectedWhileTheLastGoodPackKeepsProducing() throws Exception {
+        Path history = dir.resolve("history.sqlite");
+        new HistoryGenerator(new GeneratorSettings(20, 40, 7, LocalDate.of(2025, 1, 1), history)).generate();
+        String historyUrl = "jdbc:sqlite:" + history;
+        long historyEnd = HistorySource.endTime(historyUrl);
+        Path rules = copyOfPack(dir.resolve("rules"));
+        Path events = Files.createDirectories(dir.resolve("events"));
+        sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
+        SinkDatabase db = SinkDatabase.of(sink);
+        db.createSchema();
+        RuleSet first = RuleSet.load(rules);
+
+        JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
+                PulseJob.jdbc(db), first, PulseJob.Settings.defaults().withParallelism(2)
+                        .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
+                .withRuleReload(rules, Duration.ofMillis(200))
+                .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse rule reload ITCase");
+        try {
+            waitFor("the first pack recorded as active", () -> strings(sink,
+                    "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'").contains("active"));
+            waitForStableCount(sink, "SELECT count(*) FROM recommended_actions");
+            long openRows = count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'");
+            assertThat(openRows).isPositive();
+
+            // A threshold edit: every customer is re-scored under the new version, without a restart.
+            edit(rules.resolve("parameters.json"), "\"maxHealthScore\": 70", "\"maxHealthScore\": 60");
+            String second = RuleSet.load(rules).version();
+            waitFor("every open action re-scored under " + second, () -> count(sink,
+                    "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '" + second
+                            + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0);
+            assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'"))
+                    .containsExactly("replaced");
+            assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + second + "'"))
+                    .containsExactly("active");
+
+            // A broken edit: rejected with file:line, and the last good pack keeps scoring new events.
+            edit(rules.resolve("strategies.drl"), "rule \"High value at high risk: urgent retain\"\nwhen",
+                    "rule \"High value at high risk: urgent retain\"\nwhen (");
+            String broken = RuleSet.load(rules).version();
+            waitFor("the broken pack rejected", () -> !strings(sink,
+                    "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'").isEmpty());
+            assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + broken + "'"))
+                    .containsExactly("rejected");
+            assertThat(strings(sink, "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'"))
+                    .singleElement().asString().containsPattern("strategies\\.drl:\\d+: ");
+
+            long t = historyEnd + 1_000;
+            Path batch = dir.resolve("batch.jsonl");
+            Files.write(batch, List.of(
+                    LiveEventFormat.toLine(accountSnapshot("newco.example", t, "Enterprise", 2, 400)),
+                    LiveEventFormat.toLine(activitySnapshot("newco.example", t + 1, "Critical", "Declining")),
+                    LiveEventFormat.toLine(valueSnapshot("newco.example", t + 2, "Gold", 90_000, 5))));
+            Files.move(batch, events.resolve("batch.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+            waitFor("the new customer's actions", () -> count(sink,
+                    "SELECT count(*) FROM recommended_actions WHERE customer_id = 'newco.example'") >= 2);
+            assertThat(strings(sink, "SELECT DISTINCT ruleset_version FROM recommended_actions"
+                    + " WHERE customer_id = 'newco.example'")).containsExactly(second);
+        } finally {
+            job.cancel().get();
+        }
+    }
+
+    private static Path copyOfPack(Path target) throws Exception {
+        Path source = Path.of("rules");
+        try (Stream<Path> files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = target.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                }
+            }
+        }
+        return target;
+    }
+
+    private static void edit(Path file, String from, String to) throws Exception {
+        String text = Files.readString(file);
+        assertThat(text).contains(from);
+        Path written = file.resolveSibling(file.getFileName() + ".tmp");
+        Files.writeString(written, text.replace(from, to));
+        Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private void waitForStableCount(String url, String sql) throws InterruptedException {
+        long last = -1;
+        int stableFor = 0;
+        while (stableFor < 15) {
+            long now = count(url, sql);
+            stableFor = now == last && now > 0 ? stableFor + 1 : 0;
+            last = now;
+            Thread.sleep(200);
+        }
+    }
+
+    private String sink;
+
+    private void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 90_000;
+        while (!condition.getAsBoolean()) {
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for " + what + "; deployments: "
+                        + strings(sink, "SELECT ruleset_version || ' ' || status || ' ' || messages FROM rule_deployments")
+                        + "; open actions by version: " + strings(sink, "SELECT ruleset_version || ': ' || count(*)"
+                        + " FROM recommended_actions WHERE status = 'OPEN' GROUP BY ruleset_version"));
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static long count(String url, String sql) {
+        List<String> rows = strings(url, sql);
+        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0));
+    }
+
+    private static List<String> strings(String url, String sql) {
+        List<String> out = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery(sql)) {
+            while (rs.next()) {
+                out.add(rs.getString(1));
+            }
+        } catch (Exception e) {
+            return List.of(); // a read that met a write lock is retried by the caller
+        }
+        return out;
+    }
+}
