@@ -42,6 +42,21 @@ public class CustomerEvent {
         this.source = source;
     }
 
+    /** The payload matching {@link #type} (null when it is missing). */
+    public Object payload() {
+        return switch (type) {
+            case ACCOUNT_SNAPSHOT -> account;
+            case ACTIVITY_SNAPSHOT -> activity;
+            case FUNNEL_SNAPSHOT -> funnel;
+            case VALUE_SNAPSHOT -> value;
+            case COMPANY_SNAPSHOT -> company;
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> conversation;
+            case PRODUCT_USAGE -> usage;
+            case PLAN_CHANGE -> planChange;
+            case OUTCOME -> outcome;
+        };
+    }
+
     /** An input that could not be read: it goes to the dead letters with the reason. */
     public static CustomerEvent unreadable(String source, String reason, String raw, long eventTime) {
         CustomerEvent e = new CustomerEvent(null, null, eventTime, source);

@@ -56,17 +56,7 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
         if (e.eventTime == Long.MIN_VALUE) {
             return "missing or unreadable event time";
         }
-        Object payload = switch (e.type) {
-            case ACCOUNT_SNAPSHOT -> e.account;
-            case ACTIVITY_SNAPSHOT -> e.activity;
-            case FUNNEL_SNAPSHOT -> e.funnel;
-            case VALUE_SNAPSHOT -> e.value;
-            case COMPANY_SNAPSHOT -> e.company;
-            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> e.conversation;
-            case PRODUCT_USAGE -> e.usage;
-            case PLAN_CHANGE -> e.planChange;
-            case OUTCOME -> e.outcome;
-        };
+        Object payload = e.payload();
         return payload == null ? "missing " + e.type + " payload" : null;
     }
 }

@@ -213,18 +213,7 @@ public final class LiveEventFormat implements Serializable {
         if (e.source != null) {
             n.put("source", e.source);
         }
-        Object payload = switch (e.type) {
-            case ACCOUNT_SNAPSHOT -> e.account;
-            case ACTIVITY_SNAPSHOT -> e.activity;
-            case FUNNEL_SNAPSHOT -> e.funnel;
-            case VALUE_SNAPSHOT -> e.value;
-            case COMPANY_SNAPSHOT -> e.company;
-            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> e.conversation;
-            case PRODUCT_USAGE -> e.usage;
-            case PLAN_CHANGE -> e.planChange;
-            case OUTCOME -> e.outcome;
-        };
-        n.set(payloadField(e.type), JSON.valueToTree(payload));
+        n.set(payloadField(e.type), JSON.valueToTree(e.payload()));
         return n.toString();
     }
 }

@@ -19,10 +19,6 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -30,11 +26,14 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
 import static io.pulse.testing.TestEvents.valueSnapshot;
+import static io.pulse.testing.SinkPolling.count;
+import static io.pulse.testing.SinkPolling.strings;
+import static io.pulse.testing.SinkPolling.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** History, then JSON lines in a watched directory -> the same job -> SQLite, on a MiniCluster at parallelism 2. */
@@ -59,13 +58,15 @@ class LiveITCase {
         String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
         SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
+        Supplier<String> state = () -> "dead letters: " + strings(sink, "SELECT reason FROM dead_letters")
+                + "; customers with actions: " + count(sink, "SELECT count(DISTINCT customer_id) FROM recommended_actions");
 
         JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
                 PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse live ITCase");
         try {
-            waitFor("the history's actions", () -> count(sink, "SELECT count(*) FROM recommended_actions") > 0);
+            waitFor("the history's actions", () -> count(sink, "SELECT count(*) FROM recommended_actions") > 0, state);
             assertThat(count(sink, "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'")).isZero();
 
             // A new customer's four snapshots, with the bad-input corpus between them.
@@ -104,9 +105,9 @@ class LiveITCase {
             Files.move(written, events.resolve("batch-1.jsonl"), StandardCopyOption.ATOMIC_MOVE);
 
             waitFor("every bad line in the dead letters", () -> count(sink,
-                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size());
+                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size(), state);
             waitFor("the live customer's actions", () -> count(sink,
-                    "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'") >= 2);
+                    "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'") >= 2, state);
 
             assertThat(strings(sink, "SELECT action FROM recommended_actions WHERE customer_id = '" + NEWCO
                     + "' AND status = 'OPEN'")).contains("URGENT_RETAIN");
@@ -121,33 +122,5 @@ class LiveITCase {
         } finally {
             job.cancel().get();
         }
-    }
-
-    private static void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static long count(String url, String sql) {
-        List<String> rows = strings(url, sql);
-        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0));
-    }
-
-    private static List<String> strings(String url, String sql) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        } catch (Exception e) {
-            return List.of(); // the sink's tables exist; a locked read is retried by the caller
-        }
-        return out;
     }
 }

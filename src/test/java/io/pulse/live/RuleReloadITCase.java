@@ -18,20 +18,18 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.LocalDate;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
 import static io.pulse.testing.TestEvents.valueSnapshot;
+import static io.pulse.testing.SinkPolling.count;
+import static io.pulse.testing.SinkPolling.strings;
+import static io.pulse.testing.SinkPolling.waitFor;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hot reload in a running live job (MiniCluster, parallelism 2): a good edit re-scores everyone, a bad one is rejected. */
@@ -52,7 +50,11 @@ class RuleReloadITCase {
         long historyEnd = HistorySource.endTime(historyUrl);
         Path rules = copyOfPack(dir.resolve("rules"));
         Path events = Files.createDirectories(dir.resolve("events"));
-        sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
+        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
+        Supplier<String> state = () -> "deployments: "
+                + strings(sink, "SELECT ruleset_version || ' ' || status || ' ' || messages FROM rule_deployments")
+                + "; open actions by version: " + strings(sink, "SELECT ruleset_version || ': ' || count(*)"
+                + " FROM recommended_actions WHERE status = 'OPEN' GROUP BY ruleset_version");
         SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
         RuleSet first = RuleSet.load(rules);
@@ -64,7 +66,7 @@ class RuleReloadITCase {
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse rule reload ITCase");
         try {
             waitFor("the first pack recorded as active", () -> strings(sink,
-                    "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'").contains("active"));
+                    "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'").contains("active"), state);
             waitForStableCount(sink, "SELECT count(*) FROM recommended_actions");
             long openRows = count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'");
             assertThat(openRows).isPositive();
@@ -74,7 +76,7 @@ class RuleReloadITCase {
             String second = RuleSet.load(rules).version();
             waitFor("every open action re-scored under " + second, () -> count(sink,
                     "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '" + second
-                            + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0);
+                            + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0, state);
             assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'"))
                     .containsExactly("replaced");
             assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + second + "'"))
@@ -85,7 +87,7 @@ class RuleReloadITCase {
                     "rule \"High value at high risk: urgent retain\"\nwhen (");
             String broken = RuleSet.load(rules).version();
             waitFor("the broken pack rejected", () -> !strings(sink,
-                    "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'").isEmpty());
+                    "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'").isEmpty(), state);
             assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + broken + "'"))
                     .containsExactly("rejected");
             assertThat(strings(sink, "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'"))
@@ -99,7 +101,7 @@ class RuleReloadITCase {
                     LiveEventFormat.toLine(valueSnapshot("newco.example", t + 2, "Gold", 90_000, 5))));
             Files.move(batch, events.resolve("batch.jsonl"), StandardCopyOption.ATOMIC_MOVE);
             waitFor("the new customer's actions", () -> count(sink,
-                    "SELECT count(*) FROM recommended_actions WHERE customer_id = 'newco.example'") >= 2);
+                    "SELECT count(*) FROM recommended_actions WHERE customer_id = 'newco.example'") >= 2, state);
             assertThat(strings(sink, "SELECT DISTINCT ruleset_version FROM recommended_actions"
                     + " WHERE customer_id = 'newco.example'")).containsExactly(second);
         } finally {
@@ -130,7 +132,7 @@ class RuleReloadITCase {
         Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private void waitForStableCount(String url, String sql) throws InterruptedException {
+    private static void waitForStableCount(String url, String sql) throws InterruptedException {
         long last = -1;
         int stableFor = 0;
         while (stableFor < 15) {
@@ -139,38 +141,5 @@ class RuleReloadITCase {
             last = now;
             Thread.sleep(200);
         }
-    }
-
-    private String sink;
-
-    private void waitFor(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
-        while (!condition.getAsBoolean()) {
-            if (System.currentTimeMillis() > deadline) {
-                throw new AssertionError("timed out waiting for " + what + "; deployments: "
-                        + strings(sink, "SELECT ruleset_version || ' ' || status || ' ' || messages FROM rule_deployments")
-                        + "; open actions by version: " + strings(sink, "SELECT ruleset_version || ': ' || count(*)"
-                        + " FROM recommended_actions WHERE status = 'OPEN' GROUP BY ruleset_version"));
-            }
-            Thread.sleep(200);
-        }
-    }
-
-    private static long count(String url, String sql) {
-        List<String> rows = strings(url, sql);
-        return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0));
-    }
-
-    private static List<String> strings(String url, String sql) {
-        List<String> out = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
-            while (rs.next()) {
-                out.add(rs.getString(1));
-            }
-        } catch (Exception e) {
-            return List.of(); // a read that met a write lock is retried by the caller
-        }
-        return out;
     }
 }
