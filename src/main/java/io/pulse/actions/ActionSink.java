@@ -48,13 +48,14 @@ public final class ActionSink {
     public static final String UPSERT_RECOMMENDATION =
             "INSERT INTO recommended_actions (customer_id, action, family, value_tier, risk_tier, health_band,"
                     + " health_score, predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version,"
-                    + " valid_as_of, first_valid_as_of, status, status_changed_at, status_changed_by, status_note)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended')"
+                    + " valid_as_of, first_valid_as_of, status, status_changed_at, cohorts, status_changed_by, status_note)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended')"
                     + " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
                     + " predicted_6m_revenue = excluded.predicted_6m_revenue, priority = excluded.priority,"
                     + " due_at = excluded.due_at, playbook = excluded.playbook, reasons = excluded.reasons,"
+                    + " cohorts = excluded.cohorts,"
                     + " ruleset_version = excluded.ruleset_version, valid_as_of = excluded.valid_as_of,"
                     + " status = " + NEW_STATUS + ","
                     + " first_valid_as_of = CASE WHEN " + REOPENS + " THEN excluded.valid_as_of"
@@ -127,6 +128,7 @@ public final class ActionSink {
         ps.setString(15, timestamp(r.getValidAsOf()));
         ps.setString(16, r.getPipelineStatus());
         ps.setString(17, timestamp(r.getValidAsOf()));
+        ps.setString(18, r.getCohorts());
     }
 
     /** A deployment attempt; a later record of the same attempt (active -> replaced) updates its status. */

@@ -32,6 +32,8 @@ public class Recommendation {
     private String playbook;
     /** JSON array: the rules that fired and the fact values they matched. */
     private String reasons;
+    /** JSON array of the customer's cohort tags (e.g. ["QUIET_HIGH_VALUE"]); "[]" for none. */
+    private String cohorts = "[]";
     private String rulesetVersion;
     /** Event time (epoch ms) the recommendation is valid as of. */
     private long validAsOf;
@@ -64,6 +66,8 @@ public class Recommendation {
     public void setPlaybook(String playbook) { this.playbook = playbook; }
     public String getReasons() { return reasons; }
     public void setReasons(String reasons) { this.reasons = reasons; }
+    public String getCohorts() { return cohorts; }
+    public void setCohorts(String cohorts) { this.cohorts = cohorts; }
     public String getRulesetVersion() { return rulesetVersion; }
     public void setRulesetVersion(String rulesetVersion) { this.rulesetVersion = rulesetVersion; }
     public long getValidAsOf() { return validAsOf; }
@@ -82,7 +86,8 @@ public class Recommendation {
                 && Math.abs(healthScore - o.healthScore) < 0.005
                 && Math.abs(predicted6mRevenue - o.predicted6mRevenue) < 0.5
                 && priority == o.priority && Objects.equals(playbook, o.playbook)
-                && Objects.equals(reasons, o.reasons) && Objects.equals(rulesetVersion, o.rulesetVersion)
+                && Objects.equals(reasons, o.reasons) && Objects.equals(cohorts, o.cohorts)
+                && Objects.equals(rulesetVersion, o.rulesetVersion)
                 && Objects.equals(pipelineStatus, o.pipelineStatus);
     }
 
@@ -95,6 +100,7 @@ public class Recommendation {
         r.valueTier = valueTier;
         r.riskTier = riskTier;
         r.healthBand = healthBand;
+        r.cohorts = cohorts;
         r.healthScore = healthScore;
         r.predicted6mRevenue = predicted6mRevenue;
         r.priority = priority;

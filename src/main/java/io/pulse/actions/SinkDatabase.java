@@ -76,7 +76,7 @@ public final class SinkDatabase {
                 c.setAutoCommit(false);
                 s.execute("SELECT pg_advisory_xact_lock(7271)");
             }
-            addWorkflowColumns(c, s);
+            addLaterColumns(c, s);
             for (String sql : ddl()) {
                 s.execute(sql);
             }
@@ -86,11 +86,14 @@ public final class SinkDatabase {
         }
     }
 
-    /** The workflow columns added by the queue: a table written before them gets them (all TEXT, NULL). */
-    private static final List<String> WORKFLOW_COLUMNS = List.of("notes", "outcome", "snoozed_until", "claimed_at",
-            "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note");
+    /**
+     * Columns added after the first schema (the queue's workflow, the cohort tags): a table written
+     * before them gets them (all TEXT, NULL).
+     */
+    private static final List<String> LATER_COLUMNS = List.of("notes", "outcome", "snoozed_until", "claimed_at",
+            "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note", "cohorts");
 
-    private static void addWorkflowColumns(Connection c, Statement s) throws SQLException {
+    private static void addLaterColumns(Connection c, Statement s) throws SQLException {
         Set<String> existing = new HashSet<>();
         try (ResultSet rs = c.getMetaData().getColumns(null, null, "recommended_actions", null)) {
             while (rs.next()) {
@@ -100,7 +103,7 @@ public final class SinkDatabase {
         if (existing.isEmpty()) {
             return; // a new database: the DDL creates the table whole
         }
-        for (String column : WORKFLOW_COLUMNS) {
+        for (String column : LATER_COLUMNS) {
             if (!existing.contains(column)) {
                 s.execute("ALTER TABLE recommended_actions ADD COLUMN " + column + " TEXT");
             }
@@ -127,6 +130,7 @@ public final class SinkDatabase {
                         + " health_band TEXT,"
                         + " health_score DOUBLE PRECISION,"
                         + " predicted_6m_revenue DOUBLE PRECISION,"
+                        + " cohorts TEXT,"
                         + " priority INTEGER NOT NULL,"
                         + " due_at TEXT NOT NULL,"
                         + " playbook TEXT,"

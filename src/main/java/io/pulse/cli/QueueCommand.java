@@ -298,6 +298,9 @@ final class QueueCommand {
         }
         out.printf("  playbook: %s%n", a.playbook());
         out.printf("  why: %s%n", a.reasons());
+        if (a.cohorts() != null && !a.cohorts().equals("[]")) {
+            out.printf("  cohorts: %s%n", a.cohorts());
+        }
         out.println("  history:");
         for (Transition t : detail.history()) {
             out.printf("    %s  %-10s %s -> %s%s%n", t.at(), t.actor(), t.from() == null ? "(new)" : t.from(), t.to(),

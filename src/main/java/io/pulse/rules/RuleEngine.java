@@ -364,13 +364,14 @@ public final class RuleEngine {
             throw notExactlyOne(customerId, trace);
         }
 
+        Collections.sort(cohorts);
+        String cohortsJson = JsonText.stringArray(cohorts);
         List<Recommendation> recommendations = new ArrayList<>(strategies.size());
         for (Strategy s : strategies) {
-            recommendations.add(recommendation(customerId, s, trace, score, band, value, risk, asOf));
+            recommendations.add(recommendation(customerId, s, trace, score, band, value, risk, cohortsJson, asOf));
         }
         recommendations.sort(BY_PRIORITY);
         List<String> fired = firedRules(trace);
-        Collections.sort(cohorts);
         Collections.sort(signals);
         return new CustomerEvaluation(customerId, score.getScore(), band.getBand(), value.getTier(), risk.getTier(),
                 health.getAction(), valueRisk.getAction(), score.getPredicted6mRevenue(), recommendations, fired,
@@ -423,7 +424,7 @@ public final class RuleEngine {
     }
 
     private Recommendation recommendation(String customerId, Strategy s, RuleTrace trace, HealthScore score,
-                                          HealthBand band, ValueTier value, RiskTier risk, long asOf) {
+                                          HealthBand band, ValueTier value, RiskTier risk, String cohorts, long asOf) {
         Parameters.ActionTerms terms = parameters.action(s.getTerms());
         if (terms == null) {
             String rule = trace.producer(s).rule();
@@ -444,6 +445,7 @@ public final class RuleEngine {
         r.setDueAt(asOf + terms.slaMillis());
         r.setPlaybook(playbookJson(s.getPlaybook()));
         r.setReasons(JsonText.reasons(trace.explain(s)));
+        r.setCohorts(cohorts);
         r.setRulesetVersion(version());
         r.setValidAsOf(asOf);
         r.setPipelineStatus(Recommendation.OPEN);

@@ -68,9 +68,12 @@ abstract class ActionQueueContract {
         queue.snooze(claimed.id(), "dana", day(20), "customer on holiday");
         queue.claim(claimed.id(), "lee", "picked up early");
 
-        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 2, 64_000, 5));
+        Recommendation rescored = recommendation("acme.com", "URGENT_RETAIN", 2, 64_000, 5);
+        rescored.setCohorts("[\"QUIET_HIGH_VALUE\"]");
+        pipelineWrites(url, rescored);
 
         QueuedAction after = reload(claimed.id());
+        assertThat(after.cohorts()).isEqualTo("[\"QUIET_HIGH_VALUE\"]");
         assertThat(after.status()).isEqualTo("CLAIMED");
         assertThat(after.assignee()).isEqualTo("lee");
         assertThat(after.notes()).isEqualTo("customer on holiday\npicked up early");

@@ -307,6 +307,22 @@ class RuleEngineTest {
     }
 
     @Test
+    void everyRecommendationCarriesTheCustomersCohorts() throws IOException {
+        CustomerProfile quiet = profile("quiet.example");
+        quiet.setMarketingToSalesDays(15);
+        quiet.setSalesToSupportDays(45);
+        quiet.setCompositeEngagementScore(population().getAverageEngagementScore() + 1);
+        CustomerEvaluation e = shippedEngine().evaluate(account("quiet.example"), quiet, population(), AS_OF);
+        assertThat(e.cohorts()).containsExactly("QUIET_HIGH_VALUE");
+        assertThat(e.recommendations()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getCohorts()).isEqualTo("[\"QUIET_HIGH_VALUE\"]"));
+
+        CustomerEvaluation plain = shippedEngine().evaluate(account("plain.example"), profile("plain.example"),
+                population(), AS_OF);
+        assertThat(plain.recommendations()).allSatisfy(r -> assertThat(r.getCohorts()).isEqualTo("[]"));
+    }
+
+    @Test
     void reasonsAreTheChainOfRulesBehindEachActionWithTheirFacts() throws IOException {
         CustomerProfile p = profile("acme.example");
         p.setEstimatedLtv(30_000);
