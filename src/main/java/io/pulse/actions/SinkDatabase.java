@@ -50,6 +50,19 @@ public final class SinkDatabase {
         return new SinkDatabase(url);
     }
 
+    /**
+     * The JDBC driver class for a URL (SQLite or PostgreSQL), null for another database. Connectors
+     * name it rather than ask {@link DriverManager}: on a Flink session cluster every job has its own
+     * class loader, and DriverManager hands a driver registered by an earlier job's loader to no
+     * later job ("No suitable driver").
+     */
+    public static String driverClass(String url) {
+        if (isSqlite(url)) {
+            return "org.sqlite.JDBC";
+        }
+        return url.startsWith("jdbc:postgresql:") ? "org.postgresql.Driver" : null;
+    }
+
     public static boolean isSqlite(String url) {
         return url.startsWith("jdbc:sqlite:");
     }

@@ -25,7 +25,8 @@ public class TransactionalBatchConnectionProvider implements JdbcConnectionProvi
 
     public TransactionalBatchConnectionProvider(String url) {
         this.delegate = new SimpleJdbcConnectionProvider(
-                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url).build());
+                new JdbcConnectionOptions.JdbcConnectionOptionsBuilder().withUrl(url)
+                        .withDriverName(SinkDatabase.driverClass(url)).build());
     }
 
     @Override

@@ -11,6 +11,7 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -46,6 +47,9 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--cadence", defaultValue = "P1D",
             description = "Evaluation period over the history (default: ${DEFAULT-VALUE}).")
     Duration cadence;
+
+    @Mixin
+    JobOptions job = new JobOptions();
 
     @Option(names = "--live-cadence", defaultValue = "PT0.1S",
             description = "Evaluation period after the history's end (default: ${DEFAULT-VALUE}).")
@@ -83,9 +87,9 @@ final class LiveCommand implements Callable<Integer> {
         long historyEnd = HistorySource.endTime(historyUrl);
         LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
                 LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
-        PulseJob job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, live), PulseJob.jdbc(db),
-                ruleSet, PulseJob.Settings.defaults().withParallelism(parallelism)
-                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)))
+        PulseJob pulseJob = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, live), PulseJob.jdbc(db),
+                ruleSet, job.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism)
+                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd))))
                 .withRuleReload(rules, Duration.ofSeconds(1));
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd), events, rules,
@@ -99,7 +103,7 @@ final class LiveCommand implements Callable<Integer> {
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment();
         }
-        job.execute(env, "Pulse live");
+        pulseJob.execute(env, "Pulse live");
         return 0;
     }
 }

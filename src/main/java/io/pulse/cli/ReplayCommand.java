@@ -7,6 +7,7 @@ import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
@@ -35,12 +36,16 @@ final class ReplayCommand implements Callable<Integer> {
                     + "end of each period in which its features changed.")
     Duration cadence;
 
+    @Mixin
+    JobOptions job = new JobOptions();
+
     @Override
     public Integer call() throws Exception {
-        return run(history, rules, sink, parallelism, cadence);
+        return run(history, rules, sink, parallelism, cadence, job);
     }
 
-    static int run(Path history, Path rulesDir, String sink, int parallelism, Duration cadence) throws Exception {
+    static int run(Path history, Path rulesDir, String sink, int parallelism, Duration cadence, JobOptions options)
+            throws Exception {
         if (!Files.isRegularFile(history)) {
             System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
             return 2;
@@ -52,7 +57,7 @@ final class ReplayCommand implements Callable<Integer> {
         SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
         PulseJob job = new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), rules,
-                PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(Cadence.every(cadence)));
+                options.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(Cadence.every(cadence))));
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
                 history, rulesDir, rules.version(), parallelism, sink);
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay");

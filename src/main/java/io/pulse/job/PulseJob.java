@@ -12,7 +12,9 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -42,29 +44,65 @@ public final class PulseJob {
         void attach(PulsePipeline.Output output);
     }
 
-    /** How the job runs; every field has a documented default. */
+    /** Where keyed state lives while the job runs. */
+    public enum StateBackend {
+        /** Objects on the TaskManager's heap: fastest, bounded by the heap. */
+        HASHMAP,
+        /** RocksDB on local disk (serialized, off-heap), with incremental checkpoints: for state larger than the heap. */
+        ROCKSDB;
+
+        /** The name Flink's {@code state.backend.type} uses. */
+        public String flinkName() {
+            return name().toLowerCase(java.util.Locale.ROOT);
+        }
+    }
+
+    /**
+     * How the job runs; every field has a documented default.
+     *
+     * @param checkpointDirectory where checkpoints go; null: the cluster's {@code execution.checkpointing.dir}
+     *                            (config.yaml), else {@code <tmp>/pulse-checkpoints}
+     * @param stateBackend        null: the cluster's {@code state.backend.type}, else {@link StateBackend#HASHMAP}
+     */
     public record Settings(Cadence cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
-                           int restartAttempts) {
+                           int restartAttempts, StateBackend stateBackend) {
         /**
-         * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into
-         * {@code <tmp>/pulse-checkpoints}, 3 restarts.
+         * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into the cluster's
+         * checkpoint directory (or {@code <tmp>/pulse-checkpoints}), 3 restarts, the cluster's state
+         * backend (or the heap).
          */
         public static Settings defaults() {
-            return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10),
-                    Path.of(System.getProperty("java.io.tmpdir"), "pulse-checkpoints").toUri(), 3);
+            return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10), null, 3, null);
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts);
+            return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend);
         }
 
         public Settings withCadence(Cadence c) {
-            return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts);
+            return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend);
         }
 
         public Settings withCheckpointDirectory(URI dir) {
-            return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts);
+            return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts, stateBackend);
         }
+
+        public Settings withCheckpointInterval(Duration interval) {
+            return new Settings(cadence, parallelism, interval, checkpointDirectory, restartAttempts, stateBackend);
+        }
+
+        public Settings withStateBackend(StateBackend backend) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, backend);
+        }
+
+        public Settings withRestartAttempts(int attempts) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, attempts, stateBackend);
+        }
+    }
+
+    /** Pulse's checkpoint directory when neither the job nor the cluster names one. */
+    static URI defaultCheckpointDirectory() {
+        return Path.of(System.getProperty("java.io.tmpdir"), "pulse-checkpoints").toUri();
     }
 
     private final Events events;
@@ -155,10 +193,20 @@ public final class PulseJob {
             env.setParallelism(settings.parallelism());
         }
         env.enableCheckpointing(settings.checkpointInterval().toMillis());
+        ReadableConfig cluster = env.getConfiguration(); // config.yaml when submitted to a cluster
         Configuration conf = new Configuration();
         // State outgrows the JobManager's 5 MB in-memory checkpoint limit at a few thousand customers.
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, settings.checkpointDirectory().toString());
+        if (settings.checkpointDirectory() != null || cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
+            URI dir = settings.checkpointDirectory() != null ? settings.checkpointDirectory() : defaultCheckpointDirectory();
+            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toString());
+        }
+        if (settings.stateBackend() != null || cluster.getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
+            StateBackend backend = settings.stateBackend() != null ? settings.stateBackend() : StateBackend.HASHMAP;
+            conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName());
+            // RocksDB uploads only the files that changed since the last checkpoint
+            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackend.ROCKSDB);
+        }
         // A few quick restarts ride out a passing fault; a job that keeps failing (say, a sink it
         // cannot reach) fails with its cause instead of restarting forever, Flink's default.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
