@@ -32,6 +32,10 @@ import java.time.format.DateTimeFormatter;
  * recommendation's event time, so a replay writes the same table whatever its speed. A
  * recommendation older than the row's ({@code valid_as_of}) changes nothing, so the upsert is
  * idempotent: a replay after a restart neither duplicates a row nor replays its history.
+ *
+ * <p>{@code pipeline_status} is the pipeline's side of the status alone (OPEN while it recommends
+ * the action, SUPERSEDED once it no longer does), whatever people did with the row: the rows of a
+ * customer's latest evaluation are those with {@code pipeline_status = 'OPEN'}.
  */
 public final class ActionSink {
     /** The upsert's own alias for the stored row (names it the same on both databases). */
@@ -48,14 +52,16 @@ public final class ActionSink {
     public static final String UPSERT_RECOMMENDATION =
             "INSERT INTO recommended_actions (customer_id, action, family, value_tier, risk_tier, health_band,"
                     + " health_score, predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version,"
-                    + " valid_as_of, first_valid_as_of, status, status_changed_at, cohorts, status_changed_by, status_note)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended')"
+                    + " valid_as_of, first_valid_as_of, status, status_changed_at, cohorts, status_changed_by, status_note,"
+                    + " industry, size_segment, pipeline_status)"
+                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended', ?, ?, ?)"
                     + " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
                     + " predicted_6m_revenue = excluded.predicted_6m_revenue, priority = excluded.priority,"
                     + " due_at = excluded.due_at, playbook = excluded.playbook, reasons = excluded.reasons,"
-                    + " cohorts = excluded.cohorts,"
+                    + " cohorts = excluded.cohorts, industry = excluded.industry, size_segment = excluded.size_segment,"
+                    + " pipeline_status = excluded.pipeline_status,"
                     + " ruleset_version = excluded.ruleset_version, valid_as_of = excluded.valid_as_of,"
                     + " status = " + NEW_STATUS + ","
                     + " first_valid_as_of = CASE WHEN " + REOPENS + " THEN excluded.valid_as_of"
@@ -129,6 +135,9 @@ public final class ActionSink {
         ps.setString(16, r.getPipelineStatus());
         ps.setString(17, timestamp(r.getValidAsOf()));
         ps.setString(18, r.getCohorts());
+        ps.setString(19, r.getIndustry());
+        ps.setString(20, r.getSizeSegment());
+        ps.setString(21, r.getPipelineStatus());
     }
 
     /** A deployment attempt; a later record of the same attempt (active -> replaced) updates its status. */

@@ -22,6 +22,10 @@ public class Recommendation {
     private String riskTier;
     private String healthBand;
     private double healthScore;
+    /** The account's industry (CRM {@code industry_normalized}) as evaluated; null when unknown. */
+    private String industry;
+    /** The account's size segment (Enterprise, Large, Mid-Market, Small Business) as evaluated. */
+    private String sizeSegment;
     /** Predicted six-month revenue contribution (USD), the "revenue at risk". */
     private double predicted6mRevenue;
     /** 1 = most urgent. */
@@ -56,6 +60,10 @@ public class Recommendation {
     public void setHealthBand(String healthBand) { this.healthBand = healthBand; }
     public double getHealthScore() { return healthScore; }
     public void setHealthScore(double healthScore) { this.healthScore = healthScore; }
+    public String getIndustry() { return industry; }
+    public void setIndustry(String industry) { this.industry = industry; }
+    public String getSizeSegment() { return sizeSegment; }
+    public void setSizeSegment(String sizeSegment) { this.sizeSegment = sizeSegment; }
     public double getPredicted6mRevenue() { return predicted6mRevenue; }
     public void setPredicted6mRevenue(double predicted6mRevenue) { this.predicted6mRevenue = predicted6mRevenue; }
     public int getPriority() { return priority; }
@@ -83,6 +91,7 @@ public class Recommendation {
         return o != null && Objects.equals(customerId, o.customerId) && Objects.equals(action, o.action)
                 && Objects.equals(family, o.family) && Objects.equals(valueTier, o.valueTier)
                 && Objects.equals(riskTier, o.riskTier) && Objects.equals(healthBand, o.healthBand)
+                && Objects.equals(industry, o.industry) && Objects.equals(sizeSegment, o.sizeSegment)
                 && Math.abs(healthScore - o.healthScore) < 0.005
                 && Math.abs(predicted6mRevenue - o.predicted6mRevenue) < 0.5
                 && priority == o.priority && Objects.equals(playbook, o.playbook)
@@ -100,6 +109,8 @@ public class Recommendation {
         r.valueTier = valueTier;
         r.riskTier = riskTier;
         r.healthBand = healthBand;
+        r.industry = industry;
+        r.sizeSegment = sizeSegment;
         r.cohorts = cohorts;
         r.healthScore = healthScore;
         r.predicted6mRevenue = predicted6mRevenue;

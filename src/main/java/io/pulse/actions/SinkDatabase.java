@@ -100,11 +100,13 @@ public final class SinkDatabase {
     }
 
     /**
-     * Columns added after the first schema (the queue's workflow, the cohort tags): a table written
-     * before them gets them (all TEXT, NULL).
+     * Columns added after the first schema (the queue's workflow, the cohort tags, the account's
+     * industry and size and the pipeline's own status for the portfolio view): a table written
+     * before them gets them (all TEXT, NULL until the pipeline re-writes the row).
      */
     private static final List<String> LATER_COLUMNS = List.of("notes", "outcome", "snoozed_until", "claimed_at",
-            "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note", "cohorts");
+            "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note", "cohorts",
+            "industry", "size_segment", "pipeline_status");
 
     private static void addLaterColumns(Connection c, Statement s) throws SQLException {
         Set<String> existing = new HashSet<>();
@@ -144,6 +146,8 @@ public final class SinkDatabase {
                         + " health_score DOUBLE PRECISION,"
                         + " predicted_6m_revenue DOUBLE PRECISION,"
                         + " cohorts TEXT,"
+                        + " industry TEXT,"
+                        + " size_segment TEXT,"
                         + " priority INTEGER NOT NULL,"
                         + " due_at TEXT NOT NULL,"
                         + " playbook TEXT,"
@@ -152,6 +156,7 @@ public final class SinkDatabase {
                         + " valid_as_of TEXT NOT NULL,"
                         + " first_valid_as_of TEXT NOT NULL,"
                         + " status TEXT NOT NULL DEFAULT 'OPEN',"
+                        + " pipeline_status TEXT,"
                         + " assignee TEXT,"
                         + " notes TEXT,"
                         + " outcome TEXT,"

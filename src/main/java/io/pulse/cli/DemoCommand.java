@@ -5,6 +5,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.QueueSummary;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
+import io.pulse.portfolio.LowShareGrades;
+import io.pulse.portfolio.PortfolioMatrix;
+import io.pulse.portfolio.PortfolioQuery;
+import io.pulse.portfolio.PortfolioReport;
+import io.pulse.rules.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -58,13 +63,16 @@ final class DemoCommand implements Callable<Integer> {
         if (status != 0) {
             return status;
         }
-        printSummary(new QueueSummary(SinkDatabase.of(sink)));
+        SinkDatabase db = SinkDatabase.of(sink);
+        LowShareGrades grades = LowShareGrades.of(RuleSet.load(rules).parameters().getPortfolioGrades());
+        printSummary(new QueueSummary(db), PortfolioQuery.matrix(db, grades));
         System.out.printf("%nThe queue is in %s (table recommended_actions).%n", actions);
         return 0;
     }
 
-    private static void printSummary(QueueSummary q) throws Exception {
+    private static void printSummary(QueueSummary q, PortfolioMatrix portfolio) throws Exception {
         print("Customers per health band", q.customersByHealthBand());
+        printPortfolio(portfolio);
         print("Customers per value tier x risk tier", q.customersByValueAndRisk());
         print("Open actions per type", q.openActionsByType());
         print("Queue rows per status", q.rowsByStatus());
@@ -75,6 +83,12 @@ final class DemoCommand implements Callable<Integer> {
                     i.valueTier(), i.riskTier(), i.predicted6mRevenue());
             System.out.printf("          why: %s%n", String.join("; ", ruleNames(i.reasons())));
         }
+    }
+
+    /** The portfolio view, compact: what `pulse report portfolio` prints in full. */
+    private static void printPortfolio(PortfolioMatrix m) {
+        System.out.printf("%nPortfolio: share of Low-band accounts per industry x size (%s)%n", m.grades().describe());
+        PortfolioReport.compact(m).lines().forEach(line -> System.out.println("  " + line));
     }
 
     private static List<String> ruleNames(String reasonsJson) throws Exception {

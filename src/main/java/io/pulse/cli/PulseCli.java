@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "pulse", mixinStandardHelpOptions = true, version = "pulse 0.1.0",
         description = "Customer-risk scoring: replay customer events through Flink and Drools into a CS action queue.",
         subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, LiveCommand.class, BacktestCommand.class,
-                RulesCommand.class, QueueCommand.class, ServeCommand.class,
+                RulesCommand.class, QueueCommand.class, ServeCommand.class, ReportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PulseCli {
 

@@ -153,6 +153,13 @@ final class ParametersReader {
             problems.add(new Problem(FILE, line(lines, "/healthBands"),
                     "healthBands.mediumMin (" + bands.getMediumMin() + ") must be below highMin (" + bands.getHighMin() + ")"));
         }
+        Parameters.PortfolioGrades g = p.getPortfolioGrades();
+        if (!(0 <= g.getWatchMin() && g.getWatchMin() < g.getElevatedMin() && g.getElevatedMin() < g.getHighMin()
+                && g.getHighMin() <= 100)) {
+            problems.add(new Problem(FILE, line(lines, "/portfolioGrades"), "portfolioGrades must rise within 0..100:"
+                    + " watchMin (" + g.getWatchMin() + ") < elevatedMin (" + g.getElevatedMin() + ") < highMin ("
+                    + g.getHighMin() + ")"));
+        }
         Parameters.ValueTierThresholds v = p.getValueTier();
         if (!(v.getLowMaxMonetaryScore() < v.getHighMinMonetaryScore())) {
             problems.add(new Problem(FILE, line(lines, "/valueTier"), "valueTier.lowMaxMonetaryScore ("

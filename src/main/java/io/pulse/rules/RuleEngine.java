@@ -286,7 +286,7 @@ public final class RuleEngine {
                     + version() + ": stopped after " + maxFirings + " rule firings (engine.maxFiringsPerEvaluation): "
                     + "rule \"" + rule + "\" keeps re-triggering itself (fired " + trace.firingsOf(rule) + " times)", null);
         }
-        return assemble(customerId, trace, asOfEpochMs);
+        return assemble(customerId, account, trace, asOfEpochMs);
     }
 
     private static void addIfKnown(List<Object> facts, Object fact) {
@@ -319,7 +319,7 @@ public final class RuleEngine {
         return maxFirings;
     }
 
-    private CustomerEvaluation assemble(String customerId, RuleTrace trace, long asOf) {
+    private CustomerEvaluation assemble(String customerId, Account account, RuleTrace trace, long asOf) {
         // One pass over the derived facts (the hot path); the detailed check runs only on failure.
         HealthScore score = null;
         HealthBand band = null;
@@ -368,7 +368,7 @@ public final class RuleEngine {
         String cohortsJson = JsonText.stringArray(cohorts);
         List<Recommendation> recommendations = new ArrayList<>(strategies.size());
         for (Strategy s : strategies) {
-            recommendations.add(recommendation(customerId, s, trace, score, band, value, risk, cohortsJson, asOf));
+            recommendations.add(recommendation(customerId, account, s, trace, score, band, value, risk, cohortsJson, asOf));
         }
         recommendations.sort(BY_PRIORITY);
         List<String> fired = firedRules(trace);
@@ -423,8 +423,9 @@ public final class RuleEngine {
                 + "; rules fired: " + fired, null);
     }
 
-    private Recommendation recommendation(String customerId, Strategy s, RuleTrace trace, HealthScore score,
-                                          HealthBand band, ValueTier value, RiskTier risk, String cohorts, long asOf) {
+    private Recommendation recommendation(String customerId, Account account, Strategy s, RuleTrace trace,
+                                          HealthScore score, HealthBand band, ValueTier value, RiskTier risk,
+                                          String cohorts, long asOf) {
         Parameters.ActionTerms terms = parameters.action(s.getTerms());
         if (terms == null) {
             String rule = trace.producer(s).rule();
@@ -440,6 +441,8 @@ public final class RuleEngine {
         r.setRiskTier(risk.getTier());
         r.setHealthBand(band.getBand());
         r.setHealthScore(score.getScore());
+        r.setIndustry(account.getIndustry());
+        r.setSizeSegment(account.getSizeSegment());
         r.setPredicted6mRevenue(score.getPredicted6mRevenue());
         r.setPriority(terms.getPriority());
         r.setDueAt(asOf + terms.slaMillis());

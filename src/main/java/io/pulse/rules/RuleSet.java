@@ -1,5 +1,6 @@
 package io.pulse.rules;
 
+import io.pulse.rules.facts.Parameters;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -7,8 +8,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.TreeMap;
@@ -73,6 +76,26 @@ public final class RuleSet implements Serializable {
      */
     public String version() {
         return version;
+    }
+
+    /**
+     * The pack's {@value #PARAMETERS_FILE}, read and checked as a compile would, without compiling
+     * the rules: for reports that grade with the business's thresholds.
+     *
+     * @throws RuleCompilationException when the file is missing or has problems ({@code file:line: message})
+     */
+    public Parameters parameters() throws RuleCompilationException {
+        String json = files.get(PARAMETERS_FILE);
+        if (json == null) {
+            throw new RuleCompilationException(List.of(PARAMETERS_FILE + ":0: missing: the rule pack needs its parameters file"));
+        }
+        List<Problem> problems = new ArrayList<>();
+        Parameters parameters = ParametersReader.read(json, problems);
+        if (parameters == null) {
+            Collections.sort(problems);
+            throw new RuleCompilationException(problems.stream().map(Problem::toString).toList());
+        }
+        return parameters;
     }
 
     /** File name -> content, sorted by name; read-only. */

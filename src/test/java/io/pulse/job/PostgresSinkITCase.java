@@ -1,6 +1,7 @@
 package io.pulse.job;
 
 import io.pulse.actions.SinkDatabase;
+import io.pulse.cli.PulseCli;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.rules.RuleSet;
@@ -11,7 +12,10 @@ import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.ResultSet;
@@ -71,7 +75,8 @@ class PostgresSinkITCase {
 
         String query = "SELECT customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
-                + " first_valid_as_of, status, assignee FROM recommended_actions ORDER BY customer_id, action";
+                + " first_valid_as_of, status, assignee, industry, size_segment, pipeline_status"
+                + " FROM recommended_actions ORDER BY customer_id, action";
         List<String> onSqlite = rows(sqlite, query);
         assertThat(onSqlite).hasSizeGreaterThanOrEqualTo(80);
         assertThat(rows(postgres, query)).isEqualTo(onSqlite);
@@ -79,5 +84,17 @@ class PostgresSinkITCase {
                 + " FROM action_history h JOIN recommended_actions r ON r.id = h.action_id"
                 + " ORDER BY r.customer_id, r.action, h.id";
         assertThat(rows(postgres, history1)).isEqualTo(rows(sqlite, history1));
+        assertThat(portfolio(postgres)).as("the portfolio view").isEqualTo(portfolio(sqlite)).contains("\"total\"");
+    }
+
+    /** `pulse report portfolio --json` of a sink. */
+    private static String portfolio(String sinkUrl) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PulseCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("report", "portfolio", "--sink", sinkUrl, "--json")).as("stderr: " + err).isEqualTo(0);
+        return out.toString();
     }
 }

@@ -1,6 +1,9 @@
 package io.pulse.job;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.SinkDatabase;
+import io.pulse.cli.PulseCli;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.rules.RuleSet;
@@ -11,19 +14,24 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 
 import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.offset;
 
 /** History -> Flink (MiniCluster) -> Drools -> SQLite action table, end to end. */
 class ReplayITCase {
@@ -87,6 +95,58 @@ class ReplayITCase {
         // Strategies that changed were retired, not left open beside the new one.
         assertThat(rows(url, "SELECT DISTINCT status FROM recommended_actions ORDER BY status"))
                 .isSubsetOf("OPEN", "SUPERSEDED");
+        assertThat(rows(url, "SELECT count(*) FROM recommended_actions WHERE status <> pipeline_status"))
+                .as("nobody worked the queue: the pipeline's status is the status").containsExactly("0");
+        assertPortfolioCountsEachCustomerOnce(url, customers);
+    }
+
+    /** `pulse report portfolio --json` on the replay's queue: every customer once, the Low band's share graded. */
+    private static void assertPortfolioCountsEachCustomerOnce(String url, Set<String> customers) throws Exception {
+        assertThat(rows(url, "SELECT customer_id FROM recommended_actions WHERE pipeline_status = 'OPEN'"
+                + " AND (industry IS NULL OR size_segment IS NULL)")).as("rows without industry or size").isEmpty();
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine cli = new CommandLine(new PulseCli());
+        cli.setOut(new PrintWriter(out));
+        cli.setErr(new PrintWriter(err));
+        assertThat(cli.execute("report", "portfolio", "--sink", url, "--json")).as("exit status; stderr: " + err)
+                .isEqualTo(0);
+        JsonNode report = new ObjectMapper().readTree(out.toString());
+        assertThat(report.at("/total/accounts").asLong()).as(out.toString()).isEqualTo(customers.size());
+        assertThat(report.at("/total/low").asText()).isEqualTo(rows(url, "SELECT count(*) FROM recommended_actions"
+                + " WHERE family = 'HEALTH' AND status = 'OPEN' AND health_band = 'Low'").get(0));
+        assertThat(report.at("/sizes").toString()).as("the four CRM sizes, nothing unknown")
+                .isEqualTo("[\"Enterprise\",\"Large\",\"Mid-Market\",\"Small Business\"]");
+        assertThat(rows("jdbc:sqlite:" + history,
+                "SELECT DISTINCT industry_normalized FROM salesforce__customer_360_view ORDER BY 1"))
+                .as("industries").containsAll(texts(report.at("/industries")));
+        double high = report.at("/grades/High").asDouble();
+        double elevated = report.at("/grades/Elevated").asDouble();
+        double watch = report.at("/grades/Watch").asDouble();
+        long accounts = 0;
+        for (JsonNode row : report.at("/rows")) {
+            for (JsonNode cell : row.at("/cells")) {
+                accounts += cell.at("/accounts").asLong();
+                if (cell.at("/accounts").asLong() == 0) {
+                    assertThat(cell.at("/grade").isNull()).as("empty cell " + cell).isTrue();
+                    continue;
+                }
+                double share = 100.0 * cell.at("/low").asLong() / cell.at("/accounts").asLong();
+                assertThat(cell.at("/share").asDouble()).as(row.at("/industry") + " " + cell).isCloseTo(share,
+                        offset(0.005));
+                double shown = cell.at("/share").asDouble();
+                String grade = shown >= high ? "High" : shown >= elevated ? "Elevated" : shown >= watch ? "Watch"
+                        : "Stable";
+                assertThat(cell.at("/grade").asText()).as(row.at("/industry") + " " + cell).isEqualTo(grade);
+            }
+        }
+        assertThat(accounts).as("the cells add up to the total").isEqualTo(customers.size());
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> values = new ArrayList<>();
+        array.forEach(v -> values.add(v.asText()));
+        return values;
     }
 
     @Test
@@ -136,7 +196,7 @@ class ReplayITCase {
     void theTableDoesNotDependOnParallelism() throws Exception {
         String columns = "customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
-                + " first_valid_as_of, status, assignee";
+                + " first_valid_as_of, status, assignee, industry, size_segment, pipeline_status";
         String query = "SELECT " + columns + " FROM recommended_actions ORDER BY customer_id, action";
         List<String> atOne = rows(replay(1), query);
         List<String> atFour = rows(replay(4), query);

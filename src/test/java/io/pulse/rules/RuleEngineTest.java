@@ -323,6 +323,24 @@ class RuleEngineTest {
     }
 
     @Test
+    void everyRecommendationCarriesTheAccountsIndustryAndSizeAsEvaluated() {
+        Account a = account("acme.example");
+        a.setIndustry("Healthcare");
+        a.setSizeSegment("Large");
+        CustomerEvaluation e = shippedEngine().evaluate(a, profile("acme.example"), population(), AS_OF);
+        assertThat(e.recommendations()).isNotEmpty().allSatisfy(r -> {
+            assertThat(r.getIndustry()).as(r.toString()).isEqualTo("Healthcare");
+            assertThat(r.getSizeSegment()).as(r.toString()).isEqualTo("Large");
+        });
+        Recommendation moved = e.recommendations().get(0);
+        Recommendation before = e.recommendations().get(0).supersededAt(AS_OF);
+        before.setPipelineStatus(Recommendation.OPEN);
+        before.setIndustry("Retail");
+        assertThat(moved.sameRecommendationAs(before)).as("a moved account is written again").isFalse();
+        assertThat(moved.supersededAt(AS_OF + 1).getSizeSegment()).isEqualTo("Large");
+    }
+
+    @Test
     void reasonsAreTheChainOfRulesBehindEachActionWithTheirFacts() throws IOException {
         CustomerProfile p = profile("acme.example");
         p.setEstimatedLtv(30_000);

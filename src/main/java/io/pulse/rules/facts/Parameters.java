@@ -22,6 +22,7 @@ public final class Parameters {
     private SupportSignals supportSignals;
     private PostUpgradeSurge postUpgradeSurge;
     private Touchpoints touchpoints;
+    private PortfolioGrades portfolioGrades;
     /** Action code (URGENT_RETAIN, REACT_AND_RESCUE, ...) -> its priority and SLA. */
     private Map<String, ActionTerms> actions = new TreeMap<>();
 
@@ -34,6 +35,7 @@ public final class Parameters {
     public SupportSignals getSupportSignals() { return supportSignals; }
     public PostUpgradeSurge getPostUpgradeSurge() { return postUpgradeSurge; }
     public Touchpoints getTouchpoints() { return touchpoints; }
+    public PortfolioGrades getPortfolioGrades() { return portfolioGrades; }
     public Map<String, ActionTerms> getActions() { return Collections.unmodifiableMap(actions); }
 
     /** The terms of one action, or null when parameters.json does not list it. */
@@ -218,6 +220,21 @@ public final class Parameters {
         public int getAdoptionSprintHours() { return adoptionSprintHours; }
         /** new_contract customers need at least this ACV (USD) for the onboarding sprint. */
         public double getAdoptionSprintNewContractMinAcv() { return adoptionSprintNewContractMinAcv; }
+    }
+
+    /**
+     * The portfolio view (a report, not a rule): each industry x size cell is graded by its share of
+     * Low-band accounts, in percent: High >= highMin, Elevated >= elevatedMin, Watch >= watchMin,
+     * Stable below.
+     */
+    public static final class PortfolioGrades {
+        private double highMin;
+        private double elevatedMin;
+        private double watchMin;
+
+        public double getHighMin() { return highMin; }
+        public double getElevatedMin() { return elevatedMin; }
+        public double getWatchMin() { return watchMin; }
     }
 
     /** Queue terms of one action: its priority (1 = most urgent) and its SLA in hours. */
