@@ -1,5 +1,6 @@
 package io.pulse.actions;
 
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -73,6 +74,11 @@ public final class SinkDatabase {
 
     public boolean sqlite() {
         return isSqlite(url);
+    }
+
+    /** The database file of a SQLite URL (without its options); null for any other database. */
+    public Path sqliteFile() {
+        return sqlite() ? Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", "")) : null;
     }
 
     public Connection connect() throws SQLException {

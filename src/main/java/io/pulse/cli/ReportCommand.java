@@ -59,13 +59,10 @@ final class ReportCommand {
                 return 1;
             }
             SinkDatabase db = SinkDatabase.of(sink);
-            if (db.sqlite()) {
-                Path file = Path.of(sink.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
-                if (!Files.isRegularFile(file)) {
-                    err.println("pulse report portfolio: no action table at " + file
-                            + " (create one with `pulse demo` or `pulse replay --sink " + sink + "`)");
-                    return 1;
-                }
+            if (db.sqlite() && !Files.isRegularFile(db.sqliteFile())) {
+                err.println("pulse report portfolio: no action table at " + db.sqliteFile()
+                        + " (create one with `pulse demo` or `pulse replay --sink " + sink + "`)");
+                return 1;
             }
             try {
                 db.createSchema(); // a table from before the industry and size columns gets them

@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
+import java.util.function.Function;
 
 /**
  * The portfolio view (rules-pack section 1): accounts per industry x size segment, the share of
@@ -134,20 +135,18 @@ public final class PortfolioMatrix {
 
     /** All sizes of one industry. */
     public Cell industryTotal(String industry) {
-        long accounts = 0, low = 0;
-        for (String size : sizes) {
-            Cell c = cell(industry, size);
-            accounts += c.accounts();
-            low += c.low();
-        }
-        return cell(accounts, low);
+        return sum(sizes, size -> cell(industry, size));
     }
 
     /** All industries of one size. */
     public Cell sizeTotal(String size) {
+        return sum(industries, industry -> cell(industry, size));
+    }
+
+    private Cell sum(List<String> keys, Function<String, Cell> cellOf) {
         long accounts = 0, low = 0;
-        for (String industry : industries) {
-            Cell c = cell(industry, size);
+        for (String key : keys) {
+            Cell c = cellOf.apply(key);
             accounts += c.accounts();
             low += c.low();
         }

@@ -6,7 +6,6 @@ import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -72,12 +71,9 @@ public final class ActionQueue implements AutoCloseable {
      */
     public static ActionQueue open(String url, int connections, Clock clock) throws SQLException {
         SinkDatabase db = SinkDatabase.of(url);
-        if (db.sqlite()) {
-            Path file = Path.of(url.substring("jdbc:sqlite:".length()).replaceFirst("\\?.*$", ""));
-            if (!Files.isRegularFile(file)) {
-                throw QueueException.badInput("no queue database at " + file
-                        + " (create one with `pulse demo` or `pulse replay --sink " + url + "`)");
-            }
+        if (db.sqlite() && !Files.isRegularFile(db.sqliteFile())) {
+            throw QueueException.badInput("no queue database at " + db.sqliteFile()
+                    + " (create one with `pulse demo` or `pulse replay --sink " + url + "`)");
         }
         db.createSchema();
         HikariConfig config = new HikariConfig();
