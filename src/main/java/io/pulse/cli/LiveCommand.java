@@ -4,6 +4,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
+import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleSet;
@@ -22,7 +23,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "live", mixinStandardHelpOptions = true,
         description = {"Replay a history, then follow live events (JSON lines, one event per line, in files that "
-                + "appear in a watched directory) into the action queue, until stopped (Ctrl-C).",
+                + "appear in a watched directory, or one event per record of a Kafka topic) into the action queue, "
+                + "until stopped (Ctrl-C).",
                 "The event format is in the README. Bad lines go to the dead_letters table with the reason.",
                 "The rule directory is watched: a changed pack that validates replaces the running one and every "
                         + "customer is re-scored; a bad one is rejected (see the rule_deployments table)."})
@@ -31,8 +33,10 @@ final class LiveCommand implements Callable<Integer> {
     Path history;
 
     @Option(names = "--events", required = true,
-            description = "Directory watched for JSON-lines files of live events (move finished files in).")
-    Path events;
+            description = {"Where live events come from: a directory watched for JSON-lines files (move finished "
+                    + "files in), or a Kafka topic, kafka://host:port[,host:port...]/topic[?group=ID] (one event a "
+                    + "record; the consumer group defaults to " + KafkaTopic.DEFAULT_GROUP + ")."})
+    String events;
 
     @Option(names = "--rules", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
     Path rules;
@@ -76,7 +80,18 @@ final class LiveCommand implements Callable<Integer> {
             System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
             return 2;
         }
-        Files.createDirectories(events);
+        KafkaTopic topic = null;
+        Path directory = null;
+        if (KafkaTopic.isKafka(events)) {
+            try {
+                topic = KafkaTopic.parse(events);
+            } catch (IllegalArgumentException e) {
+                System.err.println("pulse: " + e.getMessage());
+                return 2;
+            }
+        } else {
+            directory = Files.createDirectories(Path.of(events));
+        }
         RuleSet ruleSet = RuleSet.load(rules);
         if (RulesCommand.compileOrReport(rules, ruleSet) == null) {
             return 1;
@@ -87,12 +102,15 @@ final class LiveCommand implements Callable<Integer> {
         long historyEnd = HistorySource.endTime(historyUrl);
         LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
                 LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
-        PulseJob pulseJob = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, live), PulseJob.jdbc(db),
+        PulseJob.Events liveEvents = topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
+                : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
+        PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db),
                 ruleSet, job.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism)
                         .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd))))
                 .withRuleReload(rules, Duration.ofSeconds(1));
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
-                history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd), events, rules,
+                history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
+                topic != null ? topic : directory, rules,
                 ruleSet.version(), sink);
         StreamExecutionEnvironment env;
         if (webUi) {

@@ -5,6 +5,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
+import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
@@ -146,9 +147,19 @@ public final class PulseJob {
      */
     public static Events historyThenLive(String historyUrl, long historyEnd, Path liveDirectory,
                                          LiveSource.Settings live) {
+        return historyThen(historyUrl, env -> List.of(LiveSource.directory(env, liveDirectory, historyEnd, live)));
+    }
+
+    /** The history, then the live events of a Kafka topic (see {@link #historyThenLive}). */
+    public static Events historyThenKafka(String historyUrl, long historyEnd, KafkaTopic topic,
+                                          LiveSource.Settings live) {
+        return historyThen(historyUrl, env -> List.of(LiveSource.kafka(env, topic, historyEnd, live)));
+    }
+
+    private static Events historyThen(String historyUrl, Events live) {
         return env -> {
             List<DataStream<CustomerEvent>> streams = new ArrayList<>(HistorySource.read(env, historyUrl));
-            streams.add(LiveSource.directory(env, liveDirectory, historyEnd, live));
+            streams.addAll(live.create(env));
             return streams;
         };
     }

@@ -5,17 +5,30 @@ import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.file.src.FileSource;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
 import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Live events as a stream: JSON lines ({@link LiveEventFormat}) from a watched directory, parsed,
- * with {@link LiveWatermarks}. Every file that appears in the directory is read once, line by line
- * (write a file elsewhere and move it in, so it is never read half-written).
+ * Live events as a stream: JSON lines ({@link LiveEventFormat}), parsed, with
+ * {@link LiveWatermarks}, from one of two places:
+ * <ul>
+ *   <li>a watched directory: every file that appears in it is read once, line by line (write a file
+ *   elsewhere and move it in, so it is never read half-written);</li>
+ *   <li>a Kafka topic: one event per record value (UTF-8 JSON, one line), with watermarks per
+ *   partition. Key records by customer id so each customer's events stay in order.</li>
+ * </ul>
+ * Both read with one task; the pipeline fans out by customer after validation.
  */
 public final class LiveSource {
     /** How live events are read and when they are late. */
@@ -50,6 +63,50 @@ public final class LiveSource {
                 .assignTimestampsAndWatermarks(LiveWatermarks.after(historyEnd, settings.lateness(), settings.quietAfter()))
                 .name("Live watermarks")
                 .setParallelism(1);
+    }
+
+    /**
+     * The events of a Kafka topic, following the history that ends at {@code historyEnd}. A fresh
+     * job starts at the group's committed offsets (earliest where it has none); a restored job at
+     * the offsets of its checkpoint. Offsets are committed to the group on every checkpoint.
+     */
+    public static DataStream<CustomerEvent> kafka(StreamExecutionEnvironment env, KafkaTopic topic, long historyEnd,
+                                                  Settings settings) {
+        KafkaSource<CustomerEvent> source = KafkaSource.<CustomerEvent>builder()
+                .setBootstrapServers(topic.bootstrapServers())
+                .setTopics(topic.topic())
+                .setGroupId(topic.group())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new KafkaRecords(settings.format()))
+                // new partitions of the topic are picked up while running
+                .setProperty("partition.discovery.interval.ms", "10000")
+                .build();
+        // Watermarks per partition, from the parsed events, inside the reader.
+        return env.fromSource(source, LiveWatermarks.after(historyEnd, settings.lateness(), settings.quietAfter()),
+                        "Live events: Kafka " + topic.topic())
+                .uid("live-kafka")
+                .setParallelism(1);
+    }
+
+    /** A record's value (one JSON line) to an event, or to an unreadable event carrying the reason. */
+    static final class KafkaRecords implements KafkaRecordDeserializationSchema<CustomerEvent> {
+        private static final long serialVersionUID = 1L;
+        private final LiveEventFormat format;
+
+        KafkaRecords(LiveEventFormat format) {
+            this.format = format;
+        }
+
+        @Override
+        public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CustomerEvent> out) {
+            String line = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8).strip();
+            out.collect(format.parse(line, System.currentTimeMillis()));
+        }
+
+        @Override
+        public TypeInformation<CustomerEvent> getProducedType() {
+            return TypeInformation.of(CustomerEvent.class);
+        }
     }
 
     /** A line to an event, or to an unreadable event carrying the reason. */

@@ -8,6 +8,7 @@ import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
+import io.pulse.testing.BadLines;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +26,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.function.Supplier;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
@@ -71,21 +71,7 @@ class LiveITCase {
 
             // A new customer's four snapshots, with the bad-input corpus between them.
             long t = historyEnd + 1_000;
-            Map<String, String> corpus = new TreeMap<>();
-            corpus.put("{\"type\": \"ACCOUNT_SNAPSHOT\", \"customerId\": ", "malformed JSON");
-            corpus.put("{\"customerId\": \"x.example\", \"eventTime\": 1, \"usage\": {}}", "missing field: type");
-            corpus.put("{\"type\": \"TELEPATHY\", \"customerId\": \"x.example\", \"eventTime\": 1}", "unknown event type \"TELEPATHY\"");
-            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"eventTime\": " + t + ", \"usage\": {}}", "missing field: customerId");
-            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": \"yesterday\", \"usage\": {}}",
-                    "neither ISO-8601");
-            corpus.put("{\"type\": \"CONVERSATION_CLOSED\", \"customerId\": \"x.example\", \"eventTime\": " + t
-                    + ", \"conversation\": {\"rating\": \"five\"}}", "wrong type: conversation.rating");
-            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": \"2099-01-01T00:00:00Z\","
-                    + " \"usage\": {}}", "ahead of the clock");
-            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": " + t
-                    + ", \"usage\": {\"feature\": \"" + "x".repeat(70_000) + "\"}}", "line too large");
-            corpus.put("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"x.example\", \"eventTime\": " + (historyEnd - 86_400_000L)
-                    + ", \"usage\": {\"feature\": \"reports\"}}", "late event");
+            Map<String, String> corpus = BadLines.corpus(t, historyEnd);
             List<String> valid = List.of(
                     LiveEventFormat.toLine(accountSnapshot(NEWCO, t, "Enterprise", 2, 400)),
                     LiveEventFormat.toLine(activitySnapshot(NEWCO, t + 1, "Critical", "Declining")),
