@@ -43,7 +43,7 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
     }
 
     /** Why the event cannot be processed, or null when it can. */
-    static String problem(CustomerEvent e) {
+    public static String problem(CustomerEvent e) {
         if (e.unreadableBecause != null) {
             return e.unreadableBecause;
         }

@@ -1,19 +1,27 @@
 package io.pulse.rules;
 
+import io.pulse.bench.FactsCorpus;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 
 /**
- * How fast the rule pack compiles (cold: first in the JVM; warm: again) and evaluates (one
- * thread, a deterministic mix of 10,000 customers covering every tier, band and size). Not a unit
- * test: run it by hand, on a quiet machine.
+ * How fast the rule pack compiles (cold: first in the JVM; warm: again) and evaluates on one
+ * thread: either a deterministic mix of 10,000 customers covering every tier, band and size
+ * (accounts and profiles only), or, given a history, the evaluations a replay of it runs (every
+ * {@code -DkeepEvery=4}th, with support, subscription and plan-change facts; see
+ * {@link FactsCorpus}). Prints wall time and the thread's CPU time per evaluation (the CPU figure
+ * holds on a shared machine). Not a unit test: run it by hand.
  *
  * <pre>
  * ./mvnw -q -o test-compile
- * java -cp target/test-classes:target/classes:$(cat target/pulse.classpath) io.pulse.rules.RuleEngineBenchmark [rules-dir] [seconds-per-round]
+ * java -cp target/test-classes:target/classes:$(cat target/pulse.classpath) io.pulse.rules.RuleEngineBenchmark [rules-dir] [seconds-per-round] [history.sqlite]
  * </pre>
  */
 public final class RuleEngineBenchmark {
@@ -41,34 +49,47 @@ public final class RuleEngineBenchmark {
             System.out.printf("compile, warm #%d:                 %6.0f ms%n", i, (System.nanoTime() - t) / 1e6);
         }
 
-        int n = 10_000;
-        Account[] accounts = new Account[n];
-        CustomerProfile[] profiles = new CustomerProfile[n];
-        Random random = new Random(42);
-        for (int i = 0; i < n; i++) {
-            String id = "customer-" + i + ".example";
-            accounts[i] = account(id, random);
-            profiles[i] = profile(id, random);
-        }
-        Population population = RulePackFixtures.population(); // the same tier averages as TIER_LTV
+        List<FactsCorpus.Evaluation> corpus = args.length > 2
+                ? FactsCorpus.read("jdbc:sqlite:" + args[2], engine, Integer.getInteger("keepEvery", 4))
+                : mixedCustomers(10_000);
+        int n = corpus.size();
+        String what = args.length > 2 ? "evaluations replayed from " + args[2] : "mixed customers";
+        ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
 
-        System.out.printf("evaluate, 1 thread, %,d customers, %.0f s per round:%n", n, secondsPerRound);
+        System.out.printf("evaluate, 1 thread, %,d %s, %.0f s per round:%n", n, what, secondsPerRound);
         for (int round = 1; round <= ROUNDS; round++) {
             long start = System.nanoTime();
+            long cpuStart = cpu.getCurrentThreadCpuTime();
             long deadline = start + (long) (secondsPerRound * 1e9);
             long evaluations = 0;
-            int sink = 0;
+            long recommendations = 0;
             while (System.nanoTime() < deadline) {
                 for (int i = 0; i < 1_000; i++) {
-                    int c = (int) (evaluations % n);
-                    sink += engine.evaluate(accounts[c], profiles[c], population, evaluations).recommendations().size();
+                    FactsCorpus.Evaluation e = corpus.get((int) (evaluations % n));
+                    recommendations += engine.evaluate(e.facts(), e.population(), e.asOf()).recommendations().size();
                     evaluations++;
                 }
             }
             double seconds = (System.nanoTime() - start) / 1e9;
-            System.out.printf("  round %d%s: %,9.0f evaluations/s (%.1f us each; %d recommendations)%n", round,
-                    round == 1 ? " (warm-up)" : "", evaluations / seconds, seconds * 1e6 / evaluations, sink);
+            double cpuSeconds = (cpu.getCurrentThreadCpuTime() - cpuStart) / 1e9;
+            System.out.printf("  round %d%s: %,9.0f evaluations/s (%.1f us each); CPU time %.1f us each = %,.0f/s"
+                            + " per busy thread; %.2f recommendations each%n", round, round == 1 ? " (warm-up)" : "",
+                    evaluations / seconds, seconds * 1e6 / evaluations, cpuSeconds * 1e6 / evaluations,
+                    evaluations / cpuSeconds, (double) recommendations / evaluations);
         }
+    }
+
+    /** A deterministic mix of accounts and profiles only (no support, subscription or plan change). */
+    private static List<FactsCorpus.Evaluation> mixedCustomers(int n) {
+        Random random = new Random(42);
+        Population population = RulePackFixtures.population(); // the same tier averages as TIER_LTV
+        List<FactsCorpus.Evaluation> corpus = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            String id = "customer-" + i + ".example";
+            corpus.add(new FactsCorpus.Evaluation(CustomerFacts.of(account(id, random), profile(id, random)),
+                    population, i));
+        }
+        return corpus;
     }
 
     private static Account account(String id, Random r) {
