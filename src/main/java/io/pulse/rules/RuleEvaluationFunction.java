@@ -44,7 +44,8 @@ import java.util.function.BiConsumer;
  *
  * <p>Only changes are emitted: a recommendation equal to the one last written (ignoring the time
  * it is valid as of) is not re-written, and an action the rules no longer recommend is emitted once
- * more as {@link Recommendation#SUPERSEDED}, so its row is retired rather than left open.
+ * more as {@link Recommendation#SUPERSEDED}, so its row is retired rather than left open. The state
+ * keeps only the recommendations written as open.
  */
 public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation> {
@@ -205,14 +206,16 @@ public class RuleEvaluationFunction
         }
         List<Recommendation> retired = new ArrayList<>();
         for (Map.Entry<String, Recommendation> e : written.entries()) {
-            if (!now.containsKey(e.getKey()) && Recommendation.OPEN.equals(e.getValue().getPipelineStatus())) {
+            if (!now.containsKey(e.getKey())) {
                 retired.add(e.getValue().supersededAt(asOf));
             }
         }
         retired.sort((a, b) -> a.getAction().compareTo(b.getAction()));
         for (Recommendation r : retired) {
             out.collect(r);
-            written.put(r.getAction(), r);
+            // Forgotten once retired: a recommendation that comes back differs from the retired row
+            // (its status at least), so it would be written again either way; state stays small.
+            written.remove(r.getAction());
         }
     }
 
