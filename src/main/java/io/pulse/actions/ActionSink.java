@@ -38,6 +38,13 @@ import java.time.format.DateTimeFormatter;
  * customer's latest evaluation are those with {@code pipeline_status = 'OPEN'}.
  */
 public final class ActionSink {
+    /**
+     * SQL condition: the pipeline still recommends the row (its latest evaluation did), whatever
+     * people did with it. A row from before {@code pipeline_status} existed counts unless retired.
+     */
+    public static final String PIPELINE_RECOMMENDS =
+            "coalesce(pipeline_status, CASE WHEN status = 'SUPERSEDED' THEN 'SUPERSEDED' ELSE 'OPEN' END) = 'OPEN'";
+
     /** The upsert's own alias for the stored row (names it the same on both databases). */
     private static final String ROW = "recommended_actions.";
     private static final String REOPENS = "(" + ROW + "status IN ('DONE', 'DISMISSED') AND excluded.status = 'OPEN'"

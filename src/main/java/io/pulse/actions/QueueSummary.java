@@ -23,16 +23,20 @@ public final class QueueSummary {
         this.db = db;
     }
 
-    /** Customers per health band (from their one open value x risk strategy row). */
+    /**
+     * Customers per health band, from the value x risk strategy row of each customer's latest
+     * evaluation (whether or not someone has worked it since).
+     */
     public Map<String, Long> customersByHealthBand() throws SQLException {
         return counts("SELECT health_band, count(*) FROM recommended_actions"
-                + " WHERE family = 'VALUE_RISK' AND status = 'OPEN' GROUP BY health_band ORDER BY health_band");
+                + " WHERE family = 'VALUE_RISK' AND " + ActionSink.PIPELINE_RECOMMENDS
+                + " GROUP BY health_band ORDER BY health_band");
     }
 
-    /** Customers per "value tier x risk tier". */
+    /** Customers per "value tier x risk tier", from the same rows. */
     public Map<String, Long> customersByValueAndRisk() throws SQLException {
         return counts("SELECT value_tier || ' value x ' || risk_tier || ' risk', count(*) FROM recommended_actions"
-                + " WHERE family = 'VALUE_RISK' AND status = 'OPEN' GROUP BY value_tier, risk_tier"
+                + " WHERE family = 'VALUE_RISK' AND " + ActionSink.PIPELINE_RECOMMENDS + " GROUP BY value_tier, risk_tier"
                 + " ORDER BY value_tier, risk_tier");
     }
 

@@ -1,5 +1,6 @@
 package io.pulse.portfolio;
 
+import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 
 import java.sql.Connection;
@@ -22,8 +23,7 @@ import java.util.List;
 public final class PortfolioQuery {
     static final String SQL = "SELECT customer_id, industry, size_segment, health_band, valid_as_of"
             + " FROM recommended_actions WHERE family = 'HEALTH'"
-            + " AND coalesce(pipeline_status, CASE WHEN status = 'SUPERSEDED' THEN 'SUPERSEDED' ELSE 'OPEN' END)"
-            + " = 'OPEN'"
+            + " AND " + ActionSink.PIPELINE_RECOMMENDS
             + " ORDER BY customer_id, valid_as_of DESC, action";
 
     private PortfolioQuery() {}
