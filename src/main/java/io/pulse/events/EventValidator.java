@@ -1,9 +1,11 @@
 package io.pulse.events;
 
 import io.pulse.job.PulseDescriptors;
+import io.pulse.job.PulseMetrics;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.functions.ProcessFunction;
 import org.apache.flink.util.Collector;
 
@@ -19,6 +21,8 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
 
     private transient LongCounter eventsIn;
     private transient LongMinimum firstEventAt;
+    private transient Counter eventsInMetric;
+    private transient Counter deadLetters;
 
     @Override
     public void open(OpenContext openContext) {
@@ -26,6 +30,8 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
         firstEventAt = new LongMinimum();
         getRuntimeContext().addAccumulator(EVENTS_IN, eventsIn);
         getRuntimeContext().addAccumulator(FIRST_EVENT_AT, firstEventAt);
+        eventsInMetric = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.EVENTS_IN);
+        deadLetters = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
     }
 
     @Override
@@ -34,10 +40,12 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
             firstEventAt.add(System.currentTimeMillis());
         }
         eventsIn.add(1);
+        eventsInMetric.inc();
         String problem = problem(event);
         if (problem == null) {
             out.collect(event);
         } else {
+            deadLetters.inc();
             ctx.output(PulseDescriptors.DEAD_LETTERS, DeadLetter.of(event, problem));
         }
     }

@@ -8,6 +8,8 @@ import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
+import io.pulse.job.PulseMetrics;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -62,6 +64,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     private transient ValueState<CustomerState> customerState;
     private transient MapState<Long, DayActivity> dayBuckets;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
+    private transient Counter lateEvents;
 
     public CustomerFeatureFunction(Cadence cadence) {
         this.cadence = cadence;
@@ -74,11 +77,13 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 new MapStateDescriptor<>("activity by day", Types.LONG, Types.POJO(DayActivity.class)));
         pendingByPeriod = getRuntimeContext().getMapState(new MapStateDescriptor<>("events by period end",
                 Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class))));
+        lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
     }
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<CustomerFeatures> out) throws Exception {
         if (event.eventTime <= ctx.timerService().currentWatermark()) {
+            lateEvents.inc();
             ctx.output(PulseDescriptors.DEAD_LETTERS, DeadLetter.of(event,
                     "late event: event time is behind the watermark " + ctx.timerService().currentWatermark()));
             return;

@@ -16,6 +16,7 @@ import io.pulse.rules.SideInput;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.dag.Transformation;
 import org.apache.flink.api.java.functions.KeySelector;
 import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
@@ -63,7 +64,7 @@ public final class PulsePipeline {
         for (DataStream<CustomerEvent> stream : eventStreams) {
             SingleOutputStreamOperator<CustomerEvent> validated = stream
                     .process(new EventValidator())
-                    .name("Validate events")
+                    .name("Validate " + sourceName(stream)) // one name per source: metric identifiers must differ
                     .setParallelism(stream.getParallelism());
             DataStream<DeadLetter> rejected = validated.getSideOutput(PulseDescriptors.DEAD_LETTERS);
             valid = valid == null ? validated : valid.union(validated);
@@ -105,6 +106,15 @@ public final class PulsePipeline {
                         recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
         return new Output(recommendations, deadLetters,
                 ruleUpdates == null ? null : ruleUpdates.getSideOutput(PulseDescriptors.RULE_DEPLOYMENTS));
+    }
+
+    /** The name of the source a stream starts at ("History: accounts", "Live events: Kafka events"). */
+    private static String sourceName(DataStream<CustomerEvent> stream) {
+        Transformation<?> t = stream.getTransformation();
+        while (!t.getInputs().isEmpty()) {
+            t = t.getInputs().get(0);
+        }
+        return t.getName();
     }
 
     static final class ByCustomer implements KeySelector<CustomerEvent, String> {

@@ -4,6 +4,7 @@ import io.pulse.actions.Recommendation;
 import io.pulse.events.DeadLetter;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
+import io.pulse.job.PulseMetrics;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -15,6 +16,13 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
+import org.apache.flink.metrics.Histogram;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.runtime.metrics.DescriptiveStatisticsHistogram;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.functions.co.KeyedBroadcastProcessFunction;
 import org.apache.flink.util.Collector;
 import org.slf4j.Logger;
@@ -48,7 +56,8 @@ import java.util.function.BiConsumer;
  * keeps only the recommendations written as open.
  */
 public class RuleEvaluationFunction
-        extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation> {
+        extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation>
+        implements CheckpointedFunction {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluationFunction.class);
 
     /** Accumulator: customer evaluations run (the pipeline's main cost; see BENCHMARKS.md). */
@@ -61,6 +70,13 @@ public class RuleEvaluationFunction
     private final LongCounter evaluations = new LongCounter();
 
     private transient RuleEngine engine;
+    /** The active pack found in the broadcast state of a restored checkpoint (live mode), else null. */
+    private transient RuleSet restored;
+    private transient Counter evaluationCount;
+    private transient Counter recommendationsOut;
+    private transient Counter deadLetters;
+    private transient Counter ruleReloads;
+    private transient Histogram evaluationTimeUs;
     private transient MapState<Long, CustomerFeatures> featuresByTime;
     private transient MapState<String, Recommendation> written;
     /** The features of the last evaluation: what a rule reload re-scores. */
@@ -72,12 +88,33 @@ public class RuleEvaluationFunction
         this.rules = rules;
     }
 
+    /**
+     * Runs before {@link #open}: after a restore, the broadcast state holds the last good pack
+     * deployed while running, and that one is compiled instead of the pack the job was started with.
+     */
+    @Override
+    public void initializeState(FunctionInitializationContext context) throws Exception {
+        restored = context.getOperatorStateStore().getBroadcastState(PulseDescriptors.ACTIVE_RULES)
+                .get(PulseDescriptors.ACTIVE);
+    }
+
+    @Override
+    public void snapshotState(FunctionSnapshotContext context) {
+        // The active pack is broadcast state already, written on every reload.
+    }
+
     @Override
     public void open(OpenContext openContext) throws Exception {
         long start = System.nanoTime();
+        RuleSet pack = restored != null ? restored : rules;
         // Compiled once per task, on the task thread, with the job's classloader.
-        engine = RuleEngine.compile(rules, getRuntimeContext().getUserCodeClassLoader());
-        LOG.info("Compiled rule pack {} in {} ms", rules.version(), (System.nanoTime() - start) / 1_000_000);
+        engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+        if (restored != null) {
+            LOG.info("Resumed with rule pack {} from the restored state (compiled in {} ms); the start pack {} is not used",
+                    pack.version(), (System.nanoTime() - start) / 1_000_000, rules.version());
+        } else {
+            LOG.info("Compiled rule pack {} in {} ms", pack.version(), (System.nanoTime() - start) / 1_000_000);
+        }
         featuresByTime = getRuntimeContext().getMapState(new MapStateDescriptor<>(
                 "features by valid time", Types.LONG, TypeInformation.of(CustomerFeatures.class)));
         written = getRuntimeContext().getMapState(new MapStateDescriptor<>(
@@ -85,6 +122,12 @@ public class RuleEvaluationFunction
         healthBand = getRuntimeContext().getState(new ValueStateDescriptor<>("health band", Types.STRING));
         latestFeatures = getRuntimeContext().getState(LATEST_FEATURES);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
+        MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
+        evaluationCount = metrics.counter(PulseMetrics.EVALUATIONS);
+        recommendationsOut = metrics.counter(PulseMetrics.RECOMMENDATIONS_OUT);
+        deadLetters = metrics.counter(PulseMetrics.DEAD_LETTERS);
+        ruleReloads = metrics.counter(PulseMetrics.RULE_RELOADS);
+        evaluationTimeUs = metrics.histogram(PulseMetrics.EVALUATION_TIME_US, new DescriptiveStatisticsHistogram(1000));
     }
 
     @Override
@@ -137,6 +180,7 @@ public class RuleEvaluationFunction
             return;
         }
         ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).put(PulseDescriptors.ACTIVE, pack);
+        ruleReloads.inc();
         Population population = populationAsOf(ctx.getBroadcastState(PulseDescriptors.POPULATIONS), Long.MAX_VALUE);
         long[] rescored = {0};
         if (population != null) {
@@ -181,10 +225,14 @@ public class RuleEvaluationFunction
             throws Exception {
         CustomerEvaluation evaluation;
         evaluations.add(1);
+        evaluationCount.inc();
+        long start = System.nanoTime();
         try {
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
                     features.support, features.planChange, healthBand.value()), population, asOf);
+            evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
+            deadLetters.inc();
             // A rule threw, looped (stopped at the firing cap) or broke the exactly-one safety net:
             // report it with the rule to blame and keep the customer's last recommendations.
             String rule = e instanceof RuleEvaluationException r ? r.rule() : null;
@@ -201,6 +249,7 @@ public class RuleEvaluationFunction
         for (Recommendation r : now.values()) {
             if (!r.sameRecommendationAs(written.get(r.getAction()))) {
                 out.collect(r);
+                recommendationsOut.inc();
                 written.put(r.getAction(), r);
             }
         }
@@ -213,6 +262,7 @@ public class RuleEvaluationFunction
         retired.sort((a, b) -> a.getAction().compareTo(b.getAction()));
         for (Recommendation r : retired) {
             out.collect(r);
+            recommendationsOut.inc();
             // Forgotten once retired: a recommendation that comes back differs from the retired row
             // (its status at least), so it would be written again either way; state stays small.
             written.remove(r.getAction());

@@ -1,14 +1,23 @@
 package io.pulse.rules;
 
 import io.pulse.job.PulseDescriptors;
+import io.pulse.job.PulseMetrics;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.state.ListState;
+import org.apache.flink.api.common.state.ListStateDescriptor;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.source.util.ratelimit.RateLimiterStrategy;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.connector.datagen.source.GeneratorFunction;
+import org.apache.flink.runtime.state.FunctionInitializationContext;
+import org.apache.flink.runtime.state.FunctionSnapshotContext;
+import org.apache.flink.streaming.api.checkpoint.CheckpointedFunction;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -20,6 +29,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -75,14 +85,28 @@ public final class RulePackWatcher {
         }
     }
 
-    /** Compiles and lints each new version; passes the good ones on, records every attempt. */
-    static final class Validate extends ProcessFunction<RuleSet, RuleSet> {
+    /**
+     * Compiles and lints each new version; passes the good ones on, records every attempt. What it
+     * has decided (the active version, since when, the last version seen) is checkpointed, so a
+     * restored job neither records its start pack as active again nor re-judges a pack it has seen.
+     */
+    static final class Validate extends ProcessFunction<RuleSet, RuleSet> implements CheckpointedFunction {
         private final String dir;
         private final RuleSet initial;
         /** Versions already decided (the active one, or a rejected one still on disk). */
         private transient String lastSeen;
         private transient String active;
         private transient long activeSince;
+        /** [active, activeSince, lastSeen] */
+        private transient ListState<String> decided;
+        private transient Counter accepted;
+        private transient Counter rejected;
+
+        @Override
+        public void open(OpenContext openContext) {
+            accepted = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_ACCEPTED);
+            rejected = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_REJECTED);
+        }
 
         Validate(String dir, RuleSet initial) {
             this.dir = dir;
@@ -105,19 +129,43 @@ public final class RulePackWatcher {
             List<String> problems = problems(pack);
             long now = System.currentTimeMillis();
             if (!problems.isEmpty()) {
-                LOG.warn("Rejected rule pack {} from {}; {} keeps running:\n  {}", pack.version(), dir, active,
+                rejected.inc();
+                LOG.warn("Rule reload rejected: pack {} from {} does not validate; {} keeps running:\n  {}", pack.version(), dir, active,
                         String.join("\n  ", problems));
                 ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
                         new RuleDeployment(pack.version(), now, RuleDeployment.REJECTED, String.join("\n", problems)));
                 return;
             }
-            LOG.info("Deploying rule pack {} from {} (replaces {})", pack.version(), dir, active);
+            accepted.inc();
+            LOG.info("Rule reload accepted: deploying pack {} from {} (replaces {})", pack.version(), dir, active);
             ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
                     new RuleDeployment(active, activeSince, RuleDeployment.REPLACED, ""));
             ctx.output(PulseDescriptors.RULE_DEPLOYMENTS, new RuleDeployment(pack.version(), now, RuleDeployment.ACTIVE, ""));
             active = pack.version();
             activeSince = now;
             out.collect(pack);
+        }
+
+        @Override
+        public void initializeState(FunctionInitializationContext context) throws Exception {
+            decided = context.getOperatorStateStore().getListState(
+                    new ListStateDescriptor<>("active and last seen rule pack", Types.STRING));
+            List<String> restored = new ArrayList<>();
+            decided.get().forEach(restored::add);
+            if (restored.size() == 3) {
+                active = restored.get(0);
+                activeSince = Long.parseLong(restored.get(1));
+                lastSeen = restored.get(2);
+                LOG.info("Rule directory {}: resuming with rule pack {} active (last seen {})", dir, active, lastSeen);
+            }
+        }
+
+        @Override
+        public void snapshotState(FunctionSnapshotContext context) throws Exception {
+            decided.clear();
+            if (active != null) {
+                decided.addAll(List.of(active, Long.toString(activeSince), lastSeen));
+            }
         }
 
         private List<String> problems(RuleSet pack) {

@@ -9,7 +9,12 @@ import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
 import io.pulse.testing.BadLines;
+import io.pulse.job.PulseMetrics;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.metrics.Histogram;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -31,6 +36,8 @@ import java.util.function.Supplier;
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
 import static io.pulse.testing.TestEvents.valueSnapshot;
+import static io.pulse.testing.PulseMetricsReader.pulseMetrics;
+import static io.pulse.testing.PulseMetricsReader.sum;
 import static io.pulse.testing.SinkPolling.count;
 import static io.pulse.testing.SinkPolling.strings;
 import static io.pulse.testing.SinkPolling.waitFor;
@@ -40,10 +47,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 class LiveITCase {
     private static final String NEWCO = "newco.example";
 
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
     @TempDir
     Path dir;
@@ -105,6 +114,18 @@ class LiveITCase {
             assertThat(strings(sink, "SELECT valid_as_of FROM recommended_actions WHERE customer_id = '" + NEWCO + "'"))
                     .allSatisfy(asOf -> assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd)
                             .isLessThanOrEqualTo(t + 2_000));
+
+            // The operators' metrics moved with what happened (every line counted, each dead letter once).
+            JobID id = job.getJobID();
+            assertThat(sum(METRICS, id, PulseMetrics.EVENTS_IN)).as("events in").isGreaterThan(corpus.size() + valid.size());
+            assertThat(sum(METRICS, id, PulseMetrics.DEAD_LETTERS)).as("dead letters (the table keeps one per source and reason)")
+                    .isGreaterThanOrEqualTo(count(sink, "SELECT count(*) FROM dead_letters")).isGreaterThanOrEqualTo(corpus.size());
+            assertThat(sum(METRICS, id, PulseMetrics.RECOMMENDATIONS_OUT)).as("recommendations out")
+                    .isGreaterThanOrEqualTo(count(sink, "SELECT count(*) FROM recommended_actions"));
+            long evaluations = sum(METRICS, id, PulseMetrics.EVALUATIONS);
+            assertThat(evaluations).as("evaluations").isPositive();
+            assertThat(pulseMetrics(METRICS, id, PulseMetrics.EVALUATION_TIME_US)).as("evaluation time").hasSize(2)
+                    .allSatisfy((name, m) -> assertThat(((Histogram) m).getStatistics().getMax()).isPositive());
         } finally {
             job.cancel().get();
         }

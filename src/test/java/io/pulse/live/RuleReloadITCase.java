@@ -7,7 +7,10 @@ import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
+import io.pulse.job.PulseMetrics;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.runtime.testutils.InMemoryReporter;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
@@ -22,22 +25,28 @@ import java.time.Duration;
 import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Supplier;
-import java.util.stream.Stream;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
 import static io.pulse.testing.TestEvents.valueSnapshot;
+import static io.pulse.testing.RulePackFiles.breakStrategies;
+import static io.pulse.testing.RulePackFiles.copyOfPack;
+import static io.pulse.testing.RulePackFiles.lowerMaxHealthScore;
+import static io.pulse.testing.PulseMetricsReader.sum;
 import static io.pulse.testing.SinkPolling.count;
 import static io.pulse.testing.SinkPolling.strings;
 import static io.pulse.testing.SinkPolling.waitFor;
+import static io.pulse.testing.SinkPolling.waitForStableCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Hot reload in a running live job (MiniCluster, parallelism 2): a good edit re-scores everyone, a bad one is rejected. */
 class RuleReloadITCase {
+    private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
+
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
-                    .build());
+                    .setConfiguration(METRICS.addToConfiguration(new Configuration())).build());
 
     @TempDir
     Path dir;
@@ -72,7 +81,7 @@ class RuleReloadITCase {
             assertThat(openRows).isPositive();
 
             // A threshold edit: every customer is re-scored under the new version, without a restart.
-            edit(rules.resolve("parameters.json"), "\"maxHealthScore\": 70", "\"maxHealthScore\": 60");
+            lowerMaxHealthScore(rules);
             String second = RuleSet.load(rules).version();
             waitFor("every open action re-scored under " + second, () -> count(sink,
                     "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '" + second
@@ -83,8 +92,7 @@ class RuleReloadITCase {
                     .containsExactly("active");
 
             // A broken edit: rejected with file:line, and the last good pack keeps scoring new events.
-            edit(rules.resolve("strategies.drl"), "rule \"High value at high risk: urgent retain\"\nwhen",
-                    "rule \"High value at high risk: urgent retain\"\nwhen (");
+            breakStrategies(rules);
             String broken = RuleSet.load(rules).version();
             waitFor("the broken pack rejected", () -> !strings(sink,
                     "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'").isEmpty(), state);
@@ -104,42 +112,13 @@ class RuleReloadITCase {
                     "SELECT count(*) FROM recommended_actions WHERE customer_id = 'newco.example'") >= 2, state);
             assertThat(strings(sink, "SELECT DISTINCT ruleset_version FROM recommended_actions"
                     + " WHERE customer_id = 'newco.example'")).containsExactly(second);
+
+            // One good and one broken pack judged; both evaluator instances switched once.
+            assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_PACKS_ACCEPTED)).as("accepted").isEqualTo(1);
+            assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_PACKS_REJECTED)).as("rejected").isEqualTo(1);
+            assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_RELOADS)).as("evaluator reloads").isEqualTo(2);
         } finally {
             job.cancel().get();
-        }
-    }
-
-    private static Path copyOfPack(Path target) throws Exception {
-        Path source = Path.of("rules");
-        try (Stream<Path> files = Files.walk(source)) {
-            for (Path p : files.toList()) {
-                Path to = target.resolve(source.relativize(p).toString());
-                if (Files.isDirectory(p)) {
-                    Files.createDirectories(to);
-                } else {
-                    Files.copy(p, to);
-                }
-            }
-        }
-        return target;
-    }
-
-    private static void edit(Path file, String from, String to) throws Exception {
-        String text = Files.readString(file);
-        assertThat(text).contains(from);
-        Path written = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(written, text.replace(from, to));
-        Files.move(written, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static void waitForStableCount(String url, String sql) throws InterruptedException {
-        long last = -1;
-        int stableFor = 0;
-        while (stableFor < 15) {
-            long now = count(url, sql);
-            stableFor = now == last && now > 0 ? stableFor + 1 : 0;
-            last = now;
-            Thread.sleep(200);
         }
     }
 }

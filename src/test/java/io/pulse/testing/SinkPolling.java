@@ -24,6 +24,18 @@ public final class SinkPolling {
         }
     }
 
+    /** Polls until {@code sql}'s count is positive and has not changed for 3 s (a burst of writes is over). */
+    public static void waitForStableCount(String url, String sql) throws InterruptedException {
+        long last = -1;
+        int stableFor = 0;
+        while (stableFor < 15) {
+            long now = count(url, sql);
+            stableFor = now == last && now > 0 ? stableFor + 1 : 0;
+            last = now;
+            Thread.sleep(200);
+        }
+    }
+
     public static long count(String url, String sql) {
         List<String> rows = strings(url, sql);
         return rows.isEmpty() ? 0 : Long.parseLong(rows.get(0));
