@@ -1,0 +1,109 @@
+package io.pulse.bench;
+
+import io.pulse.actions.SinkDatabase;
+import io.pulse.features.Cadence;
+import io.pulse.generate.GeneratorSettings;
+import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistorySource;
+import io.pulse.job.PulseJob;
+import io.pulse.live.LiveEventFormat;
+import io.pulse.live.LiveSource;
+import io.pulse.rules.RuleSet;
+import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.time.LocalDate;
+
+import static io.pulse.testing.RulePackFiles.copyOfPack;
+import static io.pulse.testing.RulePackFiles.lowerMaxHealthScore;
+import static io.pulse.testing.SinkPolling.count;
+import static io.pulse.testing.SinkPolling.waitForStableCount;
+
+/**
+ * Time from saving a rule file to every customer re-scored, in a running live job (parallelism 2,
+ * SQLite sink, the rule directory polled every second as {@code pulse live} does). Not a test: run it
+ * by hand, see BENCHMARKS.md.
+ *
+ * <p>The customers arrive as live events (three snapshots each, in one JSON-lines file); once their
+ * actions are written, a threshold in parameters.json is changed (written aside, moved over the
+ * file), and the clock runs until no open action carries the old pack's version (polled every
+ * 50 ms).
+ *
+ * <pre>java ... io.pulse.bench.ReloadBenchmark [customers=100000]</pre>
+ */
+public final class ReloadBenchmark {
+
+    public static void main(String[] args) throws Exception {
+        int customers = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        Path dir = Files.createTempDirectory("pulse-reload");
+        Path history = dir.resolve("history.sqlite");
+        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
+        String historyUrl = "jdbc:sqlite:" + history;
+        long historyEnd = HistorySource.endTime(historyUrl);
+        Path rules = copyOfPack(dir.resolve("rules"));
+        Path events = Files.createDirectories(dir.resolve("events"));
+        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
+        SinkDatabase db = SinkDatabase.of(sink);
+        db.createSchema();
+
+        JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events,
+                LiveSource.Settings.defaults()), PulseJob.jdbc(db), RuleSet.load(rules),
+                PulseJob.Settings.defaults().withParallelism(2)
+                        .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofMillis(100), historyEnd)))
+                .withRuleReload(rules, Duration.ofSeconds(1))
+                .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse reload benchmark");
+        try {
+            long t = historyEnd + 1_000;
+            Path file = dir.resolve("customers.jsonl");
+            try (BufferedWriter w = Files.newBufferedWriter(file)) {
+                for (int i = 0; i < customers; i++) {
+                    String c = "c" + i + ".bench";
+                    w.write(LiveEventFormat.toLine(io.pulse.testing.TestEvents.accountSnapshot(c, t, "Enterprise", 2, 400)));
+                    w.newLine();
+                    w.write(LiveEventFormat.toLine(io.pulse.testing.TestEvents.activitySnapshot(c, t + 1, "Critical", "Declining")));
+                    w.newLine();
+                    w.write(LiveEventFormat.toLine(io.pulse.testing.TestEvents.valueSnapshot(c, t + 2, "Gold", 90_000, 5)));
+                    w.newLine();
+                }
+            }
+            long seedStart = System.currentTimeMillis();
+            Files.move(file, events.resolve("customers.jsonl"), StandardCopyOption.ATOMIC_MOVE);
+            while (count(sink, "SELECT count(DISTINCT customer_id) FROM recommended_actions WHERE customer_id LIKE '%.bench'")
+                    < customers) {
+                Thread.sleep(500);
+            }
+            waitForStableCount(sink, "SELECT count(*) FROM recommended_actions");
+            long open = count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'");
+            long scored = count(sink, "SELECT count(DISTINCT customer_id) FROM recommended_actions");
+            System.out.printf("%,d customers scored (%,d open actions) in %.1f s%n", scored, open,
+                    (System.currentTimeMillis() - seedStart) / 1000.0);
+
+            long saved = System.currentTimeMillis();
+            lowerMaxHealthScore(rules);
+            String version = RuleSet.load(rules).version();
+            long accepted = -1;
+            while (true) {
+                long now = System.currentTimeMillis();
+                if (accepted < 0 && count(sink, "SELECT count(*) FROM rule_deployments WHERE ruleset_version = '"
+                        + version + "' AND status = 'active'") > 0) {
+                    accepted = now;
+                }
+                if (count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '"
+                        + version + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0) {
+                    System.out.printf("saved -> deployment row %.2f s; saved -> all %,d customers re-scored under %s: %.2f s%n",
+                            (accepted - saved) / 1000.0, scored, version, (now - saved) / 1000.0);
+                    break;
+                }
+                Thread.sleep(50);
+            }
+        } finally {
+            job.cancel().get();
+        }
+        System.out.printf("load: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+}
