@@ -57,7 +57,11 @@ public final class HistorySource {
                     .fromSource(source, WatermarkStrategy.<CustomerEvent>forMonotonousTimestamps()
                             .withTimestampAssigner((e, previous) -> e.eventTime), "History: " + q.name())
                     .uid("history-" + q.name())
-                    .setParallelism(1); // one ordered reader keeps the ORDER BY order
+                    .setParallelism(1) // one ordered reader keeps the ORDER BY order
+                    .flatMap(new ReadPosition())
+                    .uid("history-" + q.name() + "-position")
+                    .name("Read position: " + q.name())
+                    .setParallelism(1);
             all.add(events);
         }
         return all;

@@ -38,6 +38,11 @@ public final class EmbeddedPostgresServer {
         return server;
     }
 
+    /** A JDBC URL of the server's administration database ({@code postgres}, as its superuser). */
+    public static String adminUrl() {
+        return server().getJdbcUrl("postgres", "postgres");
+    }
+
     /** A JDBC URL of a new, empty database. */
     public static String freshDatabaseUrl() {
         String name = "pulse_" + DATABASES.incrementAndGet();

@@ -1,0 +1,189 @@
+package io.pulse.bench;
+
+import io.pulse.events.CustomerEvent;
+import io.pulse.features.Cadence;
+import io.pulse.features.CustomerFeatureFunction;
+import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PopulationAggregator;
+import io.pulse.generate.GeneratorSettings;
+import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistoryQueries;
+import io.pulse.job.PulseDescriptors;
+import io.pulse.rules.RuleEvaluationFunction;
+import io.pulse.rules.RuleSet;
+import io.pulse.rules.SideInput;
+import io.pulse.rules.facts.Population;
+import io.pulse.actions.Recommendation;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
+import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * State per customer of the job's keyed operators at N customers: the real customer-features,
+ * population and rule-evaluation functions in Flink's operator test harnesses on the chosen state
+ * backend, fed day by day (event time, watermarks at each day's end) with N customers whose events
+ * are copies of the customers of a small generated history (each copy its own objects, under its
+ * own id). Then the heap used (after GC) minus the heap before, per customer; on RocksDB also the
+ * database files on disk. Not a test: run it by hand, see BENCHMARKS.md.
+ *
+ * <pre>java -Xmx12g ... io.pulse.bench.StateSizeBenchmark CUSTOMERS DAYS hashmap|rocksdb</pre>
+ */
+public final class StateSizeBenchmark {
+    private static final long DAY = Duration.ofDays(1).toMillis();
+
+    public static void main(String[] args) throws Exception {
+        int customers = Integer.parseInt(args[0]);
+        int days = Integer.parseInt(args[1]);
+        boolean rocksdb = args[2].equals("rocksdb");
+        Path dir = Files.createTempDirectory("pulse-state-bench");
+
+        // Templates: the customers of a generated history, each a list of events in time order.
+        Path history = dir.resolve("history.sqlite");
+        new HistoryGenerator(new GeneratorSettings(200, days, 42, LocalDate.of(2025, 1, 1), history)).generate();
+        Map<String, List<CustomerEvent>> byCustomer = new LinkedHashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + history); Statement s = c.createStatement()) {
+            for (HistoryQueries.Query q : HistoryQueries.all()) {
+                try (ResultSet rs = s.executeQuery(q.sql())) {
+                    while (rs.next()) {
+                        CustomerEvent e = q.extractor().extract(rs);
+                        if (e.customerId != null && e.eventTime != Long.MIN_VALUE) {
+                            byCustomer.computeIfAbsent(e.customerId, k -> new ArrayList<>()).add(e);
+                        }
+                    }
+                }
+            }
+        }
+        List<List<CustomerEvent>> templates = new ArrayList<>(byCustomer.values());
+        long eventsPerRound = templates.stream().mapToLong(List::size).sum();
+        // day -> template -> events of that day
+        TreeMap<Long, Map<Integer, List<CustomerEvent>>> calendar = new TreeMap<>();
+        for (int t = 0; t < templates.size(); t++) {
+            for (CustomerEvent e : templates.get(t)) {
+                calendar.computeIfAbsent(Math.floorDiv(e.eventTime, DAY), d -> new TreeMap<>())
+                        .computeIfAbsent(t, x -> new ArrayList<>()).add(e);
+            }
+        }
+        calendar.values().forEach(m -> m.values().forEach(l -> l.sort(Comparator.comparingLong(e -> e.eventTime))));
+        TypeSerializer<CustomerEvent> copier = TypeInformation.of(CustomerEvent.class)
+                .createSerializer(new SerializerConfigImpl());
+
+        StateBackend backend = rocksdb ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend();
+        Path rocksDir = Files.createDirectories(dir.resolve("rocksdb"));
+        if (rocksdb) {
+            ((EmbeddedRocksDBStateBackend) backend).setDbStoragePath(rocksDir.toString());
+        }
+        var features = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
+                new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
+                e -> e.customerId, Types.STRING);
+        var population = new KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population>(
+                new KeyedProcessOperator<>(new PopulationAggregator()), f -> PopulationAggregator.ALL, Types.INT);
+        var evaluation = new KeyedBroadcastOperatorTestHarness<String, CustomerFeatures, SideInput, Recommendation>(
+                new CoBroadcastWithKeyedOperator<>(new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))),
+                        List.of(PulseDescriptors.POPULATIONS, PulseDescriptors.ACTIVE_RULES)),
+                f -> f.customerId, Types.STRING, 128, 1, 0);
+        for (var h : List.of(features, population)) {
+            h.setStateBackend(backend);
+        }
+        evaluation.setStateBackend(backend);
+        features.open();
+        population.open();
+        evaluation.open();
+        long heapBefore = usedHeapAfterGc();
+
+        long start = System.nanoTime();
+        long events = 0;
+        long recommendations = 0;
+        int copies = (customers + templates.size() - 1) / templates.size();
+        for (Map.Entry<Long, Map<Integer, List<CustomerEvent>>> day : calendar.entrySet()) {
+            for (int copy = 0; copy < copies; copy++) {
+                for (Map.Entry<Integer, List<CustomerEvent>> t : day.getValue().entrySet()) {
+                    int customer = copy * templates.size() + t.getKey();
+                    if (customer >= customers) {
+                        continue;
+                    }
+                    for (CustomerEvent template : t.getValue()) {
+                        CustomerEvent e = copier.copy(template);
+                        e.customerId = template.customerId + "~" + copy;
+                        features.processElement(new StreamRecord<>(e, e.eventTime));
+                        events++;
+                    }
+                }
+            }
+            long endOfDay = (day.getKey() + 1) * DAY - 1;
+            features.processWatermark(new Watermark(endOfDay));
+            for (CustomerFeatures f : features.extractOutputValues()) {
+                population.processElement(new StreamRecord<>(f, f.asOf));
+                evaluation.processElement(new StreamRecord<>(f, f.asOf));
+            }
+            features.getOutput().clear();
+            population.processWatermark(new Watermark(endOfDay));
+            for (Population p : population.extractOutputValues()) {
+                evaluation.processBroadcastElement(new StreamRecord<>(SideInput.of(p), p.getAsOf()));
+            }
+            population.getOutput().clear();
+            evaluation.processWatermark(new Watermark(endOfDay));
+            evaluation.processBroadcastWatermark(new Watermark(endOfDay));
+            recommendations += evaluation.extractOutputValues().size();
+            evaluation.getOutput().clear();
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long heapAfter = usedHeapAfterGc();
+        long disk = rocksdb ? directorySize(rocksDir) : 0;
+
+        System.out.printf("%s, %,d customers (copies of %d generated customers, %d days of events; %,d events a"
+                        + " round of templates)%n", rocksdb ? "RocksDB" : "heap (hashmap)", customers, templates.size(),
+                days, eventsPerRound);
+        System.out.printf("fed %,d events, %,d recommendations in %.1f s%n", events, recommendations, seconds);
+        System.out.printf("heap used after GC: %,d MB before, %,d MB after: %,d bytes per customer%n",
+                heapBefore >> 20, heapAfter >> 20, (heapAfter - heapBefore) / customers);
+        if (rocksdb) {
+            System.out.printf("RocksDB files on disk (uncompacted, before a checkpoint): %,d MB: %,d bytes per customer%n",
+                    disk >> 20, disk / customers);
+        }
+        evaluation.close();
+        population.close();
+        features.close();
+    }
+
+    private static long usedHeapAfterGc() throws InterruptedException {
+        Runtime rt = Runtime.getRuntime();
+        for (int i = 0; i < 3; i++) {
+            System.gc();
+            Thread.sleep(200);
+        }
+        return rt.totalMemory() - rt.freeMemory();
+    }
+
+    private static long directorySize(Path dir) throws IOException {
+        try (Stream<Path> files = Files.walk(dir)) {
+            return files.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+}
