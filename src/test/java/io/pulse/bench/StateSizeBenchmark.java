@@ -120,6 +120,8 @@ public final class StateSizeBenchmark {
         long start = System.nanoTime();
         long events = 0;
         long recommendations = 0;
+        long evaluated = 0;
+        long populations = 0;
         int copies = (customers + templates.size() - 1) / templates.size();
         for (Map.Entry<Long, Map<Integer, List<CustomerEvent>>> day : calendar.entrySet()) {
             for (int copy = 0; copy < copies; copy++) {
@@ -131,6 +133,9 @@ public final class StateSizeBenchmark {
                     for (CustomerEvent template : t.getValue()) {
                         CustomerEvent e = copier.copy(template);
                         e.customerId = template.customerId + "~" + copy;
+                        if (e.account != null) {
+                            e.account.setCustomerId(e.customerId);
+                        }
                         features.processElement(new StreamRecord<>(e, e.eventTime));
                         events++;
                     }
@@ -138,12 +143,14 @@ public final class StateSizeBenchmark {
             }
             long endOfDay = (day.getKey() + 1) * DAY - 1;
             features.processWatermark(new Watermark(endOfDay));
+            evaluated += features.extractOutputValues().stream().filter(CustomerFeatures::isComplete).count();
             for (CustomerFeatures f : features.extractOutputValues()) {
                 population.processElement(new StreamRecord<>(f, f.asOf));
                 evaluation.processElement(new StreamRecord<>(f, f.asOf));
             }
             features.getOutput().clear();
             population.processWatermark(new Watermark(endOfDay));
+            populations += population.extractOutputValues().size();
             for (Population p : population.extractOutputValues()) {
                 evaluation.processBroadcastElement(new StreamRecord<>(SideInput.of(p), p.getAsOf()));
             }
@@ -151,6 +158,11 @@ public final class StateSizeBenchmark {
             evaluation.processWatermark(new Watermark(endOfDay));
             evaluation.processBroadcastWatermark(new Watermark(endOfDay));
             recommendations += evaluation.extractOutputValues().size();
+            var letters = evaluation.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+            if (letters != null && !letters.isEmpty()) {
+                io.pulse.events.DeadLetter d = (io.pulse.events.DeadLetter) letters.peek().getValue();
+                throw new IllegalStateException(letters.size() + " dead letters, e.g. " + d.source + ": " + d.reason);
+            }
             evaluation.getOutput().clear();
         }
         double seconds = (System.nanoTime() - start) / 1e9;
@@ -160,13 +172,19 @@ public final class StateSizeBenchmark {
         System.out.printf("%s, %,d customers (copies of %d generated customers, %d days of events; %,d events a"
                         + " round of templates)%n", rocksdb ? "RocksDB" : "heap (hashmap)", customers, templates.size(),
                 days, eventsPerRound);
-        System.out.printf("fed %,d events, %,d recommendations in %.1f s%n", events, recommendations, seconds);
+        System.out.printf("fed %,d events: %,d complete feature updates, %,d population snapshots, %,d recommendations in %.1f s%n",
+                events, evaluated, populations, recommendations, seconds);
         System.out.printf("heap used after GC: %,d MB before, %,d MB after: %,d bytes per customer%n",
                 heapBefore >> 20, heapAfter >> 20, (heapAfter - heapBefore) / customers);
         if (rocksdb) {
             System.out.printf("RocksDB files on disk (uncompacted, before a checkpoint): %,d MB: %,d bytes per customer%n",
                     disk >> 20, disk / customers);
         }
+        // What the heap holds: the largest classes (live objects), to see which state dominates
+        String histogram = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
+                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        histogram.lines().limit(25).forEach(System.out::println);
         evaluation.close();
         population.close();
         features.close();
