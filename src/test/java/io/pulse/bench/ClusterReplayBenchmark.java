@@ -27,13 +27,15 @@ public final class ClusterReplayBenchmark {
         Path history = Path.of(args[0]).toAbsolutePath();
         Path dir = Files.createTempDirectory("pulse-cluster-bench");
         List<String> lines = new ArrayList<>();
-        try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, Path.of("target/test.classpath"),
+        Path jar = Path.of(System.getProperty("pulse.jobJar", "target/pulse-job.jar"));
+        Path classpath = Path.of(System.getProperty("pulse.classpath", "target/test.classpath"));
+        try (StandaloneFlinkCluster cluster = StandaloneFlinkCluster.start(dir, classpath,
                 1, 2, Map.of("taskmanager.memory.process.size", "2g"))) {
             for (int i = 1; i < args.length; i++) {
                 String parallelism = args[i];
                 String sink = EmbeddedPostgresServer.freshDatabaseUrl();
-                StandaloneFlinkCluster.Submission run = cluster.submit(List.of(), Path.of("target/pulse-job.jar"),
-                        "replay", "--history", history.toString(), "--rules", Path.of("rules").toAbsolutePath().toString(),
+                StandaloneFlinkCluster.Submission run = cluster.submit(List.of(), jar,
+                        "replay", "--history", history.toString(), "--rules", Path.of(System.getProperty("pulse.rules", "rules")).toAbsolutePath().toString(),
                         "--sink", sink, "--parallelism", parallelism);
                 int exit = run.await(Duration.ofHours(1));
                 Matcher m = SUMMARY.matcher(run.output());

@@ -168,7 +168,6 @@ public final class StateSizeBenchmark {
         double seconds = (System.nanoTime() - start) / 1e9;
         long heapAfter = usedHeapAfterGc();
         long disk = rocksdb ? directorySize(rocksDir) : 0;
-
         System.out.printf("%s, %,d customers (copies of %d generated customers, %d days of events; %,d events a"
                         + " round of templates)%n", rocksdb ? "RocksDB" : "heap (hashmap)", customers, templates.size(),
                 days, eventsPerRound);
