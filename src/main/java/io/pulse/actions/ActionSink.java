@@ -147,10 +147,17 @@ public final class ActionSink {
         ps.setString(21, r.getPipelineStatus());
     }
 
-    /** A deployment attempt; a later record of the same attempt (active -> replaced) updates its status. */
+    /**
+     * A deployment attempt; a later record of the same attempt updates its status (active -> replaced)
+     * or adds its re-score (a record without one keeps what the row has).
+     */
     static final String UPSERT_DEPLOYMENT =
-            "INSERT INTO rule_deployments (ruleset_version, deployed_at, status, messages) VALUES (?, ?, ?, ?)"
-                    + " ON CONFLICT (ruleset_version, deployed_at) DO UPDATE SET status = excluded.status";
+            "INSERT INTO rule_deployments (ruleset_version, deployed_at, status, messages, rescored_at,"
+                    + " customers_rescored, actions_written) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " ON CONFLICT (ruleset_version, deployed_at) DO UPDATE SET status = excluded.status,"
+                    + " rescored_at = coalesce(excluded.rescored_at, rule_deployments.rescored_at),"
+                    + " customers_rescored = coalesce(excluded.customers_rescored, rule_deployments.customers_rescored),"
+                    + " actions_written = coalesce(excluded.actions_written, rule_deployments.actions_written)";
 
     public static JdbcSink<RuleDeployment> ruleDeployments(SinkDatabase db) {
         return JdbcSink.<RuleDeployment>builder()
@@ -160,6 +167,15 @@ public final class ActionSink {
                     ps.setString(2, timestamp(d.at));
                     ps.setString(3, d.status);
                     ps.setString(4, d.messages);
+                    if (d.rescoredAt == null) {
+                        ps.setNull(5, Types.VARCHAR);
+                        ps.setNull(6, Types.BIGINT);
+                        ps.setNull(7, Types.BIGINT);
+                    } else {
+                        ps.setString(5, timestamp(d.rescoredAt));
+                        ps.setLong(6, d.customersRescored);
+                        ps.setLong(7, d.actionsWritten);
+                    }
                 })
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }

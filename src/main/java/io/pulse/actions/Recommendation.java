@@ -85,7 +85,9 @@ public class Recommendation {
 
     /**
      * True when the two differ in anything a CSM would see, ignoring the time they are valid as of
-     * and the due time derived from it: re-writing such a row would only churn the queue.
+     * and the due time derived from it: re-writing such a row would only churn the queue. The rule
+     * pack version is ignored too: after a reload, a row the new pack would write exactly as it is
+     * keeps the version that produced it (rule_deployments records that the new pack re-scored it).
      */
     public boolean sameRecommendationAs(Recommendation o) {
         return o != null && Objects.equals(customerId, o.customerId) && Objects.equals(action, o.action)
@@ -96,7 +98,6 @@ public class Recommendation {
                 && Math.abs(predicted6mRevenue - o.predicted6mRevenue) < 0.5
                 && priority == o.priority && Objects.equals(playbook, o.playbook)
                 && Objects.equals(reasons, o.reasons) && Objects.equals(cohorts, o.cohorts)
-                && Objects.equals(rulesetVersion, o.rulesetVersion)
                 && Objects.equals(pipelineStatus, o.pipelineStatus);
     }
 

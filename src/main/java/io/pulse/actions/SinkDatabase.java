@@ -114,19 +114,29 @@ public final class SinkDatabase {
             "closed_at", "reopen_after", "status_changed_at", "status_changed_by", "status_note", "cohorts",
             "industry", "size_segment", "pipeline_status");
 
+    /** Columns of {@code rule_deployments} added after its first schema (the re-score of a reload), with their types. */
+    private static final List<String> LATER_DEPLOYMENT_COLUMNS = List.of("rescored_at TEXT",
+            "customers_rescored BIGINT", "actions_written BIGINT");
+
     private static void addLaterColumns(Connection c, Statement s) throws SQLException {
+        addMissing(c, s, "recommended_actions", LATER_COLUMNS.stream().map(column -> column + " TEXT").toList());
+        addMissing(c, s, "rule_deployments", LATER_DEPLOYMENT_COLUMNS);
+    }
+
+    /** Adds each "name TYPE" column that an existing {@code table} lacks; a new database gets the tables whole. */
+    private static void addMissing(Connection c, Statement s, String table, List<String> columns) throws SQLException {
         Set<String> existing = new HashSet<>();
-        try (ResultSet rs = c.getMetaData().getColumns(null, null, "recommended_actions", null)) {
+        try (ResultSet rs = c.getMetaData().getColumns(null, null, table, null)) {
             while (rs.next()) {
                 existing.add(rs.getString("COLUMN_NAME").toLowerCase(Locale.ROOT));
             }
         }
         if (existing.isEmpty()) {
-            return; // a new database: the DDL creates the table whole
+            return;
         }
-        for (String column : LATER_COLUMNS) {
-            if (!existing.contains(column)) {
-                s.execute("ALTER TABLE recommended_actions ADD COLUMN " + column + " TEXT");
+        for (String column : columns) {
+            if (!existing.contains(column.substring(0, column.indexOf(' ')))) {
+                s.execute("ALTER TABLE " + table + " ADD COLUMN " + column);
             }
         }
     }
@@ -203,6 +213,9 @@ public final class SinkDatabase {
                         + " deployed_at TEXT NOT NULL,"
                         + " status TEXT NOT NULL,"
                         + " messages TEXT NOT NULL,"
+                        + " rescored_at TEXT,"
+                        + " customers_rescored BIGINT,"
+                        + " actions_written BIGINT,"
                         + " UNIQUE (ruleset_version, deployed_at))"));
         String historyRow = "INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)";
         if (sqlite()) {

@@ -2,6 +2,7 @@ package io.pulse.job;
 
 import io.pulse.events.DeadLetter;
 import io.pulse.rules.RuleDeployment;
+import io.pulse.rules.RescoreReport;
 import io.pulse.rules.RuleSet;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -27,6 +28,10 @@ public final class PulseDescriptors {
     /** Every attempt to deploy a rule pack in a running job (live mode). */
     public static final OutputTag<RuleDeployment> RULE_DEPLOYMENTS =
             new OutputTag<>("rule-deployments", TypeInformation.of(RuleDeployment.class));
+
+    /** One per evaluator instance and rule reload: it has re-scored all its customers under the new pack. */
+    public static final OutputTag<RescoreReport> RESCORES =
+            new OutputTag<>("rescores", TypeInformation.of(RescoreReport.class));
 
     private PulseDescriptors() {}
 }

@@ -10,6 +10,7 @@ import io.pulse.features.CustomerFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.rules.RuleEvaluationFunction;
 import io.pulse.rules.RuleDeployment;
+import io.pulse.rules.RuleDeployments;
 import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import io.pulse.rules.SideInput;
@@ -104,8 +105,14 @@ public final class PulsePipeline {
         DataStream<DeadLetter> deadLetters = invalid
                 .union(features.getSideOutput(PulseDescriptors.DEAD_LETTERS),
                         recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
-        return new Output(recommendations, deadLetters,
-                ruleUpdates == null ? null : ruleUpdates.getSideOutput(PulseDescriptors.RULE_DEPLOYMENTS));
+        DataStream<RuleDeployment> ruleDeployments = ruleUpdates == null ? null
+                : ruleUpdates.getSideOutput(PulseDescriptors.RULE_DEPLOYMENTS)
+                        .connect(recommendations.getSideOutput(PulseDescriptors.RESCORES))
+                        .process(new RuleDeployments())
+                        .uid("rule-deployments")
+                        .name("Rule deployments")
+                        .setParallelism(1);
+        return new Output(recommendations, deadLetters, ruleDeployments);
     }
 
     /** The name of the source a stream starts at ("History: accounts", "Live events: Kafka events"). */

@@ -48,10 +48,13 @@ import java.util.function.BiConsumer;
  *
  * <p>Rule reload (live mode): a validated pack on the broadcast side replaces the running one on
  * every instance, is kept in broadcast state (so a restore resumes with it), and every customer is
- * re-scored at once from its latest features, not only when its next event comes.
+ * re-scored at once from its latest features, not only when its next event comes. As for any
+ * evaluation, only the rows it changes are written (a row's {@code ruleset_version} is the pack that
+ * produced its content); each instance then reports how many customers it re-scored, for
+ * {@code rule_deployments}.
  *
  * <p>Only changes are emitted: a recommendation equal to the one last written (ignoring the time
- * it is valid as of) is not re-written, and an action the rules no longer recommend is emitted once
+ * it is valid as of and the pack version) is not re-written, and an action the rules no longer recommend is emitted once
  * more as {@link Recommendation#SUPERSEDED}, so its row is retired rather than left open. The state
  * keeps only the recommendations written as open.
  */
@@ -166,7 +169,11 @@ public class RuleEvaluationFunction
         }
     }
 
-    /** Switches to a validated pack and re-scores every customer evaluated so far. */
+    /**
+     * Switches to a validated pack and re-scores every customer evaluated so far, then reports it
+     * ({@link PulseDescriptors#RESCORES}). Only what the new pack changes is written: re-writing an
+     * unchanged row for its version alone made the queue's writer the reload's bottleneck.
+     */
     private void reload(RuleSet pack, Context ctx, Collector<Recommendation> out) throws Exception {
         if (pack.version().equals(engine.version())) {
             return;
@@ -179,21 +186,28 @@ public class RuleEvaluationFunction
                     e.getMessage());
             return;
         }
+        long compiled = System.nanoTime();
         ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).put(PulseDescriptors.ACTIVE, pack);
         ruleReloads.inc();
         Population population = populationAsOf(ctx.getBroadcastState(PulseDescriptors.POPULATIONS), Long.MAX_VALUE);
-        long[] rescored = {0};
+        long[] rescored = {0, 0}; // customers, rows written
         if (population != null) {
             ctx.applyToKeyedState(LATEST_FEATURES, (customer, features) -> {
                 CustomerFeatures latest = features.value();
                 if (latest != null) {
-                    evaluate(latest, population, latest.asOf + 1, (tag, letter) -> ctx.output(tag, letter), out);
+                    rescored[1] += evaluate(latest, population, latest.asOf + 1, (tag, letter) -> ctx.output(tag, letter), out);
                     rescored[0]++;
                 }
             });
         }
-        LOG.info("Rule pack {} active: compiled and {} customers re-scored in {} ms", pack.version(), rescored[0],
-                (System.nanoTime() - start) / 1_000_000);
+        long finished = System.nanoTime();
+        ctx.output(PulseDescriptors.RESCORES, new RescoreReport(pack.version(),
+                getRuntimeContext().getTaskInfo().getIndexOfThisSubtask(),
+                getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), rescored[0], rescored[1],
+                System.currentTimeMillis()));
+        LOG.info("Rule pack {} active: compiled in {} ms, {} customers re-scored in {} ms, {} rows written",
+                pack.version(), (compiled - start) / 1_000_000, rescored[0], (finished - compiled) / 1_000_000,
+                rescored[1]);
     }
 
     @Override
@@ -219,8 +233,8 @@ public class RuleEvaluationFunction
         evaluate(features, population, timestamp + 1, (tag, letter) -> ctx.output(tag, letter), out);
     }
 
-    /** Evaluates one customer (the current key) and emits what changed. */
-    private void evaluate(CustomerFeatures features, Population population, long asOf,
+    /** Evaluates one customer (the current key) and emits what changed; returns how many rows it emitted. */
+    private int evaluate(CustomerFeatures features, Population population, long asOf,
                           BiConsumer<OutputTag<DeadLetter>, DeadLetter> sideOutput, Collector<Recommendation> out)
             throws Exception {
         CustomerEvaluation evaluation;
@@ -239,15 +253,17 @@ public class RuleEvaluationFunction
             sideOutput.accept(PulseDescriptors.DEAD_LETTERS, new DeadLetter(
                     "rules:" + engine.version() + (rule == null ? "" : ":" + rule),
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
-            return;
+            return 0;
         }
         healthBand.update(evaluation.healthBand());
         Map<String, Recommendation> now = new TreeMap<>();
         for (Recommendation r : evaluation.recommendations()) {
             now.put(r.getAction(), r);
         }
+        int emitted = 0;
         for (Recommendation r : now.values()) {
             if (!r.sameRecommendationAs(written.get(r.getAction()))) {
+                emitted++;
                 out.collect(r);
                 recommendationsOut.inc();
                 written.put(r.getAction(), r);
@@ -256,7 +272,9 @@ public class RuleEvaluationFunction
         List<Recommendation> retired = new ArrayList<>();
         for (Map.Entry<String, Recommendation> e : written.entries()) {
             if (!now.containsKey(e.getKey())) {
-                retired.add(e.getValue().supersededAt(asOf));
+                Recommendation r = e.getValue().supersededAt(asOf);
+                r.setRulesetVersion(engine.version()); // retired by this pack, whichever wrote it
+                retired.add(r);
             }
         }
         retired.sort((a, b) -> a.getAction().compareTo(b.getAction()));
@@ -267,6 +285,7 @@ public class RuleEvaluationFunction
             // (its status at least), so it would be written again either way; state stays small.
             written.remove(r.getAction());
         }
+        return emitted + retired.size();
     }
 
     private static Population populationAsOf(ReadOnlyBroadcastState<Long, Population> populations, long time)

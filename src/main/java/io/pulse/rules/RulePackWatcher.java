@@ -170,8 +170,13 @@ public final class RulePackWatcher {
 
         private List<String> problems(RuleSet pack) {
             try {
+                long start = System.nanoTime();
                 RuleEngine engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
-                return TotalityLint.run(engine, Path.of(dir, "scenarios")).problems();
+                long compiled = System.nanoTime();
+                List<String> problems = TotalityLint.run(engine, Path.of(dir, "scenarios")).problems();
+                LOG.info("Rule pack {} validated: compiled in {} ms, totality lint over the scenarios in {} ms",
+                        pack.version(), (compiled - start) / 1_000_000, (System.nanoTime() - compiled) / 1_000_000);
+                return problems;
             } catch (RuleCompilationException e) {
                 return e.problems();
             } catch (IOException | RuntimeException e) {

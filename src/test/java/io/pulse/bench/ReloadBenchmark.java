@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.time.LocalDate;
 
 import static io.pulse.testing.RulePackFiles.copyOfPack;
+import static io.pulse.testing.RulePackFiles.edit;
 import static io.pulse.testing.RulePackFiles.lowerMaxHealthScore;
 import static io.pulse.testing.SinkPolling.count;
 import static io.pulse.testing.SinkPolling.waitForStableCount;
@@ -30,16 +31,20 @@ import static io.pulse.testing.SinkPolling.waitForStableCount;
  * by hand, see BENCHMARKS.md.
  *
  * <p>The customers arrive as live events (three snapshots each, in one JSON-lines file); once their
- * actions are written, a threshold in parameters.json is changed (written aside, moved over the
- * file), and the clock runs until no open action carries the old pack's version (polled every
- * 50 ms).
+ * actions are written, parameters.json is edited (written aside, moved over the file), and the
+ * clock runs until the pack's {@code rule_deployments} row says every customer is re-scored and
+ * every row that re-score wrote is in the queue (polled every 50 ms). The default edit lowers the
+ * red-alert threshold, which changes none of these customers' actions (each is re-scored, none
+ * re-written); {@code priority} changes URGENT_RETAIN's priority, so every customer has a row
+ * to re-write.
  *
- * <pre>java ... io.pulse.bench.ReloadBenchmark [customers=100000]</pre>
+ * <pre>java ... io.pulse.bench.ReloadBenchmark [customers=100000] [threshold|priority]</pre>
  */
 public final class ReloadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int customers = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
+        boolean editEveryRow = args.length > 1 && args[1].equals("priority");
         Path dir = Files.createTempDirectory("pulse-reload");
         Path history = dir.resolve("history.sqlite");
         new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
@@ -84,19 +89,33 @@ public final class ReloadBenchmark {
                     (System.currentTimeMillis() - seedStart) / 1000.0);
 
             long saved = System.currentTimeMillis();
-            lowerMaxHealthScore(rules);
+            if (editEveryRow) {
+                edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
+                        "\"URGENT_RETAIN\":        { \"priority\": 2,");
+            } else {
+                lowerMaxHealthScore(rules);
+            }
             String version = RuleSet.load(rules).version();
+            String deployment = " FROM rule_deployments WHERE ruleset_version = '" + version + "' AND status = 'active'";
             long accepted = -1;
+            long rescored = -1;
+            long written = -1;
             while (true) {
                 long now = System.currentTimeMillis();
-                if (accepted < 0 && count(sink, "SELECT count(*) FROM rule_deployments WHERE ruleset_version = '"
-                        + version + "' AND status = 'active'") > 0) {
+                if (accepted < 0 && count(sink, "SELECT count(*)" + deployment) > 0) {
                     accepted = now;
                 }
-                if (count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '"
-                        + version + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0) {
-                    System.out.printf("saved -> deployment row %.2f s; saved -> all %,d customers re-scored under %s: %.2f s%n",
-                            (accepted - saved) / 1000.0, scored, version, (now - saved) / 1000.0);
+                if (rescored < 0 && count(sink, "SELECT count(*)" + deployment + " AND rescored_at IS NOT NULL") > 0) {
+                    rescored = now;
+                    written = count(sink, "SELECT actions_written" + deployment);
+                }
+                // Done: every customer re-scored, and every row that re-score wrote is in the queue.
+                if (rescored >= 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE ruleset_version = '"
+                        + version + "'") >= written) {
+                    System.out.printf("saved -> deployment row %.2f s; -> re-score recorded %.2f s (%,d customers, %,d rows"
+                                    + " written); -> all of them in the queue under %s: %.2f s%n",
+                            (accepted - saved) / 1000.0, (rescored - saved) / 1000.0,
+                            count(sink, "SELECT customers_rescored" + deployment), written, version, (now - saved) / 1000.0);
                     break;
                 }
                 Thread.sleep(50);

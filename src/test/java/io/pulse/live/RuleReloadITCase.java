@@ -80,12 +80,20 @@ class RuleReloadITCase {
             long openRows = count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'");
             assertThat(openRows).isPositive();
 
-            // A threshold edit: every customer is re-scored under the new version, without a restart.
+            // A threshold edit: every customer is re-scored under the new version, without a restart;
+            // the rows it changes are written with the new version, the others stay as they are.
             lowerMaxHealthScore(rules);
             String second = RuleSet.load(rules).version();
-            waitFor("every open action re-scored under " + second, () -> count(sink,
-                    "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '" + second
-                            + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0, state);
+            String rescore = "FROM rule_deployments WHERE ruleset_version = '" + second + "' AND rescored_at IS NOT NULL";
+            waitFor("every customer re-scored under " + second, () -> count(sink, "SELECT count(*) " + rescore) == 1, state);
+            assertThat(count(sink, "SELECT customers_rescored " + rescore)).as(state.get())
+                    .isGreaterThanOrEqualTo(count(sink, "SELECT count(DISTINCT customer_id) FROM recommended_actions"));
+            long rewritten = count(sink, "SELECT actions_written " + rescore);
+            waitFor("the " + rewritten + " rows the edit changed, under " + second, () -> count(sink,
+                    "SELECT count(*) FROM recommended_actions WHERE ruleset_version = '" + second + "'") == rewritten, state);
+            waitForStableCount(sink, "SELECT count(*) FROM action_history");
+            assertThat(count(sink, "SELECT count(*) FROM recommended_actions WHERE ruleset_version = '" + second + "'"))
+                    .as("no row written twice, none for its version alone").isEqualTo(rewritten).isLessThan(openRows);
             assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + first.version() + "'"))
                     .containsExactly("replaced");
             assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + second + "'"))

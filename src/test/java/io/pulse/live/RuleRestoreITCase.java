@@ -87,9 +87,8 @@ class RuleRestoreITCase {
 
             lowerMaxHealthScore(rules);
             second = RuleSet.load(rules).version();
-            waitFor("every open action re-scored under the good edit", () -> count(sink,
-                    "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN' AND ruleset_version <> '" + second
-                            + "'") == 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'") > 0, state);
+            waitFor("every customer re-scored under the good edit", () -> count(sink, "SELECT count(*) FROM"
+                    + " rule_deployments WHERE ruleset_version = '" + second + "' AND rescored_at IS NOT NULL") == 1, state);
             breakStrategies(rules);
             broken = RuleSet.load(rules).version();
             waitFor("the broken edit rejected", () -> strings(sink,

@@ -19,6 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Path;
 import java.util.List;
 
+import static io.pulse.testing.RulePackFiles.copyOfPack;
+import static io.pulse.testing.RulePackFiles.edit;
 import static io.pulse.testing.TestEvents.ACME;
 import static io.pulse.testing.TestEvents.day;
 import static io.pulse.testing.TestEvents.endOfDay;
@@ -183,5 +185,39 @@ class RuleEvaluationFunctionTest {
                 .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
         assertThat(dayThree).filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
                 .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
+    }
+
+    @Test
+    void aReloadReScoresEveryCustomerWritesWhatTheNewPackChangesAndReportsIt(@TempDir Path dir) throws Exception {
+        CustomerFeatures atRisk = features(endOfDay(0), "High"); // URGENT_RETAIN
+        CustomerFeatures steady = features(endOfDay(0), "Medium"); // PROACTIVE_ENGAGE
+        steady.customerId = "steady.example";
+        sendPopulation(endOfDay(0));
+        sendFeatures(atRisk);
+        sendFeatures(steady);
+        advanceTo(endOfDay(0));
+        int before = harness.extractOutputValues().size();
+
+        Path rules = copyOfPack(dir.resolve("rules"));
+        edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
+                "\"URGENT_RETAIN\":        { \"priority\": 2,");
+        RuleSet edited = RuleSet.load(rules);
+        harness.processBroadcastElement(new StreamRecord<>(SideInput.of(edited), endOfDay(0)));
+
+        List<Recommendation> out = harness.extractOutputValues();
+        assertThat(out.subList(before, out.size())).as("only the row the edit changes is written again")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getCustomerId()).isEqualTo(ACME);
+                    assertThat(r.getAction()).isEqualTo("URGENT_RETAIN");
+                    assertThat(r.getPriority()).isEqualTo(2);
+                    assertThat(r.getRulesetVersion()).isEqualTo(edited.version());
+                });
+        assertThat(harness.getSideOutput(PulseDescriptors.RESCORES)).singleElement().satisfies(r -> {
+            RescoreReport report = r.getValue();
+            assertThat(report.rulesetVersion).isEqualTo(edited.version());
+            assertThat(report.customers).as("every customer re-scored, changed or not").isEqualTo(2);
+            assertThat(report.actionsWritten).isEqualTo(1);
+            assertThat(report.instances).isEqualTo(1);
+        });
     }
 }
