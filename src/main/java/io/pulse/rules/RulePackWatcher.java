@@ -27,6 +27,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -170,13 +172,18 @@ public final class RulePackWatcher {
 
         private List<String> problems(RuleSet pack) {
             try {
+                ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long start = System.nanoTime();
+                long cpuStart = threads.getCurrentThreadCpuTime();
                 RuleEngine engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
                 long compiled = System.nanoTime();
-                List<String> problems = TotalityLint.run(engine, Path.of(dir, "scenarios")).problems();
-                LOG.info("Rule pack {} validated: compiled in {} ms, totality lint over the scenarios in {} ms",
-                        pack.version(), (compiled - start) / 1_000_000, (System.nanoTime() - compiled) / 1_000_000);
-                return problems;
+                long cpuCompiled = threads.getCurrentThreadCpuTime();
+                TotalityLint.Report lint = TotalityLint.run(engine, Path.of(dir, "scenarios"));
+                LOG.info("Rule pack {} validated: compiled in {} ms ({} ms CPU), totality lint over {} customers in {} ms"
+                                + " ({} ms CPU)", pack.version(), (compiled - start) / 1_000_000,
+                        (cpuCompiled - cpuStart) / 1_000_000, lint.customers(), (System.nanoTime() - compiled) / 1_000_000,
+                        (threads.getCurrentThreadCpuTime() - cpuCompiled) / 1_000_000);
+                return lint.problems();
             } catch (RuleCompilationException e) {
                 return e.problems();
             } catch (IOException | RuntimeException e) {
