@@ -56,9 +56,9 @@ import java.util.function.BiConsumer;
  * {@code rule_deployments}.
  *
  * <p>Only changes are emitted: a recommendation equal to the one last written (ignoring the time
- * it is valid as of and the pack version) is not re-written, and an action the rules no longer recommend is emitted once
- * more as {@link Recommendation#SUPERSEDED}, so its row is retired rather than left open. The state
- * keeps only the recommendations written as open.
+ * it is valid as of and the pack version) is not re-written, and an action the rules no longer
+ * recommend is emitted once more as {@link Recommendation#SUPERSEDED}, so its row is retired rather
+ * than left open. The state keeps only the recommendations written as open.
  */
 public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation>
@@ -199,7 +199,8 @@ public class RuleEvaluationFunction
             ctx.applyToKeyedState(LATEST_FEATURES, (customer, features) -> {
                 CustomerFeatures latest = features.value();
                 if (latest != null) {
-                    rescored[1] += evaluate(latest, population, latest.asOf + 1, (tag, letter) -> ctx.output(tag, letter), out);
+                    rescored[1] += evaluate(latest, population, latest.asOf + 1,
+                            (tag, letter) -> ctx.output(tag, letter), out);
                     rescored[0]++;
                 }
             });
