@@ -33,6 +33,7 @@ import org.apache.flink.util.OutputTag;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -88,6 +89,13 @@ public class RuleEvaluationFunction
     private transient ValueState<CustomerFeatures> latestFeatures;
     /** The health band of the previous evaluation: the band rules damp flapping with it. */
     private transient ValueState<String> healthBand;
+    /**
+     * The broadcast population snapshots in time order, for one floor lookup per evaluation (the
+     * broadcast state itself can only be scanned). Only {@link #processBroadcastElement} changes
+     * the broadcast state, and it changes this copy with it; null until first used, so a restored
+     * task fills it from the restored broadcast state.
+     */
+    private transient TreeMap<Long, Population> populationsByTime;
 
     public RuleEvaluationFunction(RuleSet rules) {
         this.rules = rules;
@@ -150,24 +158,17 @@ public class RuleEvaluationFunction
         }
         Population population = input.population;
         BroadcastState<Long, Population> populations = ctx.getBroadcastState(PulseDescriptors.POPULATIONS);
+        TreeMap<Long, Population> byTime = populationsByTime(populations);
         populations.put(population.getAsOf(), population);
+        byTime.put(population.getAsOf(), population);
         // Keep the newest snapshot at or behind the watermark (pending timers are all later) and
         // everything after it.
-        long watermark = ctx.currentWatermark();
-        long keepFrom = Long.MIN_VALUE;
-        for (Map.Entry<Long, Population> e : populations.immutableEntries()) {
-            if (e.getKey() <= watermark) {
-                keepFrom = Math.max(keepFrom, e.getKey());
+        Long keepFrom = byTime.floorKey(ctx.currentWatermark());
+        if (keepFrom != null) {
+            for (Iterator<Long> stale = byTime.headMap(keepFrom).keySet().iterator(); stale.hasNext(); ) {
+                populations.remove(stale.next());
+                stale.remove();
             }
-        }
-        List<Long> stale = new ArrayList<>();
-        for (Map.Entry<Long, Population> e : populations.immutableEntries()) {
-            if (e.getKey() < keepFrom) {
-                stale.add(e.getKey());
-            }
-        }
-        for (Long asOf : stale) {
-            populations.remove(asOf);
         }
     }
 
@@ -193,7 +194,7 @@ public class RuleEvaluationFunction
         long cpuBefore = threads.getCurrentThreadCpuTime();
         ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).put(PulseDescriptors.ACTIVE, pack);
         ruleReloads.inc();
-        Population population = populationAsOf(ctx.getBroadcastState(PulseDescriptors.POPULATIONS), Long.MAX_VALUE);
+        Population population = latest(populationsByTime(ctx.getBroadcastState(PulseDescriptors.POPULATIONS)).lastEntry());
         long[] rescored = {0, 0}; // customers, rows written
         if (population != null) {
             ctx.applyToKeyedState(LATEST_FEATURES, (customer, features) -> {
@@ -224,7 +225,8 @@ public class RuleEvaluationFunction
         if (features == null || !features.isComplete()) {
             return; // not classifiable until both the account and the customer-360 profile are known
         }
-        Population population = populationAsOf(ctx.getBroadcastState(PulseDescriptors.POPULATIONS), timestamp);
+        Population population = latest(populationsByTime(ctx.getBroadcastState(PulseDescriptors.POPULATIONS))
+                .floorEntry(timestamp));
         if (population == null) {
             return;
         }
@@ -295,14 +297,18 @@ public class RuleEvaluationFunction
         return emitted + retired.size();
     }
 
-    private static Population populationAsOf(ReadOnlyBroadcastState<Long, Population> populations, long time)
+    private TreeMap<Long, Population> populationsByTime(ReadOnlyBroadcastState<Long, Population> populations)
             throws Exception {
-        Population best = null;
-        for (Map.Entry<Long, Population> e : populations.immutableEntries()) {
-            if (e.getKey() <= time && (best == null || e.getKey() > best.getAsOf())) {
-                best = e.getValue();
+        if (populationsByTime == null) {
+            populationsByTime = new TreeMap<>();
+            for (Map.Entry<Long, Population> e : populations.immutableEntries()) {
+                populationsByTime.put(e.getKey(), e.getValue());
             }
         }
-        return best;
+        return populationsByTime;
+    }
+
+    private static Population latest(Map.Entry<Long, Population> snapshot) {
+        return snapshot == null ? null : snapshot.getValue();
     }
 }

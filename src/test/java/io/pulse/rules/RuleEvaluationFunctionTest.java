@@ -7,6 +7,8 @@ import io.pulse.job.PulseDescriptors;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.SupportActivity;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
@@ -145,6 +147,35 @@ class RuleEvaluationFunctionTest {
         harness.processBroadcastWatermark(new Watermark(endOfDay(0)));
         assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction)
                 .contains("URGENT_RETAIN").doesNotContain("PROACTIVE_ENGAGE");
+    }
+
+    @Test
+    void evaluatesWithThePopulationOfItsPeriodNotALaterOne() throws Exception {
+        sendPopulation(endOfDay(0));
+        Population later = population(endOfDay(2)); // Gold average far above the customer's LTV
+        later.getAverageLtvByTier().put("Gold", 1_000_000.0);
+        harness.processBroadcastElement(new StreamRecord<>(SideInput.of(later), later.getAsOf()));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        assertThat(harness.extractOutputValues()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getValueTier()).isEqualTo("High"));
+    }
+
+    @Test
+    void aRestoredTaskEvaluatesWithThePopulationsInItsSnapshot() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        OperatorSubtaskState snapshot = harness.snapshot(1, endOfDay(0));
+        harness.close();
+
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))),
+                List.of(PulseDescriptors.POPULATIONS, PulseDescriptors.ACTIVE_RULES)),
+                f -> f.customerId, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        advanceTo(endOfDay(0)); // no population sent after the restore
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
     }
 
     @Test
