@@ -3,11 +3,16 @@ package io.pulse.cluster;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
+import io.pulse.events.CustomerEvent;
 import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
+import io.pulse.live.LiveEventFormat;
 import io.pulse.rules.RuleSet;
 import io.pulse.testing.EmbeddedPostgresServer;
+import io.pulse.testing.InProcessKafka;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -16,24 +21,39 @@ import org.junit.jupiter.api.io.TempDir;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
+import static io.pulse.testing.SinkPolling.count;
+import static io.pulse.testing.SinkPolling.strings;
+import static io.pulse.testing.SinkPolling.waitFor;
 import static io.pulse.testing.SqlRows.rows;
+import static io.pulse.testing.TestEvents.accountSnapshot;
+import static io.pulse.testing.TestEvents.activitySnapshot;
+import static io.pulse.testing.TestEvents.valueSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The shaded job jar ({@code target/pulse-job.jar}) on a real standalone Flink cluster: a JobManager
  * and a TaskManager as their own JVM processes, the jar submitted with {@code flink run}, a generated
  * history replayed into PostgreSQL. The queue must be the one an in-process (MiniCluster) run of the
- * same history writes, row by row; also when the TaskManager is killed mid-run and replaced.
+ * same history writes, row by row; also when the TaskManager is killed mid-run and replaced. And
+ * {@code pulse live} on the cluster: the history, then records of a Kafka topic (a broker in this
+ * JVM), into PostgreSQL.
  */
 class PulseClusterIT {
     private static final Duration JOB_LIMIT = Duration.ofMinutes(10);
     static final String QUEUE = "SELECT customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
             + " predicted_6m_revenue, priority, due_at, playbook, reasons, cohorts, ruleset_version, valid_as_of,"
             + " first_valid_as_of, status, assignee FROM recommended_actions ORDER BY customer_id, action";
+    private static final String LIVE_TOPIC = "customer-events";
+    private static final String NEWCO = "newco.example";
+    private static final String OTHERCO = "otherco.example";
+    private static final String MALFORMED = "{\"type\": \"ACCOUNT_SNAPSHOT\", \"customerId\": ";
     static final String HISTORY = "SELECT r.customer_id, r.action, h.actor, h.from_status, h.to_status, h.at, h.note"
             + " FROM action_history h JOIN recommended_actions r ON r.id = h.action_id"
             + " ORDER BY r.customer_id, r.action, h.at, h.to_status";
@@ -122,5 +142,70 @@ class PulseClusterIT {
                 .as("the job failed over once (the TaskManager was lost mid-run): %s", exceptions)
                 .isGreaterThanOrEqualTo(1);
         assertSameQueue(sink, "after the TaskManager was killed and the job restarted");
+    }
+
+    @Test
+    void liveOnTheClusterTurnsKafkaRecordsAfterTheHistoryIntoActionsAndDeadLetters() throws Exception {
+        String sink = EmbeddedPostgresServer.freshDatabaseUrl();
+        long historyEnd = HistorySource.endTime("jdbc:sqlite:" + history);
+        try (InProcessKafka kafka = InProcessKafka.start()) {
+            kafka.createTopic(LIVE_TOPIC, 2);
+            StandaloneFlinkCluster.Submission run = cluster.submit(List.of("--detached"), jobJar(), "live",
+                    "--history", history.toAbsolutePath().toString(), "--events", kafka.address(LIVE_TOPIC),
+                    "--rules", Path.of("rules").toAbsolutePath().toString(), "--sink", sink, "--parallelism", "2",
+                    "--live-cadence", "PT1S");
+            assertThat(run.await(Duration.ofMinutes(3))).as("flink run --detached exit code\n%s%s", run.output(),
+                    cluster.logTails()).isZero();
+            String jobId = run.jobId();
+            assertThat(jobId).as("the submitted job's id\n%s", run.output()).isNotNull();
+            Supplier<String> state = () -> "job: " + jobState(jobId)
+                    + "; dead letters: " + strings(sink, "SELECT source || ': ' || reason FROM dead_letters")
+                    + "; live customers' actions: " + strings(sink, "SELECT customer_id || ' ' || action || ' '"
+                    + " || status FROM recommended_actions WHERE customer_id IN ('" + NEWCO + "', '" + OTHERCO + "')")
+                    + cluster.logTails();
+            try {
+                waitFor("the history's actions", JOB_LIMIT,
+                        () -> count(sink, "SELECT count(*) FROM recommended_actions") > 0, state);
+
+                // A new customer in each partition, its events in order, and a malformed record.
+                long t = historyEnd + 1_000;
+                String[] customers = {NEWCO, OTHERCO};
+                List<ProducerRecord<String, String>> records = new ArrayList<>();
+                for (int p = 0; p < customers.length; p++) {
+                    String c = customers[p];
+                    for (CustomerEvent e : List.of(accountSnapshot(c, t, "Enterprise", 2, 400),
+                            activitySnapshot(c, t + 1, "Critical", "Declining"), valueSnapshot(c, t + 2, "Gold", 90_000, 5))) {
+                        records.add(new ProducerRecord<>(LIVE_TOPIC, p, c, LiveEventFormat.toLine(e)));
+                    }
+                }
+                records.add(new ProducerRecord<>(LIVE_TOPIC, 1, null, MALFORMED));
+                kafka.produce(records);
+
+                for (String customer : customers) {
+                    waitFor(customer + "'s URGENT_RETAIN", JOB_LIMIT, () -> strings(sink, "SELECT action FROM"
+                            + " recommended_actions WHERE status = 'OPEN' AND customer_id = '" + customer + "'")
+                            .contains("URGENT_RETAIN"), state);
+                    assertThat(strings(sink, "SELECT valid_as_of FROM recommended_actions WHERE customer_id = '"
+                            + customer + "'")).as(state.get()).allSatisfy(asOf ->
+                            assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd));
+                }
+                waitFor("the malformed record's dead letter", JOB_LIMIT, () -> count(sink,
+                        "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") > 0, state);
+                assertThat(strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'"))
+                        .as(state.get()).singleElement().asString().contains("malformed JSON");
+            } finally {
+                cluster.cancel(jobId);
+            }
+        }
+    }
+
+    private static String jobState(String jobId) {
+        try {
+            JsonNode job = cluster.get("/jobs/" + jobId);
+            return job == null ? "(no answer)" : job.path("state").asText();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "(interrupted)";
+        }
     }
 }

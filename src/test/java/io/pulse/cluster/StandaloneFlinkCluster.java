@@ -151,6 +151,27 @@ public final class StandaloneFlinkCluster implements AutoCloseable {
         }
     }
 
+    /** Cancels a job through the REST API and waits until it is CANCELED (a live job runs until cancelled). */
+    public void cancel(String jobId) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(restUrl() + "/jobs/" + jobId + "?mode=cancel"))
+                .method("PATCH", HttpRequest.BodyPublishers.noBody()).timeout(Duration.ofSeconds(20)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        if (r.statusCode() != 202) {
+            throw new AssertionError("cancelling job " + jobId + ": HTTP " + r.statusCode() + " " + r.body());
+        }
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (true) {
+            JsonNode job = get("/jobs/" + jobId);
+            if (job != null && job.path("state").asText().equals("CANCELED")) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("job " + jobId + " not cancelled in 60 s: " + job + "\n" + logTails());
+            }
+            Thread.sleep(200);
+        }
+    }
+
     /** A job submitted with {@code flink run} (the CLI process, attached: it ends with the job). */
     public record Submission(Process process, Path stdout, Path stderr) {
         public String output() throws IOException {

@@ -8,19 +8,13 @@ import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
 import io.pulse.testing.BadLines;
+import io.pulse.testing.InProcessKafka;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringSerializer;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -36,7 +30,6 @@ import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -61,22 +54,14 @@ class KafkaLiveITCase {
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
                     .build());
 
-    private static KafkaClusterTestKit kafka;
+    private static InProcessKafka kafka;
 
     @TempDir
     Path dir;
 
     @BeforeAll
     static void startBroker() throws Exception {
-        kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
-                // one broker: the group-offsets topic cannot have the default 3 replicas
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .build();
-        kafka.format();
-        kafka.startup();
-        kafka.waitForReadyBrokers();
+        kafka = InProcessKafka.start();
     }
 
     @AfterAll
@@ -97,10 +82,8 @@ class KafkaLiveITCase {
         db.createSchema();
         // Three partitions; the third gets no record and must not hold the others back.
         String topicName = "customer-events";
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(topicName, 3, (short) 1))).all().get();
-        }
-        KafkaTopic topic = KafkaTopic.parse("kafka://" + kafka.bootstrapServers() + "/" + topicName);
+        kafka.createTopic(topicName, 3);
+        KafkaTopic topic = KafkaTopic.parse(kafka.address(topicName));
         AtomicReference<JobClient> running = new AtomicReference<>();
         Supplier<String> state = () -> "job: " + jobStatus(running.get()) + "; dead letters: " + strings(sink, "SELECT reason FROM dead_letters")
                 + "; open actions: " + strings(sink, "SELECT customer_id || ' ' || action FROM recommended_actions"
@@ -137,7 +120,7 @@ class KafkaLiveITCase {
                     }
                 }
             }
-            produce(records);
+            kafka.produce(records);
 
             waitFor("every bad record in the dead letters", () -> count(sink,
                     "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size(), state);
@@ -179,18 +162,6 @@ class KafkaLiveITCase {
             return status.toString();
         } catch (Exception e) {
             return "unknown (" + e + ")";
-        }
-    }
-
-    private static void produce(List<ProducerRecord<String, String>> records) throws Exception {
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-        props.put(ProducerConfig.ACKS_CONFIG, "all");
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
-                new StringSerializer())) {
-            for (ProducerRecord<String, String> r : records) {
-                producer.send(r).get();
-            }
         }
     }
 }

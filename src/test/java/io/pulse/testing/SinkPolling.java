@@ -4,6 +4,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -15,7 +16,13 @@ public final class SinkPolling {
 
     /** Polls until {@code condition} holds; after 90 s fails with {@code what} and the {@code state} then. */
     public static void waitFor(String what, BooleanSupplier condition, Supplier<String> state) throws InterruptedException {
-        long deadline = System.currentTimeMillis() + 90_000;
+        waitFor(what, Duration.ofSeconds(90), condition, state);
+    }
+
+    /** Polls until {@code condition} holds; after {@code limit} fails with {@code what} and the {@code state} then. */
+    public static void waitFor(String what, Duration limit, BooleanSupplier condition, Supplier<String> state)
+            throws InterruptedException {
+        long deadline = System.currentTimeMillis() + limit.toMillis();
         while (!condition.getAsBoolean()) {
             if (System.currentTimeMillis() > deadline) {
                 throw new AssertionError("timed out waiting for " + what + "; " + state.get());
