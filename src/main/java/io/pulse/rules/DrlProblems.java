@@ -2,15 +2,16 @@ package io.pulse.rules;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import org.drools.compiler.compiler.DescrBuildError;
 import org.drools.drl.ast.descr.RuleDescr;
-import org.kie.api.builder.Message;
 import org.kie.api.io.ResourceType;
 import org.kie.internal.builder.KnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilderError;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
+import org.kie.internal.builder.KnowledgeBuilderResult;
 import org.kie.internal.io.ResourceFactory;
 import org.kie.internal.jci.CompilationProblem;
 
@@ -32,13 +33,15 @@ final class DrlProblems {
     private DrlProblems() {}
 
     /** Every build error of the pack, mapped and cleaned; {@code files} are the DRL texts by name. */
-    static List<Problem> of(List<Message> errors, Map<String, String> files, ClassLoader classLoader) {
+    static List<Problem> of(Collection<? extends KnowledgeBuilderResult> errors, Map<String, String> files,
+                            ClassLoader classLoader) {
         List<Problem> problems = new ArrayList<>();
         List<String> refined = new ArrayList<>();
-        for (Message m : errors) {
-            String path = m.getPath() == null ? "" : m.getPath();
+        for (KnowledgeBuilderResult e : errors) {
+            String path = e.getResource() == null || e.getResource().getSourcePath() == null ? ""
+                    : e.getResource().getSourcePath();
             String file = path.isEmpty() ? "?" : path.substring(path.lastIndexOf('/') + 1);
-            String text = m.getText() == null ? "" : m.getText();
+            String text = e.getMessage() == null ? "" : e.getMessage();
             if (text.startsWith(CONSEQUENCE_ERROR) && files.containsKey(file)) {
                 if (!refined.contains(file)) {
                     refined.add(file);
@@ -46,7 +49,8 @@ final class DrlProblems {
                 }
                 continue;
             }
-            problems.add(new Problem(file, Math.max(m.getLine(), 0), clean(text)));
+            int[] lines = e.getLines();
+            problems.add(new Problem(file, lines.length > 0 ? Math.max(lines[0], 0) : 0, clean(text)));
         }
         // "Parser returned a null Package" only repeats that the file has syntax errors.
         problems.removeIf(p -> p.message().startsWith("Parser returned a null Package")

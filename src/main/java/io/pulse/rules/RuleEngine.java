@@ -14,6 +14,7 @@ import io.pulse.rules.facts.Signal;
 import io.pulse.rules.facts.Strategy;
 import io.pulse.rules.facts.TierAverage;
 import io.pulse.rules.facts.ValueTier;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -23,27 +24,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
-import org.drools.compiler.kie.builder.impl.DrlProject;
+import org.drools.kiesession.rulebase.InternalKnowledgeBase;
+import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
 import org.kie.api.KieBase;
+import org.kie.api.KieBaseConfiguration;
 import org.kie.api.KieServices;
-import org.kie.api.builder.KieBuilder;
-import org.kie.api.builder.KieFileSystem;
-import org.kie.api.builder.Message;
-import org.kie.api.builder.ReleaseId;
-import org.kie.api.builder.model.KieModuleModel;
 import org.kie.api.conf.KieBaseMutabilityOption;
 import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
 import org.kie.api.event.rule.AgendaEventListener;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.io.ResourceType;
 import org.kie.api.runtime.StatelessKieSession;
 import org.kie.api.runtime.rule.ConsequenceException;
-import org.kie.internal.builder.InternalKieBuilder;
+import org.kie.internal.builder.CompositeKnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilderFactory;
+import org.kie.internal.io.ResourceFactory;
 
 /**
  * A compiled rule set that evaluates one customer at a time. Compile once per rule version
@@ -54,10 +55,6 @@ import org.kie.internal.builder.InternalKieBuilder;
  * thread-safe.
  */
 public final class RuleEngine {
-    /** Where the DRL files go in the in-memory KieFileSystem; messages are mapped back to file names. */
-    private static final String RESOURCE_DIR = "src/main/resources/pulse/rules/";
-    private static final AtomicLong BUILDS = new AtomicLong();
-    private static final String KIE_BASE = "pulse";
     /**
      * Rule firings per customer evaluation when parameters.json sets no
      * {@code engine.maxFiringsPerEvaluation}: far above what a pack needs (about one firing per
@@ -105,9 +102,9 @@ public final class RuleEngine {
     }
 
     /**
-     * Compiles the DRL files with the classic (mvel) compiler and reads the parameters. The build
-     * gets its own release id, and its module leaves the KieRepository once the KieBase exists, so
-     * repeated reloads do not accumulate.
+     * Compiles the DRL files with the classic (mvel) compiler and reads the parameters. Nothing of
+     * the build is registered JVM-wide (no KieRepository module), so repeated reloads do not
+     * accumulate.
      *
      * @param classLoader loads the fact classes (in Flink: the user-code class loader)
      * @throws RuleCompilationException with every problem as {@code file:line: message}
@@ -150,41 +147,38 @@ public final class RuleEngine {
         DrlSource source = DrlSource.parse(files);
         problems.addAll(RuleSandbox.checkSource(source, classLoader));
 
-        KieServices ks = KieServices.Factory.get();
-        ReleaseId releaseId = ks.newReleaseId("io.pulse.rules", "rule-pack", rules.version() + "-" + BUILDS.incrementAndGet());
-        KieFileSystem kfs = ks.newKieFileSystem();
-        kfs.generateAndWritePomXML(releaseId);
+        // A KnowledgeBuilder straight from the texts: what KieBuilder runs inside, without the
+        // module scaffolding around it (pom, kmodule, KieRepository, KieContainer).
+        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(
+                KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(null, classLoader));
+        CompositeKnowledgeBuilder batch = builder.batch();
         files.forEach((name, text) -> {
             if (name.endsWith(".drl")) {
-                kfs.write(RESOURCE_DIR + name, text);
+                batch.add(ResourceFactory.newByteArrayResource(text.getBytes(StandardCharsets.UTF_8)).setSourcePath(name),
+                        ResourceType.DRL);
             }
         });
-        try {
+        batch.build();
+        List<Problem> compileErrors = DrlProblems.of(builder.getErrors(), files, classLoader);
+        problems.addAll(compileErrors);
+        KieBase kieBase = null;
+        if (compileErrors.isEmpty()) {
             // One KieBase of every package, never changed after the build: immutable, it lets each
             // session use Drools' light identity object store instead of the class-aware one it
             // would rebuild for every evaluation (a fifth of the evaluation time otherwise).
-            KieModuleModel module = ks.newKieModuleModel();
-            module.newKieBaseModel(KIE_BASE).setDefault(true).addPackage("*")
-                    .setMutability(KieBaseMutabilityOption.DISABLED);
-            KieBuilder builder = ((InternalKieBuilder) ks.newKieBuilder(kfs, classLoader)).withKModuleModel(module)
-                    .buildAll(DrlProject.class);
-            List<Problem> compileErrors = DrlProblems.of(builder.getResults().getMessages(Message.Level.ERROR), files,
-                    classLoader);
-            problems.addAll(compileErrors);
-            KieBase kieBase = null;
-            if (compileErrors.isEmpty()) {
-                // Loads no rule class yet: nothing of the rules runs before the bytecode check.
-                kieBase = ks.newKieContainer(releaseId, classLoader).getKieBase(KIE_BASE);
-                problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
-            }
-            if (!problems.isEmpty()) {
-                Collections.sort(problems);
-                throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
-            }
-            return new RuleEngine(rules, parameters, kieBase, source, maxFirings);
-        } finally {
-            ks.getRepository().removeKieModule(releaseId);
+            KieBaseConfiguration configuration = KieServices.Factory.get().newKieBaseConfiguration(null, classLoader);
+            configuration.setOption(KieBaseMutabilityOption.DISABLED);
+            InternalKnowledgeBase knowledgeBase = KnowledgeBaseFactory.newKnowledgeBase(configuration);
+            // Loads no rule class yet: nothing of the rules runs before the bytecode check.
+            knowledgeBase.addPackages(builder.getKnowledgePackages());
+            kieBase = knowledgeBase;
+            problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
         }
+        if (!problems.isEmpty()) {
+            Collections.sort(problems);
+            throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
+        }
+        return new RuleEngine(rules, parameters, kieBase, source, maxFirings);
     }
 
     /** An action a rule recommends must have its priority and SLA in parameters.json. */

@@ -112,6 +112,7 @@ final class RuleSandbox {
     private static final Pattern PACKAGE_STATEMENT = Pattern.compile("(?m)^[ \\t]*package\\b[^;\\n]*;?");
     private static final Pattern NAME_CHAIN =
             Pattern.compile("[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*");
+    private static final Pattern DOT = Pattern.compile("\\s*\\.\\s*");
 
     private RuleSandbox() {}
 
@@ -216,9 +217,15 @@ final class RuleSandbox {
                 .replaceAll(m -> " ".repeat(m.group().length()));
         Set<String> reported = new HashSet<>();
         Matcher m = NAME_CHAIN.matcher(code);
+        int line = 1;
+        int counted = 0; // line breaks counted up to here: matches come in text order
         while (m.find()) {
-            String[] parts = m.group().split("\\s*\\.\\s*");
-            int line = DrlProblems.lineAt(code, m.start());
+            String[] parts = DOT.split(m.group());
+            for (; counted < m.start(); counted++) {
+                if (code.charAt(counted) == '\n') {
+                    line++;
+                }
+            }
             if (headerLines.contains(line)) {
                 continue; // a package import or global: checked from the parse
             }
