@@ -8,9 +8,11 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.Types;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Objects;
 
 /**
  * The JDBC sinks of the job: recommendations upserted into {@code recommended_actions} (the CS
@@ -111,13 +113,38 @@ public final class ActionSink {
     private static final DateTimeFormatter TIME =
             DateTimeFormatter.ofPattern("uuuu-MM-dd'T'HH:mm:ss'Z'").withZone(ZoneOffset.UTC);
 
-    private static JdbcExecutionOptions batching() {
-        return JdbcExecutionOptions.builder().withBatchSize(2000).withBatchIntervalMs(200).withMaxRetries(5).build();
+    /**
+     * When a JDBC sink writes: a batch (one transaction) goes out when it holds {@code maxRows} rows
+     * or its oldest row has waited {@code flushInterval}, whichever comes first, and at every
+     * checkpoint. A shorter interval means a row reaches the queue sooner, at the price of more,
+     * smaller transactions.
+     */
+    public record Batching(int maxRows, Duration flushInterval) {
+        public Batching {
+            Objects.requireNonNull(flushInterval, "flushInterval cannot be null");
+            if (maxRows < 1) {
+                throw new IllegalArgumentException("a batch holds at least one row, not " + maxRows);
+            }
+            if (flushInterval.toMillis() < 1) {
+                throw new IllegalArgumentException("the flush interval must be at least 1 ms, not " + flushInterval);
+            }
+        }
+
+        /** 2,000 rows or 200 ms. */
+        public static Batching defaults() {
+            return new Batching(2000, Duration.ofMillis(200));
+        }
+
+        /** The connector's options for this batching (5 retries of a failed batch). */
+        public JdbcExecutionOptions executionOptions() {
+            return JdbcExecutionOptions.builder().withBatchSize(maxRows).withBatchIntervalMs(flushInterval.toMillis())
+                    .withMaxRetries(5).build();
+        }
     }
 
-    public static JdbcSink<Recommendation> recommendations(SinkDatabase db) {
+    public static JdbcSink<Recommendation> recommendations(SinkDatabase db, Batching batching) {
         return JdbcSink.<Recommendation>builder()
-                .withExecutionOptions(batching())
+                .withExecutionOptions(batching.executionOptions())
                 .withQueryStatement(UPSERT_RECOMMENDATION, ActionSink::bindRecommendation)
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
@@ -180,9 +207,9 @@ public final class ActionSink {
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
 
-    public static JdbcSink<DeadLetter> deadLetters(SinkDatabase db) {
+    public static JdbcSink<DeadLetter> deadLetters(SinkDatabase db, Batching batching) {
         return JdbcSink.<DeadLetter>builder()
-                .withExecutionOptions(batching())
+                .withExecutionOptions(batching.executionOptions())
                 .withQueryStatement(INSERT_DEAD_LETTER, (ps, d) -> {
                     ps.setString(1, d.source);
                     ps.setString(2, d.reason);

@@ -5,7 +5,6 @@ import io.pulse.actions.Recommendation;
 import io.pulse.actions.TransactionalBatchConnectionProvider;
 import io.pulse.events.DeadLetter;
 import io.pulse.job.PulseJob;
-import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.Connection;
@@ -60,11 +59,9 @@ public final class RecommendationLog {
 
     /** The job's sinks for a backtest: recommendation changes and dead letters into the log. */
     public static PulseJob.Sinks sinks(String url) {
-        JdbcExecutionOptions batching =
-                JdbcExecutionOptions.builder().withBatchSize(2000).withBatchIntervalMs(200).withMaxRetries(5).build();
-        return output -> {
+        return (output, batching) -> {
             output.recommendations().sinkTo(JdbcSink.<Recommendation>builder()
-                            .withExecutionOptions(batching)
+                            .withExecutionOptions(batching.executionOptions())
                             .withQueryStatement(INSERT, (ps, r) -> {
                                 ps.setString(1, r.getCustomerId());
                                 ps.setString(2, r.getAction());
@@ -86,7 +83,7 @@ public final class RecommendationLog {
                     // SQLite has one writer: one task.
                     .name("Recommendation log (JDBC append)").uid("sink-recommendation-log").setParallelism(1);
             output.deadLetters().sinkTo(JdbcSink.<DeadLetter>builder()
-                            .withExecutionOptions(batching)
+                            .withExecutionOptions(batching.executionOptions())
                             .withQueryStatement(INSERT_DEAD_LETTER, (ps, d) -> {
                                 ps.setString(1, d.source);
                                 ps.setString(2, d.reason);

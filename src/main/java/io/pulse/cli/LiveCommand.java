@@ -1,10 +1,12 @@
 package io.pulse.cli;
 
+import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
+import io.pulse.live.LiveDefaults;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleSet;
@@ -55,14 +57,35 @@ final class LiveCommand implements Callable<Integer> {
     @Mixin
     JobOptions job = new JobOptions();
 
-    @Option(names = "--live-cadence", defaultValue = "PT0.1S",
+    @Option(names = "--live-cadence", defaultValue = LiveDefaults.LIVE_CADENCE,
             description = "Evaluation period after the history's end (default: ${DEFAULT-VALUE}).")
     Duration liveCadence;
 
-    @Option(names = "--lateness", defaultValue = "PT0.2S",
+    @Option(names = "--lateness", defaultValue = LiveDefaults.LATENESS,
             description = "How late a live event may arrive after a later one before it is dead-lettered as late;"
                     + " also the least delay before an event is scored (default: ${DEFAULT-VALUE}).")
     Duration lateness;
+
+    @Option(names = "--watermark-interval", defaultValue = LiveDefaults.WATERMARK_INTERVAL,
+            description = "How often the live source moves event time on; up to this is added to an event's"
+                    + " latency (default: ${DEFAULT-VALUE}).")
+    Duration watermarkInterval;
+
+    @Option(names = "--buffer-timeout", defaultValue = LiveDefaults.BUFFER_TIMEOUT,
+            description = "The longest a record waits in a network buffer before it goes to the next task (four"
+                    + " hops from source to sink); 0 sends every record at once, at a CPU cost"
+                    + " (default: ${DEFAULT-VALUE}).")
+    Duration bufferTimeout;
+
+    @Option(names = "--sink-flush-interval", defaultValue = LiveDefaults.SINK_FLUSH_INTERVAL,
+            description = "The longest a row waits before it is written to the sink database, in one transaction"
+                    + " with the rows before it (default: ${DEFAULT-VALUE}).")
+    Duration sinkFlushInterval;
+
+    @Option(names = "--sink-batch-size", defaultValue = LiveDefaults.SINK_BATCH_SIZE,
+            description = "Rows written in one transaction at most; a full batch is written at once"
+                    + " (default: ${DEFAULT-VALUE}).")
+    int sinkBatchSize;
 
     @Option(names = "--max-line-bytes", defaultValue = "65536",
             description = "Longer lines are dead-lettered unread (default: ${DEFAULT-VALUE}).")
@@ -73,6 +96,13 @@ final class LiveCommand implements Callable<Integer> {
 
     @Option(names = "--web-port", defaultValue = "8081", description = "Port of the web UI (default: ${DEFAULT-VALUE}).")
     int webPort;
+
+    /** The job's settings from the options, but for the cadence (it needs the history's end). */
+    PulseJob.Settings settings() {
+        return job.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism))
+                .withWatermarkInterval(watermarkInterval).withBufferTimeout(bufferTimeout)
+                .withSinkBatching(new ActionSink.Batching(sinkBatchSize, sinkFlushInterval));
+    }
 
     @Override
     public Integer call() throws Exception {
@@ -92,6 +122,13 @@ final class LiveCommand implements Callable<Integer> {
         } else {
             directory = Files.createDirectories(Path.of(events));
         }
+        PulseJob.Settings settings;
+        try {
+            settings = settings();
+        } catch (IllegalArgumentException e) {
+            System.err.println("pulse: " + e.getMessage());
+            return 2;
+        }
         RuleSet ruleSet = RuleSet.load(rules);
         if (RulesCommand.compileOrReport(rules, ruleSet) == null) {
             return 1;
@@ -104,9 +141,8 @@ final class LiveCommand implements Callable<Integer> {
                 LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
         PulseJob.Events liveEvents = topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
                 : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
-        PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db),
-                ruleSet, job.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism)
-                        .withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd))))
+        PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db), ruleSet,
+                settings.withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)))
                 .withRuleReload(rules, Duration.ofSeconds(1));
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),

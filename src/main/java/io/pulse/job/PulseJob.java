@@ -13,6 +13,8 @@ import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -39,10 +41,10 @@ public final class PulseJob {
         List<DataStream<CustomerEvent>> create(StreamExecutionEnvironment env);
     }
 
-    /** Where the pipeline's outputs go. */
+    /** Where the pipeline's outputs go; JDBC sinks write in batches of {@code batching}. */
     @FunctionalInterface
     public interface Sinks {
-        void attach(PulsePipeline.Output output);
+        void attach(PulsePipeline.Output output, ActionSink.Batching batching);
     }
 
     /** Where keyed state lives while the job runs. */
@@ -64,40 +66,80 @@ public final class PulseJob {
      * @param checkpointDirectory where checkpoints go; null: the cluster's {@code execution.checkpointing.dir}
      *                            (config.yaml), else {@code <tmp>/pulse-checkpoints}
      * @param stateBackend        null: the cluster's {@code state.backend.type}, else {@link StateBackend#HASHMAP}
+     * @param watermarkInterval   how often sources emit watermarks; null: the cluster's
+     *                            {@code pipeline.auto-watermark-interval}, else Flink's 200 ms
+     * @param bufferTimeout       the longest a record waits in a network buffer before it is sent to
+     *                            the next task; null: the cluster's {@code execution.buffer-timeout.interval},
+     *                            else Flink's 100 ms
+     * @param sinkBatching        when the JDBC sinks write: rows per batch and the longest a row waits
      */
     public record Settings(Cadence cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
-                           int restartAttempts, StateBackend stateBackend) {
+                           int restartAttempts, StateBackend stateBackend, Duration watermarkInterval,
+                           Duration bufferTimeout, ActionSink.Batching sinkBatching) {
+        public Settings {
+            Objects.requireNonNull(sinkBatching, "sinkBatching cannot be null");
+            if (watermarkInterval != null && (watermarkInterval.isNegative() || watermarkInterval.isZero())) {
+                throw new IllegalArgumentException("the watermark interval must be positive, not " + watermarkInterval);
+            }
+            if (bufferTimeout != null && bufferTimeout.isNegative()) {
+                throw new IllegalArgumentException("the buffer timeout cannot be negative: " + bufferTimeout);
+            }
+        }
+
         /**
          * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into the cluster's
          * checkpoint directory (or {@code <tmp>/pulse-checkpoints}), 3 restarts, the cluster's state
-         * backend (or the heap).
+         * backend (or the heap), the cluster's watermark interval and buffer timeout (or Flink's),
+         * and {@link ActionSink.Batching#defaults() the sinks' default batching}.
          */
         public static Settings defaults() {
-            return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10), null, 3, null);
+            return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10), null, 3, null, null, null,
+                    ActionSink.Batching.defaults());
         }
 
         public Settings withParallelism(int p) {
-            return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend);
+            return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
         }
 
         public Settings withCadence(Cadence c) {
-            return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend);
+            return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
         }
 
         public Settings withCheckpointDirectory(URI dir) {
-            return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts, stateBackend);
+            return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts, stateBackend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
         }
 
         public Settings withCheckpointInterval(Duration interval) {
-            return new Settings(cadence, parallelism, interval, checkpointDirectory, restartAttempts, stateBackend);
+            return new Settings(cadence, parallelism, interval, checkpointDirectory, restartAttempts, stateBackend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
         }
 
         public Settings withStateBackend(StateBackend backend) {
-            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, backend);
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, backend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
         }
 
         public Settings withRestartAttempts(int attempts) {
-            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, attempts, stateBackend);
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, attempts, stateBackend,
+                    watermarkInterval, bufferTimeout, sinkBatching);
+        }
+
+        public Settings withWatermarkInterval(Duration interval) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
+                    stateBackend, interval, bufferTimeout, sinkBatching);
+        }
+
+        public Settings withBufferTimeout(Duration timeout) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
+                    stateBackend, watermarkInterval, timeout, sinkBatching);
+        }
+
+        public Settings withSinkBatching(ActionSink.Batching batching) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
+                    stateBackend, watermarkInterval, bufferTimeout, batching);
         }
     }
 
@@ -171,10 +213,10 @@ public final class PulseJob {
      * each customer's rows in order, as they arrive over one channel from one evaluating task.
      */
     public static Sinks jdbc(SinkDatabase db) {
-        return output -> {
-            DataStreamSink<?> actions = output.recommendations().sinkTo(ActionSink.recommendations(db))
+        return (output, batching) -> {
+            DataStreamSink<?> actions = output.recommendations().sinkTo(ActionSink.recommendations(db, batching))
                     .name("Action queue (JDBC upsert)").uid("sink-recommended-actions");
-            DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db))
+            DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db, batching))
                     .name("Dead letters (JDBC)").uid("sink-dead-letters");
             if (output.ruleDeployments() != null) {
                 output.ruleDeployments().sinkTo(ActionSink.ruleDeployments(db))
@@ -223,9 +265,15 @@ public final class PulseJob {
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
         conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
+        if (settings.watermarkInterval() != null) {
+            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, settings.watermarkInterval());
+        }
+        if (settings.bufferTimeout() != null) {
+            conf.set(ExecutionOptions.BUFFER_TIMEOUT, settings.bufferTimeout());
+        }
         env.configure(conf);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence(),
                 reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
-        sinks.attach(output);
+        sinks.attach(output, settings.sinkBatching());
     }
 }

@@ -1,5 +1,6 @@
 package io.pulse.bench;
 
+import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.generate.GeneratorSettings;
@@ -7,11 +8,10 @@ import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
+import io.pulse.live.LiveDefaults;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleSet;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
@@ -29,15 +29,24 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.lang.management.GarbageCollectorMXBean;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
@@ -52,20 +61,32 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * with event time = the wall clock at writing: each new customer gets three snapshots (account,
  * activity, value) that make it an URGENT_RETAIN case. Its latency is from the write of its third
  * event to the first poll (every 10 ms, by primary key) that sees one of its rows in the sink. The
- * first {@code warmup} seconds are left out.
+ * first {@code warmup} seconds are left out. It also reports the rate the generator achieved and the
+ * CPU time of every thread by role over the measured part (job operators, generator, broker), since
+ * all three share the machine.
  *
- * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [lateness=PT0.2S]
- *     [live-cadence=PT0.1S] [watermark-interval=PT0.2S] [warmup-seconds=10]</pre>
+ * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
+ *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]</pre>
+ * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}).
  */
 public final class LiveLatencyBenchmark {
 
     public static void main(String[] args) throws Exception {
         int rate = args.length > 0 ? Integer.parseInt(args[0]) : 10_000;
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
-        Duration lateness = Duration.parse(args.length > 2 ? args[2] : "PT0.2S");
-        Duration liveCadence = Duration.parse(args.length > 3 ? args[3] : "PT0.1S");
-        Duration watermarkInterval = Duration.parse(args.length > 4 ? args[4] : "PT0.2S");
-        int warmup = args.length > 5 ? Integer.parseInt(args[5]) : 10;
+        Map<String, String> options = new HashMap<>(Map.of("warmup", "10", "lateness", LiveDefaults.LATENESS,
+                "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
+                "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL));
+        for (int i = 2; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
+                throw new IllegalArgumentException("unknown option " + args[i] + "; the options are " + options.keySet());
+            }
+        }
+        int warmup = Integer.parseInt(options.get("warmup"));
+        Duration lateness = Duration.parse(options.get("lateness"));
+        Duration liveCadence = Duration.parse(options.get("live-cadence"));
+        System.out.printf("settings: %s%n", new TreeMap<>(options));
 
         Path dir = Files.createTempDirectory("pulse-latency");
         Path history = dir.resolve("history.sqlite");
@@ -89,13 +110,14 @@ public final class LiveLatencyBenchmark {
             LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
                     LiveSource.Settings.defaults().directoryScan(), LiveEventFormat.defaults());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            Configuration conf = new Configuration();
-            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, watermarkInterval);
-            env.configure(conf);
             JobClient job = new PulseJob(PulseJob.historyThenKafka(historyUrl, historyEnd,
                     KafkaTopic.parse("kafka://" + kafka.bootstrapServers() + "/events"), live),
                     PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
-                    .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(liveCadence, historyEnd)))
+                    .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(liveCadence, historyEnd))
+                    .withWatermarkInterval(Duration.parse(options.get("watermark-interval")))
+                    .withBufferTimeout(Duration.parse(options.get("buffer-timeout")))
+                    .withSinkBatching(new ActionSink.Batching(Integer.parseInt(LiveDefaults.SINK_BATCH_SIZE),
+                            Duration.parse(options.get("sink-flush-interval")))))
                     .executeAsync(env, "Pulse live latency benchmark");
             try (Connection c = DriverManager.getConnection(sink)) {
                 // The history's actions first, so its replay is not in the figures.
@@ -143,45 +165,165 @@ public final class LiveLatencyBenchmark {
         }, "sink poller");
         poller.start();
 
+        // Each customer's three lines are rendered once as templates: the generator shares the job's
+        // two cores, so it should spend them on sending, not on JSON.
+        String[] templates = {
+                LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 2, 400)),
+                LiveEventFormat.toLine(activitySnapshot(PLACEHOLDER, 0, "Critical", "Declining")),
+                LiveEventFormat.toLine(valueSnapshot(PLACEHOLDER, 0, "Gold", 90_000, 5))};
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5"); // Kafka 4's default; counted in the latency
         long sent = 0;
+        long sentBeforeMeasuring = -1;
         int customers = 0;
-        long total = (long) rate * (seconds + warmup);
+        long total = (long) rate * (seconds + warmup) / 3 * 3; // whole customers
+        ThreadCpu cpu = new ThreadCpu();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             while (sent < total) {
-                long due = Math.min(total, (System.currentTimeMillis() - start) * rate / 1000);
+                long now = System.currentTimeMillis();
+                if (sentBeforeMeasuring < 0 && now >= measureFrom) {
+                    sentBeforeMeasuring = sent;
+                    cpu.start();
+                }
+                long due = Math.min(total, (now - start) * rate / 1000);
                 while (sent + 3 <= due) {
                     String customer = "c" + customers++ + ".bench";
                     long t = System.currentTimeMillis();
-                    producer.send(new ProducerRecord<>("events", customer,
-                            LiveEventFormat.toLine(accountSnapshot(customer, t, "Enterprise", 2, 400))));
-                    producer.send(new ProducerRecord<>("events", customer,
-                            LiveEventFormat.toLine(activitySnapshot(customer, t, "Critical", "Declining"))));
-                    producer.send(new ProducerRecord<>("events", customer,
-                            LiveEventFormat.toLine(valueSnapshot(customer, t, "Gold", 90_000, 5))));
+                    String time = Instant.ofEpochMilli(t).toString();
+                    for (String template : templates) {
+                        producer.send(new ProducerRecord<>("events", customer, template
+                                .replace(PLACEHOLDER + "@0", customer + "@" + t)
+                                .replace(EPOCH, time)
+                                .replace(PLACEHOLDER, customer)));
+                    }
                     written.put(customer, System.currentTimeMillis());
                     sent += 3;
                 }
                 Thread.sleep(1);
             }
         }
-        long generatorSeconds = System.currentTimeMillis() - start;
+        long generatorEnd = System.currentTimeMillis();
+        long generatorSeconds = generatorEnd - start;
+        double achieved = (sent - sentBeforeMeasuring) * 1000.0 / Math.max(1, generatorEnd - measureFrom);
         Thread.sleep(5_000); // the last events' actions
         done.set(true);
         poller.join();
+        cpu.stop();
         long expected = customers - (long) rate * warmup / 3;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
-        System.out.printf("rate %,d events/s for %d s (+%d s warm-up; generator took %.1f s): %,d customers measured"
-                        + " of ~%,d, %,d never seen%n", rate, seconds, warmup, generatorSeconds / 1000.0, sorted.size(),
-                expected, written.size());
+        System.out.printf("rate %,d events/s for %d s (+%d s warm-up; generator took %.1f s, %,.0f events/s"
+                        + " after the warm-up): %,d customers measured of ~%,d, %,d never seen%n", rate, seconds, warmup,
+                generatorSeconds / 1000.0, achieved, sorted.size(), expected, written.size());
         if (!sorted.isEmpty()) {
             System.out.printf("event-to-action latency: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
                     percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99),
                     sorted.get(sorted.size() - 1));
+        }
+        cpu.print(sent - sentBeforeMeasuring);
+    }
+
+    private static final String PLACEHOLDER = "CUSTOMER";
+    private static final String EPOCH = Instant.ofEpochMilli(0).toString();
+
+    /**
+     * CPU time of every thread of this JVM over the measured part (after the warm-up, to the end of
+     * the drain), by role: what the job costs per event whatever else runs on the machine, and how
+     * much of it the generator and the in-process broker take. JIT and GC threads are not Java
+     * threads and are only in the process total.
+     */
+    private static final class ThreadCpu {
+        private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        private final Map<Long, Long> startCpu = new HashMap<>();
+        private final Map<String, Long> cpuByRole = new TreeMap<>();
+        private long startProcessCpu;
+        private long processCpu;
+        private long startJitMs;
+        private long jitMs;
+        private long startGcMs;
+        private long gcMs;
+        private long startWall;
+        private long wall;
+
+        void start() {
+            startWall = System.nanoTime();
+            startProcessCpu = processCpu();
+            startJitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
+            startGcMs = gcMs();
+            for (long id : threads.getAllThreadIds()) {
+                startCpu.put(id, threads.getThreadCpuTime(id));
+            }
+        }
+
+        void stop() {
+            for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+                if (info == null) {
+                    continue;
+                }
+                long cpu = threads.getThreadCpuTime(info.getThreadId());
+                if (cpu > 0) {
+                    cpuByRole.merge(role(info.getThreadName()), cpu - startCpu.getOrDefault(info.getThreadId(), 0L),
+                            Long::sum);
+                }
+            }
+            processCpu = processCpu() - startProcessCpu;
+            jitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime() - startJitMs;
+            gcMs = gcMs() - startGcMs;
+            wall = System.nanoTime() - startWall;
+        }
+
+        private static long processCpu() {
+            return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                    .getProcessCpuTime();
+        }
+
+        private static long gcMs() {
+            return ManagementFactory.getGarbageCollectorMXBeans().stream()
+                    .mapToLong(GarbageCollectorMXBean::getCollectionTime).sum();
+        }
+
+        /** A Flink task thread's operator chain ("Customer features (1/2)#0" -> "task: Customer features"). */
+        private static String role(String thread) {
+            if (thread.equals("main") || thread.startsWith("kafka-producer-network-thread")) {
+                return "generator (producer)";
+            }
+            if (thread.equals("sink poller")) {
+                return "benchmark: sink poller";
+            }
+            Matcher task = TASK.matcher(thread);
+            if (task.matches()) {
+                return "job task: " + task.group(1);
+            }
+            if (thread.startsWith("Source Data Fetcher") || thread.startsWith("kafka-coordinator-heartbeat")) {
+                return "job: Kafka consumer (fetcher)";
+            }
+            if (thread.startsWith("jdbc-upsert-output-format")) {
+                return "job: JDBC sink flusher";
+            }
+            if (thread.startsWith("AsyncOperations")) {
+                return "job: checkpoints (async part)";
+            }
+            if (thread.startsWith("Output Flusher")) {
+                return "job: network output flusher";
+            }
+            if (thread.contains("kafka") || thread.startsWith("data-plane") || thread.contains("raft")
+                    || thread.startsWith("controller") || thread.startsWith("broker") || thread.startsWith("quorum")) {
+                return "broker (in-process Kafka)";
+            }
+            return "other (Flink runtime, JMX, ...)";
+        }
+
+        private static final Pattern TASK = Pattern.compile("(.*) \\(\\d+/\\d+\\)#\\d+");
+
+        void print(long events) {
+            System.out.printf("CPU over the measured %.1f s (%,d events sent): process %.1f s (%.0f%% of one core;"
+                            + " JIT compiling %.1f s and GC %.1f s of it, by their own clocks)%n", wall / 1e9, events,
+                    processCpu / 1e9, 100.0 * processCpu / wall, jitMs / 1e3, gcMs / 1e3);
+            cpuByRole.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
+                    .forEach(e -> System.out.printf("  %-70s %7.2f s  %6.1f us/event%n", e.getKey(), e.getValue() / 1e9,
+                            e.getValue() / 1e3 / Math.max(1, events)));
         }
     }
 

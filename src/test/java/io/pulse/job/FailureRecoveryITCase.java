@@ -71,9 +71,9 @@ class FailureRecoveryITCase {
         String url = EmbeddedPostgresServer.freshDatabaseUrl();
         PulseJob.Sinks jdbc = PulseJob.jdbc(db(url));
         // chained between rule evaluation and the sink, through the job's injected I/O
-        PulseJob.Sinks failingOnce = output -> jdbc.attach(new PulsePipeline.Output(
+        PulseJob.Sinks failingOnce = (output, batching) -> jdbc.attach(new PulsePipeline.Output(
                 output.recommendations().map(new FailOnce("task", 60)).name("Fail once (test)"),
-                output.deadLetters(), output.ruleDeployments()));
+                output.deadLetters(), output.ruleDeployments()), batching);
 
         job(url, failingOnce, 2).execute(StreamExecutionEnvironment.getExecutionEnvironment(), "fails once");
 

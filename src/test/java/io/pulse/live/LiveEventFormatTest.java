@@ -6,9 +6,11 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 
 import static io.pulse.testing.TestEvents.conversation;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class LiveEventFormatTest {
     private static final long NOW = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
@@ -59,6 +61,24 @@ class LiveEventFormatTest {
         String line = "{\"type\": \"TELEPATHY\"}";
         assertThat(format.parse(line, NOW).source).isEqualTo(format.parse(line, NOW).source)
                 .isNotEqualTo(format.parse(line + " ", NOW).source);
+    }
+
+    @Test
+    void isoTimesReadAsInstantParseReadsThem() {
+        for (String time : new String[] {"2025-03-01T10:00:00Z", "2024-02-29T23:59:59Z", "1970-01-01T00:00:00Z",
+                "1969-12-31T23:59:59.999Z", "2025-03-01T10:00:00.5Z", "2025-03-01T10:00:00.05Z",
+                "2025-03-01T10:00:00.123Z", "2025-03-01T10:00:00.1234Z", "2025-03-01T10:00:00.123456789Z",
+                "2025-12-31T23:59:60Z", "2025-03-01t10:00:00z", "2025-03-01T24:00:00Z", "2025-03-01T10:00:00.Z"}) {
+            assertThat(LiveEventFormat.parseInstant(time)).as(time).isEqualTo(Instant.parse(time).toEpochMilli());
+        }
+        for (String bad : new String[] {"2025-02-29T10:00:00Z", "2025-13-01T10:00:00Z", "2025-03-01T10:60:00Z",
+                "2025-03-01T10:00:00.1234567890Z",
+                "2025-03-01T10:00:0xZ", "2025-03-01 10:00:00Z", "2025-03-01T10:00:00"}) {
+            assertThatThrownBy(() -> LiveEventFormat.parseInstant(bad)).as(bad)
+                    .isInstanceOf(DateTimeParseException.class);
+        }
+        assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": \"2025-02-29T10:00:00Z\","
+                + " \"usage\": {}}")).startsWith("eventTime \"2025-02-29T10:00:00Z\" is neither ISO-8601");
     }
 
     private String reason(String line) {
