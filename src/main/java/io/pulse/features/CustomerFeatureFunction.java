@@ -24,12 +24,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
 import java.util.NavigableMap;
 import java.util.Objects;
-import java.util.Set;
-import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * Keeps each customer's features in keyed state and emits them once per evaluation period, when
@@ -44,7 +40,8 @@ import java.util.TreeSet;
  * changing the past.
  *
  * <p>Rolling windows: product usage and conversations are counted in UTC-day buckets
- * ({@link DayActivity}), kept 61 days (a plan change's baseline window reaches 60 days back);
+ * ({@link DayActivity}, packed into the customer's state by {@link DayBuckets}), kept 61 days (a
+ * plan change's baseline window reaches 60 days back);
  * {@link SupportWindows} turns them into the figures the rules read. Buckets that leave the
  * retention are evicted by the period timer, and a timer is kept at the day the oldest remaining
  * bucket leaves it, so a customer who goes quiet still has its buckets removed.
@@ -59,10 +56,16 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
             Comparator.<CustomerEvent>comparingLong(e -> e.eventTime).thenComparing(e -> e.source);
 
+    /** The latest snapshots, the day buckets, the open plan-change window and what was last emitted. */
+    public static final ValueStateDescriptor<CustomerState> CUSTOMER =
+            new ValueStateDescriptor<>("customer", CustomerState.class);
+    /** Events waiting for their period's end. */
+    public static final MapStateDescriptor<Long, List<CustomerEvent>> PENDING_EVENTS = new MapStateDescriptor<>(
+            "events by period end", Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class)));
+
     private final Cadence cadence;
 
     private transient ValueState<CustomerState> customerState;
-    private transient MapState<Long, DayActivity> dayBuckets;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
     private transient Counter lateEvents;
 
@@ -72,11 +75,8 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
 
     @Override
     public void open(OpenContext openContext) {
-        customerState = getRuntimeContext().getState(new ValueStateDescriptor<>("customer", CustomerState.class));
-        dayBuckets = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("activity by day", Types.LONG, Types.POJO(DayActivity.class)));
-        pendingByPeriod = getRuntimeContext().getMapState(new MapStateDescriptor<>("events by period end",
-                Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class))));
+        customerState = getRuntimeContext().getState(CUSTOMER);
+        pendingByPeriod = getRuntimeContext().getMapState(PENDING_EVENTS);
         lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
     }
 
@@ -269,12 +269,8 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerFeatures> out) throws Exception {
         CustomerState state = customerState.value();
-        NavigableMap<Long, DayActivity> days = new TreeMap<>();
-        for (Map.Entry<Long, DayActivity> e : dayBuckets.entries()) {
-            days.put(e.getKey(), e.getValue());
-        }
+        NavigableMap<Long, DayActivity> days = DayBuckets.unpack(state == null ? null : state.dayBuckets);
         boolean eventCallsForEvaluation = false;
-        Set<Long> touchedDays = new TreeSet<>();
         List<CustomerEvent> pending = pendingByPeriod.get(timestamp);
         if (pending != null) {
             pending.sort(IN_EVENT_ORDER);
@@ -286,15 +282,15 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                     state.firstEventDay = SupportWindows.dayOf(e.eventTime);
                 }
                 eventCallsForEvaluation |= apply(state, e, days);
-                touchedDays.add(SupportWindows.dayOf(e.eventTime));
             }
             pendingByPeriod.remove(timestamp);
         }
         long today = SupportWindows.dayOf(timestamp);
-        evictAndKeepTimer(days, touchedDays, today, ctx.timerService());
         if (state == null) {
             return;
         }
+        evictAndKeepTimer(days, today, ctx.timerService());
+        state.dayBuckets = DayBuckets.pack(days);
         String customerId = ctx.getCurrentKey();
         boolean windowEnded = false;
         PlanChangeWindow window = null;
@@ -337,23 +333,11 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     }
 
     /**
-     * Writes the day buckets this period's events touched back to state, removes the ones that
-     * left the retention window, and keeps a timer for the day the oldest remaining bucket leaves
-     * it, so a customer who goes quiet still has its buckets removed.
+     * Removes the day buckets that left the retention window, and keeps a timer for the day the
+     * oldest remaining bucket leaves it, so a customer who goes quiet still has its buckets removed.
      */
-    private void evictAndKeepTimer(NavigableMap<Long, DayActivity> days, Set<Long> touchedDays, long today,
-                                   TimerService timers) throws Exception {
-        for (Long day : touchedDays) {
-            DayActivity a = days.get(day);
-            if (a != null) {
-                dayBuckets.put(day, a);
-            }
-        }
-        NavigableMap<Long, DayActivity> expired = days.headMap(today - SupportWindows.RETENTION_DAYS, true);
-        for (Long day : expired.keySet()) {
-            dayBuckets.remove(day);
-        }
-        expired.clear();
+    private void evictAndKeepTimer(NavigableMap<Long, DayActivity> days, long today, TimerService timers) {
+        days.headMap(today - SupportWindows.RETENTION_DAYS, true).clear();
         if (!days.isEmpty()) {
             // Registering the same (key, time) twice is a no-op.
             timers.registerEventTimeTimer(cadence.periodEnd((days.firstKey() + SupportWindows.RETENTION_DAYS) * DAY_MS));

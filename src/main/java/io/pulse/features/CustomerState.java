@@ -5,7 +5,7 @@ import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Subscription;
 
 /**
- * The latest snapshots of one customer. Events are applied in (event time, source) order, period
+ * The latest snapshots and the rolling windows' day buckets of one customer. Events are applied in (event time, source) order, period
  * by period, so the last one applied is the latest. The held objects are never mutated, only
  * replaced, so what was emitted can be kept by reference and compared by value.
  */
@@ -19,6 +19,8 @@ public class CustomerState {
     public long firstEventDay = Long.MIN_VALUE;
     /** The open upgrade or downgrade, null when none is open. */
     public PlanChangeEpisode planChange;
+    /** The rolling windows' day buckets, packed by {@link DayBuckets}; null before the first. */
+    public byte[] dayBuckets;
 
     /** What was last emitted, to emit only changes. */
     public Account emittedAccount;

@@ -29,6 +29,13 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
     /** The key every customer's features are routed to. */
     public static final int ALL = 0;
 
+    /** Every customer's latest contribution, under the one key {@link #ALL}. */
+    public static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS =
+            new MapStateDescriptor<>("contribution by customer", Types.STRING, Types.POJO(Contribution.class));
+    /** Contributions waiting for the time they are valid as of. */
+    public static final MapStateDescriptor<Long, List<Contribution>> PENDING_CONTRIBUTIONS = new MapStateDescriptor<>(
+            "contributions by valid time", Types.LONG, Types.LIST(Types.POJO(Contribution.class)));
+
     private transient MapState<String, Contribution> contributions;
     private transient MapState<Long, List<Contribution>> pendingByTime;
 
@@ -49,10 +56,8 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
 
     @Override
     public void open(OpenContext openContext) {
-        contributions = getRuntimeContext().getMapState(
-                new MapStateDescriptor<>("contribution by customer", Types.STRING, Types.POJO(Contribution.class)));
-        pendingByTime = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "contributions by valid time", Types.LONG, Types.LIST(Types.POJO(Contribution.class))));
+        contributions = getRuntimeContext().getMapState(CONTRIBUTIONS);
+        pendingByTime = getRuntimeContext().getMapState(PENDING_CONTRIBUTIONS);
     }
 
     @Override

@@ -69,7 +69,15 @@ public class RuleEvaluationFunction
     /** Accumulator: customer evaluations run (the pipeline's main cost; see BENCHMARKS.md). */
     public static final String EVALUATIONS = "evaluations";
 
-    private static final ValueStateDescriptor<CustomerFeatures> LATEST_FEATURES =
+    /** Features waiting for the end of the period they are valid as of. */
+    public static final MapStateDescriptor<Long, CustomerFeatures> PENDING_FEATURES = new MapStateDescriptor<>(
+            "features by valid time", Types.LONG, TypeInformation.of(CustomerFeatures.class));
+    /** The recommendations written as open, by action. */
+    public static final MapStateDescriptor<String, Recommendation> WRITTEN = new MapStateDescriptor<>(
+            "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class));
+    public static final ValueStateDescriptor<String> HEALTH_BAND =
+            new ValueStateDescriptor<>("health band", Types.STRING);
+    public static final ValueStateDescriptor<CustomerFeatures> LATEST_FEATURES =
             new ValueStateDescriptor<>("latest features", TypeInformation.of(CustomerFeatures.class));
 
     private final RuleSet rules;
@@ -128,11 +136,9 @@ public class RuleEvaluationFunction
         } else {
             LOG.info("Compiled rule pack {} in {} ms", pack.version(), (System.nanoTime() - start) / 1_000_000);
         }
-        featuresByTime = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "features by valid time", Types.LONG, TypeInformation.of(CustomerFeatures.class)));
-        written = getRuntimeContext().getMapState(new MapStateDescriptor<>(
-                "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class)));
-        healthBand = getRuntimeContext().getState(new ValueStateDescriptor<>("health band", Types.STRING));
+        featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
+        written = getRuntimeContext().getMapState(WRITTEN);
+        healthBand = getRuntimeContext().getState(HEALTH_BAND);
         latestFeatures = getRuntimeContext().getState(LATEST_FEATURES);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());

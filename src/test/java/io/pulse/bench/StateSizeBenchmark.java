@@ -15,20 +15,31 @@ import io.pulse.rules.SideInput;
 import io.pulse.rules.facts.Population;
 import io.pulse.actions.Recommendation;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.State;
+import org.apache.flink.api.common.state.StateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 
 import java.io.IOException;
+import java.lang.ref.Reference;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
@@ -179,14 +190,80 @@ public final class StateSizeBenchmark {
             System.out.printf("RocksDB files on disk (uncompacted, before a checkpoint): %,d MB: %,d bytes per customer%n",
                     disk >> 20, disk / customers);
         }
-        // What the heap holds: the largest classes (live objects), to see which state dominates
-        String histogram = (String) java.lang.management.ManagementFactory.getPlatformMBeanServer().invoke(
-                new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"), "gcClassHistogram",
-                new Object[] {null}, new String[] {String[].class.getName()});
-        histogram.lines().limit(25).forEach(System.out::println);
+        // Which state holds it: each keyed state serialized over every key; then cleared for every key,
+        // one after the other, with the heap measured after GC (what is left is timers and tables).
+        List<StateShare> shares = List.of(
+                new StateShare("customer features", features, CustomerFeatureFunction.CUSTOMER),
+                new StateShare("customer features", features, CustomerFeatureFunction.PENDING_EVENTS),
+                new StateShare("population figures", population, PopulationAggregator.CONTRIBUTIONS),
+                new StateShare("population figures", population, PopulationAggregator.PENDING_CONTRIBUTIONS),
+                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.LATEST_FEATURES),
+                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.WRITTEN),
+                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.HEALTH_BAND),
+                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.PENDING_FEATURES));
+        long[] serialized = new long[shares.size()];
+        for (int i = 0; i < shares.size(); i++) {
+            serialized[i] = shares.get(i).serializedBytes();
+        }
+        System.out.printf("%-18s %-34s %16s %22s%n", "operator", "state", "heap B/customer", "serialized B/customer");
+        long heap = usedHeapAfterGc();
+        System.out.printf("(heap used after GC again: %,d bytes per customer)%n", (heap - heapBefore) / customers);
+        for (int i = 0; i < shares.size(); i++) {
+            shares.get(i).clear();
+            long after = usedHeapAfterGc();
+            System.out.printf("%-18s %-34s %,16d %,22d%n", shares.get(i).operator, shares.get(i).state.getName(),
+                    (heap - after) / customers, serialized[i] / customers);
+            heap = after;
+        }
+        System.out.printf("%-18s %-34s %,16d%n", "all", "rest (timers, state tables)", (heap - heapBefore) / customers);
+        // The events fed were on the heap when it was first measured: keep them there until the last
+        // measurement, or a compiled main() lets the collector take them and the figures shrink.
+        Reference.reachabilityFence(templates);
+        Reference.reachabilityFence(calendar);
         evaluation.close();
         population.close();
         features.close();
+    }
+
+    /** One keyed state of one operator in its harness. */
+    private record StateShare(String operator, AbstractStreamOperatorTestHarness<?> harness,
+                              StateDescriptor<?, ?> state) {
+        /** The bytes the state's own serializers write over every key: what RocksDB and checkpoints hold. */
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        long serializedBytes() throws Exception {
+            DataOutputSerializer out = new DataOutputSerializer(4096);
+            backend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, state,
+                    (key, value) -> serialize((StateDescriptor) state, (State) value, out));
+            return out.length();
+        }
+
+        @SuppressWarnings({"unchecked", "rawtypes"})
+        void clear() throws Exception {
+            backend().applyToAllKeys(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, state,
+                    (key, value) -> ((State) value).clear());
+        }
+
+        @SuppressWarnings("rawtypes")
+        private KeyedStateBackend backend() {
+            return harness.getOperator().getKeyedStateBackend();
+        }
+    }
+
+    /** Appends one key's value of the state to {@code out}, written by the state's own serializers. */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void serialize(StateDescriptor descriptor, State state, DataOutputSerializer out) throws Exception {
+        if (state instanceof ValueState value) {
+            if (value.value() != null) {
+                descriptor.getSerializer().serialize(value.value(), out);
+            }
+        } else {
+            MapStateDescriptor map = (MapStateDescriptor) descriptor;
+            for (Object o : ((MapState) state).entries()) {
+                Map.Entry entry = (Map.Entry) o;
+                map.getKeySerializer().serialize(entry.getKey(), out);
+                map.getValueSerializer().serialize(entry.getValue(), out);
+            }
+        }
     }
 
     private static long usedHeapAfterGc() throws InterruptedException {

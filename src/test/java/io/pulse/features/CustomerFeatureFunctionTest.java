@@ -4,6 +4,9 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeadLetter;
 import io.pulse.job.PulseDescriptors;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
@@ -14,6 +17,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.NavigableMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 
 import static io.pulse.testing.TestEvents.*;
@@ -35,6 +39,15 @@ class CustomerFeatureFunctionTest {
 
     private void send(CustomerEvent e) throws Exception {
         harness.processElement(new StreamRecord<>(e, e.eventTime));
+    }
+
+    /** The day buckets the operator keeps for a customer, unpacked from its state. */
+    private NavigableMap<Long, DayActivity> dayBuckets(String customer) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(customer);
+        CustomerState state = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                CustomerFeatureFunction.CUSTOMER).value();
+        return DayBuckets.unpack(state.dayBuckets);
     }
 
     @Test
@@ -88,7 +101,8 @@ class CustomerFeatureFunctionTest {
         assertThat(dayOne.support.getEscalationConversations30d()).isEqualTo(2);
         assertThat(dayOne.support.getBotFirstConversations30d()).isEqualTo(1);
         assertThat(dayOne.support.getProductUsageEvents30d()).isEqualTo(1);
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(2); // customer state + the day-bucket map
+        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // customer state, the day buckets packed in it
+        assertThat(dayBuckets(ACME)).hasSize(2);
         // A cleanup timer waits for the day the oldest bucket leaves the window.
         assertThat(harness.numEventTimeTimers()).isEqualTo(1);
 
@@ -98,11 +112,10 @@ class CustomerFeatureFunctionTest {
         CustomerFeatures quiet = out.get(out.size() - 1);
         assertThat(quiet.support.getConversations30d()).isZero();
         assertThat(quiet.support.getProductUsageEvents30d()).isZero();
-        assertThat(harness.numKeyedStateEntries()).as("buckets are kept 61 days for the plan-change windows")
-                .isEqualTo(2);
+        assertThat(dayBuckets(ACME)).as("buckets are kept 61 days for the plan-change windows").hasSize(2);
 
         harness.processWatermark(new Watermark(endOfDay(62))); // day 1's bucket leaves after day 62
-        assertThat(harness.numKeyedStateEntries()).isEqualTo(1); // the emptied bucket map is gone
+        assertThat(dayBuckets(ACME)).isEmpty();
         assertThat(harness.numEventTimeTimers()).isZero();
     }
 
