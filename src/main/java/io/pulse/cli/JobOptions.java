@@ -1,8 +1,12 @@
 package io.pulse.cli;
 
 import io.pulse.job.PulseJob;
+import io.pulse.job.RetainedSnapshots;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.StateRecoveryOptions;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -24,6 +28,27 @@ final class JobOptions {
     @Option(names = "--checkpoint-interval", defaultValue = "PT10S",
             description = "Time between checkpoints, ISO-8601 (default: ${DEFAULT-VALUE}).")
     Duration checkpointInterval = Duration.ofSeconds(10);
+
+    @Option(names = "--resume-from", paramLabel = "DIR",
+            description = {"Resume from a savepoint or a retained checkpoint instead of starting empty: a savepoint or "
+                    + "chk-N directory, or a checkpoint directory (such as the --checkpoints one), whose newest "
+                    + "complete checkpoint is used. A stopped or failed job keeps its last checkpoint."})
+    Path resumeFrom;
+
+    /**
+     * {@code conf} with the snapshot to resume from, when {@code --resume-from} is given; prints
+     * which one.
+     *
+     * @throws IllegalArgumentException when {@code --resume-from} holds no complete snapshot
+     */
+    Configuration withResume(Configuration conf) throws IOException {
+        if (resumeFrom != null) {
+            Path snapshot = RetainedSnapshots.resolve(resumeFrom.toAbsolutePath());
+            conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot.toUri().toString());
+            System.out.println("Resuming from " + snapshot);
+        }
+        return conf;
+    }
 
     PulseJob.Settings applyTo(PulseJob.Settings settings) {
         PulseJob.Settings s = settings.withStateBackend(stateBackend).withCheckpointInterval(checkpointInterval);

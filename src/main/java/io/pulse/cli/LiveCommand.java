@@ -110,6 +110,13 @@ final class LiveCommand implements Callable<Integer> {
             System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
             return 2;
         }
+        Configuration conf;
+        try {
+            conf = job.withResume(new Configuration());
+        } catch (IllegalArgumentException e) {
+            System.err.println("pulse: --resume-from: " + e.getMessage());
+            return 2;
+        }
         KafkaTopic topic = null;
         Path directory = null;
         if (KafkaTopic.isKafka(events)) {
@@ -150,12 +157,11 @@ final class LiveCommand implements Callable<Integer> {
                 ruleSet.version(), sink);
         StreamExecutionEnvironment env;
         if (webUi) {
-            Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, webPort);
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
             System.out.printf("Flink web UI: http://localhost:%d%n", webPort);
         } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
         pulseJob.execute(env, "Pulse live");
         return 0;

@@ -5,6 +5,7 @@ import io.pulse.features.Cadence;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -50,6 +51,13 @@ final class ReplayCommand implements Callable<Integer> {
             System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
             return 2;
         }
+        Configuration conf;
+        try {
+            conf = options.withResume(new Configuration());
+        } catch (IllegalArgumentException e) {
+            System.err.println("pulse: --resume-from: " + e.getMessage());
+            return 2;
+        }
         RuleSet rules = RuleSet.load(rulesDir);
         if (RulesCommand.compileOrReport(rulesDir, rules) == null) { // fail fast, before Flink starts
             return 1;
@@ -60,7 +68,7 @@ final class ReplayCommand implements Callable<Integer> {
                 options.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(Cadence.every(cadence))));
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
                 history, rulesDir, rules.version(), parallelism, sink);
-        JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay");
+        JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(conf), "Pulse replay");
         ReplayStats stats = ReplayStats.of(result, System.currentTimeMillis());
         System.out.printf("Replayed %,d events in %.1f s: %,.0f events/s from the first event to the end"
                         + " (%.1f s with job start-up); %,d customer evaluations%n",

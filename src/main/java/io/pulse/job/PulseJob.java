@@ -14,6 +14,7 @@ import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExecutionOptions;
+import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
@@ -260,6 +261,9 @@ public final class PulseJob {
             // RocksDB uploads only the files that changed since the last checkpoint
             conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackend.ROCKSDB);
         }
+        // A stopped (cancelled) or failed job keeps its last checkpoint: `--resume-from` starts from
+        // it. A job that finishes (a replay's end) removes its checkpoints as before.
+        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
         // A few quick restarts ride out a passing fault; a job that keeps failing (say, a sink it
         // cannot reach) fails with its cause instead of restarting forever, Flink's default.
         conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");

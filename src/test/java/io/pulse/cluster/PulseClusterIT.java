@@ -6,6 +6,7 @@ import io.pulse.generate.GeneratorSettings;
 import io.pulse.events.CustomerEvent;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistorySource;
+import io.pulse.job.RetainedSnapshots;
 import io.pulse.job.PulseJob;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.rules.RuleSet;
@@ -18,6 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -150,10 +152,11 @@ class PulseClusterIT {
         long historyEnd = HistorySource.endTime("jdbc:sqlite:" + history);
         try (InProcessKafka kafka = InProcessKafka.start()) {
             kafka.createTopic(LIVE_TOPIC, 2);
+            Path checkpoints = dir.resolve("live-checkpoints");
             StandaloneFlinkCluster.Submission run = cluster.submit(List.of("--detached"), jobJar(), "live",
                     "--history", history.toAbsolutePath().toString(), "--events", kafka.address(LIVE_TOPIC),
                     "--rules", Path.of("rules").toAbsolutePath().toString(), "--sink", sink, "--parallelism", "2",
-                    "--live-cadence", "PT1S");
+                    "--live-cadence", "PT1S", "--checkpoints", checkpoints.toString(), "--checkpoint-interval", "PT2S");
             assertThat(run.await(Duration.ofMinutes(3))).as("flink run --detached exit code\n%s%s", run.output(),
                     cluster.logTails()).isZero();
             String jobId = run.jobId();
@@ -193,9 +196,21 @@ class PulseClusterIT {
                         "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") > 0, state);
                 assertThat(strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'"))
                         .as(state.get()).singleElement().asString().contains("malformed JSON");
+                waitFor("a complete checkpoint", JOB_LIMIT, () -> hasCompleteSnapshot(checkpoints), state);
             } finally {
                 cluster.cancel(jobId);
             }
+            // Cancelled, the job keeps its last checkpoint: `flink run -s` / `pulse live --resume-from` start there.
+            assertThat(RetainedSnapshots.resolve(checkpoints)).as("the checkpoint kept after the cancel").exists();
+        }
+    }
+
+    private static boolean hasCompleteSnapshot(Path checkpoints) {
+        try {
+            RetainedSnapshots.resolve(checkpoints);
+            return true;
+        } catch (IllegalArgumentException | IOException e) {
+            return false;
         }
     }
 

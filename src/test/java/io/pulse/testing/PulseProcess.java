@@ -18,13 +18,7 @@ public record PulseProcess(int exitCode, String stdout, String stderr) {
         Path out = Files.createTempFile("pulse-out", ".txt");
         Path err = Files.createTempFile("pulse-err", ".txt");
         try {
-            List<String> command = new ArrayList<>(List.of(
-                    Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "@flink-job/jvm.options",
-                    "-cp", "target/classes:" + Files.readString(Path.of("target/pulse.classpath")).trim(),
-                    "io.pulse.cli.PulseCli"));
-            command.addAll(List.of(args));
-            Process p = new ProcessBuilder(command).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+            Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
             if (!p.waitFor(120, TimeUnit.SECONDS)) {
                 p.destroyForcibly();
                 throw new IllegalStateException("pulse " + String.join(" ", args) + " did not finish in 120 s");
@@ -34,6 +28,40 @@ public record PulseProcess(int exitCode, String stdout, String stderr) {
         } finally {
             Files.deleteIfExists(out);
             Files.deleteIfExists(err);
+        }
+    }
+
+    /** Starts a command that runs until stopped ({@code pulse live}); its output goes to files in {@code dir}. */
+    public static Running start(Path dir, String name, String... args) throws IOException {
+        Path out = dir.resolve(name + ".out");
+        Path err = dir.resolve(name + ".err");
+        Process p = new ProcessBuilder(command(args)).redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        return new Running(p, out, err);
+    }
+
+    private static List<String> command(String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "@flink-job/jvm.options",
+                "-cp", "target/classes:" + Files.readString(Path.of("target/pulse.classpath")).trim(),
+                "io.pulse.cli.PulseCli"));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /** A `pulse` process still running. */
+    public record Running(Process process, Path stdout, Path stderr) {
+        public String output() throws IOException {
+            return Files.readString(stdout, StandardCharsets.UTF_8) + Files.readString(stderr, StandardCharsets.UTF_8);
+        }
+
+        /** Stops it as Ctrl-C or a service manager does (SIGTERM: the JVM's shutdown hooks run); waits for the end. */
+        public void stop() throws InterruptedException {
+            process.destroy();
+            if (!process.waitFor(60, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("pulse did not stop within 60 s of SIGTERM");
+            }
         }
     }
 }
