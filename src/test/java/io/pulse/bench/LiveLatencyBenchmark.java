@@ -40,6 +40,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
@@ -67,8 +68,10 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * all three share the machine.
  *
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
- *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]</pre>
- * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}).
+ *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
+ *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D]</pre>
+ * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
+ * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
 public final class LiveLatencyBenchmark {
 
@@ -77,7 +80,8 @@ public final class LiveLatencyBenchmark {
         int seconds = args.length > 1 ? Integer.parseInt(args[1]) : 30;
         Map<String, String> options = new HashMap<>(Map.of("warmup", "10", "lateness", LiveDefaults.LATENESS,
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
-                "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL));
+                "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
+                "state-backend", "hashmap", "checkpoint-interval", "PT10S"));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -117,6 +121,8 @@ public final class LiveLatencyBenchmark {
                     .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(liveCadence, historyEnd))
                     .withWatermarkInterval(Duration.parse(options.get("watermark-interval")))
                     .withBufferTimeout(Duration.parse(options.get("buffer-timeout")))
+                    .withStateBackend(PulseJob.StateBackend.valueOf(options.get("state-backend").toUpperCase(Locale.ROOT)))
+                    .withCheckpointInterval(Duration.parse(options.get("checkpoint-interval")))
                     .withSinkBatching(new ActionSink.Batching(Integer.parseInt(LiveDefaults.SINK_BATCH_SIZE),
                             Duration.parse(options.get("sink-flush-interval")))))
                     .executeAsync(env, "Pulse live latency benchmark");
