@@ -9,6 +9,7 @@ import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveDefaults;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
+import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
@@ -150,7 +151,7 @@ final class LiveCommand implements Callable<Integer> {
                 : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
         PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db), ruleSet,
                 settings.withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)))
-                .withRuleReload(rules, Duration.ofSeconds(1));
+                .withRuleReload(rules, RulePackWatcher.POLL);
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
                 topic != null ? topic : directory, rules,

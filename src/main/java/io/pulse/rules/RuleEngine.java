@@ -70,12 +70,21 @@ public final class RuleEngine {
     private static final Pattern STRATEGY_CALL =
             Pattern.compile("(?:Strategy\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
 
+    /**
+     * What a compile produces, immutable and shared by every engine of the pack in this JVM (a
+     * KieBase is thread-safe; sessions are not). {@link CompiledPacks} holds it weakly: it lives as
+     * long as an engine uses it.
+     *
+     * @param source     where each rule is written, for problems found after the compile
+     * @param maxFirings rule firings allowed per evaluation: more means a rule keeps re-triggering itself
+     */
+    record Compiled(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, int maxFirings) {}
+
+    private final Compiled compiled;
     private final RuleSet rules;
     private final Parameters parameters;
     private final KieBase kieBase;
-    /** Where each rule is written, for problems found after the compile. */
     private final DrlSource source;
-    /** Rule firings allowed per evaluation: more means a rule keeps re-triggering itself. */
     private final int maxFirings;
     /** Stateless, from a session pool: each execute() runs on a reset pooled session (cheap). */
     private final StatelessKieSession session;
@@ -84,12 +93,13 @@ public final class RuleEngine {
     /** Playbook -> its JSON: playbooks are mostly constants of the rules, so this stays small. */
     private final Map<List<String>, String> playbookJson = new HashMap<>();
 
-    private RuleEngine(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, int maxFirings) {
-        this.rules = rules;
-        this.parameters = parameters;
-        this.kieBase = kieBase;
-        this.source = source;
-        this.maxFirings = maxFirings;
+    private RuleEngine(Compiled compiled) {
+        this.compiled = compiled;
+        this.rules = compiled.rules();
+        this.parameters = compiled.parameters();
+        this.kieBase = compiled.kieBase();
+        this.source = compiled.source();
+        this.maxFirings = compiled.maxFirings();
         this.trace = new RuleTrace(BindingOrder.of(rules), maxFirings);
         this.session = kieBase.newKieSessionsPool(1).newStatelessKieSession();
         session.addEventListener((AgendaEventListener) trace);
@@ -102,6 +112,26 @@ public final class RuleEngine {
     }
 
     /**
+     * An engine of the pack compiled once in this JVM for {@code classLoader}: the first caller
+     * compiles (as {@link #compile}), callers at the same time wait for that compile, later ones
+     * get a new engine on the same compiled pack at once. In live mode the rule watcher and the
+     * evaluators of one TaskManager compile each new pack once instead of once each.
+     */
+    public static RuleEngine shared(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+        return new RuleEngine(CompiledPacks.JVM.get(rules, classLoader, () -> compiledPack(rules, classLoader)));
+    }
+
+    /** What this engine evaluates with: the compile's result, shared with the other engines of the pack. */
+    Compiled compiled() {
+        return compiled;
+    }
+
+    /** Another engine of the same compiled pack: for another thread (an engine is one thread's). */
+    RuleEngine forAnotherThread() {
+        return new RuleEngine(compiled);
+    }
+
+    /**
      * Compiles the DRL files with the classic (mvel) compiler and reads the parameters. Nothing of
      * the build is registered JVM-wide (no KieRepository module), so repeated reloads do not
      * accumulate.
@@ -110,6 +140,10 @@ public final class RuleEngine {
      * @throws RuleCompilationException with every problem as {@code file:line: message}
      */
     public static RuleEngine compile(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+        return new RuleEngine(compiledPack(rules, classLoader));
+    }
+
+    private static Compiled compiledPack(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
         // MVEL keeps JVM-wide state that captures the thread's context class loader the first time
         // it is used. In Flink that would be the first job's user-code class loader: once that job
         // ends and its class loader is closed, every later build in the JVM fails ("class not
@@ -125,7 +159,7 @@ public final class RuleEngine {
         }
     }
 
-    private static RuleEngine build(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+    private static Compiled build(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
         List<Problem> problems = new ArrayList<>();
         Map<String, String> files = rules.files();
         Parameters parameters = null;
@@ -178,7 +212,7 @@ public final class RuleEngine {
             Collections.sort(problems);
             throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
         }
-        return new RuleEngine(rules, parameters, kieBase, source, maxFirings);
+        return new Compiled(rules, parameters, kieBase, source, maxFirings);
     }
 
     /** An action a rule recommends must have its priority and SLA in parameters.json. */

@@ -128,13 +128,13 @@ public class RuleEvaluationFunction
     public void open(OpenContext openContext) throws Exception {
         long start = System.nanoTime();
         RuleSet pack = restored != null ? restored : rules;
-        // Compiled once per task, on the task thread, with the job's classloader.
-        engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+        // Compiled once per TaskManager (RuleEngine.shared: its other evaluators wait for it), with the job's classloader.
+        engine = RuleEngine.shared(pack, getRuntimeContext().getUserCodeClassLoader());
         if (restored != null) {
-            LOG.info("Resumed with rule pack {} from the restored state (compiled in {} ms); the start pack {} is not used",
+            LOG.info("Resumed with rule pack {} from the restored state (ready in {} ms); the start pack {} is not used",
                     pack.version(), (System.nanoTime() - start) / 1_000_000, rules.version());
         } else {
-            LOG.info("Compiled rule pack {} in {} ms", pack.version(), (System.nanoTime() - start) / 1_000_000);
+            LOG.info("Rule pack {} ready in {} ms (compiled once in this TaskManager)", pack.version(), (System.nanoTime() - start) / 1_000_000);
         }
         featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
         written = getRuntimeContext().getMapState(WRITTEN);
@@ -189,7 +189,7 @@ public class RuleEvaluationFunction
         }
         long start = System.nanoTime();
         try {
-            engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+            engine = RuleEngine.shared(pack, getRuntimeContext().getUserCodeClassLoader());
         } catch (RuleCompilationException e) { // validated upstream: only a broken class path gets here
             LOG.error("Rule pack {} does not compile here; {} keeps running: {}", pack.version(), engine.version(),
                     e.getMessage());
@@ -219,7 +219,7 @@ public class RuleEvaluationFunction
                 getRuntimeContext().getTaskInfo().getNumberOfParallelSubtasks(), rescored[0], rescored[1],
                 System.currentTimeMillis()));
         // CPU next to wall time: on a busy machine the difference is waiting for a core or the sink.
-        LOG.info("Rule pack {} active: compiled in {} ms, {} customers re-scored in {} ms ({} ms CPU), {} rows written",
+        LOG.info("Rule pack {} active: ready in {} ms, {} customers re-scored in {} ms ({} ms CPU), {} rows written",
                 pack.version(), (compiled - start) / 1_000_000, rescored[0], (finished - compiled) / 1_000_000,
                 cpu / 1_000_000, rescored[1]);
     }
@@ -239,7 +239,7 @@ public class RuleEvaluationFunction
         RuleSet active = ctx.getBroadcastState(PulseDescriptors.ACTIVE_RULES).get(PulseDescriptors.ACTIVE);
         if (active != null && !active.version().equals(engine.version())) {
             // Restored from a checkpoint taken after a reload: resume with the last good pack.
-            engine = RuleEngine.compile(active, getRuntimeContext().getUserCodeClassLoader());
+            engine = RuleEngine.shared(active, getRuntimeContext().getUserCodeClassLoader());
             LOG.info("Resumed with rule pack {}", active.version());
         }
         latestFeatures.update(features);

@@ -36,13 +36,20 @@ import java.util.List;
 
 /**
  * Hot reload (live mode): the rule directory is read every poll interval; a pack whose version
- * (hash) changed is compiled off to the side and validated as {@code pulse rules validate} does
+ * (hash) changed is compiled off to the side (once per JVM: the evaluators of this TaskManager
+ * take the compiled pack from {@link RuleEngine#shared}) and validated as {@code pulse rules validate} does
  * (sandboxed compile, then the totality lint against the pack's scenarios). A good pack goes on to
  * every rule evaluator; a bad one is rejected and the running pack stays. Every attempt becomes a
  * {@link RuleDeployment} (side output {@link PulseDescriptors#RULE_DEPLOYMENTS}).
  */
 public final class RulePackWatcher {
     private static final Logger LOG = LoggerFactory.getLogger(RulePackWatcher.class);
+
+    /**
+     * How often {@code pulse live} reads the rule directory: reading and hashing a pack of a few
+     * files takes well under a millisecond, and the poll is on the clock of every reload.
+     */
+    public static final Duration POLL = Duration.ofMillis(250);
 
     private RulePackWatcher() {}
 
@@ -99,15 +106,20 @@ public final class RulePackWatcher {
         private transient String lastSeen;
         private transient String active;
         private transient long activeSince;
+        /**
+         * The engine of the last accepted pack: it keeps the compiled pack in this JVM's
+         * {@link RuleEngine#shared} cache for the evaluators that switch to it.
+         */
+        private transient RuleEngine accepted;
         /** [active, activeSince, lastSeen] */
         private transient ListState<String> decided;
-        private transient Counter accepted;
-        private transient Counter rejected;
+        private transient Counter acceptedCount;
+        private transient Counter rejectedCount;
 
         @Override
         public void open(OpenContext openContext) {
-            accepted = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_ACCEPTED);
-            rejected = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_REJECTED);
+            acceptedCount = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_ACCEPTED);
+            rejectedCount = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.RULE_PACKS_REJECTED);
         }
 
         Validate(String dir, RuleSet initial) {
@@ -131,14 +143,14 @@ public final class RulePackWatcher {
             List<String> problems = problems(pack);
             long now = System.currentTimeMillis();
             if (!problems.isEmpty()) {
-                rejected.inc();
+                rejectedCount.inc();
                 LOG.warn("Rule reload rejected: pack {} from {} does not validate; {} keeps running:\n  {}", pack.version(), dir, active,
                         String.join("\n  ", problems));
                 ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
                         new RuleDeployment(pack.version(), now, RuleDeployment.REJECTED, String.join("\n", problems)));
                 return;
             }
-            accepted.inc();
+            acceptedCount.inc();
             LOG.info("Rule reload accepted: deploying pack {} from {} (replaces {})", pack.version(), dir, active);
             ctx.output(PulseDescriptors.RULE_DEPLOYMENTS,
                     new RuleDeployment(active, activeSince, RuleDeployment.REPLACED, ""));
@@ -170,19 +182,23 @@ public final class RulePackWatcher {
             }
         }
 
+        /** Compiles and lints the pack; no problems: it is kept as {@link #accepted}. */
         private List<String> problems(RuleSet pack) {
             try {
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long start = System.nanoTime();
                 long cpuStart = threads.getCurrentThreadCpuTime();
-                RuleEngine engine = RuleEngine.compile(pack, getRuntimeContext().getUserCodeClassLoader());
+                RuleEngine engine = RuleEngine.shared(pack, getRuntimeContext().getUserCodeClassLoader());
                 long compiled = System.nanoTime();
                 long cpuCompiled = threads.getCurrentThreadCpuTime();
                 TotalityLint.Report lint = TotalityLint.run(engine, Path.of(dir, "scenarios"));
                 LOG.info("Rule pack {} validated: compiled in {} ms ({} ms CPU), totality lint over {} customers in {} ms"
-                                + " ({} ms CPU)", pack.version(), (compiled - start) / 1_000_000,
+                                + " ({} ms CPU on this thread)", pack.version(), (compiled - start) / 1_000_000,
                         (cpuCompiled - cpuStart) / 1_000_000, lint.customers(), (System.nanoTime() - compiled) / 1_000_000,
                         (threads.getCurrentThreadCpuTime() - cpuCompiled) / 1_000_000);
+                if (lint.problems().isEmpty()) {
+                    accepted = engine;
+                }
                 return lint.problems();
             } catch (RuleCompilationException e) {
                 return e.problems();

@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -17,6 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -50,6 +57,10 @@ public final class TotalityLint {
     private static final int MAX_COMBINATIONS = 5_000;
     /** Customers a rule may fail for (throw, loop) before the lint stops generating more. */
     private static final int MAX_FAILURES = 50;
+    /** Threads the examples are evaluated on, at most (no more than the cores). */
+    private static final int MAX_THREADS = 4;
+    /** Examples evaluated between two checks of {@link #MAX_FAILURES}. */
+    private static final int BATCH = 64;
 
     private static final ObjectMapper JSON = new ObjectMapper();
     /** {@code field == "X"} or {@code field != "X"}. */
@@ -73,6 +84,11 @@ public final class TotalityLint {
     }
 
     static Report run(RuleEngine engine, List<ScenarioRunner.Scenario> scenarios) {
+        return run(engine, scenarios, Math.min(MAX_THREADS, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /** The lint with its examples evaluated on {@code threads} threads: the report does not depend on it. */
+    static Report run(RuleEngine engine, List<ScenarioRunner.Scenario> scenarios, int threads) {
         Map<String, Set<String>> textDomains = textDomains(engine.source());
         TreeSet<Double> thresholds = thresholds(engine);
         List<Example> examples = examples(scenarios, textDomains, thresholds);
@@ -80,26 +96,31 @@ public final class TotalityLint {
         Set<String> fired = new HashSet<>();
         Map<String, Finding> findings = new LinkedHashMap<>();
         int failures = 0;
-        for (Example example : examples) {
-            if (failures > MAX_FAILURES) {
-                break; // a looping rule costs the whole firing cap per customer: enough examples to fix it
-            }
-            try {
-                fired.addAll(ScenarioRunner.evaluate(engine, example.given(), EXAMPLE_ID, example.asOf()).firedRules());
-            } catch (RuleEvaluationException e) {
-                fired.addAll(e.firedRules());
-                if (e.violations().isEmpty()) {
-                    failures++;
-                    findings.putIfAbsent("fails|" + e.rule(), new Finding(null, e, example));
+        try (ParallelEvaluation evaluation = new ParallelEvaluation(engine, threads)) {
+            judging:
+            for (int from = 0; from < examples.size(); from += BATCH) {
+                List<Example> batch = examples.subList(from, Math.min(examples.size(), from + BATCH));
+                List<Outcome> outcomes = evaluation.run(batch);
+                for (int i = 0; i < batch.size(); i++) {
+                    if (failures > MAX_FAILURES) {
+                        break judging; // a looping rule costs the whole firing cap per customer: enough examples to fix it
+                    }
+                    Outcome outcome = outcomes.get(i);
+                    fired.addAll(outcome.fired());
+                    RuleEvaluationException e = outcome.error();
+                    if (e == null) {
+                        continue;
+                    }
+                    if (e.violations().isEmpty()) {
+                        failures++;
+                        findings.putIfAbsent("fails|" + e.rule(), new Finding(null, e, batch.get(i)));
+                    } else {
+                        // The first is the cause: classifications come before the strategies built on them.
+                        RuleEvaluationException.Violation v = e.violations().get(0);
+                        String key = (v.count() == 0 ? "gap|" : "overlap|") + v.what() + "|" + new TreeSet<>(v.rules());
+                        findings.putIfAbsent(key, new Finding(v, e, batch.get(i)));
+                    }
                 }
-                if (!e.violations().isEmpty()) {
-                    // The first is the cause: classifications come before the strategies built on them.
-                    RuleEvaluationException.Violation v = e.violations().get(0);
-                    String key = (v.count() == 0 ? "gap|" : "overlap|") + v.what() + "|" + new TreeSet<>(v.rules());
-                    findings.putIfAbsent(key, new Finding(v, e, example));
-                }
-            } catch (IOException | RuntimeException e) {
-                // facts that do not map onto the fact model (a listed value a field cannot hold): no customer
             }
         }
 
@@ -120,6 +141,84 @@ public final class TotalityLint {
         }
         problems.sort(null);
         return new Report(problems.stream().map(Problem::toString).distinct().toList(), examples.size(), scenarios.size());
+    }
+
+    /** What evaluating one example gave: the rules that fired, and the failure if it failed. */
+    private record Outcome(Collection<String> fired, RuleEvaluationException error) {
+        static final Outcome NO_CUSTOMER = new Outcome(List.of(), null);
+
+        static Outcome of(RuleEngine engine, Example example) {
+            try {
+                return new Outcome(ScenarioRunner.evaluate(engine, example.given(), EXAMPLE_ID, example.asOf()).firedRules(),
+                        null);
+            } catch (RuleEvaluationException e) {
+                return new Outcome(e.firedRules(), e);
+            } catch (IOException | RuntimeException e) {
+                // facts that do not map onto the fact model (a listed value a field cannot hold): no customer
+                return NO_CUSTOMER;
+            }
+        }
+    }
+
+    /**
+     * Evaluates a batch of examples on a number of threads (the caller's and a pool's),
+     * each with its own engine of the pack; outcomes come back in the batch's order, so the
+     * lint's report is the one a single thread gives. In a reload the lint is on the clock between
+     * saving a rule file and the customers re-scored.
+     */
+    private static final class ParallelEvaluation implements AutoCloseable {
+        private final List<RuleEngine> engines = new ArrayList<>();
+        private final ExecutorService pool;
+
+        ParallelEvaluation(RuleEngine engine, int threads) {
+            engines.add(engine);
+            for (int i = 1; i < threads; i++) {
+                engines.add(engine.forAnotherThread());
+            }
+            AtomicInteger started = new AtomicInteger();
+            pool = threads <= 1 ? null : Executors.newFixedThreadPool(threads - 1, task -> {
+                Thread thread = new Thread(task, "totality-lint-" + started.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+
+        List<Outcome> run(List<Example> batch) {
+            Outcome[] outcomes = new Outcome[batch.size()];
+            int slices = engines.size();
+            List<Future<?>> others = new ArrayList<>();
+            for (int slice = 1; slice < slices; slice++) {
+                int s = slice;
+                others.add(pool.submit(() -> evaluateSlice(engines.get(s), batch, s, slices, outcomes)));
+            }
+            evaluateSlice(engines.get(0), batch, 0, slices, outcomes);
+            for (Future<?> other : others) {
+                try {
+                    other.get();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted during the totality lint", e);
+                } catch (ExecutionException e) {
+                    throw new IllegalStateException("the totality lint failed", e.getCause());
+                }
+            }
+            return Arrays.asList(outcomes);
+        }
+
+        /** Every {@code slices}-th example from {@code slice}: interleaved, so slow examples spread. */
+        private static void evaluateSlice(RuleEngine engine, List<Example> batch, int slice, int slices,
+                                          Outcome[] outcomes) {
+            for (int i = slice; i < batch.size(); i += slices) {
+                outcomes[i] = Outcome.of(engine, batch.get(i));
+            }
+        }
+
+        @Override
+        public void close() {
+            if (pool != null) {
+                pool.shutdownNow();
+            }
+        }
     }
 
     /** A gap, an overlap or a failing rule, with the first example that shows it. */

@@ -8,6 +8,7 @@ import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
+import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -27,7 +28,7 @@ import static io.pulse.testing.SinkPolling.waitForStableCount;
 
 /**
  * Time from saving a rule file to every customer re-scored, in a running live job (parallelism 2,
- * SQLite sink, the rule directory polled every second as {@code pulse live} does). Not a test: run it
+ * SQLite sink, the rule directory polled every {@link RulePackWatcher#POLL} as {@code pulse live} does). Not a test: run it
  * by hand, see BENCHMARKS.md.
  *
  * <p>The customers arrive as live events (three snapshots each, in one JSON-lines file); once their
@@ -60,7 +61,7 @@ public final class ReloadBenchmark {
                 LiveSource.Settings.defaults()), PulseJob.jdbc(db), RuleSet.load(rules),
                 PulseJob.Settings.defaults().withParallelism(2)
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofMillis(100), historyEnd)))
-                .withRuleReload(rules, Duration.ofSeconds(1))
+                .withRuleReload(rules, RulePackWatcher.POLL)
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse reload benchmark");
         try {
             long t = historyEnd + 1_000;

@@ -106,4 +106,32 @@ class TotalityLintTest {
                 .startsWith("throwing-rule.drl:" + line + ": rule \"Tier number from the tier name\" fails for ")
                 .contains("NumberFormatException"));
     }
+
+    @Test
+    void theReportIsTheSameOnOneThreadAndOnFour(@TempDir Path dir) throws Exception {
+        packWith(dir, "overlap.drl");
+        Path drl = dir.resolve("classification.drl");
+        removeRule(drl, "Medium risk by default");
+        edit(drl, "$healthScore : score >= $mediumMin,", "$healthScore : score >= $mediumMin + 5,");
+        List<ScenarioRunner.Scenario> scenarios = ScenarioRunner.readAll(PACK.resolve("scenarios"));
+        RuleEngine engine = RuleEngine.compile(RuleSet.load(dir));
+
+        TotalityLint.Report oneThread = TotalityLint.run(engine, scenarios, 1);
+        assertThat(oneThread.problems()).hasSizeGreaterThanOrEqualTo(3)
+                .anySatisfy(p -> assertThat(p).contains(": gap: no rule gives RiskTier"))
+                .anySatisfy(p -> assertThat(p).contains(": gap: no rule gives HealthBand"))
+                .anySatisfy(p -> assertThat(p).contains(": overlap: 2 x ValueTier"));
+        assertThat(TotalityLint.run(engine, scenarios, 4)).isEqualTo(oneThread);
+    }
+
+    @Test
+    void aFailingRuleStopsTheLintAfterTheSameExamplesOnOneThreadAndOnFour(@TempDir Path dir) throws Exception {
+        packWith(dir, "self-retrigger.drl");
+        List<ScenarioRunner.Scenario> scenarios = ScenarioRunner.readAll(PACK.resolve("scenarios"));
+        RuleEngine engine = RuleEngine.compile(RuleSet.load(dir));
+
+        TotalityLint.Report oneThread = TotalityLint.run(engine, scenarios, 1);
+        assertThat(oneThread.problems()).isNotEmpty();
+        assertThat(TotalityLint.run(engine, scenarios, 4)).isEqualTo(oneThread);
+    }
 }
