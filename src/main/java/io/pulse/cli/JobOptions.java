@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -36,14 +37,24 @@ final class JobOptions {
     Path resumeFrom;
 
     /**
-     * {@code conf} with the snapshot to resume from, when {@code --resume-from} is given; prints
-     * which one.
-     *
-     * @throws IllegalArgumentException when {@code --resume-from} holds no complete snapshot
+     * The Flink configuration a job over {@code history} starts with: resuming from the snapshot
+     * {@code --resume-from} names, if given (printed). Null, after printing why, when the job cannot
+     * start: no history database, or no complete snapshot where {@code --resume-from} points.
      */
-    Configuration withResume(Configuration conf) throws IOException {
+    Configuration startConfiguration(Path history) throws IOException {
+        if (!Files.isRegularFile(history)) {
+            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
+            return null;
+        }
+        Configuration conf = new Configuration();
         if (resumeFrom != null) {
-            Path snapshot = RetainedSnapshots.resolve(resumeFrom.toAbsolutePath());
+            Path snapshot;
+            try {
+                snapshot = RetainedSnapshots.resolve(resumeFrom.toAbsolutePath());
+            } catch (IllegalArgumentException e) {
+                System.err.println("pulse: --resume-from: " + e.getMessage());
+                return null;
+            }
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot.toUri().toString());
             System.out.println("Resuming from " + snapshot);
         }

@@ -107,15 +107,8 @@ final class LiveCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(history)) {
-            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
-            return 2;
-        }
-        Configuration conf;
-        try {
-            conf = job.withResume(new Configuration());
-        } catch (IllegalArgumentException e) {
-            System.err.println("pulse: --resume-from: " + e.getMessage());
+        Configuration conf = job.startConfiguration(history);
+        if (conf == null) {
             return 2;
         }
         KafkaTopic topic = null;

@@ -11,7 +11,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.Callable;
@@ -47,15 +46,8 @@ final class ReplayCommand implements Callable<Integer> {
 
     static int run(Path history, Path rulesDir, String sink, int parallelism, Duration cadence, JobOptions options)
             throws Exception {
-        if (!Files.isRegularFile(history)) {
-            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
-            return 2;
-        }
-        Configuration conf;
-        try {
-            conf = options.withResume(new Configuration());
-        } catch (IllegalArgumentException e) {
-            System.err.println("pulse: --resume-from: " + e.getMessage());
+        Configuration conf = options.startConfiguration(history);
+        if (conf == null) {
             return 2;
         }
         RuleSet rules = RuleSet.load(rulesDir);
