@@ -12,7 +12,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.List;
 import java.util.Objects;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The JDBC sinks of the job: recommendations upserted into {@code recommended_actions} (the CS
@@ -58,12 +61,33 @@ public final class ActionSink {
             + " ELSE " + ROW + "status END)";
     private static final String CHANGES = "(" + NEW_STATUS + " <> " + ROW + "status)";
 
+    /**
+     * The recommendation columns, as bound by {@link #bindRecommendation} (status twice: the row's
+     * first status and the pipeline's), then the two workflow columns the insert sets.
+     */
+    private static final List<String> COLUMNS = List.of("customer_id", "action", "family", "value_tier", "risk_tier",
+            "health_band", "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons",
+            "ruleset_version", "valid_as_of", "first_valid_as_of", "status", "status_changed_at", "cohorts",
+            "industry", "size_segment", "pipeline_status");
+    /** What a SUPERSEDED row does not carry (it is key only): the stored row keeps its own. */
+    private static final Set<String> CONTENT = Set.of("family", "value_tier", "risk_tier", "health_band",
+            "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons", "cohorts",
+            "industry", "size_segment");
+
+    /**
+     * The upsert. Its proposed row ({@code excluded}) takes the content of a SUPERSEDED row from the
+     * stored one, so only the status columns, the pack version and the time change; a SUPERSEDED
+     * row for a pair never written inserts nothing. (The rows come as a SELECT: SQLite parses
+     * INSERT ... SELECT ... ON CONFLICT only with a WHERE.)
+     */
     public static final String UPSERT_RECOMMENDATION =
-            "INSERT INTO recommended_actions (customer_id, action, family, value_tier, risk_tier, health_band,"
-                    + " health_score, predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version,"
-                    + " valid_as_of, first_valid_as_of, status, status_changed_at, cohorts, status_changed_by, status_note,"
-                    + " industry, size_segment, pipeline_status)"
-                    + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pipeline', 'recommended', ?, ?, ?)"
+            "INSERT INTO recommended_actions (" + String.join(", ", COLUMNS) + ", status_changed_by, status_note)"
+                    + " SELECT " + COLUMNS.stream().map(c -> CONTENT.contains(c) ? keptWhenRetired("v.pipeline_status",
+                            "stored", c) : "v." + c).collect(Collectors.joining(", ")) + ", 'pipeline', 'recommended'"
+                    + " FROM (SELECT " + COLUMNS.stream().map(c -> "? AS " + c).collect(Collectors.joining(", ")) + ") v"
+                    + " LEFT JOIN recommended_actions stored"
+                    + " ON stored.customer_id = v.customer_id AND stored.action = v.action"
+                    + " WHERE v.pipeline_status <> 'SUPERSEDED' OR stored.id IS NOT NULL"
                     + " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
@@ -86,6 +110,15 @@ public final class ActionSink {
                     + " WHEN " + CHANGES + " AND excluded.status = 'SUPERSEDED' THEN 'no longer recommended'"
                     + " WHEN " + CHANGES + " THEN 'recommended again' ELSE " + ROW + "status_note END"
                     + " WHERE excluded.valid_as_of >= " + ROW + "valid_as_of";
+
+    /**
+     * SQL: {@code column} of the row to write, from {@code previousRow} when {@code pipelineStatus}
+     * says the row is SUPERSEDED (such a row is key only; see {@link Recommendation#retired}).
+     */
+    public static String keptWhenRetired(String pipelineStatus, String previousRow, String column) {
+        return "CASE WHEN " + pipelineStatus + " = '" + Recommendation.SUPERSEDED + "' THEN " + previousRow + "." + column
+                + " ELSE v." + column + " END";
+    }
 
     /** A workflow column that a reopened row starts again without. */
     private static String cleared(String column) {

@@ -1,6 +1,10 @@
 package io.pulse.actions;
 
-import java.util.Objects;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 
 /**
  * One recommended action for one customer: a row of the CS queue ({@code recommended_actions}),
@@ -84,41 +88,62 @@ public class Recommendation {
     public void setPipelineStatus(String pipelineStatus) { this.pipelineStatus = pipelineStatus; }
 
     /**
-     * True when the two differ in anything a CSM would see, ignoring the time they are valid as of
-     * and the due time derived from it: re-writing such a row would only churn the queue. The rule
-     * pack version is ignored too: after a reload, a row the new pack would write exactly as it is
-     * keeps the version that produced it (rule_deployments records that the new pack re-scored it).
+     * What the evaluator keeps of a recommendation written as open, enough to tell whether a new one
+     * changed: a digest of the fields compared exactly, and the two figures compared with a tolerance.
      */
-    public boolean sameRecommendationAs(Recommendation o) {
-        return o != null && Objects.equals(customerId, o.customerId) && Objects.equals(action, o.action)
-                && Objects.equals(family, o.family) && Objects.equals(valueTier, o.valueTier)
-                && Objects.equals(riskTier, o.riskTier) && Objects.equals(healthBand, o.healthBand)
-                && Objects.equals(industry, o.industry) && Objects.equals(sizeSegment, o.sizeSegment)
-                && Math.abs(healthScore - o.healthScore) < 0.005
-                && Math.abs(predicted6mRevenue - o.predicted6mRevenue) < 0.5
-                && priority == o.priority && Objects.equals(playbook, o.playbook)
-                && Objects.equals(reasons, o.reasons) && Objects.equals(cohorts, o.cohorts)
-                && Objects.equals(pipelineStatus, o.pipelineStatus);
+    public record Fingerprint(byte[] digest, double healthScore, double predicted6mRevenue) {}
+
+    public Fingerprint fingerprint() {
+        return new Fingerprint(digest(), healthScore, predicted6mRevenue);
     }
 
-    /** This recommendation retired as of {@code asOf}: the pipeline no longer recommends it. */
-    public Recommendation supersededAt(long asOf) {
+    /**
+     * True when this recommendation and the one written differ in nothing a CSM would see, ignoring
+     * the time they are valid as of and the due time derived from it: re-writing such a row would
+     * only churn the queue. The rule pack version is ignored too: after a reload, a row the new pack
+     * would write exactly as it is keeps the version that produced it (rule_deployments records that
+     * the new pack re-scored it). The score and revenue may move by less than they are shown to.
+     */
+    public boolean sameRecommendationAs(Fingerprint written) {
+        return written != null && Arrays.equals(digest(), written.digest())
+                && Math.abs(healthScore - written.healthScore()) < 0.005
+                && Math.abs(predicted6mRevenue - written.predicted6mRevenue()) < 0.5;
+    }
+
+    /**
+     * The first 16 bytes of the SHA-256 of every field {@link #sameRecommendationAs} compares exactly
+     * (a collision between two versions of one customer's row is out of reach at 128 bits).
+     */
+    public byte[] digest() {
+        MessageDigest sha256;
+        try {
+            sha256 = MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+        for (String field : new String[] {customerId, action, family, valueTier, riskTier, healthBand, industry,
+                sizeSegment, playbook, reasons, cohorts, pipelineStatus}) {
+            if (field == null) {
+                sha256.update((byte) 0);
+            } else {
+                byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
+                sha256.update((byte) 1);
+                sha256.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
+                sha256.update(utf8);
+            }
+        }
+        sha256.update(ByteBuffer.allocate(4).putInt(priority).array());
+        return Arrays.copyOf(sha256.digest(), 16);
+    }
+
+    /**
+     * The row of {@code action} retired as of {@code asOf} by the pack {@code rulesetVersion}: the
+     * pipeline no longer recommends it. Key only: the sinks keep the content of the row last written.
+     */
+    public static Recommendation retired(String customerId, String action, String rulesetVersion, long asOf) {
         Recommendation r = new Recommendation();
         r.customerId = customerId;
         r.action = action;
-        r.family = family;
-        r.valueTier = valueTier;
-        r.riskTier = riskTier;
-        r.healthBand = healthBand;
-        r.industry = industry;
-        r.sizeSegment = sizeSegment;
-        r.cohorts = cohorts;
-        r.healthScore = healthScore;
-        r.predicted6mRevenue = predicted6mRevenue;
-        r.priority = priority;
-        r.dueAt = dueAt;
-        r.playbook = playbook;
-        r.reasons = reasons;
         r.rulesetVersion = rulesetVersion;
         r.validAsOf = asOf;
         r.pipelineStatus = SUPERSEDED;

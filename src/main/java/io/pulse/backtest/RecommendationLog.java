@@ -9,12 +9,15 @@ import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * A backtest's own record of what the pipeline emitted: every recommendation change (an action
@@ -23,15 +26,30 @@ import java.util.List;
  * row per (customer, action); the log keeps each change with the event time it is valid as of,
  * which is what scoring against outcomes needs.
  *
+ * <p>A SUPERSEDED change arrives key only ({@link Recommendation#retired}): its row copies the
+ * content of the pair's previous row, the one it retires.
+ *
  * <p>Append-only yet idempotent: the pipeline emits at most one change per (customer, action,
  * valid-as-of), so that is the key, and a re-delivery after a restart is ignored.
  */
 public final class RecommendationLog {
-    static final String COLUMNS = "customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
-            + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of, status";
+    /** The log's columns, as bound by the sink; {@code status} is the pipeline's. */
+    private static final List<String> COLUMN_LIST = List.of("customer_id", "action", "family", "value_tier",
+            "risk_tier", "health_band", "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook",
+            "reasons", "ruleset_version", "valid_as_of", "status");
+    static final String COLUMNS = String.join(", ", COLUMN_LIST);
+    /** What a SUPERSEDED row does not carry (it is key only): copied from the pair's previous row. */
+    private static final Set<String> CONTENT = Set.of("family", "value_tier", "risk_tier", "health_band",
+            "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons");
 
-    private static final String INSERT = "INSERT INTO recommendation_log (" + COLUMNS + ")"
-            + " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING";
+    /** (SQLite parses INSERT ... SELECT ... ON CONFLICT only with a WHERE.) */
+    static final String INSERT = "INSERT INTO recommendation_log (" + COLUMNS + ")"
+            + " SELECT " + COLUMN_LIST.stream().map(c -> CONTENT.contains(c)
+                    ? ActionSink.keptWhenRetired("v.status", "previous", c) : "v." + c).collect(Collectors.joining(", "))
+            + " FROM (SELECT " + COLUMN_LIST.stream().map(c -> "? AS " + c).collect(Collectors.joining(", ")) + ") v"
+            + " LEFT JOIN recommendation_log previous ON previous.seq = (SELECT max(seq) FROM recommendation_log"
+            + " WHERE customer_id = v.customer_id AND action = v.action)"
+            + " WHERE true ON CONFLICT DO NOTHING";
 
     private static final String INSERT_DEAD_LETTER =
             "INSERT INTO dead_letters (source, reason, raw, event_time) VALUES (?, ?, ?, ?)";
@@ -62,23 +80,7 @@ public final class RecommendationLog {
         return (output, batching) -> {
             output.recommendations().sinkTo(JdbcSink.<Recommendation>builder()
                             .withExecutionOptions(batching.executionOptions())
-                            .withQueryStatement(INSERT, (ps, r) -> {
-                                ps.setString(1, r.getCustomerId());
-                                ps.setString(2, r.getAction());
-                                ps.setString(3, r.getFamily());
-                                ps.setString(4, r.getValueTier());
-                                ps.setString(5, r.getRiskTier());
-                                ps.setString(6, r.getHealthBand());
-                                ps.setDouble(7, r.getHealthScore());
-                                ps.setDouble(8, r.getPredicted6mRevenue());
-                                ps.setInt(9, r.getPriority());
-                                ps.setString(10, ActionSink.timestamp(r.getDueAt()));
-                                ps.setString(11, r.getPlaybook());
-                                ps.setString(12, r.getReasons());
-                                ps.setString(13, r.getRulesetVersion());
-                                ps.setString(14, ActionSink.timestamp(r.getValidAsOf()));
-                                ps.setString(15, r.getPipelineStatus());
-                            })
+                            .withQueryStatement(INSERT, RecommendationLog::bind)
                             .buildAtLeastOnce(new TransactionalBatchConnectionProvider(url)))
                     // SQLite has one writer: one task.
                     .name("Recommendation log (JDBC append)").uid("sink-recommendation-log").setParallelism(1);
@@ -93,6 +95,25 @@ public final class RecommendationLog {
                             .buildAtLeastOnce(new TransactionalBatchConnectionProvider(url)))
                     .name("Dead letters (JDBC append)").uid("sink-backtest-dead-letters").setParallelism(1);
         };
+    }
+
+    /** Binds one recommendation to {@link #INSERT}. */
+    static void bind(PreparedStatement ps, Recommendation r) throws SQLException {
+        ps.setString(1, r.getCustomerId());
+        ps.setString(2, r.getAction());
+        ps.setString(3, r.getFamily());
+        ps.setString(4, r.getValueTier());
+        ps.setString(5, r.getRiskTier());
+        ps.setString(6, r.getHealthBand());
+        ps.setDouble(7, r.getHealthScore());
+        ps.setDouble(8, r.getPredicted6mRevenue());
+        ps.setInt(9, r.getPriority());
+        ps.setString(10, ActionSink.timestamp(r.getDueAt()));
+        ps.setString(11, r.getPlaybook());
+        ps.setString(12, r.getReasons());
+        ps.setString(13, r.getRulesetVersion());
+        ps.setString(14, ActionSink.timestamp(r.getValidAsOf()));
+        ps.setString(15, r.getPipelineStatus());
     }
 
     /** One logged change, with only what scoring needs (the log of a large history has millions). */

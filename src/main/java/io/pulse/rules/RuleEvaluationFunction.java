@@ -14,6 +14,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.metrics.Counter;
@@ -32,7 +33,6 @@ import org.apache.flink.util.OutputTag;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -58,8 +58,14 @@ import java.util.function.BiConsumer;
  *
  * <p>Only changes are emitted: a recommendation equal to the one last written (ignoring the time
  * it is valid as of and the pack version) is not re-written, and an action the rules no longer
- * recommend is emitted once more as {@link Recommendation#SUPERSEDED}, so its row is retired rather
- * than left open. The state keeps only the recommendations written as open.
+ * recommend is emitted once more as {@link Recommendation#SUPERSEDED} (key only: the sinks keep the
+ * content last written), so its row is retired rather than left open.
+ *
+ * <p>State per customer: one packed {@link EvaluatorState} (health band, a fingerprint of each
+ * recommendation written as open, the latest features deflated) and the features waiting for their
+ * period's end. A savepoint taken before the packed state holds the band, the written
+ * recommendations and the latest features in three states of their own: a customer's are moved into
+ * the packed state the first time it is evaluated or a reload re-scores it.
  */
 public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation>
@@ -72,12 +78,17 @@ public class RuleEvaluationFunction
     /** Features waiting for the end of the period they are valid as of. */
     public static final MapStateDescriptor<Long, CustomerFeatures> PENDING_FEATURES = new MapStateDescriptor<>(
             "features by valid time", Types.LONG, TypeInformation.of(CustomerFeatures.class));
-    /** The recommendations written as open, by action. */
-    public static final MapStateDescriptor<String, Recommendation> WRITTEN = new MapStateDescriptor<>(
+    /** The customer's {@link EvaluatorState}, packed. */
+    public static final ValueStateDescriptor<byte[]> EVALUATED =
+            new ValueStateDescriptor<>("evaluated", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** Before {@link #EVALUATED}: the recommendations written as open, whole, by action. */
+    static final MapStateDescriptor<String, Recommendation> WRITTEN_BEFORE_PACKING = new MapStateDescriptor<>(
             "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class));
-    public static final ValueStateDescriptor<String> HEALTH_BAND =
+    /** Before {@link #EVALUATED}: the health band of the last evaluation. */
+    static final ValueStateDescriptor<String> HEALTH_BAND_BEFORE_PACKING =
             new ValueStateDescriptor<>("health band", Types.STRING);
-    public static final ValueStateDescriptor<CustomerFeatures> LATEST_FEATURES =
+    /** Before {@link #EVALUATED}: the features of the last evaluation. */
+    static final ValueStateDescriptor<CustomerFeatures> LATEST_FEATURES_BEFORE_PACKING =
             new ValueStateDescriptor<>("latest features", TypeInformation.of(CustomerFeatures.class));
 
     private final RuleSet rules;
@@ -92,11 +103,11 @@ public class RuleEvaluationFunction
     private transient Counter ruleReloads;
     private transient Histogram evaluationTimeUs;
     private transient MapState<Long, CustomerFeatures> featuresByTime;
-    private transient MapState<String, Recommendation> written;
-    /** The features of the last evaluation: what a rule reload re-scores. */
-    private transient ValueState<CustomerFeatures> latestFeatures;
-    /** The health band of the previous evaluation: the band rules damp flapping with it. */
-    private transient ValueState<String> healthBand;
+    private transient ValueState<byte[]> evaluated;
+    private transient EvaluatorState.Codec codec;
+    private transient MapState<String, Recommendation> writtenBeforePacking;
+    private transient ValueState<String> healthBandBeforePacking;
+    private transient ValueState<CustomerFeatures> latestFeaturesBeforePacking;
     /**
      * The broadcast population snapshots in time order, for one floor lookup per evaluation (the
      * broadcast state itself can only be scanned). Only {@link #processBroadcastElement} changes
@@ -137,9 +148,11 @@ public class RuleEvaluationFunction
             LOG.info("Rule pack {} ready in {} ms (compiled once in this TaskManager)", pack.version(), (System.nanoTime() - start) / 1_000_000);
         }
         featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
-        written = getRuntimeContext().getMapState(WRITTEN);
-        healthBand = getRuntimeContext().getState(HEALTH_BAND);
-        latestFeatures = getRuntimeContext().getState(LATEST_FEATURES);
+        evaluated = getRuntimeContext().getState(EVALUATED);
+        codec = new EvaluatorState.Codec(getRuntimeContext().createSerializer(TypeInformation.of(CustomerFeatures.class)));
+        writtenBeforePacking = getRuntimeContext().getMapState(WRITTEN_BEFORE_PACKING);
+        healthBandBeforePacking = getRuntimeContext().getState(HEALTH_BAND_BEFORE_PACKING);
+        latestFeaturesBeforePacking = getRuntimeContext().getState(LATEST_FEATURES_BEFORE_PACKING);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
         evaluationCount = metrics.counter(PulseMetrics.EVALUATIONS);
@@ -147,6 +160,14 @@ public class RuleEvaluationFunction
         deadLetters = metrics.counter(PulseMetrics.DEAD_LETTERS);
         ruleReloads = metrics.counter(PulseMetrics.RULE_RELOADS);
         evaluationTimeUs = metrics.histogram(PulseMetrics.EVALUATION_TIME_US, new DescriptiveStatisticsHistogram(1000));
+    }
+
+    @Override
+    public void close() throws Exception {
+        if (codec != null) {
+            codec.close();
+        }
+        super.close();
     }
 
     @Override
@@ -203,12 +224,16 @@ public class RuleEvaluationFunction
         Population population = latest(populationsByTime(ctx.getBroadcastState(PulseDescriptors.POPULATIONS)).lastEntry());
         long[] rescored = {0, 0}; // customers, rows written
         if (population != null) {
-            ctx.applyToKeyedState(LATEST_FEATURES, (customer, features) -> {
-                CustomerFeatures latest = features.value();
+            // Customers not evaluated since a restore from before the packed state: pack theirs first.
+            ctx.applyToKeyedState(LATEST_FEATURES_BEFORE_PACKING, (customer, features) -> evaluated.update(codec.encode(state())));
+            ctx.applyToKeyedState(EVALUATED, (customer, packed) -> {
+                EvaluatorState state = codec.decode(packed.value());
+                CustomerFeatures latest = codec.features(state);
                 if (latest != null) {
-                    rescored[1] += evaluate(latest, population, latest.asOf + 1,
+                    rescored[1] += evaluate(latest, state, population, latest.asOf + 1,
                             (tag, letter) -> ctx.output(tag, letter), out);
                     rescored[0]++;
+                    packed.update(codec.encode(state));
                 }
             });
         }
@@ -242,14 +267,43 @@ public class RuleEvaluationFunction
             engine = RuleEngine.shared(active, getRuntimeContext().getUserCodeClassLoader());
             LOG.info("Resumed with rule pack {}", active.version());
         }
-        latestFeatures.update(features);
+        EvaluatorState state = state();
+        codec.setFeatures(state, features);
         // The period's last millisecond has passed: the recommendation is valid as of the next one
         // (midnight for a daily cadence), and its due time counts from there.
-        evaluate(features, population, timestamp + 1, (tag, letter) -> ctx.output(tag, letter), out);
+        evaluate(features, state, population, timestamp + 1, (tag, letter) -> ctx.output(tag, letter), out);
+        evaluated.update(codec.encode(state));
     }
 
-    /** Evaluates one customer (the current key) and emits what changed; returns how many rows it emitted. */
-    private int evaluate(CustomerFeatures features, Population population, long asOf,
+    /**
+     * The current customer's state; on the first access after a restore from a savepoint taken
+     * before the packed state, its three earlier states moved into it (and cleared).
+     */
+    private EvaluatorState state() throws Exception {
+        byte[] packed = evaluated.value();
+        if (packed != null) {
+            return codec.decode(packed);
+        }
+        EvaluatorState state = new EvaluatorState();
+        state.setHealthBand(healthBandBeforePacking.value());
+        for (Map.Entry<String, Recommendation> e : writtenBeforePacking.entries()) {
+            state.open().put(e.getKey(), e.getValue().fingerprint());
+        }
+        CustomerFeatures latest = latestFeaturesBeforePacking.value();
+        if (latest != null) {
+            codec.setFeatures(state, latest);
+        }
+        healthBandBeforePacking.clear();
+        writtenBeforePacking.clear();
+        latestFeaturesBeforePacking.clear();
+        return state;
+    }
+
+    /**
+     * Evaluates one customer (the current key), emits what changed and keeps it in {@code state};
+     * returns how many rows it emitted.
+     */
+    private int evaluate(CustomerFeatures features, EvaluatorState state, Population population, long asOf,
                           BiConsumer<OutputTag<DeadLetter>, DeadLetter> sideOutput, Collector<Recommendation> out)
             throws Exception {
         CustomerEvaluation evaluation;
@@ -258,7 +312,7 @@ public class RuleEvaluationFunction
         long start = System.nanoTime();
         try {
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
-                    features.support, features.planChange, healthBand.value()), population, asOf);
+                    features.support, features.planChange, state.healthBand()), population, asOf);
             evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
             deadLetters.inc();
@@ -270,35 +324,28 @@ public class RuleEvaluationFunction
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return 0;
         }
-        healthBand.update(evaluation.healthBand());
+        state.setHealthBand(evaluation.healthBand());
         Map<String, Recommendation> now = new TreeMap<>();
         for (Recommendation r : evaluation.recommendations()) {
             now.put(r.getAction(), r);
         }
         int emitted = 0;
         for (Recommendation r : now.values()) {
-            if (!r.sameRecommendationAs(written.get(r.getAction()))) {
+            if (!r.sameRecommendationAs(state.open().get(r.getAction()))) {
                 emitted++;
                 out.collect(r);
                 recommendationsOut.inc();
-                written.put(r.getAction(), r);
+                state.open().put(r.getAction(), r.fingerprint());
             }
         }
-        List<Recommendation> retired = new ArrayList<>();
-        for (Map.Entry<String, Recommendation> e : written.entries()) {
-            if (!now.containsKey(e.getKey())) {
-                Recommendation r = e.getValue().supersededAt(asOf);
-                r.setRulesetVersion(engine.version()); // retired by this pack, whichever wrote it
-                retired.add(r);
-            }
-        }
-        retired.sort((a, b) -> a.getAction().compareTo(b.getAction()));
-        for (Recommendation r : retired) {
-            out.collect(r);
+        // In action order (the state's map is sorted); retired by this pack, whichever wrote the row.
+        List<String> retired = state.open().keySet().stream().filter(action -> !now.containsKey(action)).toList();
+        for (String action : retired) {
+            out.collect(Recommendation.retired(features.customerId, action, engine.version(), asOf));
             recommendationsOut.inc();
             // Forgotten once retired: a recommendation that comes back differs from the retired row
             // (its status at least), so it would be written again either way; state stays small.
-            written.remove(r.getAction());
+            state.open().remove(action);
         }
         return emitted + retired.size();
     }

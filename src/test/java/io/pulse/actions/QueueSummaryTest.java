@@ -11,6 +11,7 @@ import org.junit.jupiter.api.io.TempDir;
 import static io.pulse.testing.QueueFixtures.day;
 import static io.pulse.testing.QueueFixtures.pipelineWrites;
 import static io.pulse.testing.QueueFixtures.recommendation;
+import static io.pulse.testing.QueueFixtures.retired;
 import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -43,7 +44,7 @@ class QueueSummaryTest {
         // c.com moved from Medium to High: its old strategy is retired, the new one recommended
         Recommendation old = strategy("c.com", "GROW_AND_ENGAGE", "Medium", "Mid", "Medium", 1);
         pipelineWrites(url, old);
-        pipelineWrites(url, old.supersededAt(day(4).toEpochMilli()),
+        pipelineWrites(url, retired(old, day(4).toEpochMilli()),
                 strategy("c.com", "VIP_NURTURE", "High", "High", "Low", 4));
         // a CSM works a.com's action to the end: the pipeline still says a.com is Low, High x High
         try (ActionQueue queue = ActionQueue.open(url, 1, new TestClock(day(2)))) {

@@ -197,9 +197,7 @@ public final class StateSizeBenchmark {
                 new StateShare("customer features", features, CustomerFeatureFunction.PENDING_EVENTS),
                 new StateShare("population figures", population, PopulationAggregator.CONTRIBUTIONS),
                 new StateShare("population figures", population, PopulationAggregator.PENDING_CONTRIBUTIONS),
-                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.LATEST_FEATURES),
-                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.WRITTEN),
-                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.HEALTH_BAND),
+                new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.EVALUATED),
                 new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.PENDING_FEATURES));
         long[] serialized = new long[shares.size()];
         for (int i = 0; i < shares.size(); i++) {

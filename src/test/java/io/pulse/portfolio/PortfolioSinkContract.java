@@ -16,6 +16,7 @@ import java.util.List;
 import static io.pulse.testing.QueueFixtures.day;
 import static io.pulse.testing.QueueFixtures.pipelineWrites;
 import static io.pulse.testing.QueueFixtures.recommendation;
+import static io.pulse.testing.QueueFixtures.retired;
 import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -108,7 +109,7 @@ abstract class PortfolioSinkContract {
         // j.com was Low, then Medium: the pipeline retires the rescue and recommends nurturing
         Recommendation rescue = health("j.com", "Low", "Healthcare", "Large", 1);
         evaluated(rescue);
-        pipelineWrites(url, health("j.com", "Medium", "Healthcare", "Large", 5), rescue.supersededAt(day(5).toEpochMilli()));
+        pipelineWrites(url, health("j.com", "Medium", "Healthcare", "Large", 5), retired(rescue, day(5).toEpochMilli()));
         // k.com's rescue is DONE but still recommended: k.com is still Low
         done("k.com", "REACT_AND_RESCUE");
         // l.com's rescue is DONE, then l.com turns Medium: the DONE row stays DONE, retired by the pipeline
@@ -116,7 +117,7 @@ abstract class PortfolioSinkContract {
         evaluated(lRescue);
         done("l.com", "REACT_AND_RESCUE");
         pipelineWrites(url, health("l.com", "Medium", "Retail", "Small Business", 6),
-                lRescue.supersededAt(day(6).toEpochMilli()));
+                retired(lRescue, day(6).toEpochMilli()));
         assertThat(rows(url, "SELECT status, pipeline_status FROM recommended_actions"
                 + " WHERE customer_id = 'l.com' AND action = 'REACT_AND_RESCUE'")).containsExactly("DONE | SUPERSEDED");
         // n.com's row is from before the industry, size and pipeline status columns

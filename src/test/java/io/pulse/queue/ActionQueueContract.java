@@ -24,6 +24,8 @@ import static io.pulse.testing.QueueFixtures.day;
 import static io.pulse.testing.QueueFixtures.many;
 import static io.pulse.testing.QueueFixtures.pipelineWrites;
 import static io.pulse.testing.QueueFixtures.recommendation;
+import static io.pulse.testing.QueueFixtures.retired;
+import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -93,8 +95,8 @@ abstract class ActionQueueContract {
         queue.claim(idOf("b.com", "VIP_NURTURE"), "dana", null);
         queue.snooze(idOf("c.com", "VIP_NURTURE"), "dana", day(30), null);
 
-        pipelineWrites(url, open.supersededAt(day(2).toEpochMilli()), claimed.supersededAt(day(2).toEpochMilli()),
-                snoozed.supersededAt(day(2).toEpochMilli()));
+        pipelineWrites(url, retired(open, day(2).toEpochMilli()), retired(claimed, day(2).toEpochMilli()),
+                retired(snoozed, day(2).toEpochMilli()));
 
         assertThat(reload(idOf("a.com", "VIP_NURTURE")).status()).isEqualTo("SUPERSEDED");
         assertThat(reload(idOf("b.com", "VIP_NURTURE")).status()).isEqualTo("CLAIMED");
@@ -109,6 +111,33 @@ abstract class ActionQueueContract {
         assertThat(reload(idOf("a.com", "VIP_NURTURE")).status()).isEqualTo("OPEN");
         assertThat(queue.list(new QueueFilter(EnumSet.allOf(Status.class), null, null, null, null, 100)))
                 .as("kept, not deleted, never duplicated").hasSize(3);
+    }
+
+    @Test
+    void aRetiredRowKeepsItsContentAndARetiredUnknownPairWritesNothing() throws Exception {
+        Recommendation written = recommendation("a.com", "VIP_NURTURE", 3, 1_000, 1);
+        written.setCohorts("[\"QUIET_HIGH_VALUE\"]");
+        written.setIndustry("Retail");
+        written.setSizeSegment("Large");
+        written.setReasons("[{\"rule\":\"vip\"}]");
+        written.setPlaybook("[\"call\"]");
+        written.setRulesetVersion("pack-1");
+        pipelineWrites(url, written);
+        QueuedAction before = reload(idOf("a.com", "VIP_NURTURE"));
+
+        Recommendation retired = Recommendation.retired("a.com", "VIP_NURTURE", "pack-2", day(2).toEpochMilli());
+        pipelineWrites(url, retired, Recommendation.retired("z.com", "VIP_NURTURE", "pack-2", day(2).toEpochMilli()));
+
+        QueuedAction after = reload(before.id());
+        assertThat(after.status()).isEqualTo("SUPERSEDED");
+        assertThat(after.rulesetVersion()).isEqualTo("pack-2");
+        assertThat(after.validAsOf()).isEqualTo("2026-03-04T00:00:00Z");
+        assertThat(after).as("the content columns are those last written")
+                .usingRecursiveComparison().ignoringFields("status", "rulesetVersion", "validAsOf").isEqualTo(before);
+        assertThat(rows(url, "SELECT pipeline_status, industry, size_segment FROM recommended_actions"
+                + " WHERE customer_id = 'a.com'")).containsExactly("SUPERSEDED | Retail | Large");
+        assertThat(queue.list(new QueueFilter(EnumSet.allOf(Status.class), null, null, null, "z.com", 10)))
+                .as("a pair never written").isEmpty();
     }
 
     @Test

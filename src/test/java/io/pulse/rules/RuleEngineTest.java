@@ -333,11 +333,9 @@ class RuleEngineTest {
             assertThat(r.getSizeSegment()).as(r.toString()).isEqualTo("Large");
         });
         Recommendation moved = e.recommendations().get(0);
-        Recommendation before = e.recommendations().get(0).supersededAt(AS_OF);
-        before.setPipelineStatus(Recommendation.OPEN);
-        before.setIndustry("Retail");
-        assertThat(moved.sameRecommendationAs(before)).as("a moved account is written again").isFalse();
-        assertThat(moved.supersededAt(AS_OF + 1).getSizeSegment()).isEqualTo("Large");
+        Recommendation.Fingerprint unmoved = moved.fingerprint();
+        moved.setIndustry("Retail");
+        assertThat(moved.sameRecommendationAs(unmoved)).as("a moved account is written again").isFalse();
     }
 
     @Test

@@ -56,6 +56,11 @@ public final class QueueFixtures {
     }
 
     /** Writes recommendations with the job's own upsert statement, one transaction like a sink batch. */
+    /** What the pipeline emits when it stops recommending {@code written}: its key, retired as of {@code asOf}. */
+    public static Recommendation retired(Recommendation written, long asOf) {
+        return Recommendation.retired(written.getCustomerId(), written.getAction(), written.getRulesetVersion(), asOf);
+    }
+
     public static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
         try (Connection c = SinkDatabase.of(url).connect()) {
             c.setAutoCommit(false);

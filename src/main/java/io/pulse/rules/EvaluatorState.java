@@ -1,0 +1,159 @@
+package io.pulse.rules;
+
+import io.pulse.actions.Recommendation.Fingerprint;
+import io.pulse.features.CustomerFeatures;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.DataFormatException;
+import java.util.zip.Deflater;
+import java.util.zip.Inflater;
+
+/**
+ * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
+ * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
+ * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
+ * (enough for "changed since written?"), and the features of the last evaluation, serialized and
+ * deflated (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
+ * heap (BENCHMARKS.md, "State per customer").
+ */
+public final class EvaluatorState {
+    private static final int DIGEST_BYTES = 16;
+
+    private String healthBand;
+    private final TreeMap<String, Fingerprint> open = new TreeMap<>();
+    /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
+    private byte[] features;
+
+    public String healthBand() {
+        return healthBand;
+    }
+
+    public void setHealthBand(String healthBand) {
+        this.healthBand = healthBand;
+    }
+
+    /** The recommendations written as open, by action, in action order; changed in place. */
+    public Map<String, Fingerprint> open() {
+        return open;
+    }
+
+    /**
+     * Packs and unpacks the state with the job's serializer of {@link CustomerFeatures} and one
+     * deflater and inflater, reused: one per task, {@link #close closed} with it.
+     */
+    public static final class Codec implements AutoCloseable {
+        private final TypeSerializer<CustomerFeatures> serializer;
+        private final Deflater deflater = new Deflater();
+        private final Inflater inflater = new Inflater();
+        private final DataOutputSerializer out = new DataOutputSerializer(1024);
+        private final DataInputDeserializer in = new DataInputDeserializer();
+        private byte[] deflated = new byte[1024];
+
+        public Codec(TypeSerializer<CustomerFeatures> serializer) {
+            this.serializer = serializer;
+        }
+
+        public byte[] encode(EvaluatorState state) throws IOException {
+            out.clear();
+            out.writeBoolean(state.healthBand != null);
+            if (state.healthBand != null) {
+                out.writeUTF(state.healthBand);
+            }
+            out.writeInt(state.open.size());
+            for (Map.Entry<String, Fingerprint> e : state.open.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.write(e.getValue().digest());
+                out.writeDouble(e.getValue().healthScore());
+                out.writeDouble(e.getValue().predicted6mRevenue());
+            }
+            int featureBytes = state.features == null ? -1 : state.features.length;
+            out.writeInt(featureBytes);
+            if (featureBytes > 0) {
+                out.write(state.features);
+            }
+            return out.getCopyOfBuffer();
+        }
+
+        public EvaluatorState decode(byte[] packed) throws IOException {
+            EvaluatorState state = new EvaluatorState();
+            in.setBuffer(packed);
+            if (in.readBoolean()) {
+                state.healthBand = in.readUTF();
+            }
+            for (int i = in.readInt(); i > 0; i--) {
+                String action = in.readUTF();
+                byte[] digest = new byte[DIGEST_BYTES];
+                in.readFully(digest);
+                state.open.put(action, new Fingerprint(digest, in.readDouble(), in.readDouble()));
+            }
+            int featureBytes = in.readInt();
+            if (featureBytes >= 0) {
+                state.features = new byte[featureBytes];
+                in.readFully(state.features);
+            }
+            return state;
+        }
+
+        /** Keeps {@code features} in {@code state}: serialized, then deflated (length first, for the inflate). */
+        public void setFeatures(EvaluatorState state, CustomerFeatures features) throws IOException {
+            out.clear();
+            serializer.serialize(features, out);
+            int length = out.length();
+            deflater.reset();
+            deflater.setInput(out.getSharedBuffer(), 0, length);
+            deflater.finish();
+            int size = 0;
+            while (!deflater.finished()) {
+                if (size == deflated.length) {
+                    deflated = Arrays.copyOf(deflated, deflated.length * 2);
+                }
+                size += deflater.deflate(deflated, size, deflated.length - size);
+            }
+            byte[] packed = new byte[4 + size];
+            packed[0] = (byte) (length >>> 24);
+            packed[1] = (byte) (length >>> 16);
+            packed[2] = (byte) (length >>> 8);
+            packed[3] = (byte) length;
+            System.arraycopy(deflated, 0, packed, 4, size);
+            state.features = packed;
+        }
+
+        /** The features {@link #setFeatures} kept, or null before the first evaluation. */
+        public CustomerFeatures features(EvaluatorState state) throws IOException {
+            if (state.features == null) {
+                return null;
+            }
+            byte[] packed = state.features;
+            int length = (packed[0] & 0xff) << 24 | (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
+            byte[] serialized = new byte[length];
+            inflater.reset();
+            inflater.setInput(packed, 4, packed.length - 4);
+            try {
+                int size = 0;
+                while (size < length) {
+                    int n = inflater.inflate(serialized, size, length - size);
+                    if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                        throw new IOException("the packed features of a customer are truncated");
+                    }
+                    size += n;
+                }
+            } catch (DataFormatException e) {
+                throw new IOException("the packed features of a customer are corrupt", e);
+            }
+            in.setBuffer(serialized);
+            return serializer.deserialize(in);
+        }
+
+        @Override
+        public void close() {
+            deflater.end();
+            inflater.end();
+        }
+    }
+}
