@@ -184,6 +184,22 @@ public final class ActionSink {
 
     /** Binds one recommendation to {@link #UPSERT_RECOMMENDATION}. */
     public static void bindRecommendation(PreparedStatement ps, Recommendation r) throws SQLException {
+        bindRecommendationColumns(ps, r);
+        ps.setString(15, timestamp(r.getValidAsOf()));
+        ps.setString(16, r.getPipelineStatus());
+        ps.setString(17, timestamp(r.getValidAsOf()));
+        ps.setString(18, r.getCohorts());
+        ps.setString(19, r.getIndustry());
+        ps.setString(20, r.getSizeSegment());
+        ps.setString(21, r.getPipelineStatus());
+    }
+
+    /**
+     * Binds the columns every recommendation sink starts with, in this order: customer_id, action,
+     * family, value_tier, risk_tier, health_band, health_score, predicted_6m_revenue, priority,
+     * due_at, playbook, reasons, ruleset_version, valid_as_of.
+     */
+    public static void bindRecommendationColumns(PreparedStatement ps, Recommendation r) throws SQLException {
         ps.setString(1, r.getCustomerId());
         ps.setString(2, r.getAction());
         ps.setString(3, r.getFamily());
@@ -198,13 +214,6 @@ public final class ActionSink {
         ps.setString(12, r.getReasons());
         ps.setString(13, r.getRulesetVersion());
         ps.setString(14, timestamp(r.getValidAsOf()));
-        ps.setString(15, timestamp(r.getValidAsOf()));
-        ps.setString(16, r.getPipelineStatus());
-        ps.setString(17, timestamp(r.getValidAsOf()));
-        ps.setString(18, r.getCohorts());
-        ps.setString(19, r.getIndustry());
-        ps.setString(20, r.getSizeSegment());
-        ps.setString(21, r.getPipelineStatus());
     }
 
     /**

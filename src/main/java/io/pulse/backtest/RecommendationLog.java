@@ -99,20 +99,7 @@ public final class RecommendationLog {
 
     /** Binds one recommendation to {@link #INSERT}. */
     static void bind(PreparedStatement ps, Recommendation r) throws SQLException {
-        ps.setString(1, r.getCustomerId());
-        ps.setString(2, r.getAction());
-        ps.setString(3, r.getFamily());
-        ps.setString(4, r.getValueTier());
-        ps.setString(5, r.getRiskTier());
-        ps.setString(6, r.getHealthBand());
-        ps.setDouble(7, r.getHealthScore());
-        ps.setDouble(8, r.getPredicted6mRevenue());
-        ps.setInt(9, r.getPriority());
-        ps.setString(10, ActionSink.timestamp(r.getDueAt()));
-        ps.setString(11, r.getPlaybook());
-        ps.setString(12, r.getReasons());
-        ps.setString(13, r.getRulesetVersion());
-        ps.setString(14, ActionSink.timestamp(r.getValidAsOf()));
+        ActionSink.bindRecommendationColumns(ps, r);
         ps.setString(15, r.getPipelineStatus());
     }
 

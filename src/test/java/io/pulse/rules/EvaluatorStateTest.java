@@ -3,7 +3,6 @@ package io.pulse.rules;
 import io.pulse.actions.Recommendation;
 import io.pulse.actions.Recommendation.Fingerprint;
 import io.pulse.features.CustomerFeatures;
-import io.pulse.rules.facts.SupportActivity;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
@@ -24,16 +23,6 @@ class EvaluatorStateTest {
         codec.close();
     }
 
-    private static CustomerFeatures features(String customer, long asOf) {
-        CustomerFeatures f = new CustomerFeatures();
-        f.customerId = customer;
-        f.asOf = asOf;
-        f.account = RulePackFixtures.account(customer);
-        f.profile = RulePackFixtures.profile(customer);
-        f.support = new SupportActivity();
-        return f;
-    }
-
     @Test
     void aStateSurvivesPackingWithItsBandFingerprintsAndFeatures() throws Exception {
         EvaluatorState state = new EvaluatorState();
@@ -42,7 +31,7 @@ class EvaluatorStateTest {
         Recommendation nurture = recommendation("acme.com", "VIP_NURTURE", 3, 1_000, 1);
         state.open().put(retain.getAction(), retain.fingerprint());
         state.open().put(nurture.getAction(), nurture.fingerprint());
-        CustomerFeatures features = features("acme.com", 86_399_999L);
+        CustomerFeatures features = RulePackFixtures.features("acme.com", 86_399_999L);
         codec.setFeatures(state, features);
 
         byte[] packed = codec.encode(state);
@@ -70,8 +59,8 @@ class EvaluatorStateTest {
 
     @Test
     void oneCodecPacksOneCustomerAfterAnotherAndTheFeaturesShrink() throws Exception {
-        CustomerFeatures first = features("first.example", 1L);
-        CustomerFeatures second = features("second.example", 2L);
+        CustomerFeatures first = RulePackFixtures.features("first.example", 1L);
+        CustomerFeatures second = RulePackFixtures.features("second.example", 2L);
         second.account.setIndustry("Retail");
         EvaluatorState a = new EvaluatorState();
         EvaluatorState b = new EvaluatorState();

@@ -5,7 +5,6 @@ import io.pulse.events.DeadLetter;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
 import io.pulse.rules.facts.Population;
-import io.pulse.rules.facts.SupportActivity;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
@@ -57,15 +56,10 @@ class RuleEvaluationFunctionTest {
 
     /** A high-value Gold customer (LTV above its tier's average, monetary score 5) at the given activity risk. */
     private static CustomerFeatures features(long asOf, String activityRisk) {
-        CustomerFeatures f = new CustomerFeatures();
-        f.customerId = ACME;
-        f.asOf = asOf;
-        f.account = RulePackFixtures.account(ACME);
-        f.profile = RulePackFixtures.profile(ACME);
+        CustomerFeatures f = RulePackFixtures.features(ACME, asOf);
         f.profile.setEstimatedLtv(30_000);
         f.profile.setMonetaryScore(5);
         f.profile.setActivityRiskLevel(activityRisk);
-        f.support = new SupportActivity();
         return f;
     }
 

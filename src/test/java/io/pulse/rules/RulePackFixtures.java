@@ -1,8 +1,10 @@
 package io.pulse.rules;
 
+import io.pulse.features.CustomerFeatures;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.SupportActivity;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -87,6 +89,17 @@ final class RulePackFixtures {
     }
 
     /** A copy of the shipped pack (rule files and parameters) in {@code dir}, to break or change. */
+    /** Complete features of a customer: {@link #account}, {@link #profile}, no support activity. */
+    static CustomerFeatures features(String customerId, long asOf) {
+        CustomerFeatures f = new CustomerFeatures();
+        f.customerId = customerId;
+        f.asOf = asOf;
+        f.account = account(customerId);
+        f.profile = profile(customerId);
+        f.support = new SupportActivity();
+        return f;
+    }
+
     static Path copyOfPack(Path dir) throws IOException {
         for (String name : RuleSet.load(PACK).files().keySet()) {
             Files.copy(PACK.resolve(name), dir.resolve(name));
