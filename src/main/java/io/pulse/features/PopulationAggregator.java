@@ -4,14 +4,17 @@ import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Maintains the population figures the rules compare against (average LTV per customer tier,
@@ -24,6 +27,10 @@ import java.util.TreeMap;
  * period have arrived and before any later period's (which a faster upstream task may already have
  * sent); sums are kept in integer fixed point (cents, micro-points) so their value does not depend
  * on the order of addition.
+ *
+ * <p>Incremental: the running {@link PopulationFigures} take each changed customer's old
+ * contribution out and the new one in, so a period costs O(changed customers); every contribution
+ * is re-read only when the last holder of a bound moves inward.
  */
 public class PopulationAggregator extends KeyedProcessFunction<Integer, CustomerFeatures, Population> {
     /** The key every customer's features are routed to. */
@@ -32,12 +39,24 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
     /** Every customer's latest contribution, under the one key {@link #ALL}. */
     public static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS =
             new MapStateDescriptor<>("contribution by customer", Types.STRING, Types.POJO(Contribution.class));
-    /** Contributions waiting for the time they are valid as of. */
-    public static final MapStateDescriptor<Long, List<Contribution>> PENDING_CONTRIBUTIONS = new MapStateDescriptor<>(
+    /** Sums, counts and bounds over {@link #CONTRIBUTIONS}. */
+    public static final ValueStateDescriptor<PopulationFigures> FIGURES =
+            new ValueStateDescriptor<>("population figures", Types.POJO(PopulationFigures.class));
+    /**
+     * Contributions waiting for the time they are valid as of, one per (time, customer): a later
+     * one of the customer for the same time replaces the earlier.
+     */
+    public static final MapStateDescriptor<Tuple2<Long, String>, Contribution> PENDING_CONTRIBUTIONS =
+            new MapStateDescriptor<>("contribution by valid time and customer",
+                    Types.TUPLE(Types.LONG, Types.STRING), Types.POJO(Contribution.class));
+    /** Contributions pending in a savepoint taken before {@link #PENDING_CONTRIBUTIONS}, in arrival order. */
+    public static final MapStateDescriptor<Long, List<Contribution>> PENDING_BEFORE_UPGRADE = new MapStateDescriptor<>(
             "contributions by valid time", Types.LONG, Types.LIST(Types.POJO(Contribution.class)));
 
     private transient MapState<String, Contribution> contributions;
-    private transient MapState<Long, List<Contribution>> pendingByTime;
+    private transient ValueState<PopulationFigures> figures;
+    private transient MapState<Tuple2<Long, String>, Contribution> pending;
+    private transient MapState<Long, List<Contribution>> pendingBeforeUpgrade;
 
     /** One customer's part in the population figures. */
     public static class Contribution {
@@ -52,86 +71,79 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
         public long engagementMicros;
 
         public Contribution() {}
+
+        static Contribution of(CustomerFeatures f) {
+            Contribution c = new Contribution();
+            c.customerId = f.customerId;
+            if (f.account != null) {
+                c.hasAccount = true;
+                c.annualRevenue = f.account.getAnnualRevenue();
+                c.totalWon = f.account.getTotalWonAmount();
+                c.employees = f.account.getEmployees();
+            }
+            if (f.profile != null) {
+                c.tier = f.profile.getCustomerTier();
+                c.ltvCents = Math.round(f.profile.getEstimatedLtv() * 100);
+                c.hasEngagement = f.profile.getActivityRiskLevel() != null;
+                c.engagementMicros = Math.round(f.profile.getCompositeEngagementScore() * 1_000_000);
+            }
+            return c;
+        }
     }
 
     @Override
     public void open(OpenContext openContext) {
         contributions = getRuntimeContext().getMapState(CONTRIBUTIONS);
-        pendingByTime = getRuntimeContext().getMapState(PENDING_CONTRIBUTIONS);
+        figures = getRuntimeContext().getState(FIGURES);
+        pending = getRuntimeContext().getMapState(PENDING_CONTRIBUTIONS);
+        pendingBeforeUpgrade = getRuntimeContext().getMapState(PENDING_BEFORE_UPGRADE);
     }
 
     @Override
     public void processElement(CustomerFeatures f, Context ctx, Collector<Population> out) throws Exception {
-        Contribution c = new Contribution();
-        c.customerId = f.customerId;
-        if (f.account != null) {
-            c.hasAccount = true;
-            c.annualRevenue = f.account.getAnnualRevenue();
-            c.totalWon = f.account.getTotalWonAmount();
-            c.employees = f.account.getEmployees();
-        }
-        if (f.profile != null) {
-            c.tier = f.profile.getCustomerTier();
-            c.ltvCents = Math.round(f.profile.getEstimatedLtv() * 100);
-            c.hasEngagement = f.profile.getActivityRiskLevel() != null;
-            c.engagementMicros = Math.round(f.profile.getCompositeEngagementScore() * 1_000_000);
-        }
-        List<Contribution> pending = pendingByTime.get(f.asOf);
-        if (pending == null) {
-            pending = new ArrayList<>();
-        }
-        pending.add(c);
-        pendingByTime.put(f.asOf, pending);
+        Contribution c = Contribution.of(f);
+        pending.put(Tuple2.of(f.asOf, c.customerId), c);
         ctx.timerService().registerEventTimeTimer(f.asOf);
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Population> out) throws Exception {
-        for (Contribution c : pendingByTime.get(timestamp)) {
+        PopulationFigures current = figures.value();
+        if (current == null) {
+            // The first period, or the first after restoring a savepoint taken before the figures were kept.
+            current = PopulationFigures.of(contributions.values());
+        }
+        for (Contribution c : takePending(timestamp)) {
+            Contribution previous = contributions.get(c.customerId);
+            if (previous != null) {
+                current.remove(previous);
+            }
+            current.add(c);
             contributions.put(c.customerId, c);
         }
-        pendingByTime.remove(timestamp);
-        Map<String, long[]> ltvByTier = new TreeMap<>(); // tier -> {sum cents, count}
-        long engagementSum = 0;
-        long engagementCount = 0;
-        int customers = 0;
-        double revenueMin = Double.POSITIVE_INFINITY, revenueMax = Double.NEGATIVE_INFINITY;
-        double employeesMin = Double.POSITIVE_INFINITY, employeesMax = Double.NEGATIVE_INFINITY;
-        double wonMax = 0;
-        for (Map.Entry<String, Contribution> e : contributions.entries()) {
-            Contribution c = e.getValue();
-            customers++;
-            if (c.hasAccount) {
-                revenueMin = Math.min(revenueMin, c.annualRevenue);
-                revenueMax = Math.max(revenueMax, c.annualRevenue);
-                employeesMin = Math.min(employeesMin, c.employees);
-                employeesMax = Math.max(employeesMax, c.employees);
-                wonMax = Math.max(wonMax, c.totalWon);
-            }
-            if (c.tier != null) {
-                long[] sum = ltvByTier.computeIfAbsent(c.tier, t -> new long[2]);
-                sum[0] += c.ltvCents;
-                sum[1]++;
-            }
-            if (c.hasEngagement) {
-                engagementSum += c.engagementMicros;
-                engagementCount++;
+        if (current.boundsUnknown()) {
+            current.recomputeBounds(contributions.values());
+        }
+        figures.update(current);
+        out.collect(current.toPopulation(timestamp));
+    }
+
+    /** Removes and returns the contributions valid as of {@code timestamp}, a customer's later ones after its earlier. */
+    private List<Contribution> takePending(long timestamp) throws Exception {
+        List<Contribution> due = new ArrayList<>();
+        List<Contribution> beforeUpgrade = pendingBeforeUpgrade.get(timestamp);
+        if (beforeUpgrade != null) {
+            due.addAll(beforeUpgrade);
+            pendingBeforeUpgrade.remove(timestamp);
+        }
+        Iterator<Map.Entry<Tuple2<Long, String>, Contribution>> entries = pending.iterator();
+        while (entries.hasNext()) {
+            Map.Entry<Tuple2<Long, String>, Contribution> e = entries.next();
+            if (e.getKey().f0 == timestamp) {
+                due.add(e.getValue());
+                entries.remove();
             }
         }
-        Population p = new Population();
-        p.setAsOf(timestamp);
-        p.setCustomers(customers);
-        for (Map.Entry<String, long[]> e : ltvByTier.entrySet()) {
-            p.getAverageLtvByTier().put(e.getKey(), e.getValue()[0] / 100.0 / e.getValue()[1]);
-        }
-        p.setAverageEngagementScore(engagementCount == 0 ? 0 : engagementSum / 1e6 / engagementCount);
-        if (revenueMax >= revenueMin) {
-            p.setAnnualRevenueMin(revenueMin);
-            p.setAnnualRevenueMax(revenueMax);
-            p.setEmployeesMin(employeesMin);
-            p.setEmployeesMax(employeesMax);
-        }
-        p.setTotalWonMax(wonMax);
-        out.collect(p);
+        return due;
     }
 }

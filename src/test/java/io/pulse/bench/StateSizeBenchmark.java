@@ -196,6 +196,7 @@ public final class StateSizeBenchmark {
                 new StateShare("customer features", features, CustomerFeatureFunction.CUSTOMER),
                 new StateShare("customer features", features, CustomerFeatureFunction.PENDING_EVENTS),
                 new StateShare("population figures", population, PopulationAggregator.CONTRIBUTIONS),
+                new StateShare("population figures", population, PopulationAggregator.FIGURES),
                 new StateShare("population figures", population, PopulationAggregator.PENDING_CONTRIBUTIONS),
                 new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.EVALUATED),
                 new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.PENDING_FEATURES));
