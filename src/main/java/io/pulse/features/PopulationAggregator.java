@@ -12,7 +12,7 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
 import java.util.ArrayList;
-import java.util.Iterator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -136,14 +136,18 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
             due.addAll(beforeUpgrade);
             pendingBeforeUpgrade.remove(timestamp);
         }
-        Iterator<Map.Entry<Tuple2<Long, String>, Contribution>> entries = pending.iterator();
-        while (entries.hasNext()) {
-            Map.Entry<Tuple2<Long, String>, Contribution> e = entries.next();
+        Map<Tuple2<Long, String>, Contribution> later = new HashMap<>();
+        for (Map.Entry<Tuple2<Long, String>, Contribution> e : pending.entries()) {
             if (e.getKey().f0 == timestamp) {
                 due.add(e.getValue());
-                entries.remove();
+            } else {
+                later.put(e.getKey(), e.getValue());
             }
         }
+        // Cleared and refilled rather than removed entry by entry: a heap map keeps the capacity of
+        // its largest period (every customer at the start), and each period would scan it all.
+        pending.clear();
+        pending.putAll(later);
         return due;
     }
 }
