@@ -6,6 +6,7 @@ import io.pulse.rules.facts.Population;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ObjDoubleConsumer;
 
 /**
  * The running figures behind a {@link Population}: sums and counts, and each bound with how many
@@ -69,11 +70,7 @@ public class PopulationFigures {
             if (accounts == 0) {
                 resetBounds();
             } else {
-                annualRevenueMin.remove(c.annualRevenue);
-                annualRevenueMax.remove(c.annualRevenue);
-                employeesMin.remove(c.employees);
-                employeesMax.remove(c.employees);
-                totalWonMax.remove(c.totalWon);
+                forEachBound(c, Bound::remove);
             }
         }
     }
@@ -116,11 +113,16 @@ public class PopulationFigures {
     }
 
     private void addToBounds(Contribution c) {
-        annualRevenueMin.add(c.annualRevenue);
-        annualRevenueMax.add(c.annualRevenue);
-        employeesMin.add(c.employees);
-        employeesMax.add(c.employees);
-        totalWonMax.add(c.totalWon);
+        forEachBound(c, Bound::add);
+    }
+
+    /** Applies {@code change} to each bound with the contribution's value for it. */
+    private void forEachBound(Contribution c, ObjDoubleConsumer<Bound> change) {
+        change.accept(annualRevenueMin, c.annualRevenue);
+        change.accept(annualRevenueMax, c.annualRevenue);
+        change.accept(employeesMin, c.employees);
+        change.accept(employeesMax, c.employees);
+        change.accept(totalWonMax, c.totalWon);
     }
 
     private void resetBounds() {
