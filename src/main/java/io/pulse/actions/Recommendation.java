@@ -1,6 +1,5 @@
 package io.pulse.actions;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -91,36 +90,49 @@ public class Recommendation {
      * What the evaluator keeps of a recommendation written as open, enough to tell whether a new one
      * changed: a digest of the fields compared exactly, and the two figures compared with a tolerance.
      */
-    public record Fingerprint(byte[] digest, double healthScore, double predicted6mRevenue) {}
+    public record Fingerprint(byte[] digest, double healthScore, double predicted6mRevenue) {
+        /**
+         * True when the recommendation this fingerprints and the one {@code written} differ in
+         * nothing a CSM would see, ignoring the time they are valid as of and the due time derived
+         * from it: re-writing such a row would only churn the queue. The rule pack version is
+         * ignored too: after a reload, a row the new pack would write exactly as it is keeps the
+         * version that produced it (rule_deployments records that the new pack re-scored it). The
+         * score and revenue may move by less than they are shown to.
+         */
+        public boolean sameRecommendationAs(Fingerprint written) {
+            return written != null && Arrays.equals(digest, written.digest)
+                    && Math.abs(healthScore - written.healthScore) < 0.005
+                    && Math.abs(predicted6mRevenue - written.predicted6mRevenue) < 0.5;
+        }
+    }
 
+    /** SHA-256 per thread: {@code MessageDigest.getInstance} costs as much as digesting a row. */
+    private static final ThreadLocal<MessageDigest> SHA_256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
+    });
+
+    /** Digests the fields once: keep it, rather than asking {@link #sameRecommendationAs} and then for it. */
     public Fingerprint fingerprint() {
         return new Fingerprint(digest(), healthScore, predicted6mRevenue);
     }
 
-    /**
-     * True when this recommendation and the one written differ in nothing a CSM would see, ignoring
-     * the time they are valid as of and the due time derived from it: re-writing such a row would
-     * only churn the queue. The rule pack version is ignored too: after a reload, a row the new pack
-     * would write exactly as it is keeps the version that produced it (rule_deployments records that
-     * the new pack re-scored it). The score and revenue may move by less than they are shown to.
-     */
+    /** See {@link Fingerprint#sameRecommendationAs}. */
     public boolean sameRecommendationAs(Fingerprint written) {
-        return written != null && Arrays.equals(digest(), written.digest())
-                && Math.abs(healthScore - written.healthScore()) < 0.005
-                && Math.abs(predicted6mRevenue - written.predicted6mRevenue()) < 0.5;
+        return fingerprint().sameRecommendationAs(written);
     }
 
     /**
-     * The first 16 bytes of the SHA-256 of every field {@link #sameRecommendationAs} compares exactly
-     * (a collision between two versions of one customer's row is out of reach at 128 bits).
+     * The first 16 bytes of the SHA-256 of every field {@link Fingerprint#sameRecommendationAs}
+     * compares exactly (a collision between two versions of one customer's row is out of reach at
+     * 128 bits).
      */
     public byte[] digest() {
-        MessageDigest sha256;
-        try {
-            sha256 = MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("every Java runtime has SHA-256", e);
-        }
+        MessageDigest sha256 = SHA_256.get();
+        sha256.reset();
         for (String field : new String[] {customerId, action, family, valueTier, riskTier, healthBand, industry,
                 sizeSegment, playbook, reasons, cohorts, pipelineStatus}) {
             if (field == null) {
@@ -128,12 +140,20 @@ public class Recommendation {
             } else {
                 byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
                 sha256.update((byte) 1);
-                sha256.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
+                updateInt(sha256, utf8.length);
                 sha256.update(utf8);
             }
         }
-        sha256.update(ByteBuffer.allocate(4).putInt(priority).array());
+        updateInt(sha256, priority);
         return Arrays.copyOf(sha256.digest(), 16);
+    }
+
+    /** Big-endian, as the digests in savepoints were made with {@code ByteBuffer.putInt}. */
+    private static void updateInt(MessageDigest sha256, int value) {
+        sha256.update((byte) (value >>> 24));
+        sha256.update((byte) (value >>> 16));
+        sha256.update((byte) (value >>> 8));
+        sha256.update((byte) value);
     }
 
     /**

@@ -54,6 +54,7 @@ public final class EvaluatorState {
         private final DataOutputSerializer out = new DataOutputSerializer(1024);
         private final DataInputDeserializer in = new DataInputDeserializer();
         private byte[] deflated = new byte[1024];
+        private byte[] inflated = new byte[1024];
 
         public Codec(TypeSerializer<CustomerFeatures> serializer) {
             this.serializer = serializer;
@@ -131,7 +132,10 @@ public final class EvaluatorState {
             }
             byte[] packed = state.features;
             int length = (packed[0] & 0xff) << 24 | (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
-            byte[] serialized = new byte[length];
+            if (inflated.length < length) {
+                inflated = new byte[Math.max(length, inflated.length * 2)];
+            }
+            byte[] serialized = inflated;
             inflater.reset();
             inflater.setInput(packed, 4, packed.length - 4);
             try {
@@ -146,7 +150,7 @@ public final class EvaluatorState {
             } catch (DataFormatException e) {
                 throw new IOException("the packed features of a customer are corrupt", e);
             }
-            in.setBuffer(serialized);
+            in.setBuffer(serialized, 0, length);
             return serializer.deserialize(in);
         }
 

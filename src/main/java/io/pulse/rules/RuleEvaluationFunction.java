@@ -36,6 +36,7 @@ import java.lang.management.ThreadMXBean;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.BiConsumer;
 
@@ -230,10 +231,15 @@ public class RuleEvaluationFunction
                 EvaluatorState state = codec.decode(packed.value());
                 CustomerFeatures latest = codec.features(state);
                 if (latest != null) {
-                    rescored[1] += evaluate(latest, state, population, latest.asOf + 1,
+                    String band = state.healthBand();
+                    int written = evaluate(latest, state, population, latest.asOf + 1,
                             (tag, letter) -> ctx.output(tag, letter), out);
                     rescored[0]++;
-                    packed.update(codec.encode(state));
+                    rescored[1] += written;
+                    // Most customers come out as they were: their packed state says so already.
+                    if (written > 0 || !Objects.equals(band, state.healthBand())) {
+                        packed.update(codec.encode(state));
+                    }
                 }
             });
         }
@@ -331,11 +337,12 @@ public class RuleEvaluationFunction
         }
         int emitted = 0;
         for (Recommendation r : now.values()) {
-            if (!r.sameRecommendationAs(state.open().get(r.getAction()))) {
+            Recommendation.Fingerprint fingerprint = r.fingerprint();
+            if (!fingerprint.sameRecommendationAs(state.open().get(r.getAction()))) {
                 emitted++;
                 out.collect(r);
                 recommendationsOut.inc();
-                state.open().put(r.getAction(), r.fingerprint());
+                state.open().put(r.getAction(), fingerprint);
             }
         }
         // In action order (the state's map is sorted); retired by this pack, whichever wrote the row.

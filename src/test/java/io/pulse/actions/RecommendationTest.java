@@ -2,6 +2,10 @@ package io.pulse.actions;
 
 import org.junit.jupiter.api.Test;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Arrays;
 import java.util.function.Consumer;
 
 import static io.pulse.testing.QueueFixtures.recommendation;
@@ -41,6 +45,28 @@ class RecommendationTest {
         // Fields are delimited: moving text from one field to the next is a change too.
         assertThat(changed(r -> { r.setValueTier("HighHigh"); r.setRiskTier(""); }).digest())
                 .isNotEqualTo(changed(r -> { r.setValueTier("High"); r.setRiskTier("High"); }).digest());
+    }
+
+    @Test
+    void theDigestIsSha256OverLengthPrefixedFieldsAsKeptInSavepoints() throws Exception {
+        Recommendation r = changed(x -> x.setIndustry(null));
+        // Made the way the fingerprints in existing savepoints were made: a change here re-writes every open row once.
+        MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
+        for (String field : new String[] {r.getCustomerId(), r.getAction(), r.getFamily(), r.getValueTier(),
+                r.getRiskTier(), r.getHealthBand(), r.getIndustry(), r.getSizeSegment(), r.getPlaybook(),
+                r.getReasons(), r.getCohorts(), r.getPipelineStatus()}) {
+            if (field == null) {
+                sha256.update((byte) 0);
+            } else {
+                byte[] utf8 = field.getBytes(StandardCharsets.UTF_8);
+                sha256.update((byte) 1);
+                sha256.update(ByteBuffer.allocate(4).putInt(utf8.length).array());
+                sha256.update(utf8);
+            }
+        }
+        sha256.update(ByteBuffer.allocate(4).putInt(r.getPriority()).array());
+        assertThat(r.digest()).isEqualTo(Arrays.copyOf(sha256.digest(), 16));
+        assertThat(r.digest()).as("the same again: the per-thread digest starts afresh").isEqualTo(r.digest());
     }
 
     @Test

@@ -22,7 +22,6 @@ import java.time.LocalDate;
 
 import static io.pulse.testing.RulePackFiles.copyOfPack;
 import static io.pulse.testing.RulePackFiles.edit;
-import static io.pulse.testing.RulePackFiles.lowerMaxHealthScore;
 import static io.pulse.testing.SinkPolling.count;
 import static io.pulse.testing.SinkPolling.waitForStableCount;
 
@@ -39,13 +38,19 @@ import static io.pulse.testing.SinkPolling.waitForStableCount;
  * re-written); {@code priority} changes URGENT_RETAIN's priority, so every customer has a row
  * to re-write.
  *
- * <pre>java ... io.pulse.bench.ReloadBenchmark [customers=100000] [threshold|priority]</pre>
+ * <p>{@code reloads} edits in a row (each waits for the one before to be re-scored, each a new pack:
+ * the threshold 70, 60, 59, 58, ...; the priority 1, 2, 3, ...): the first reload in a JVM also pays
+ * for compiling (JIT) the validation and re-score paths, the later ones are what a long-running
+ * job sees.
+ *
+ * <pre>java ... io.pulse.bench.ReloadBenchmark [customers=100000] [threshold|priority] [reloads=1]</pre>
  */
 public final class ReloadBenchmark {
 
     public static void main(String[] args) throws Exception {
         int customers = args.length > 0 ? Integer.parseInt(args[0]) : 100_000;
         boolean editEveryRow = args.length > 1 && args[1].equals("priority");
+        int reloads = args.length > 2 ? Integer.parseInt(args[2]) : 1;
         Path dir = Files.createTempDirectory("pulse-reload");
         Path history = dir.resolve("history.sqlite");
         new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
@@ -89,41 +94,53 @@ public final class ReloadBenchmark {
             System.out.printf("%,d customers scored (%,d open actions) in %.1f s%n", scored, open,
                     (System.currentTimeMillis() - seedStart) / 1000.0);
 
-            long saved = System.currentTimeMillis();
-            if (editEveryRow) {
-                edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
-                        "\"URGENT_RETAIN\":        { \"priority\": 2,");
-            } else {
-                lowerMaxHealthScore(rules);
-            }
-            String version = RuleSet.load(rules).version();
-            String deployment = " FROM rule_deployments WHERE ruleset_version = '" + version + "' AND status = 'active'";
-            long accepted = -1;
-            long rescored = -1;
-            long written = -1;
-            while (true) {
-                long now = System.currentTimeMillis();
-                if (accepted < 0 && count(sink, "SELECT count(*)" + deployment) > 0) {
-                    accepted = now;
+            for (int reload = 1; reload <= reloads; reload++) {
+                if (reload > 1) {
+                    Thread.sleep(2_000); // an author's next save, not the same instant
                 }
-                if (rescored < 0 && count(sink, "SELECT count(*)" + deployment + " AND rescored_at IS NOT NULL") > 0) {
-                    rescored = now;
-                    written = count(sink, "SELECT actions_written" + deployment);
-                }
-                // Done: every customer re-scored, and every row that re-score wrote is in the queue.
-                if (rescored >= 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE ruleset_version = '"
-                        + version + "'") >= written) {
-                    System.out.printf("saved -> deployment row %.2f s; -> re-score recorded %.2f s (%,d customers, %,d rows"
-                                    + " written); -> all of them in the queue under %s: %.2f s%n",
-                            (accepted - saved) / 1000.0, (rescored - saved) / 1000.0,
-                            count(sink, "SELECT customers_rescored" + deployment), written, version, (now - saved) / 1000.0);
-                    break;
-                }
-                Thread.sleep(50);
+                System.out.printf("reload %d: ", reload);
+                timeReload(rules, sink, editEveryRow, reload);
             }
         } finally {
             job.cancel().get();
         }
         System.out.printf("load: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+    }
+
+    /** Edits the pack (the {@code reload}-th edit) and prints how long until every customer is re-scored. */
+    private static void timeReload(Path rules, String sink, boolean editEveryRow, int reload) throws Exception {
+        long saved = System.currentTimeMillis();
+        if (editEveryRow) {
+            edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": " + reload + ",",
+                    "\"URGENT_RETAIN\":        { \"priority\": " + (reload + 1) + ",");
+        } else {
+            edit(rules.resolve("parameters.json"), "\"maxHealthScore\": " + (reload == 1 ? 70 : 61 - reload + 1),
+                    "\"maxHealthScore\": " + (61 - reload));
+        }
+        String version = RuleSet.load(rules).version();
+        String deployment = " FROM rule_deployments WHERE ruleset_version = '" + version + "' AND status = 'active'";
+        long accepted = -1;
+        long rescored = -1;
+        long written = -1;
+        while (true) {
+            long now = System.currentTimeMillis();
+            if (accepted < 0 && count(sink, "SELECT count(*)" + deployment) > 0) {
+                accepted = now;
+            }
+            if (rescored < 0 && count(sink, "SELECT count(*)" + deployment + " AND rescored_at IS NOT NULL") > 0) {
+                rescored = now;
+                written = count(sink, "SELECT actions_written" + deployment);
+            }
+            // Done: every customer re-scored, and every row that re-score wrote is in the queue.
+            if (rescored >= 0 && count(sink, "SELECT count(*) FROM recommended_actions WHERE ruleset_version = '"
+                    + version + "'") >= written) {
+                System.out.printf("saved -> deployment row %.2f s; -> re-score recorded %.2f s (%,d customers, %,d rows"
+                                + " written); -> all of them in the queue under %s: %.2f s%n",
+                        (accepted - saved) / 1000.0, (rescored - saved) / 1000.0,
+                        count(sink, "SELECT customers_rescored" + deployment), written, version, (now - saved) / 1000.0);
+                break;
+            }
+            Thread.sleep(50);
+        }
     }
 }
