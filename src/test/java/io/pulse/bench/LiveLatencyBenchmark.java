@@ -29,6 +29,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
+import java.sql.Statement;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadInfo;
@@ -62,14 +63,23 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * 2, SQLite sink) as {@code pulse live} runs it. A generator thread writes events at a fixed rate,
  * with event time = the wall clock at writing: each new customer gets three snapshots (account,
  * activity, value) that make it an URGENT_RETAIN case. Its latency is from the write of its third
- * event to the first poll (every 10 ms, by primary key) that sees one of its rows in the sink. The
- * first {@code warmup} seconds are left out. It also reports the rate the generator achieved and the
+ * event to the first poll (every 10 ms) that sees one of its rows written in the sink: a trigger the
+ * benchmark adds to the sink's table logs every row inserted or updated ({@code bench_writes}). With
+ * {@code customers=N} only N customers are created; after them each visit is one account snapshot of
+ * the next customer in turn (one whose last visit has been seen), its days since the last activity
+ * alternating between 5 and 2, so that every visit changes its health score and re-writes its open
+ * rows: the steady state of a running job, whose state no longer grows. A visit's latency runs to
+ * the first row of the customer written valid as of the visit's event time or later (to the second,
+ * the sink's resolution: so N should be several seconds' worth of visits). A visit not seen within
+ * 5 s (an event of it came later than the allowed lateness: a dead letter) is counted as lost, and
+ * the customer's next visit writes its three snapshots afresh. The first {@code warmup} seconds are
+ * left out. It also reports the rate the generator achieved and the
  * CPU time of every thread by role over the measured part (job operators, generator, broker), since
  * all three share the machine.
  *
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
- *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D]</pre>
+ *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]</pre>
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
  * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
@@ -81,7 +91,7 @@ public final class LiveLatencyBenchmark {
         Map<String, String> options = new HashMap<>(Map.of("warmup", "10", "lateness", LiveDefaults.LATENESS,
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
-                "state-backend", "hashmap", "checkpoint-interval", "PT10S"));
+                "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -101,6 +111,7 @@ public final class LiveLatencyBenchmark {
         String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
         SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
+        logWrites(sink);
 
         try (KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build())
@@ -133,7 +144,7 @@ public final class LiveLatencyBenchmark {
                     rows = maxId(c);
                     Thread.sleep(2_000);
                 }
-                run(kafka.bootstrapServers(), c, rate, seconds, warmup, rows);
+                run(kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows);
             } finally {
                 job.cancel().get();
             }
@@ -141,30 +152,37 @@ public final class LiveLatencyBenchmark {
         System.out.printf("load: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
     }
 
-    private static void run(String bootstrap, Connection sink, int rate, int seconds, int warmup, long startId)
-            throws Exception {
-        Map<String, Long> written = new ConcurrentHashMap<>();
+    /** A visit written and not yet seen in the sink: when it was written, and its event time. */
+    private record Visit(long writtenAt, long eventTime, int events) {}
+
+    private static void run(String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
+                            long startId) throws Exception {
+        Map<String, Visit> written = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean done = new AtomicBoolean();
-        AtomicLong customersScored = new AtomicLong();
+        AtomicLong eventsScored = new AtomicLong();
         long start = System.currentTimeMillis();
         long measureFrom = start + warmup * 1000L;
         Thread poller = new Thread(() -> {
             long lastId = startId;
             try (PreparedStatement ps = sink.prepareStatement(
-                    "SELECT id, customer_id FROM recommended_actions WHERE id > ? ORDER BY id")) {
+                    "SELECT id, customer_id, valid_as_of FROM bench_writes WHERE id > ? ORDER BY id")) {
                 while (!done.get()) {
                     ps.setLong(1, lastId);
                     long now = System.currentTimeMillis();
                     try (ResultSet rs = ps.executeQuery()) {
                         while (rs.next()) {
                             lastId = rs.getLong(1);
-                            Long at = written.remove(rs.getString(2));
-                            if (at != null) {
-                                customersScored.incrementAndGet();
+                            Visit visit = written.get(rs.getString(2));
+                            // valid_as_of is to the second: a row of the visit before is seconds older.
+                            if (visit == null || Instant.parse(rs.getString(3)).toEpochMilli()
+                                    < visit.eventTime() - visit.eventTime() % 1000) {
+                                continue; // another customer, or a row of this customer's visit before
                             }
-                            if (at != null && at >= measureFrom) {
-                                latencies.add(now - at);
+                            written.remove(rs.getString(2));
+                            eventsScored.addAndGet(visit.events());
+                            if (visit.writtenAt() >= measureFrom) {
+                                latencies.add(now - visit.writtenAt());
                             }
                         }
                     }
@@ -182,14 +200,23 @@ public final class LiveLatencyBenchmark {
                 LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 2, 400)),
                 LiveEventFormat.toLine(activitySnapshot(PLACEHOLDER, 0, "Critical", "Declining")),
                 LiveEventFormat.toLine(valueSnapshot(PLACEHOLDER, 0, "Gold", 90_000, 5))};
+        String[] revisits = { // a customer's account on its odd and even revisits
+                LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 5, 400)), templates[0]};
+        int[] revisitsOf = new int[population];
+        boolean[] incomplete = new boolean[population];
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5"); // Kafka 4's default; counted in the latency
         long sent = 0;
         long sentBeforeMeasuring = -1;
-        long scoredBeforeMeasuring = 0;
+        long eventsScoredBeforeMeasuring = 0;
         int customers = 0;
-        long total = (long) rate * (seconds + warmup) / 3 * 3; // whole customers
+        long visits = 0;
+        long visitsBeforeMeasuring = 0;
+        int nextRevisit = 0;
+        int pendingInARow = 0;
+        long lost = 0;
+        long total = (long) rate * (seconds + warmup);
         ThreadCpu cpu = new ThreadCpu();
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
@@ -198,21 +225,47 @@ public final class LiveLatencyBenchmark {
                 if (sentBeforeMeasuring < 0 && now >= measureFrom) {
                     sentBeforeMeasuring = sent;
                     cpu.start();
-                    scoredBeforeMeasuring = customersScored.get();
+                    visitsBeforeMeasuring = visits;
+                    eventsScoredBeforeMeasuring = eventsScored.get();
                 }
                 long due = Math.min(total, (now - start) * rate / 1000);
-                while (sent + 3 <= due) {
-                    String customer = "c" + customers++ + ".bench";
+                while (sent < due) { // a new customer's three events may overshoot by two
+                    String customer;
                     long t = System.currentTimeMillis();
                     String time = Instant.ofEpochMilli(t).toString();
-                    for (String template : templates) {
+                    String[] lines;
+                    if (population == 0 || customers < population) {
+                        customer = "c" + customers++ + ".bench";
+                        lines = templates;
+                    } else {
+                        int next = nextRevisit;
+                        nextRevisit = (nextRevisit + 1) % population;
+                        customer = "c" + next + ".bench";
+                        Visit pending = written.get(customer);
+                        if (pending != null && t - pending.writtenAt() < NEVER_SEEN_MS) { // not in the sink yet
+                            if (++pendingInARow == population) {
+                                pendingInARow = 0;
+                                break; // every customer is: the job is behind
+                            }
+                            continue;
+                        }
+                        pendingInARow = 0;
+                        if (pending != null && written.remove(customer, pending)) {
+                            lost++; // an event of it was late (dead letter): the customer is written afresh
+                            incomplete[next] = true;
+                        }
+                        lines = incomplete[next] ? templates : new String[] {revisits[revisitsOf[next]++ % 2]};
+                        incomplete[next] = false;
+                    }
+                    for (String template : lines) {
                         producer.send(new ProducerRecord<>("events", customer, template
                                 .replace(PLACEHOLDER + "@0", customer + "@" + t)
                                 .replace(EPOCH, time)
                                 .replace(PLACEHOLDER, customer)));
                     }
-                    written.put(customer, System.currentTimeMillis());
-                    sent += 3;
+                    written.put(customer, new Visit(System.currentTimeMillis(), t, lines.length));
+                    visits++;
+                    sent += lines.length;
                 }
                 Thread.sleep(1);
             }
@@ -220,26 +273,28 @@ public final class LiveLatencyBenchmark {
         long generatorEnd = System.currentTimeMillis();
         long generatorSeconds = generatorEnd - start;
         double achieved = (sent - sentBeforeMeasuring) * 1000.0 / Math.max(1, generatorEnd - measureFrom);
-        Thread.sleep(5_000); // the last events' actions
+        Thread.sleep(NEVER_SEEN_MS); // the last events' actions
         done.set(true);
         poller.join();
         cpu.stop();
-        long scored = customersScored.get() - scoredBeforeMeasuring;
-        long expected = customers - (long) rate * warmup / 3;
+        long expected = visits - visitsBeforeMeasuring;
         List<Long> sorted = new ArrayList<>(latencies);
         Collections.sort(sorted);
         System.out.printf("rate %,d events/s for %d s (+%d s warm-up; generator took %.1f s, %,.0f events/s"
-                        + " after the warm-up): %,d customers measured of ~%,d, %,d never seen%n", rate, seconds, warmup,
-                generatorSeconds / 1000.0, achieved, sorted.size(), expected, written.size());
+                        + " after the warm-up): %,d visits measured of %,d; not seen within %d s: %,d, and %,d at the end"
+                        + " (late events in dead letters: %,d)%n", rate, seconds, warmup, generatorSeconds / 1000.0,
+                achieved, sorted.size(), expected, NEVER_SEEN_MS / 1000, lost, written.size(), lateEvents(sink));
         if (!sorted.isEmpty()) {
             System.out.printf("event-to-action latency: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
                     percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99),
                     sorted.get(sorted.size() - 1));
         }
-        // Three events a customer; while the job falls behind it has scored fewer than were sent.
-        cpu.print(sent - sentBeforeMeasuring, 3 * scored);
+        // While the job falls behind it has scored fewer events than were sent.
+        cpu.print(sent - sentBeforeMeasuring, eventsScored.get() - eventsScoredBeforeMeasuring);
     }
 
+    /** A visit not in the sink after this long is not waited for (its events were late: dead letters). */
+    private static final long NEVER_SEEN_MS = 5_000;
     private static final String PLACEHOLDER = "CUSTOMER";
     private static final String EPOCH = Instant.ofEpochMilli(0).toString();
 
@@ -347,8 +402,30 @@ public final class LiveLatencyBenchmark {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
+    /**
+     * The benchmark's view of the sink: every row the job inserts or updates in the queue, in order
+     * (an upsert keeps a row's id, so the queue itself cannot be polled for updates by id).
+     */
+    private static void logWrites(String sink) throws Exception {
+        try (Connection c = DriverManager.getConnection(sink); Statement st = c.createStatement()) {
+            st.execute("CREATE TABLE bench_writes (id INTEGER PRIMARY KEY AUTOINCREMENT, customer_id TEXT, valid_as_of TEXT)");
+            for (String event : new String[] {"INSERT", "UPDATE"}) {
+                st.execute("CREATE TRIGGER bench_" + event.toLowerCase(Locale.ROOT) + " AFTER " + event
+                        + " ON recommended_actions BEGIN INSERT INTO bench_writes (customer_id, valid_as_of)"
+                        + " VALUES (new.customer_id, new.valid_as_of); END");
+            }
+        }
+    }
+
+    private static long lateEvents(Connection c) throws Exception {
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM dead_letters WHERE reason LIKE 'late event%'");
+             ResultSet rs = ps.executeQuery()) {
+            return rs.next() ? rs.getLong(1) : 0;
+        }
+    }
+
     private static long maxId(Connection c) throws Exception {
-        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM recommended_actions");
+        try (PreparedStatement ps = c.prepareStatement("SELECT coalesce(max(id), 0) FROM bench_writes");
              ResultSet rs = ps.executeQuery()) {
             return rs.next() ? rs.getLong(1) : 0;
         }
