@@ -9,6 +9,9 @@ import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
+import org.apache.flink.util.clock.RelativeClock;
+import org.apache.flink.util.clock.SystemClock;
+
 import java.time.Duration;
 
 /**
@@ -21,7 +24,10 @@ import java.time.Duration;
  *   <li>when no event has arrived for {@code quietAfter} of wall-clock time, event time is taken
  *   to advance with the wall clock from the latest event on (less the lateness), so the last events
  *   before a pause are evaluated without waiting for the next one. An event that then arrives with
- *   an older time than that is late.</li>
+ *   an older time than that is late. A back-pressured source is not quiet: the silence is counted
+ *   on Flink's input-activity clock, which stops while the source cannot emit, so a job that
+ *   falls behind does not take its own lag for quiet and the events it has not read yet for late
+ *   (BENCHMARKS.md, "Live latency, revisiting customers").</li>
  * </ul>
  * A Kafka reader runs one generator per partition (lateness is judged within a partition, whose
  * events are in the order they were written). A partition that has had no event yet follows the
@@ -33,20 +39,19 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
     private final long latenessMs;
     private final long quietAfterMs;
     /** The latest event of every generator of this reader (this one's own when it has had none). */
-    private final Clock reader;
-    private final Clock own = new Clock();
+    private final LatestEvent reader;
+    private final LatestEvent own = new LatestEvent();
+    /** Time the source was able to emit (Flink's input-activity clock): the silence is counted on it. */
+    private final RelativeClock activity;
 
     private long emitted = Long.MIN_VALUE;
 
-    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, Clock reader) {
+    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, LatestEvent reader, RelativeClock activity) {
         this.startAt = startAt;
         this.latenessMs = lateness.toMillis();
         this.quietAfterMs = quietAfter.toMillis();
         this.reader = reader;
-    }
-
-    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter) {
-        this(startAt, lateness, quietAfter, new Clock());
+        this.activity = activity;
     }
 
     /** The strategy for a live stream after a history ending at {@code historyEnd} (epoch ms). */
@@ -56,24 +61,24 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
 
     @Override
     public void onEvent(CustomerEvent event, long eventTimestamp, WatermarkOutput output) {
-        long now = System.currentTimeMillis();
+        long active = activity.relativeTimeMillis();
         if (event.unreadableBecause == null) {
-            own.event(eventTimestamp, now);
-            reader.event(eventTimestamp, now);
+            own.event(eventTimestamp, active);
+            reader.event(eventTimestamp, active);
         }
         // An unreadable line still counts as activity (no quiet advance right after it).
-        own.lastWallClock = now;
-        reader.lastWallClock = Math.max(reader.lastWallClock, now);
+        own.lastActive = active;
+        reader.lastActive = Math.max(reader.lastActive, active);
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        Clock clock = own.maxTimestamp != Long.MIN_VALUE ? own : reader;
+        LatestEvent latest = own.maxTimestamp != Long.MIN_VALUE ? own : reader;
         long watermark = startAt;
-        if (clock.maxTimestamp != Long.MIN_VALUE) {
-            long silence = System.currentTimeMillis() - clock.lastWallClock;
+        if (latest.maxTimestamp != Long.MIN_VALUE) {
+            long silence = activity.relativeTimeMillis() - latest.lastActive;
             long advance = silence >= quietAfterMs ? silence : 0;
-            watermark = Math.max(watermark, clock.maxTimestamp + advance - latenessMs - 1);
+            watermark = Math.max(watermark, latest.maxTimestamp + advance - latenessMs - 1);
         }
         if (watermark > emitted) {
             emitted = watermark;
@@ -81,27 +86,27 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         }
     }
 
-    /** The latest event time seen and the wall-clock time it was seen at. */
-    static final class Clock {
+    /** The latest event time seen, and the input-activity time it was seen at. */
+    static final class LatestEvent {
         long maxTimestamp = Long.MIN_VALUE;
-        long lastWallClock;
+        long lastActive;
 
-        void event(long timestamp, long now) {
+        void event(long timestamp, long active) {
             maxTimestamp = Math.max(maxTimestamp, timestamp);
-            lastWallClock = now;
+            lastActive = active;
         }
     }
 
     /**
      * Creates the generators of one reader (one parallel source instance); they share that
-     * reader's {@link Clock}, which is created after the strategy is shipped to the task.
+     * reader's {@link LatestEvent}, which is created after the strategy is shipped to the task.
      */
     static final class Strategy implements WatermarkStrategy<CustomerEvent> {
         private static final long serialVersionUID = 1L;
         private final long historyEnd;
         private final Duration lateness;
         private final Duration quietAfter;
-        private transient Clock reader;
+        private transient LatestEvent reader;
 
         Strategy(long historyEnd, Duration lateness, Duration quietAfter) {
             this.historyEnd = historyEnd;
@@ -112,9 +117,11 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         @Override
         public WatermarkGenerator<CustomerEvent> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
             if (reader == null) {
-                reader = new Clock();
+                reader = new LatestEvent();
             }
-            return new LiveWatermarks(historyEnd, lateness, quietAfter, reader);
+            // Without a context (unit tests), the system clock: the silence is then wall-clock time.
+            return new LiveWatermarks(historyEnd, lateness, quietAfter, reader,
+                    context != null ? context.getInputActivityClock() : SystemClock.getInstance());
         }
 
         @Override

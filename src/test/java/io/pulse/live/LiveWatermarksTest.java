@@ -3,8 +3,13 @@ package io.pulse.live;
 import io.pulse.events.CustomerEvent;
 import org.apache.flink.api.common.eventtime.Watermark;
 import org.apache.flink.api.common.eventtime.WatermarkGenerator;
+import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.metrics.MetricGroup;
+import org.apache.flink.metrics.groups.UnregisteredMetricsGroup;
+import org.apache.flink.util.clock.ManualClock;
+import org.apache.flink.util.clock.RelativeClock;
 import org.junit.jupiter.api.Test;
 
 import java.time.Duration;
@@ -15,7 +20,10 @@ import static io.pulse.testing.TestEvents.DAY_0;
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Per-partition watermarks of one reader (quiet advance switched off: an hour of quiet never passes here). */
+/**
+ * Per-partition watermarks of one reader (quiet advance switched off: an hour of quiet never passes
+ * here), and the quiet advance on the source's input-activity clock.
+ */
 class LiveWatermarksTest {
     private static final Duration LATENESS = Duration.ofMillis(200);
     private static final Duration NEVER_QUIET = Duration.ofHours(1);
@@ -56,6 +64,47 @@ class LiveWatermarksTest {
         g.onEvent(CustomerEvent.unreadable("live:x", "malformed JSON", "{", DAY_0 + 99_000), DAY_0 + 99_000, out);
         g.onPeriodicEmit(out);
         assertThat(out.watermarks).containsExactly(DAY_0);
+    }
+
+    @Test
+    void aQuietStreamAdvancesWithTheSourcesActivityClockFromTheLatestEventOn() {
+        ManualClock activity = new ManualClock();
+        WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, Duration.ofSeconds(1))
+                .createWatermarkGenerator(activityClock(activity));
+        Recorder out = new Recorder();
+        g.onEvent(accountSnapshot("a.example", DAY_0 + 5_000, "Enterprise", 1, 1), DAY_0 + 5_000, out);
+        activity.advanceTime(Duration.ofMillis(999));
+        g.onPeriodicEmit(out);
+        activity.advanceTime(Duration.ofMillis(501));
+        g.onPeriodicEmit(out);
+        // Not quiet for a second yet, then quiet for 1.5 s: the watermark moves on by those 1.5 s.
+        assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 - 200 - 1, DAY_0 + 5_000 + 1_500 - 200 - 1);
+    }
+
+    @Test
+    void aBackPressuredSourceIsNotQuietWhateverTheWallClockSays() throws Exception {
+        ManualClock activity = new ManualClock(); // stopped: the source cannot emit
+        WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, Duration.ofMillis(10))
+                .createWatermarkGenerator(activityClock(activity));
+        Recorder out = new Recorder();
+        g.onEvent(accountSnapshot("a.example", DAY_0 + 5_000, "Enterprise", 1, 1), DAY_0 + 5_000, out);
+        Thread.sleep(50); // five quiet periods of wall-clock time
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 - 200 - 1);
+    }
+
+    private static WatermarkGeneratorSupplier.Context activityClock(ManualClock activity) {
+        return new WatermarkGeneratorSupplier.Context() {
+            @Override
+            public MetricGroup getMetricGroup() {
+                return UnregisteredMetricsGroup.createOperatorMetricGroup();
+            }
+
+            @Override
+            public RelativeClock getInputActivityClock() {
+                return activity;
+            }
+        };
     }
 
     private static WatermarkStrategy<CustomerEvent> strategy() {
