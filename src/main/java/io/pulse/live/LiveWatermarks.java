@@ -25,9 +25,8 @@ import java.time.Duration;
  *   to advance with the wall clock from the latest event on (less the lateness), so the last events
  *   before a pause are evaluated without waiting for the next one. An event that then arrives with
  *   an older time than that is late. A back-pressured source is not quiet: the silence is counted
- *   on Flink's input-activity clock, which stops while the source cannot emit, so a job that
- *   falls behind does not take its own lag for quiet and the events it has not read yet for late
- *   (BENCHMARKS.md, "Live latency, revisiting customers").</li>
+ *   on Flink's input-activity clock, which stops while the source cannot emit (as Flink's own
+ *   idleness detection does), so a job that falls behind does not take its own lag for quiet.</li>
  * </ul>
  * A Kafka reader runs one generator per partition (lateness is judged within a partition, whose
  * events are in the order they were written). A partition that has had no event yet follows the

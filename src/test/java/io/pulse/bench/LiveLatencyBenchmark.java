@@ -79,7 +79,8 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  *
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
- *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]</pre>
+ *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
+ *     [quiet-after=D]</pre>
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
  * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
@@ -91,7 +92,8 @@ public final class LiveLatencyBenchmark {
         Map<String, String> options = new HashMap<>(Map.of("warmup", "10", "lateness", LiveDefaults.LATENESS,
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
-                "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
+                "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0",
+                "quiet-after", LiveSource.Settings.defaults().quietAfter().toString()));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -123,7 +125,7 @@ public final class LiveLatencyBenchmark {
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
                 admin.createTopics(List.of(new NewTopic("events", 2, (short) 1))).all().get();
             }
-            LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
+            LiveSource.Settings live = new LiveSource.Settings(lateness, Duration.parse(options.get("quiet-after")),
                     LiveSource.Settings.defaults().directoryScan(), LiveEventFormat.defaults());
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
             JobClient job = new PulseJob(PulseJob.historyThenKafka(historyUrl, historyEnd,
