@@ -67,12 +67,12 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * benchmark adds to the sink's table logs every row inserted or updated ({@code bench_writes}). With
  * {@code customers=N} only N customers are created; after them each visit is one account snapshot of
  * the next customer in turn (one whose last visit has been seen), its days since the last activity
- * alternating between 5 and 2, so that every visit changes its health score and re-writes its open
- * rows: the steady state of a running job, whose state no longer grows. A visit's latency runs to
+ * the other of 2 and 5 than its last visit's, so that every visit changes its health score and
+ * re-writes its open rows: the steady state of a running job, whose state no longer grows. A visit's latency runs to
  * the first row of the customer written valid as of the visit's event time or later (to the second,
  * the sink's resolution: so N should be several seconds' worth of visits). A visit not seen within
  * 5 s (an event of it came later than the allowed lateness: a dead letter) is counted as lost, and
- * the customer's next visit writes its three snapshots afresh. The first {@code warmup} seconds are
+ * the customer's next visit writes its three snapshots afresh (with the other account). The first {@code warmup} seconds are
  * left out. It also reports the rate the generator achieved and the
  * CPU time of every thread by role over the measured part (job operators, generator, broker), since
  * all three share the machine.
@@ -80,7 +80,7 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
  *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
- *     [quiet-after=D]</pre>
+ *     [quiet-after=D] [partitions=2 (of the topic)]</pre>
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
  * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
@@ -92,8 +92,8 @@ public final class LiveLatencyBenchmark {
         Map<String, String> options = new HashMap<>(Map.of("warmup", "10", "lateness", LiveDefaults.LATENESS,
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
-                "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0",
-                "quiet-after", LiveSource.Settings.defaults().quietAfter().toString()));
+                "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
+        options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2"));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -123,7 +123,8 @@ public final class LiveLatencyBenchmark {
             kafka.startup();
             kafka.waitForReadyBrokers();
             try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-                admin.createTopics(List.of(new NewTopic("events", 2, (short) 1))).all().get();
+                admin.createTopics(List.of(new NewTopic("events", Integer.parseInt(options.get("partitions")), (short) 1)))
+                        .all().get();
             }
             LiveSource.Settings live = new LiveSource.Settings(lateness, Duration.parse(options.get("quiet-after")),
                     LiveSource.Settings.defaults().directoryScan(), LiveEventFormat.defaults());
@@ -202,9 +203,9 @@ public final class LiveLatencyBenchmark {
                 LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 2, 400)),
                 LiveEventFormat.toLine(activitySnapshot(PLACEHOLDER, 0, "Critical", "Declining")),
                 LiveEventFormat.toLine(valueSnapshot(PLACEHOLDER, 0, "Gold", 90_000, 5))};
-        String[] revisits = { // a customer's account on its odd and even revisits
-                LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 5, 400)), templates[0]};
-        int[] revisitsOf = new int[population];
+        String[] accounts = { // a revisit sends the other one than the customer's last visit
+                templates[0], LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 5, 400))};
+        int[] lastAccount = new int[population];
         boolean[] incomplete = new boolean[population];
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
@@ -256,7 +257,11 @@ public final class LiveLatencyBenchmark {
                             lost++; // an event of it was late (dead letter): the customer is written afresh
                             incomplete[next] = true;
                         }
-                        lines = incomplete[next] ? templates : new String[] {revisits[revisitsOf[next]++ % 2]};
+                        // The other account than last sent: if that one went to the dead letters, this
+                        // visit changes nothing and is lost too, and the next one changes the customer.
+                        lastAccount[next] = 1 - lastAccount[next];
+                        String account = accounts[lastAccount[next]];
+                        lines = incomplete[next] ? new String[] {account, templates[1], templates[2]} : new String[] {account};
                         incomplete[next] = false;
                     }
                     for (String template : lines) {
