@@ -13,6 +13,8 @@ import org.apache.flink.util.clock.RelativeClock;
 import org.apache.flink.util.clock.SystemClock;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Watermarks of a live event stream: bounded out-of-orderness (an event may arrive up to
@@ -30,27 +32,31 @@ import java.time.Duration;
  * </ul>
  * A Kafka reader runs one generator per partition (lateness is judged within a partition, whose
  * events are in the order they were written). A partition that has had no event yet follows the
- * reader's other partitions instead of holding them back at the history's end; its first event is
- * late if it is older than what the other partitions have already passed.
+ * slowest of the reader's other partitions instead of holding them back at the history's end; its
+ * first event is late if it is older than what that partition has already passed. The slowest,
+ * not the newest: Flink also runs a generator for the reader as a whole, which never sees an event
+ * and whose watermark reaches downstream as well, so following the newest event of any partition
+ * moved event time past a partition that lagged behind the others, and its events became late
+ * (BENCHMARKS.md, "Live latency, revisiting customers": 0.3-0.5 million valid events dead-lettered
+ * at 10,000 events/s).
  */
 public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
     private final long startAt;
     private final long latenessMs;
     private final long quietAfterMs;
-    /** The latest event of every generator of this reader (this one's own when it has had none). */
-    private final LatestEvent reader;
-    private final LatestEvent own = new LatestEvent();
-    /** Time the source was able to emit (Flink's input-activity clock): the silence is counted on it. */
-    private final RelativeClock activity;
+    /** The generators of this reader: one without events of its own follows the slowest of them. */
+    private final Reader reader;
+    private final LatestEvent own;
 
     private long emitted = Long.MIN_VALUE;
 
-    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, LatestEvent reader, RelativeClock activity) {
+    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, Reader reader, RelativeClock activity) {
         this.startAt = startAt;
         this.latenessMs = lateness.toMillis();
         this.quietAfterMs = quietAfter.toMillis();
         this.reader = reader;
-        this.activity = activity;
+        this.own = new LatestEvent(activity);
+        reader.generators.add(own);
     }
 
     /** The strategy for a live stream after a history ending at {@code historyEnd} (epoch ms). */
@@ -60,22 +66,20 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
 
     @Override
     public void onEvent(CustomerEvent event, long eventTimestamp, WatermarkOutput output) {
-        long active = activity.relativeTimeMillis();
+        long active = own.activity.relativeTimeMillis();
         if (event.unreadableBecause == null) {
-            own.event(eventTimestamp, active);
-            reader.event(eventTimestamp, active);
+            own.maxTimestamp = Math.max(own.maxTimestamp, eventTimestamp);
         }
         // An unreadable line still counts as activity (no quiet advance right after it).
         own.lastActive = active;
-        reader.lastActive = Math.max(reader.lastActive, active);
     }
 
     @Override
     public void onPeriodicEmit(WatermarkOutput output) {
-        LatestEvent latest = own.maxTimestamp != Long.MIN_VALUE ? own : reader;
+        LatestEvent latest = own.maxTimestamp != Long.MIN_VALUE ? own : reader.slowest();
         long watermark = startAt;
-        if (latest.maxTimestamp != Long.MIN_VALUE) {
-            long silence = activity.relativeTimeMillis() - latest.lastActive;
+        if (latest != null) {
+            long silence = latest.activity.relativeTimeMillis() - latest.lastActive;
             long advance = silence >= quietAfterMs ? silence : 0;
             watermark = Math.max(watermark, latest.maxTimestamp + advance - latenessMs - 1);
         }
@@ -85,27 +89,46 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         }
     }
 
-    /** The latest event time seen, and the input-activity time it was seen at. */
+    /**
+     * A generator's latest event time, and when it last saw an event on its input-activity clock
+     * (each partition has its own: it stops while the partition is paused).
+     */
     static final class LatestEvent {
+        final RelativeClock activity;
         long maxTimestamp = Long.MIN_VALUE;
         long lastActive;
 
-        void event(long timestamp, long active) {
-            maxTimestamp = Math.max(maxTimestamp, timestamp);
-            lastActive = active;
+        LatestEvent(RelativeClock activity) {
+            this.activity = activity;
+        }
+    }
+
+    /** The generators of one reader (one parallel source instance), all called from its task thread. */
+    static final class Reader {
+        final List<LatestEvent> generators = new ArrayList<>();
+
+        /** The generator with the oldest latest event, of those that have had one; null if none has. */
+        LatestEvent slowest() {
+            LatestEvent slowest = null;
+            for (LatestEvent g : generators) {
+                if (g.maxTimestamp != Long.MIN_VALUE && (slowest == null || g.maxTimestamp < slowest.maxTimestamp)) {
+                    slowest = g;
+                }
+            }
+            return slowest;
         }
     }
 
     /**
      * Creates the generators of one reader (one parallel source instance); they share that
-     * reader's {@link LatestEvent}, which is created after the strategy is shipped to the task.
+     * reader's {@link Reader}, which is created after the strategy is shipped to the task.
      */
     static final class Strategy implements WatermarkStrategy<CustomerEvent> {
         private static final long serialVersionUID = 1L;
         private final long historyEnd;
         private final Duration lateness;
         private final Duration quietAfter;
-        private transient LatestEvent reader;
+        private transient Reader reader;
 
         Strategy(long historyEnd, Duration lateness, Duration quietAfter) {
             this.historyEnd = historyEnd;
@@ -116,7 +139,7 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         @Override
         public WatermarkGenerator<CustomerEvent> createWatermarkGenerator(WatermarkGeneratorSupplier.Context context) {
             if (reader == null) {
-                reader = new LatestEvent();
+                reader = new Reader();
             }
             // Without a context (unit tests), the system clock: the silence is then wall-clock time.
             return new LiveWatermarks(historyEnd, lateness, quietAfter, reader,

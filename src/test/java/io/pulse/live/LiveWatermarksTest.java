@@ -58,6 +58,24 @@ class LiveWatermarksTest {
     }
 
     @Test
+    void aGeneratorWithoutEventsFollowsTheSlowestPartitionSoEventTimeNeverPassesALaggingOne() {
+        WatermarkStrategy<CustomerEvent> strategy = strategy();
+        WatermarkGenerator<CustomerEvent> lagging = strategy.createWatermarkGenerator(null);
+        WatermarkGenerator<CustomerEvent> ahead = strategy.createWatermarkGenerator(null);
+        // Flink's generator for the reader as a whole: it sees no event, and its watermark goes downstream too.
+        WatermarkGenerator<CustomerEvent> wholeReader = strategy.createWatermarkGenerator(null);
+        Recorder out = new Recorder();
+        lagging.onEvent(accountSnapshot("a.example", DAY_0 + 5_000, "Enterprise", 1, 1), DAY_0 + 5_000, out);
+        ahead.onEvent(accountSnapshot("b.example", DAY_0 + 9_000, "Enterprise", 1, 1), DAY_0 + 9_000, out);
+        wholeReader.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 - 200 - 1);
+        // The lagging partition's next event, 4 s older than the other's latest, is still on time.
+        lagging.onEvent(accountSnapshot("a.example", DAY_0 + 5_100, "Enterprise", 1, 1), DAY_0 + 5_100, out);
+        wholeReader.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 - 200 - 1, DAY_0 + 5_100 - 200 - 1);
+    }
+
+    @Test
     void unreadableLinesDoNotMoveTheWatermark() {
         WatermarkGenerator<CustomerEvent> g = strategy().createWatermarkGenerator(null);
         Recorder out = new Recorder();
