@@ -4,6 +4,7 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeadLetter;
 import io.pulse.job.PulseDescriptors;
 import io.pulse.events.EventType;
+import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
@@ -14,6 +15,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.streaming.api.TimerService;
@@ -49,6 +51,11 @@ import java.util.Objects;
  * <p>Evaluation triggers: a change in the account, profile or subscription, a support
  * conversation opened or closed in the period, or an open plan-change window (and the day after
  * it closes). Product usage alone does not trigger one: its figures ride along with the next.
+ *
+ * <p>State per customer: one byte array ({@link CustomerFeatureState}, packed) and the events
+ * waiting for their period's end. A savepoint taken before the packed state holds the customer's
+ * state as a {@link CustomerState} object: it is moved into the packed state the first time one of
+ * the customer's timers fires.
  */
 public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerFeatures> {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
@@ -56,8 +63,11 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
             Comparator.<CustomerEvent>comparingLong(e -> e.eventTime).thenComparing(e -> e.source);
 
-    /** The latest snapshots, the day buckets, the open plan-change window and what was last emitted. */
-    public static final ValueStateDescriptor<CustomerState> CUSTOMER =
+    /** The customer's {@link CustomerFeatureState}, packed: snapshots, open plan-change episode, day buckets. */
+    public static final ValueStateDescriptor<byte[]> CUSTOMER =
+            new ValueStateDescriptor<>("packed customer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+    /** Before {@link #CUSTOMER}: the same, as an object, with the snapshots last emitted. */
+    static final ValueStateDescriptor<CustomerState> CUSTOMER_BEFORE_PACKING =
             new ValueStateDescriptor<>("customer", CustomerState.class);
     /** Events waiting for their period's end. */
     public static final MapStateDescriptor<Long, List<CustomerEvent>> PENDING_EVENTS = new MapStateDescriptor<>(
@@ -65,7 +75,8 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
 
     private final Cadence cadence;
 
-    private transient ValueState<CustomerState> customerState;
+    private transient ValueState<byte[]> customerState;
+    private transient ValueState<CustomerState> customerBeforePacking;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
     private transient Counter lateEvents;
 
@@ -76,6 +87,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     @Override
     public void open(OpenContext openContext) {
         customerState = getRuntimeContext().getState(CUSTOMER);
+        customerBeforePacking = getRuntimeContext().getState(CUSTOMER_BEFORE_PACKING);
         pendingByPeriod = getRuntimeContext().getMapState(PENDING_EVENTS);
         lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
     }
@@ -111,7 +123,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
      * order. Returns true when the event is one that calls for an evaluation by itself (a support
      * conversation opened or closed), whatever else changed.
      */
-    private boolean apply(CustomerState s, CustomerEvent e, NavigableMap<Long, DayActivity> days) {
+    private boolean apply(CustomerFeatureState s, CustomerEvent e) {
         switch (e.type) {
             case ACCOUNT_SNAPSHOT:
                 s.account = e.account;
@@ -166,11 +178,11 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 episode.source = PlanChangeWindow.PLAN_CHANGE;
                 episode.oldPlan = e.planChange.oldPlan;
                 episode.newPlan = e.planChange.newPlan;
-                openEpisode(s, episode, e.eventTime, days);
+                openEpisode(s, episode, e.eventTime);
                 return false;
             }
             case CONVERSATION_CREATED: {
-                DayActivity day = bucket(days, e.eventTime);
+                DayActivity day = bucket(s.days, e.eventTime);
                 ConversationTags tags = ConversationTags.parse(e.conversation.tags);
                 day.conversations++;
                 day.bugOrOutage += tags.isBugOrOutage() ? 1 : 0;
@@ -193,12 +205,12 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                     PlanChangeEpisode episode = new PlanChangeEpisode();
                     episode.direction = mention;
                     episode.source = PlanChangeWindow.CONVERSATION;
-                    openEpisode(s, episode, e.eventTime, days);
+                    openEpisode(s, episode, e.eventTime);
                 }
                 return true;
             }
             case CONVERSATION_CLOSED: {
-                DayActivity day = bucket(days, e.eventTime);
+                DayActivity day = bucket(s.days, e.eventTime);
                 if (e.conversation.rating > 0) {
                     day.ratingSum += e.conversation.rating;
                     day.rated++;
@@ -207,7 +219,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 return true;
             }
             case PRODUCT_USAGE: {
-                DayActivity day = bucket(days, e.eventTime);
+                DayActivity day = bucket(s.days, e.eventTime);
                 day.usage++;
                 day.firstUsageAt = day.firstUsageAt == 0 ? e.eventTime : Math.min(day.firstUsageAt, e.eventTime);
                 day.lastUsageAt = Math.max(day.lastUsageAt, e.eventTime);
@@ -218,18 +230,17 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         }
     }
 
-    private static void openEpisode(CustomerState s, PlanChangeEpisode episode, long time,
-                                    NavigableMap<Long, DayActivity> days) {
+    private static void openEpisode(CustomerFeatureState s, PlanChangeEpisode episode, long time) {
         episode.changedAt = time;
         episode.changeDay = SupportWindows.dayOf(time);
         episode.daysObservedBefore = (int) (episode.changeDay - s.firstEventDay);
-        SupportWindows.measureBeforeChange(episode, days);
+        SupportWindows.measureBeforeChange(episode, s.days);
         // The window this one replaces ends now; its end was already due for evaluation.
         episode.emitted = s.planChange != null && s.planChange.emitted;
         s.planChange = episode;
     }
 
-    private static Subscription copySubscription(CustomerState s, String customerId) {
+    private static Subscription copySubscription(CustomerFeatureState s, String customerId) {
         Subscription sub = new Subscription();
         Subscription old = s.subscription;
         sub.setCustomerId(customerId);
@@ -242,7 +253,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         return sub;
     }
 
-    private static CustomerProfile copyProfile(CustomerState s, String customerId) {
+    private static CustomerProfile copyProfile(CustomerFeatureState s, String customerId) {
         CustomerProfile p = new CustomerProfile();
         CustomerProfile old = s.profile;
         p.setCustomerId(customerId);
@@ -268,30 +279,34 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerFeatures> out) throws Exception {
-        CustomerState state = customerState.value();
-        NavigableMap<Long, DayActivity> days = DayBuckets.unpack(state == null ? null : state.dayBuckets);
-        boolean eventCallsForEvaluation = false;
+        String customerId = ctx.getCurrentKey();
+        CustomerFeatureState state = state(customerId);
         List<CustomerEvent> pending = pendingByPeriod.get(timestamp);
+        if (state == null && pending == null) {
+            return;
+        }
+        if (state == null) {
+            state = new CustomerFeatureState();
+        }
+        // What the period starts with was emitted (a period that changes a snapshot emits it), so a
+        // snapshot that differs at its end is a change since the last emission.
+        Account accountBefore = state.account;
+        CustomerProfile profileBefore = state.profile;
+        Subscription subscriptionBefore = state.subscription;
+        boolean eventCallsForEvaluation = false;
         if (pending != null) {
             pending.sort(IN_EVENT_ORDER);
-            if (state == null) {
-                state = new CustomerState();
-            }
             for (CustomerEvent e : pending) {
                 if (state.firstEventDay == Long.MIN_VALUE) {
                     state.firstEventDay = SupportWindows.dayOf(e.eventTime);
                 }
-                eventCallsForEvaluation |= apply(state, e, days);
+                eventCallsForEvaluation |= apply(state, e);
             }
             pendingByPeriod.remove(timestamp);
         }
         long today = SupportWindows.dayOf(timestamp);
-        if (state == null) {
-            return;
-        }
+        NavigableMap<Long, DayActivity> days = state.days;
         evictAndKeepTimer(days, today, ctx.timerService());
-        state.dayBuckets = DayBuckets.pack(days);
-        String customerId = ctx.getCurrentKey();
         boolean windowEnded = false;
         PlanChangeWindow window = null;
         if (state.planChange != null) {
@@ -310,9 +325,9 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         // or an open (or just closed) plan-change window; usage alone only moves the figures that
         // ride along, so a customer is not re-scored on every product click.
         if (eventCallsForEvaluation || window != null || windowEnded
-                || !Objects.equals(state.account, state.emittedAccount)
-                || !Objects.equals(state.profile, state.emittedProfile)
-                || !Objects.equals(state.subscription, state.emittedSubscription)) {
+                || !Objects.equals(state.account, accountBefore)
+                || !Objects.equals(state.profile, profileBefore)
+                || !Objects.equals(state.subscription, subscriptionBefore)) {
             CustomerFeatures features = new CustomerFeatures();
             features.customerId = customerId;
             features.asOf = timestamp;
@@ -322,14 +337,28 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
             features.support = SupportWindows.supportActivity(customerId, days, today, timestamp + 1);
             features.planChange = window;
             out.collect(features);
-            state.emittedAccount = state.account;
-            state.emittedProfile = state.profile;
-            state.emittedSubscription = state.subscription;
             if (window != null) {
                 state.planChange.emitted = true;
             }
         }
-        customerState.update(state);
+        customerState.update(state.pack(customerId));
+    }
+
+    /**
+     * The current customer's state, null if it has none; on the first access after a restore from
+     * a savepoint taken before the packed state, its earlier state moved into it (and cleared).
+     */
+    private CustomerFeatureState state(String customerId) throws Exception {
+        byte[] packed = customerState.value();
+        if (packed != null) {
+            return CustomerFeatureState.unpack(packed, customerId);
+        }
+        CustomerState before = customerBeforePacking.value();
+        if (before == null) {
+            return null;
+        }
+        customerBeforePacking.clear();
+        return CustomerFeatureState.of(before);
     }
 
     /**

@@ -5,9 +5,9 @@ import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Subscription;
 
 /**
- * The latest snapshots and the rolling windows' day buckets of one customer. Events are applied in (event time, source) order, period
- * by period, so the last one applied is the latest. The held objects are never mutated, only
- * replaced, so what was emitted can be kept by reference and compared by value.
+ * The features operator's state of one customer before it was packed ({@link CustomerFeatureState}):
+ * a savepoint taken before holds it, and each customer's is moved into the packed state on first
+ * access. Kept field for field, under this name: the savepoint's serializer names them.
  */
 public class CustomerState {
     public Account account;

@@ -1,29 +1,29 @@
 package io.pulse.features;
 
 import java.time.Duration;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.NavigableMap;
 import java.util.TreeMap;
 
 /**
- * One customer's day buckets ({@link DayActivity} by epoch day) packed into a byte array for keyed
- * state, and back. A map of bucket objects with boxed lists cost ~5 KB of heap per customer over
- * the 61-day retention; packed, the same buckets take ~0.5 KB (BENCHMARKS.md, state per customer).
+ * One customer's day buckets ({@link DayActivity} by epoch day) written into the customer's packed
+ * state ({@link CustomerFeatureState}), and read back. A map of bucket objects with boxed lists cost
+ * ~5 KB of heap per customer over the 61-day retention; packed, the same buckets take ~0.5 KB
+ * (BENCHMARKS.md, state per customer). A savepoint from before the packed state holds them alone in
+ * {@link CustomerState#dayBuckets}, in this same layout: {@link #unpack} reads those.
  *
- * <p>Lossless: {@code unpack(pack(days))} equals {@code days} field by field. Most numbers are
+ * <p>Lossless: {@code read} gives back what {@code write} wrote, field by field. Most numbers are
  * small, so they are written as variable-length integers (7 bits a byte): days as the gap from the
  * previous bucket, counts as they are, and times as milliseconds since the bucket's midnight (every
  * time in a bucket falls on its day). Ratings, first-usage and last-usage times are written only
  * when the bucket has ratings or usage, the only case in which they are set.
  */
-public final class DayBuckets {
+final class DayBuckets {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     private DayBuckets() {}
 
-    public static byte[] pack(NavigableMap<Long, DayActivity> days) {
-        Writer out = new Writer();
+    static void write(NavigableMap<Long, DayActivity> days, CompactBytes.Writer out) {
         out.varint(days.size());
         long previousDay = 0;
         for (Map.Entry<Long, DayActivity> e : days.entrySet()) {
@@ -56,15 +56,16 @@ public final class DayBuckets {
                 out.fixed64(Double.doubleToLongBits(minutes));
             }
         }
-        return out.toByteArray();
     }
 
-    public static TreeMap<Long, DayActivity> unpack(byte[] packed) {
+    /** The buckets packed alone, as {@link CustomerState#dayBuckets} holds them; none for null. */
+    static TreeMap<Long, DayActivity> unpack(byte[] packed) {
+        return packed == null ? new TreeMap<>() : read(new CompactBytes.Reader(packed));
+    }
+
+    /** The buckets {@link #write} wrote. */
+    static TreeMap<Long, DayActivity> read(CompactBytes.Reader in) {
         TreeMap<Long, DayActivity> days = new TreeMap<>();
-        if (packed == null) {
-            return days;
-        }
-        Reader in = new Reader(packed);
         int count = in.varint();
         long day = 0;
         for (int i = 0; i < count; i++) {
@@ -98,78 +99,5 @@ public final class DayBuckets {
             days.put(day, a);
         }
         return days;
-    }
-
-    private static final class Writer {
-        private byte[] bytes = new byte[256];
-        private int length;
-
-        void varint(int v) {
-            if (v < 0) {
-                throw new IllegalArgumentException("a count cannot be negative: " + v);
-            }
-            varlong(v);
-        }
-
-        void varlong(long v) {
-            if (v < 0) {
-                throw new IllegalArgumentException("gaps and times within a day cannot be negative: " + v);
-            }
-            while (v >= 0x80) {
-                put((byte) (v | 0x80));
-                v >>>= 7;
-            }
-            put((byte) v);
-        }
-
-        void fixed64(long v) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                put((byte) (v >>> shift));
-            }
-        }
-
-        private void put(byte b) {
-            if (length == bytes.length) {
-                bytes = Arrays.copyOf(bytes, bytes.length * 2);
-            }
-            bytes[length++] = b;
-        }
-
-        byte[] toByteArray() {
-            return Arrays.copyOf(bytes, length);
-        }
-    }
-
-    private static final class Reader {
-        private final byte[] bytes;
-        private int position;
-
-        Reader(byte[] bytes) {
-            this.bytes = bytes;
-        }
-
-        int varint() {
-            return Math.toIntExact(varlong());
-        }
-
-        long varlong() {
-            long v = 0;
-            int shift = 0;
-            byte b;
-            do {
-                b = bytes[position++];
-                v |= (long) (b & 0x7F) << shift;
-                shift += 7;
-            } while (b < 0);
-            return v;
-        }
-
-        long fixed64() {
-            long v = 0;
-            for (int i = 0; i < 8; i++) {
-                v = (v << 8) | (bytes[position++] & 0xFF);
-            }
-            return v;
-        }
     }
 }

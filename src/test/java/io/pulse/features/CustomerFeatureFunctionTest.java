@@ -45,9 +45,9 @@ class CustomerFeatureFunctionTest {
     private NavigableMap<Long, DayActivity> dayBuckets(String customer) throws Exception {
         KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(customer);
-        CustomerState state = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+        byte[] packed = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 CustomerFeatureFunction.CUSTOMER).value();
-        return DayBuckets.unpack(state.dayBuckets);
+        return CustomerFeatureState.unpack(packed, customer).days;
     }
 
     @Test
