@@ -21,9 +21,22 @@ import java.util.zip.Inflater;
  * (enough for "changed since written?"), and the features of the last evaluation, serialized and
  * deflated (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
  * heap (BENCHMARKS.md, "State per customer").
+ *
+ * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
+ * change to the fields of {@link CustomerFeatures} or of a fact in it changes what they must be read
+ * with. So they start with their layout's version ({@link #FEATURES_LAYOUT}), then the serialized
+ * length in 3 bytes, then the deflated bytes. Layout 0 is the one written since the state was
+ * packed, which began with the length in 4 bytes: features never serialize to 16 MB, so that
+ * first byte was always 0 and every state packed before reads as layout 0. A change to the
+ * features' fields raises the layout and reads the older one with the serializer it was written
+ * with ({@code EvaluatorStateTest} pins layout 0's bytes).
  */
 public final class EvaluatorState {
     private static final int DIGEST_BYTES = 16;
+    /** The layout of the packed features this version writes: the first byte of {@link #features}. */
+    static final int FEATURES_LAYOUT = 0;
+    /** The serialized length is kept in 3 bytes, after the layout byte. */
+    private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
     private String healthBand;
     private final TreeMap<String, Fingerprint> open = new TreeMap<>();
@@ -101,11 +114,15 @@ public final class EvaluatorState {
             return state;
         }
 
-        /** Keeps {@code features} in {@code state}: serialized, then deflated (length first, for the inflate). */
+        /** Keeps {@code features} in {@code state}: serialized, then deflated (layout and length first). */
         public void setFeatures(EvaluatorState state, CustomerFeatures features) throws IOException {
             out.clear();
             serializer.serialize(features, out);
             int length = out.length();
+            if (length > MAX_SERIALIZED_FEATURES) {
+                throw new IOException("the features of customer " + features.customerId + " serialize to " + length
+                        + " bytes, more than the packed state's 3-byte length holds");
+            }
             deflater.reset();
             deflater.setInput(out.getSharedBuffer(), 0, length);
             deflater.finish();
@@ -117,7 +134,7 @@ public final class EvaluatorState {
                 size += deflater.deflate(deflated, size, deflated.length - size);
             }
             byte[] packed = new byte[4 + size];
-            packed[0] = (byte) (length >>> 24);
+            packed[0] = (byte) FEATURES_LAYOUT;
             packed[1] = (byte) (length >>> 16);
             packed[2] = (byte) (length >>> 8);
             packed[3] = (byte) length;
@@ -131,7 +148,12 @@ public final class EvaluatorState {
                 return null;
             }
             byte[] packed = state.features;
-            int length = (packed[0] & 0xff) << 24 | (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
+            int layout = packed[0] & 0xff;
+            if (layout != FEATURES_LAYOUT) {
+                throw new IOException("the packed features of a customer are of layout " + layout
+                        + "; this version reads layout " + FEATURES_LAYOUT);
+            }
+            int length = (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
             if (inflated.length < length) {
                 inflated = new byte[Math.max(length, inflated.length * 2)];
             }
