@@ -23,6 +23,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.StateBackend;
@@ -30,6 +31,7 @@ import org.apache.flink.runtime.state.VoidNamespace;
 import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -68,6 +70,12 @@ import java.util.stream.Stream;
  */
 public final class StateSizeBenchmark {
     private static final long DAY = Duration.ofDays(1).toMillis();
+    /**
+     * Managed memory of one slot in docker/compose.yaml: a 2 GB TaskManager process less 512 MB of
+     * metaspace and 10% overhead leaves ~1.3 GB of Flink memory, 40% of it managed, over 2 slots.
+     * Each harness here is a slot of its own, so each operator gets a third.
+     */
+    private static final int SLOT_MANAGED_MEMORY_MB = 264;
 
     public static void main(String[] args) throws Exception {
         int customers = Integer.parseInt(args[0]);
@@ -109,6 +117,10 @@ public final class StateSizeBenchmark {
         Path rocksDir = Files.createDirectories(dir.resolve("rocksdb"));
         if (rocksdb) {
             ((EmbeddedRocksDBStateBackend) backend).setDbStoragePath(rocksDir.toString());
+            // A harness has almost no managed memory (RocksDB would flush its memtable at every few
+            // hundred KB written): give the three operators what one slot of the docker deployment has.
+            ((EmbeddedRocksDBStateBackend) backend).getMemoryConfiguration()
+                    .setFixedMemoryPerSlot(MemorySize.ofMebiBytes(SLOT_MANAGED_MEMORY_MB / 3));
         }
         var features = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
                 new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
@@ -175,6 +187,7 @@ public final class StateSizeBenchmark {
                 throw new IllegalStateException(letters.size() + " dead letters, e.g. " + d.source + ": " + d.reason);
             }
             evaluation.getOutput().clear();
+            System.out.printf("day %,d: %,d events fed, %.0f s%n", day.getKey(), events, (System.nanoTime() - start) / 1e9);
         }
         double seconds = (System.nanoTime() - start) / 1e9;
         long heapAfter = usedHeapAfterGc();
@@ -200,6 +213,15 @@ public final class StateSizeBenchmark {
                 new StateShare("population figures", population, PopulationAggregator.PENDING_CONTRIBUTIONS),
                 new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.EVALUATED),
                 new StateShare("evaluate rules", evaluation, RuleEvaluationFunction.PENDING_FEATURES));
+        if (rocksdb) {
+            // What is left once compaction has dropped the overwritten versions (and flushed the memtables).
+            for (StateShare share : shares) {
+                ((RocksDBKeyedStateBackend<?>) share.backend()).compactState(share.state);
+            }
+            long compacted = directorySize(rocksDir);
+            System.out.printf("RocksDB files on disk after compacting every keyed state: %,d MB: %,d bytes per customer%n",
+                    compacted >> 20, compacted / customers);
+        }
         long[] serialized = new long[shares.size()];
         for (int i = 0; i < shares.size(); i++) {
             serialized[i] = shares.get(i).serializedBytes();
