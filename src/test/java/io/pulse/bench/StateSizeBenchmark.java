@@ -23,6 +23,7 @@ import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.runtime.state.KeyedStateBackend;
@@ -32,6 +33,7 @@ import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.runtime.state.hashmap.HashMapStateBackend;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.state.rocksdb.RocksDBKeyedStateBackend;
+import org.apache.flink.state.rocksdb.RocksDBOptions;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
@@ -113,15 +115,8 @@ public final class StateSizeBenchmark {
         TypeSerializer<CustomerEvent> copier = TypeInformation.of(CustomerEvent.class)
                 .createSerializer(new SerializerConfigImpl());
 
-        StateBackend backend = rocksdb ? new EmbeddedRocksDBStateBackend(true) : new HashMapStateBackend();
         Path rocksDir = Files.createDirectories(dir.resolve("rocksdb"));
-        if (rocksdb) {
-            ((EmbeddedRocksDBStateBackend) backend).setDbStoragePath(rocksDir.toString());
-            // A harness has almost no managed memory (RocksDB would flush its memtable at every few
-            // hundred KB written): give the three operators what one slot of the docker deployment has.
-            ((EmbeddedRocksDBStateBackend) backend).getMemoryConfiguration()
-                    .setFixedMemoryPerSlot(MemorySize.ofMebiBytes(SLOT_MANAGED_MEMORY_MB / 3));
-        }
+        StateBackend backend = rocksdb ? rocksDb(rocksDir) : new HashMapStateBackend();
         var features = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
                 new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
                 e -> e.customerId, Types.STRING);
@@ -244,6 +239,20 @@ public final class StateSizeBenchmark {
         evaluation.close();
         population.close();
         features.close();
+    }
+
+    /**
+     * RocksDB as docker/compose.yaml configures it: incremental checkpoints, partitioned index and
+     * filter blocks, and the managed memory of one slot. A harness has almost none (RocksDB would
+     * flush its memtable every few hundred KB written), so it is given as fixed memory.
+     */
+    private static StateBackend rocksDb(Path dir) {
+        EmbeddedRocksDBStateBackend rocksDb = new EmbeddedRocksDBStateBackend(true);
+        rocksDb.setDbStoragePath(dir.toString());
+        rocksDb.getMemoryConfiguration().setFixedMemoryPerSlot(MemorySize.ofMebiBytes(SLOT_MANAGED_MEMORY_MB / 3));
+        Configuration settings = new Configuration();
+        settings.set(RocksDBOptions.USE_PARTITIONED_INDEX_FILTERS, true);
+        return rocksDb.configure(settings, StateSizeBenchmark.class.getClassLoader());
     }
 
     /** One keyed state of one operator in its harness. */
