@@ -41,6 +41,7 @@ import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.AbstractStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
+import org.apache.flink.util.FileUtils;
 
 import java.io.IOException;
 import java.lang.ref.Reference;
@@ -239,6 +240,7 @@ public final class StateSizeBenchmark {
         evaluation.close();
         population.close();
         features.close();
+        FileUtils.deleteDirectory(dir.toFile()); // the history and, on RocksDB, gigabytes of state files
     }
 
     /**
