@@ -178,16 +178,18 @@ public final class ActionSink {
     public static JdbcSink<Recommendation> recommendations(SinkDatabase db, Batching batching) {
         return JdbcSink.<Recommendation>builder()
                 .withExecutionOptions(batching.executionOptions())
-                .withQueryStatement(UPSERT_RECOMMENDATION, ActionSink::bindRecommendation)
+                .withQueryStatement(UPSERT_RECOMMENDATION,
+                        (ps, r) -> bindRecommendation(TransactionalBatchConnectionProvider.driverStatement(ps), r))
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
 
     /** Binds one recommendation to {@link #UPSERT_RECOMMENDATION}. */
     public static void bindRecommendation(PreparedStatement ps, Recommendation r) throws SQLException {
-        bindRecommendationColumns(ps, r);
-        ps.setString(15, timestamp(r.getValidAsOf()));
+        String validAsOf = timestamp(r.getValidAsOf());
+        bindRecommendationColumns(ps, r, validAsOf);
+        ps.setString(15, validAsOf);
         ps.setString(16, r.getPipelineStatus());
-        ps.setString(17, timestamp(r.getValidAsOf()));
+        ps.setString(17, validAsOf);
         ps.setString(18, r.getCohorts());
         ps.setString(19, r.getIndustry());
         ps.setString(20, r.getSizeSegment());
@@ -200,6 +202,11 @@ public final class ActionSink {
      * due_at, playbook, reasons, ruleset_version, valid_as_of.
      */
     public static void bindRecommendationColumns(PreparedStatement ps, Recommendation r) throws SQLException {
+        bindRecommendationColumns(ps, r, timestamp(r.getValidAsOf()));
+    }
+
+    private static void bindRecommendationColumns(PreparedStatement ps, Recommendation r, String validAsOf)
+            throws SQLException {
         ps.setString(1, r.getCustomerId());
         ps.setString(2, r.getAction());
         ps.setString(3, r.getFamily());
@@ -213,7 +220,7 @@ public final class ActionSink {
         ps.setString(11, r.getPlaybook());
         ps.setString(12, r.getReasons());
         ps.setString(13, r.getRulesetVersion());
-        ps.setString(14, timestamp(r.getValidAsOf()));
+        ps.setString(14, validAsOf);
     }
 
     /**

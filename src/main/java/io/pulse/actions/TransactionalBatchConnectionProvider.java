@@ -122,6 +122,15 @@ public class TransactionalBatchConnectionProvider implements JdbcConnectionProvi
         }
     }
 
+    /**
+     * The driver's own statement behind one this provider handed out, for binding a row's
+     * parameters: through the transaction proxy every setter is a reflective call (21 per
+     * recommendation, a tenth of the sink's CPU), while only the executes need the proxy.
+     */
+    public static PreparedStatement driverStatement(PreparedStatement statement) throws SQLException {
+        return Proxy.isProxyClass(statement.getClass()) ? statement.unwrap(PreparedStatement.class) : statement;
+    }
+
     private static Object call(Object target, Method method, Object[] args) throws Throwable {
         try {
             return method.invoke(target, args);
