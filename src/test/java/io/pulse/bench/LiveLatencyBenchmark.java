@@ -2,15 +2,19 @@ package io.pulse.bench;
 
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.EventType;
 import io.pulse.features.Cadence;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistoryQueries;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveDefaults;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
+import io.pulse.rules.RuleEvaluationFunction;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -38,7 +42,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -80,7 +86,13 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
  *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
- *     [quiet-after=D] [partitions=2 (of the topic)]</pre>
+ *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite [latencies-csv=FILE]]</pre>
+ * With {@code events-from}, the events sent are instead a generated history's, in its event-time
+ * order, each sent with the wall clock as its event time: the mix of event types a running job
+ * receives (snapshots, support conversations, product usage, plan changes), most of which change a
+ * customer's rows and some (usage) none by themselves. See {@link #streamHistory}; {@code latencies-csv}
+ * writes each measured event's send time (ms from the start), type and latency. Both modes print the
+ * job's rule evaluations per event.
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
  * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
@@ -93,7 +105,8 @@ public final class LiveLatencyBenchmark {
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
                 "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
-        options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2"));
+        options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2",
+                "events-from", "", "latencies-csv", ""));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -147,7 +160,12 @@ public final class LiveLatencyBenchmark {
                     rows = maxId(c);
                     Thread.sleep(2_000);
                 }
-                run(kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows);
+                if (options.get("events-from").isEmpty()) {
+                    run(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows);
+                } else {
+                    streamHistory(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Path.of(options.get("events-from")),
+                            rows, options.get("latencies-csv"));
+                }
             } finally {
                 job.cancel().get();
             }
@@ -158,7 +176,7 @@ public final class LiveLatencyBenchmark {
     /** A visit written and not yet seen in the sink: when it was written, and its event time. */
     private record Visit(long writtenAt, long eventTime, int events) {}
 
-    private static void run(String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
+    private static void run(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
                             long startId) throws Exception {
         Map<String, Visit> written = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
@@ -220,7 +238,7 @@ public final class LiveLatencyBenchmark {
         int pendingInARow = 0;
         long lost = 0;
         long total = (long) rate * (seconds + warmup);
-        ThreadCpu cpu = new ThreadCpu();
+        ThreadCpu cpu = new ThreadCpu(job);
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {
             while (sent < total) {
@@ -300,6 +318,168 @@ public final class LiveLatencyBenchmark {
         cpu.print(sent - sentBeforeMeasuring, eventsScored.get() - eventsScoredBeforeMeasuring);
     }
 
+    /** A row written to the queue, as the sink poller saw it. */
+    private record Write(String customer, long seenAt, long validAsOf) {}
+
+    /** An event the generator sent: its customer, type, and when (= its event time). */
+    private record Sent(String customer, EventType type, long at) {}
+
+    /**
+     * Sends a generated history's events at {@code rate}, in their event-time order, each with the
+     * wall clock as its event time, and measures the latency of the events that can be told apart in
+     * the queue: those whose customer had no other event in the second before or the 5 s after (the
+     * queue's {@code valid_as_of} is to the second, and a later event of the customer could write the
+     * row the measured one did not). Such an event's latency runs to the first row of its customer
+     * written valid as of its second or later; an event followed by no row within 5 s changed
+     * nothing in the queue (product usage alone does not call for an evaluation) or was lost: the
+     * late events in the dead letters tell which.
+     */
+    private static void streamHistory(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup,
+                                      Path history, long startId, String latenciesCsv) throws Exception {
+        // Events go on for a few seconds after the measured ones: at the end of the stream the watermark
+        // waits for the quiet period, which would be the last measured events' latency.
+        long total = (long) rate * (seconds + warmup + TRAILING_SECONDS);
+        List<CustomerEvent> events = new ArrayList<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + history); Statement s = c.createStatement()) {
+            for (HistoryQueries.Query q : HistoryQueries.all()) {
+                try (ResultSet rs = s.executeQuery(q.sql())) {
+                    while (rs.next()) {
+                        CustomerEvent e = q.extractor().extract(rs);
+                        if (e.type != EventType.OUTCOME) { // what happened later: for backtests, not a live event
+                            events.add(e);
+                        }
+                    }
+                }
+            }
+        }
+        if (events.size() < total) {
+            throw new IllegalArgumentException(history + " has " + events.size() + " events; " + rate + " events/s for "
+                    + (seconds + warmup + TRAILING_SECONDS) + " s need " + total + ": generate more companies or days");
+        }
+        events.sort(Comparator.comparingLong(e -> e.eventTime)); // stable: each table's order kept within a time
+        // Rendered once with the epoch as event time, so the generator spends its time sending, not on JSON.
+        List<String> lines = new ArrayList<>((int) total);
+        for (CustomerEvent e : events.subList(0, (int) total)) {
+            e.eventTime = 0;
+            lines.add(LiveEventFormat.toLine(e));
+        }
+        System.out.printf("events from %s: the first %,d of %,d%n", history, total, events.size());
+
+        List<Write> writes = Collections.synchronizedList(new ArrayList<>());
+        AtomicBoolean done = new AtomicBoolean();
+        Thread poller = new Thread(() -> {
+            long lastId = startId;
+            try (PreparedStatement ps = sink.prepareStatement(
+                    "SELECT id, customer_id, valid_as_of FROM bench_writes WHERE id > ? ORDER BY id")) {
+                while (!done.get()) {
+                    ps.setLong(1, lastId);
+                    long now = System.currentTimeMillis();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            lastId = rs.getLong(1);
+                            writes.add(new Write(rs.getString(2), now, Instant.parse(rs.getString(3)).toEpochMilli()));
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "sink poller");
+        poller.start();
+
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5"); // Kafka 4's default; counted in the latency
+        Sent[] sent = new Sent[(int) total];
+        long start = System.currentTimeMillis();
+        long measureFrom = start + warmup * 1000L;
+        long measureUntil = measureFrom + seconds * 1000L;
+        int next = 0;
+        int sentBeforeMeasuring = -1;
+        ThreadCpu cpu = new ThreadCpu(job);
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                new StringSerializer())) {
+            while (next < total) {
+                long now = System.currentTimeMillis();
+                if (sentBeforeMeasuring < 0 && now >= measureFrom) {
+                    sentBeforeMeasuring = next;
+                    cpu.start();
+                }
+                long due = Math.min(total, (now - start) * rate / 1000);
+                while (next < due) {
+                    CustomerEvent e = events.get(next);
+                    long t = System.currentTimeMillis();
+                    producer.send(new ProducerRecord<>("events", e.customerId,
+                            lines.get(next).replace(EPOCH, Instant.ofEpochMilli(t).toString())));
+                    sent[next++] = new Sent(e.customerId, e.type, t);
+                }
+                Thread.sleep(1);
+            }
+        }
+        long generatorEnd = System.currentTimeMillis();
+        double achieved = (next - sentBeforeMeasuring) * 1000.0 / Math.max(1, generatorEnd - measureFrom);
+        int sentMeasured = (int) Arrays.stream(sent).filter(s -> s.at() >= measureFrom && s.at() < measureUntil).count();
+        Thread.sleep(NEVER_SEEN_MS); // the last events' actions
+        done.set(true);
+        poller.join();
+        cpu.stop();
+
+        Map<String, List<Write>> writesByCustomer = new HashMap<>();
+        for (Write w : writes) {
+            writesByCustomer.computeIfAbsent(w.customer(), k -> new ArrayList<>()).add(w);
+        }
+        Map<String, List<Sent>> sentByCustomer = new HashMap<>();
+        for (Sent s : sent) {
+            sentByCustomer.computeIfAbsent(s.customer(), k -> new ArrayList<>()).add(s);
+        }
+        List<Long> latencies = new ArrayList<>();
+        List<String> timeline = new ArrayList<>(); // "ms since start,type,latency ms" of each measured event
+        Map<EventType, long[]> byType = new TreeMap<>(); // isolated events: {with a row written, without}
+        for (List<Sent> ofCustomer : sentByCustomer.values()) {
+            List<Write> rows = writesByCustomer.getOrDefault(ofCustomer.get(0).customer(), List.of());
+            for (int i = 0; i < ofCustomer.size(); i++) {
+                Sent s = ofCustomer.get(i);
+                boolean isolated = (i == 0 || s.at() - ofCustomer.get(i - 1).at() >= 1_000)
+                        && (i + 1 == ofCustomer.size() || ofCustomer.get(i + 1).at() - s.at() >= NEVER_SEEN_MS);
+                if (s.at() < measureFrom || s.at() >= measureUntil || !isolated) {
+                    continue;
+                }
+                long second = s.at() - s.at() % 1000;
+                Write row = rows.stream().filter(w -> w.validAsOf() >= second && w.seenAt() >= s.at()).findFirst()
+                        .orElse(null);
+                boolean written = row != null && row.seenAt() - s.at() < NEVER_SEEN_MS;
+                byType.computeIfAbsent(s.type(), k -> new long[2])[written ? 0 : 1]++;
+                if (written) {
+                    latencies.add(row.seenAt() - s.at());
+                    timeline.add(s.at() - start + "," + s.type() + "," + (row.seenAt() - s.at()));
+                }
+            }
+        }
+        Collections.sort(latencies);
+        System.out.printf("rate %,d events/s for %d s (+%d s warm-up; generator took %.1f s, %,.0f events/s after the"
+                        + " warm-up); late events in dead letters: %,d%n", rate, seconds, warmup,
+                (generatorEnd - start) / 1000.0, achieved, lateEvents(sink));
+        System.out.println("events measured (no other event of the customer 1 s before or 5 s after): a row written"
+                + " within 5 s / none");
+        byType.forEach((type, n) -> System.out.printf("  %-24s %,8d / %,d%n", type, n[0], n[1]));
+        if (!latencies.isEmpty()) {
+            System.out.printf("event-to-action latency of the %,d with a row: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
+                    latencies.size(), percentile(latencies, 0.50), percentile(latencies, 0.90),
+                    percentile(latencies, 0.99), latencies.get(latencies.size() - 1));
+        }
+        cpu.print(next - sentBeforeMeasuring, next - sentBeforeMeasuring);
+        System.out.printf("events sent in the measured %d s: %,d (then %d s more, not measured)%n", seconds, sentMeasured,
+                TRAILING_SECONDS);
+        if (!latenciesCsv.isEmpty()) {
+            timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
+            Files.write(Path.of(latenciesCsv), timeline);
+        }
+    }
+
+    /** How long the history's events go on after the measured ones. */
+    private static final int TRAILING_SECONDS = 3;
+
     /** A visit not in the sink after this long is not waited for (its events were late: dead letters). */
     private static final long NEVER_SEEN_MS = 5_000;
     private static final String PLACEHOLDER = "CUSTOMER";
@@ -323,8 +503,22 @@ public final class LiveLatencyBenchmark {
         private long gcMs;
         private long startWall;
         private long wall;
+        private final JobClient job;
+        private long startEvaluations;
+        private long evaluations;
 
-        void start() {
+        ThreadCpu(JobClient job) {
+            this.job = job;
+        }
+
+        /** The job's rule evaluations so far (its accumulator, read from the running job). */
+        private long evaluations() throws Exception {
+            Object count = job.getAccumulators().get().get(RuleEvaluationFunction.EVALUATIONS);
+            return count == null ? 0 : ((Number) count).longValue();
+        }
+
+        void start() throws Exception {
+            startEvaluations = evaluations();
             startWall = System.nanoTime();
             startProcessCpu = processCpu();
             startJitMs = ManagementFactory.getCompilationMXBean().getTotalCompilationTime();
@@ -334,7 +528,8 @@ public final class LiveLatencyBenchmark {
             }
         }
 
-        void stop() {
+        void stop() throws Exception {
+            evaluations = evaluations() - startEvaluations;
             for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
                 if (info == null) {
                     continue;
@@ -399,6 +594,8 @@ public final class LiveLatencyBenchmark {
                             + " process %.1f s (%.0f%% of one core; JIT compiling %.1f s and GC %.1f s of it, by their"
                             + " own clocks)%n", wall / 1e9, sent, events, processCpu / 1e9, 100.0 * processCpu / wall,
                     jitMs / 1e3, gcMs / 1e3);
+            System.out.printf("rule evaluations: %,d (%.2f per event through the job)%n", evaluations,
+                    evaluations / (double) Math.max(1, events));
             cpuByRole.entrySet().stream().sorted(Map.Entry.<String, Long>comparingByValue().reversed())
                     .forEach(e -> System.out.printf("  %-70s %7.2f s  %6.1f us/event%n", e.getKey(), e.getValue() / 1e9,
                             e.getValue() / 1e3 / Math.max(1, events)));
