@@ -17,6 +17,7 @@ import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleEvaluationFunction;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.core.execution.JobClient;
+import org.apache.flink.util.FileUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -171,6 +172,7 @@ public final class LiveLatencyBenchmark {
             }
         }
         System.out.printf("load: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        FileUtils.deleteDirectory(dir.toFile()); // the queue database: hundreds of MB after a run
     }
 
     /** A visit written and not yet seen in the sink: when it was written, and its event time. */
