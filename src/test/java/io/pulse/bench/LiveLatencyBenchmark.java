@@ -16,6 +16,7 @@ import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.RuleEvaluationFunction;
 import io.pulse.rules.RuleSet;
+import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.util.FileUtils;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -87,13 +88,15 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
  *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
- *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite [latencies-csv=FILE]]</pre>
+ *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite [latencies-csv=FILE]]
+ *     [flink-conf=key=value;...]</pre>
  * With {@code events-from}, the events sent are instead a generated history's, in its event-time
  * order, each sent with the wall clock as its event time: the mix of event types a running job
  * receives (snapshots, support conversations, product usage, plan changes), most of which change a
  * customer's rows and some (usage) none by themselves. See {@link #streamHistory}; {@code latencies-csv}
  * writes each measured event's send time (ms from the start), type and latency. Both modes print the
- * job's rule evaluations per event.
+ * job's rule evaluations per event. {@code flink-conf="key=value;key=value"} configures the local
+ * Flink cluster (e.g. Flink's buffer debloating).
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
  * checkpoint interval to {@code pulse live}'s without a cluster configuration (hashmap, 10 s).
  */
@@ -107,7 +110,7 @@ public final class LiveLatencyBenchmark {
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
                 "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
         options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2",
-                "events-from", "", "latencies-csv", ""));
+                "events-from", "", "latencies-csv", "", "flink-conf", ""));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -142,7 +145,14 @@ public final class LiveLatencyBenchmark {
             }
             LiveSource.Settings live = new LiveSource.Settings(lateness, Duration.parse(options.get("quiet-after")),
                     LiveSource.Settings.defaults().directoryScan(), LiveEventFormat.defaults());
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            Map<String, String> flinkConf = new HashMap<>();
+            for (String kv : options.get("flink-conf").split(";")) {
+                if (!kv.isBlank()) {
+                    flinkConf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
+                }
+            }
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
+                    Configuration.fromMap(flinkConf));
             JobClient job = new PulseJob(PulseJob.historyThenKafka(historyUrl, historyEnd,
                     KafkaTopic.parse("kafka://" + kafka.bootstrapServers() + "/events"), live),
                     PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
