@@ -54,6 +54,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
@@ -197,36 +198,18 @@ public final class LiveLatencyBenchmark {
         long start = System.currentTimeMillis();
         long measureFrom = start + warmup * 1000L;
         long measureUntil = measureFrom + seconds * 1000L;
-        Thread poller = new Thread(() -> {
-            long lastId = startId;
-            try (PreparedStatement ps = sink.prepareStatement(
-                    "SELECT id, customer_id, valid_as_of FROM bench_writes WHERE id > ? ORDER BY id")) {
-                while (!done.get()) {
-                    ps.setLong(1, lastId);
-                    long now = System.currentTimeMillis();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            lastId = rs.getLong(1);
-                            Visit visit = written.get(rs.getString(2));
-                            // valid_as_of is to the second: a row of the visit before is seconds older.
-                            if (visit == null || Instant.parse(rs.getString(3)).toEpochMilli()
-                                    < visit.eventTime() - visit.eventTime() % 1000) {
-                                continue; // another customer, or a row of this customer's visit before
-                            }
-                            written.remove(rs.getString(2));
-                            eventsScored.addAndGet(visit.events());
-                            if (visit.writtenAt() >= measureFrom && visit.writtenAt() < measureUntil) {
-                                latencies.add(now - visit.writtenAt());
-                            }
-                        }
-                    }
-                    Thread.sleep(10);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
+        Thread poller = pollWrites(sink, startId, done, write -> {
+            Visit visit = written.get(write.customer());
+            // valid_as_of is to the second: a row of the visit before is seconds older.
+            if (visit == null || write.validAsOf() < visit.eventTime() - visit.eventTime() % 1000) {
+                return; // another customer, or a row of this customer's visit before
             }
-        }, "sink poller");
-        poller.start();
+            written.remove(write.customer());
+            eventsScored.addAndGet(visit.events());
+            if (visit.writtenAt() >= measureFrom && visit.writtenAt() < measureUntil) {
+                latencies.add(write.seenAt() - visit.writtenAt());
+            }
+        });
 
         // Each customer's three lines are rendered once as templates: the generator shares the job's
         // two cores, so it should spend them on sending, not on JSON.
@@ -338,6 +321,34 @@ public final class LiveLatencyBenchmark {
         cpu.print(sent - sentBeforeMeasuring, eventsScored.get() - eventsScoredBeforeMeasuring);
     }
 
+    /**
+     * Starts a thread that reads the rows written to the queue after {@code startId}, every 10 ms,
+     * and hands each to {@code onWrite} (seen = the poll's time) until {@code done}.
+     */
+    private static Thread pollWrites(Connection sink, long startId, AtomicBoolean done, Consumer<Write> onWrite) {
+        Thread poller = new Thread(() -> {
+            long lastId = startId;
+            try (PreparedStatement ps = sink.prepareStatement(
+                    "SELECT id, customer_id, valid_as_of FROM bench_writes WHERE id > ? ORDER BY id")) {
+                while (!done.get()) {
+                    ps.setLong(1, lastId);
+                    long now = System.currentTimeMillis();
+                    try (ResultSet rs = ps.executeQuery()) {
+                        while (rs.next()) {
+                            lastId = rs.getLong(1);
+                            onWrite.accept(new Write(rs.getString(2), now, Instant.parse(rs.getString(3)).toEpochMilli()));
+                        }
+                    }
+                    Thread.sleep(10);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "sink poller");
+        poller.start();
+        return poller;
+    }
+
     /** A row written to the queue, as the sink poller saw it. */
     private record Write(String customer, long seenAt, long validAsOf) {}
 
@@ -387,26 +398,7 @@ public final class LiveLatencyBenchmark {
 
         List<Write> writes = Collections.synchronizedList(new ArrayList<>());
         AtomicBoolean done = new AtomicBoolean();
-        Thread poller = new Thread(() -> {
-            long lastId = startId;
-            try (PreparedStatement ps = sink.prepareStatement(
-                    "SELECT id, customer_id, valid_as_of FROM bench_writes WHERE id > ? ORDER BY id")) {
-                while (!done.get()) {
-                    ps.setLong(1, lastId);
-                    long now = System.currentTimeMillis();
-                    try (ResultSet rs = ps.executeQuery()) {
-                        while (rs.next()) {
-                            lastId = rs.getLong(1);
-                            writes.add(new Write(rs.getString(2), now, Instant.parse(rs.getString(3)).toEpochMilli()));
-                        }
-                    }
-                    Thread.sleep(10);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException(e);
-            }
-        }, "sink poller");
-        poller.start();
+        Thread poller = pollWrites(sink, startId, done, writes::add);
 
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
