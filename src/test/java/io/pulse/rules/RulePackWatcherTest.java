@@ -28,6 +28,14 @@ class RulePackWatcherTest {
                 new ProcessOperator<>(new RulePackWatcher.Validate(dir.toString(), initial)));
     }
 
+    /** A freshly started watcher, given the pack now in {@code dir}, after its first poll. */
+    private static OneInputStreamOperatorTestHarness<RuleSet, RuleSet> startedOn(Path dir) throws Exception {
+        var watcher = watcher(dir, RuleSet.load(dir));
+        watcher.open();
+        poll(watcher, dir);
+        return watcher;
+    }
+
     private static void poll(OneInputStreamOperatorTestHarness<RuleSet, RuleSet> watcher, Path dir) throws Exception {
         watcher.processElement(new StreamRecord<>(RuleSet.load(dir)));
     }
@@ -44,9 +52,7 @@ class RulePackWatcherTest {
     @Test
     void theStartPackIsRecordedActiveOnceAndNotSentAgain(@TempDir Path dir) throws Exception {
         RuleSet start = RuleSet.load(copyOfPack(dir));
-        try (var watcher = watcher(dir, start)) {
-            watcher.open();
-            poll(watcher, dir);
+        try (var watcher = startedOn(dir)) {
             poll(watcher, dir);
             assertThat(deployments(watcher)).singleElement().satisfies(d -> {
                 assertThat(d.rulesetVersion).isEqualTo(start.version());
@@ -61,10 +67,7 @@ class RulePackWatcherTest {
     void aStartPackWithAGapRunsAndItsRowSaysWhere(@TempDir Path dir) throws Exception {
         copyOfPack(dir);
         removeRule(dir.resolve("classification.drl"), "Medium risk by default");
-        RuleSet start = RuleSet.load(dir);
-        try (var watcher = watcher(dir, start)) {
-            watcher.open();
-            poll(watcher, dir);
+        try (var watcher = startedOn(dir)) {
             assertThat(deployments(watcher)).singleElement().satisfies(d -> {
                 assertThat(d.status).isEqualTo(RuleDeployment.ACTIVE);
                 assertThat(d.messages).startsWith("classification.drl:").contains(": gap: no rule gives RiskTier");
@@ -75,9 +78,7 @@ class RulePackWatcherTest {
     @Test
     void aGoodEditReplacesTheActivePackAndABrokenOneIsRejectedAtItsLine(@TempDir Path dir) throws Exception {
         RuleSet start = RuleSet.load(copyOfPack(dir));
-        try (var watcher = watcher(dir, start)) {
-            watcher.open();
-            poll(watcher, dir);
+        try (var watcher = startedOn(dir)) {
             lowerMaxHealthScore(dir);
             String edited = RuleSet.load(dir).version();
             poll(watcher, dir);
@@ -97,9 +98,7 @@ class RulePackWatcherTest {
     void aRestoredWatcherRecordsNothingForPacksItHasJudged(@TempDir Path dir) throws Exception {
         RuleSet start = RuleSet.load(copyOfPack(dir));
         OperatorSubtaskState checkpoint;
-        try (var watcher = watcher(dir, start)) {
-            watcher.open();
-            poll(watcher, dir);
+        try (var watcher = startedOn(dir)) {
             breakStrategies(dir);
             poll(watcher, dir);
             assertThat(deployments(watcher)).hasSize(2);
