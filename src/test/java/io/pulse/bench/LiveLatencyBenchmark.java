@@ -89,13 +89,14 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
  *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
- *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite [latencies-csv=FILE]]
+ *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite] [latencies-csv=FILE]
  *     [flink-conf=key=value;...]</pre>
  * With {@code events-from}, the events sent are instead a generated history's, in its event-time
  * order, each sent with the wall clock as its event time: the mix of event types a running job
  * receives (snapshots, support conversations, product usage, plan changes), most of which change a
- * customer's rows and some (usage) none by themselves. See {@link #streamHistory}; {@code latencies-csv}
- * writes each measured event's send time (ms from the start), type and latency. Both modes print the
+ * customer's rows and some (usage) none by themselves. See {@link #streamHistory}. {@code latencies-csv}
+ * writes each measured event's (or visit's: type {@code visit}) send time (ms from the start), type
+ * and latency. Both modes print the
  * job's rule evaluations per event. {@code flink-conf="key=value;key=value"} configures the local
  * Flink cluster (e.g. Flink's buffer debloating).
  * The durations (ISO-8601) default to {@code pulse live}'s ({@link LiveDefaults}); the state backend and
@@ -173,7 +174,8 @@ public final class LiveLatencyBenchmark {
                     Thread.sleep(2_000);
                 }
                 if (options.get("events-from").isEmpty()) {
-                    run(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows);
+                    run(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows,
+                            options.get("latencies-csv"));
                 } else {
                     streamHistory(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Path.of(options.get("events-from")),
                             rows, options.get("latencies-csv"));
@@ -190,9 +192,10 @@ public final class LiveLatencyBenchmark {
     private record Visit(long writtenAt, long eventTime, int events) {}
 
     private static void run(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
-                            long startId) throws Exception {
+                            long startId, String latenciesCsv) throws Exception {
         Map<String, Visit> written = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
+        List<String> timeline = Collections.synchronizedList(new ArrayList<>()); // as streamHistory's, type "visit"
         AtomicBoolean done = new AtomicBoolean();
         AtomicLong eventsScored = new AtomicLong();
         long start = System.currentTimeMillis();
@@ -208,6 +211,7 @@ public final class LiveLatencyBenchmark {
             eventsScored.addAndGet(visit.events());
             if (visit.writtenAt() >= measureFrom && visit.writtenAt() < measureUntil) {
                 latencies.add(write.seenAt() - visit.writtenAt());
+                timeline.add(visit.writtenAt() - start + ",visit," + (write.seenAt() - visit.writtenAt()));
             }
         });
 
@@ -319,6 +323,10 @@ public final class LiveLatencyBenchmark {
         }
         // While the job falls behind it has scored fewer events than were sent.
         cpu.print(sent - sentBeforeMeasuring, eventsScored.get() - eventsScoredBeforeMeasuring);
+        if (!latenciesCsv.isEmpty()) {
+            timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
+            Files.write(Path.of(latenciesCsv), timeline);
+        }
     }
 
     /**
