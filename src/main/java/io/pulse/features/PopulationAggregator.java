@@ -7,6 +7,7 @@ import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.common.typeutils.base.StringSerializer;
 import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -36,9 +37,12 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
     /** The key every customer's features are routed to. */
     public static final int ALL = 0;
 
-    /** Every customer's latest contribution, under the one key {@link #ALL}. */
-    public static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS =
-            new MapStateDescriptor<>("contribution by customer", Types.STRING, Types.POJO(Contribution.class));
+    /**
+     * Every customer's latest contribution, under the one key {@link #ALL}: one heap map, which a
+     * checkpoint in progress makes the task copy at its first change (hence {@link ContributionSerializer}).
+     */
+    public static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS = new MapStateDescriptor<>(
+            "contribution by customer", StringSerializer.INSTANCE, ContributionSerializer.INSTANCE);
     /** Sums, counts and bounds over {@link #CONTRIBUTIONS}. */
     public static final ValueStateDescriptor<PopulationFigures> FIGURES =
             new ValueStateDescriptor<>("population figures", Types.POJO(PopulationFigures.class));
@@ -58,7 +62,7 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
     private transient MapState<Tuple2<Long, String>, Contribution> pending;
     private transient MapState<Long, List<Contribution>> pendingBeforeUpgrade;
 
-    /** One customer's part in the population figures. */
+    /** One customer's part in the population figures; never changed once made (state copies share it). */
     public static class Contribution {
         public String customerId;
         public boolean hasAccount;

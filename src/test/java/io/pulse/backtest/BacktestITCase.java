@@ -139,7 +139,8 @@ class BacktestITCase {
         SinkDatabase queue = SinkDatabase.of("jdbc:sqlite:" + dir.resolve("replay-queue.sqlite"));
         queue.createSchema();
         new PulseJob(PulseJob.history("jdbc:sqlite:" + cut), PulseJob.jdbc(queue), RuleSet.load(Path.of("rules")),
-                PulseJob.Settings.defaults().withParallelism(2))
+                PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri()))
                 .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "replay for BacktestITCase");
 
         // ...holds, per customer and action, the last change the backtest logged and the first time it opened.

@@ -88,7 +88,8 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  *
  * <pre>java ... io.pulse.bench.LiveLatencyBenchmark [events/s=10000] [seconds=30] [warmup=10]
  *     [lateness=D] [live-cadence=D] [watermark-interval=D] [buffer-timeout=D] [sink-flush-interval=D]
- *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [customers=N, 0: every visit a new customer]
+ *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [checkpoint-dir=DIR, default: in its temporary directory]
+ *     [customers=N, 0: every visit a new customer]
  *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite] [latencies-csv=FILE]
  *     [flink-conf=key=value;...]</pre>
  * With {@code events-from}, the events sent are instead a generated history's, in its event-time
@@ -112,7 +113,7 @@ public final class LiveLatencyBenchmark {
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
                 "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
         options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2",
-                "events-from", "", "latencies-csv", "", "flink-conf", ""));
+                "events-from", "", "latencies-csv", "", "flink-conf", "", "checkpoint-dir", ""));
         for (int i = 2; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
             if (kv.length != 2 || options.put(kv[0], kv[1]) == null) {
@@ -163,6 +164,8 @@ public final class LiveLatencyBenchmark {
                     .withBufferTimeout(Duration.parse(options.get("buffer-timeout")))
                     .withStateBackend(PulseJob.StateBackend.valueOf(options.get("state-backend").toUpperCase(Locale.ROOT)))
                     .withCheckpointInterval(Duration.parse(options.get("checkpoint-interval")))
+                    .withCheckpointDirectory((options.get("checkpoint-dir").isEmpty() ? dir.resolve("checkpoints")
+                            : Path.of(options.get("checkpoint-dir"))).toUri())
                     .withSinkBatching(new ActionSink.Batching(Integer.parseInt(LiveDefaults.SINK_BATCH_SIZE),
                             Duration.parse(options.get("sink-flush-interval")))))
                     .executeAsync(env, "Pulse live latency benchmark");
@@ -326,6 +329,7 @@ public final class LiveLatencyBenchmark {
         if (!latenciesCsv.isEmpty()) {
             timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
             Files.write(Path.of(latenciesCsv), timeline);
+            System.out.printf("latencies written to %s, send times in ms from %s%n", latenciesCsv, Instant.ofEpochMilli(start));
         }
     }
 
@@ -494,6 +498,7 @@ public final class LiveLatencyBenchmark {
         if (!latenciesCsv.isEmpty()) {
             timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
             Files.write(Path.of(latenciesCsv), timeline);
+            System.out.printf("latencies written to %s, send times in ms from %s%n", latenciesCsv, Instant.ofEpochMilli(start));
         }
     }
 

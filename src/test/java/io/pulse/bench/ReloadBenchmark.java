@@ -12,6 +12,7 @@ import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.util.FileUtils;
 
 import java.io.BufferedWriter;
 import java.nio.file.Files;
@@ -65,6 +66,7 @@ public final class ReloadBenchmark {
         JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events,
                 LiveSource.Settings.defaults()), PulseJob.jdbc(db), RuleSet.load(rules),
                 PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri())
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofMillis(100), historyEnd)))
                 .withRuleReload(rules, RulePackWatcher.POLL)
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse reload benchmark");
@@ -105,6 +107,7 @@ public final class ReloadBenchmark {
             job.cancel().get();
         }
         System.out.printf("load: %s%n", Files.readString(Path.of("/proc/loadavg")).trim());
+        FileUtils.deleteDirectory(dir.toFile()); // the queue and the checkpoints: hundreds of MB
     }
 
     /** Edits the pack (the {@code reload}-th edit) and prints how long until every customer is re-scored. */

@@ -6,6 +6,7 @@ import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -32,7 +33,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The incremental figures against a full recomputation over the same features, period by period,
- * on both state backends, across a restore, and from a savepoint of the layout before them.
+ * on both state backends, across a restore, and from a savepoint of the layout before them (whose
+ * contributions Flink's POJO serializer wrote).
  */
 class PopulationAggregatorStateTest {
     private static final int CUSTOMERS = 12;
@@ -243,17 +245,20 @@ class PopulationAggregatorStateTest {
     }
 
     /**
-     * The state layout before the running figures: every customer's contribution, and pending
-     * contributions as a list per valid time, applied at the period's timer (which emitted the
-     * figures; they are not checked here).
+     * The state layout before the running figures: every customer's contribution (written by
+     * Flink's POJO serializer, as before {@link ContributionSerializer}), and pending contributions
+     * as a list per valid time, applied at the period's timer (which emitted the figures; they are
+     * not checked here).
      */
     private static final class BeforeRunningFigures extends KeyedProcessFunction<Integer, CustomerFeatures, Population> {
+        private static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS_AS_POJOS = new MapStateDescriptor<>(
+                PopulationAggregator.CONTRIBUTIONS.getName(), Types.STRING, Types.POJO(Contribution.class));
         private transient MapState<String, Contribution> contributions;
         private transient MapState<Long, List<Contribution>> pendingByTime;
 
         @Override
         public void open(OpenContext openContext) {
-            contributions = getRuntimeContext().getMapState(PopulationAggregator.CONTRIBUTIONS);
+            contributions = getRuntimeContext().getMapState(CONTRIBUTIONS_AS_POJOS);
             pendingByTime = getRuntimeContext().getMapState(PopulationAggregator.PENDING_BEFORE_UPGRADE);
         }
 

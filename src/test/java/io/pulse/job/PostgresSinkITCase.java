@@ -41,7 +41,8 @@ class PostgresSinkITCase {
         SinkDatabase db = SinkDatabase.of(sinkUrl);
         db.createSchema();
         new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), RuleSet.load(Path.of("rules")),
-                PulseJob.Settings.defaults().withParallelism(2))
+                PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri()))
                 .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay into " + sinkUrl);
     }
 

@@ -61,7 +61,8 @@ class ReplayITCase {
         SinkDatabase db = SinkDatabase.of(url);
         db.createSchema();
         new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), RuleSet.load(Path.of("rules")),
-                PulseJob.Settings.defaults().withParallelism(parallelism))
+                PulseJob.Settings.defaults().withParallelism(parallelism)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri()))
                 .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay ITCase p=" + parallelism);
         return url;
     }

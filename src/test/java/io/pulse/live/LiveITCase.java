@@ -72,6 +72,7 @@ class LiveITCase {
 
         JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
                 PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri())
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse live ITCase");
         try {

@@ -70,6 +70,7 @@ class RuleReloadITCase {
 
         JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
                 PulseJob.jdbc(db), first, PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(dir.resolve("checkpoints").toUri())
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
                 .withRuleReload(rules, Duration.ofMillis(200))
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse rule reload ITCase");

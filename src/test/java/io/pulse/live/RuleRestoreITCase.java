@@ -155,6 +155,7 @@ class RuleRestoreITCase {
                                 Path rules) {
         return new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events, LiveSource.Settings.defaults()),
                 PulseJob.jdbc(db), start, PulseJob.Settings.defaults().withParallelism(2)
+                        .withCheckpointDirectory(events.resolveSibling("checkpoints").toUri())
                         .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd)))
                 .withRuleReload(rules, Duration.ofMillis(200));
     }
