@@ -43,12 +43,13 @@ public final class BacktestJob {
         PulseJob job = new PulseJob(historyBefore(historyUrl, window), RecommendationLog.sinks(logUrl), rules,
                 PulseJob.Settings.defaults().withParallelism(parallelism));
         long start = System.nanoTime();
-        JobClient client = job.executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(),
-                "Pulse backtest (" + label + ")");
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        JobClient client = job.executeAsync(env, "Pulse backtest (" + label + ")");
         CompletableFuture<JobExecutionResult> done = client.getJobExecutionResult();
         JobExecutionResult result = progress
                 ? followWithProgressBar(client, done, EventTables.eventsBefore(historyUrl, window.endMs()), label)
                 : done.get();
+        PulseJob.removeEmptyCheckpointDirectory(env, result.getJobID());
         long read = result.<Long>getAccumulatorResult(EventValidator.EVENTS_IN);
         return new Run(logUrl, read, (System.nanoTime() - start) / 1e9);
     }

@@ -10,6 +10,7 @@ import io.pulse.live.LiveSource;
 import io.pulse.rules.RulePackWatcher;
 import io.pulse.rules.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
+import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -19,22 +20,30 @@ import org.apache.flink.configuration.PipelineOptions;
 import org.apache.flink.configuration.ReadableConfig;
 import org.apache.flink.configuration.RestartStrategyOptions;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.fs.FileStatus;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * The Pulse job: events in, pipeline, sinks out. Its I/O is injected, so replay, live mode,
  * backtests and tests differ only in the {@link Events} and {@link Sinks} they pass.
  */
 public final class PulseJob {
+    private static final Logger LOG = LoggerFactory.getLogger(PulseJob.class);
 
     /** Where the events come from: one or more streams with event-time timestamps and watermarks. */
     @FunctionalInterface
@@ -233,7 +242,60 @@ public final class PulseJob {
     /** Runs the job to its end (a replay or backtest; a live job runs until cancelled). */
     public JobExecutionResult execute(StreamExecutionEnvironment env, String jobName) throws Exception {
         build(env);
-        return env.execute(jobName);
+        JobExecutionResult result = env.execute(jobName);
+        if (result.isJobExecutionResult()) { // not a detached submission: the job has finished
+            removeEmptyCheckpointDirectory(env, result.getJobID());
+        }
+        return result;
+    }
+
+    /**
+     * Removes the checkpoint directory of a job that {@code env} ran to its end, once empty. Flink
+     * deletes a finished job's checkpoints shortly after its result is out, but leaves their
+     * directory, {@code <checkpoints>/<job id>} with an empty {@code shared} and {@code taskowned}
+     * (FLINK-15012): one more for every replay and backtest. Waits up to a few seconds for the
+     * checkpoints to go; anything still holding a file is kept, and so is a directory the client
+     * cannot reach (a cluster's).
+     */
+    public static void removeEmptyCheckpointDirectory(StreamExecutionEnvironment env, JobID job) {
+        Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
+        if (checkpoints.isEmpty()) {
+            return;
+        }
+        org.apache.flink.core.fs.Path jobDir = new org.apache.flink.core.fs.Path(checkpoints.get(), job.toString());
+        try {
+            FileSystem fs = jobDir.getFileSystem();
+            long deadline = System.nanoTime() + FINISHED_CHECKPOINTS_DISCARD.toNanos();
+            while (holdsCheckpoints(fs, jobDir) && System.nanoTime() < deadline) {
+                Thread.sleep(50);
+            }
+            for (String storage : JOB_STORAGE_DIRECTORIES) {
+                removeIfEmpty(fs, new org.apache.flink.core.fs.Path(jobDir, storage));
+            }
+            removeIfEmpty(fs, jobDir);
+        } catch (IOException e) {
+            LOG.debug("Kept the checkpoint directory {} of the finished job: {}", jobDir, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** How long a finished job's checkpoints may take to be discarded before its directory is left as it is. */
+    private static final Duration FINISHED_CHECKPOINTS_DISCARD = Duration.ofSeconds(5);
+    /** What Flink creates in a job's checkpoint directory besides the checkpoints ({@code chk-N}). */
+    private static final List<String> JOB_STORAGE_DIRECTORIES = List.of("shared", "taskowned");
+
+    private static boolean holdsCheckpoints(FileSystem fs, org.apache.flink.core.fs.Path jobDir) throws IOException {
+        FileStatus[] children = fs.exists(jobDir) ? fs.listStatus(jobDir) : null;
+        return children != null && Arrays.stream(children)
+                .anyMatch(child -> !JOB_STORAGE_DIRECTORIES.contains(child.getPath().getName()));
+    }
+
+    private static void removeIfEmpty(FileSystem fs, org.apache.flink.core.fs.Path dir) throws IOException {
+        FileStatus[] children = fs.exists(dir) ? fs.listStatus(dir) : null;
+        if (children != null && children.length == 0) {
+            fs.delete(dir, false);
+        }
     }
 
     /** Submits the job and returns at once, so the caller can follow its progress (accumulators). */

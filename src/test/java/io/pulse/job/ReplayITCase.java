@@ -64,6 +64,7 @@ class ReplayITCase {
                 PulseJob.Settings.defaults().withParallelism(parallelism)
                         .withCheckpointDirectory(dir.resolve("checkpoints").toUri()))
                 .execute(StreamExecutionEnvironment.getExecutionEnvironment(), "Pulse replay ITCase p=" + parallelism);
+        assertThat(dir.resolve("checkpoints")).as("a finished replay leaves no checkpoint directory").isEmptyDirectory();
         return url;
     }
 
