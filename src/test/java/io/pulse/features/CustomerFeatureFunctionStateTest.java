@@ -11,6 +11,7 @@ import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.apache.flink.streaming.util.OperatorSnapshotUtil;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -18,6 +19,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
@@ -73,6 +75,37 @@ class CustomerFeatureFunctionStateTest {
             h.open();
             assertThat(FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1))
                     .usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
+        }
+    }
+
+    /** The heap backend's snapshots only: RocksDB's are its own (already compressed) files. */
+    @Test
+    void heapSnapshotsRestoreWhetherCompressedOrNotAndIntoEitherSetting() throws Exception {
+        String backend = "hashmap";
+        List<CustomerFeatures> expected = undisturbedAfterSnapshotDay(backend);
+        OperatorSubtaskState plain = snapshotOfSnapshotDay(backend, false);
+        OperatorSubtaskState compressed = snapshotOfSnapshotDay(backend, true);
+        assertThat(compressed.getManagedKeyedState().iterator().next().getStateSize())
+                .as("the compressed snapshot").isLessThan(plain.getManagedKeyedState().iterator().next().getStateSize());
+
+        // A job that starts compressing resumes from its earlier checkpoints, and one that stops from its later ones.
+        for (var restore : List.of(Map.entry(plain, true), Map.entry(compressed, false))) {
+            try (var h = harness(backend)) {
+                h.getExecutionConfig().setUseSnapshotCompression(restore.getValue());
+                h.initializeState(restore.getKey());
+                h.open();
+                assertThat(FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1))
+                        .usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
+            }
+        }
+    }
+
+    private static OperatorSubtaskState snapshotOfSnapshotDay(String backend, boolean compressed) throws Exception {
+        try (var h = harness(backend)) {
+            h.getExecutionConfig().setUseSnapshotCompression(compressed);
+            h.open();
+            FeatureScenario.feed(h, 0, SNAPSHOT_DAY);
+            return h.snapshot(1, endOfDay(SNAPSHOT_DAY));
         }
     }
 
