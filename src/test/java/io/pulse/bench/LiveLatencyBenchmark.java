@@ -154,6 +154,10 @@ public final class LiveLatencyBenchmark {
                     flinkConf.put(kv.substring(0, kv.indexOf('=')), kv.substring(kv.indexOf('=') + 1));
                 }
             }
+            // Flink's REST API says when each checkpoint ran, to set the tail's seconds against.
+            flinkConf.putIfAbsent("rest.port", String.valueOf(CheckpointSeconds.onFreePort().restPort));
+            flinkConf.putIfAbsent("web.checkpoints.history", "100");
+            CheckpointSeconds checkpoints = CheckpointSeconds.on(Integer.parseInt(flinkConf.get("rest.port")));
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(
                     Configuration.fromMap(flinkConf));
             JobClient job = new PulseJob(PulseJob.historyThenKafka(historyUrl, historyEnd,
@@ -178,10 +182,10 @@ public final class LiveLatencyBenchmark {
                 }
                 if (options.get("events-from").isEmpty()) {
                     run(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows,
-                            options.get("latencies-csv"));
+                            options.get("latencies-csv"), checkpoints);
                 } else {
                     streamHistory(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Path.of(options.get("events-from")),
-                            rows, options.get("latencies-csv"));
+                            rows, options.get("latencies-csv"), checkpoints);
                 }
             } finally {
                 job.cancel().get();
@@ -195,7 +199,7 @@ public final class LiveLatencyBenchmark {
     private record Visit(long writtenAt, long eventTime, int events) {}
 
     private static void run(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
-                            long startId, String latenciesCsv) throws Exception {
+                            long startId, String latenciesCsv, CheckpointSeconds checkpoints) throws Exception {
         Map<String, Visit> written = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<String> timeline = Collections.synchronizedList(new ArrayList<>()); // as streamHistory's, type "visit"
@@ -326,6 +330,9 @@ public final class LiveLatencyBenchmark {
         }
         // While the job falls behind it has scored fewer events than were sent.
         cpu.print(sent - sentBeforeMeasuring, eventsScored.get() - eventsScoredBeforeMeasuring);
+        checkpoints.print(job.getJobID(), measureFrom, measureUntil, timeline.stream().map(line -> new long[] {
+                start + Long.parseLong(line.substring(0, line.indexOf(','))),
+                Long.parseLong(line.substring(line.lastIndexOf(',') + 1))}).toList());
         if (!latenciesCsv.isEmpty()) {
             timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
             Files.write(Path.of(latenciesCsv), timeline);
@@ -378,7 +385,8 @@ public final class LiveLatencyBenchmark {
      * late events in the dead letters tell which.
      */
     private static void streamHistory(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup,
-                                      Path history, long startId, String latenciesCsv) throws Exception {
+                                      Path history, long startId, String latenciesCsv, CheckpointSeconds checkpoints)
+            throws Exception {
         // Events go on for a few seconds after the measured ones: at the end of the stream the watermark
         // waits for the quiet period, which would be the last measured events' latency.
         long total = (long) rate * (seconds + warmup + TRAILING_SECONDS);
@@ -495,6 +503,9 @@ public final class LiveLatencyBenchmark {
         }
         cpu.print(next - sentBeforeMeasuring, next - sentBeforeMeasuring);
         System.out.printf("events sent in the measured %d s: %,d%n", seconds, sentMeasured);
+        checkpoints.print(job.getJobID(), measureFrom, measureUntil, timeline.stream().map(line -> new long[] {
+                start + Long.parseLong(line.substring(0, line.indexOf(','))),
+                Long.parseLong(line.substring(line.lastIndexOf(',') + 1))}).toList());
         if (!latenciesCsv.isEmpty()) {
             timeline.sort(Comparator.comparingLong(line -> Long.parseLong(line.substring(0, line.indexOf(',')))));
             Files.write(Path.of(latenciesCsv), timeline);
@@ -627,7 +638,7 @@ public final class LiveLatencyBenchmark {
         }
     }
 
-    private static long percentile(List<Long> sorted, double p) {
+    static long percentile(List<Long> sorted, double p) {
         return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(p * sorted.size()) - 1));
     }
 
