@@ -2,16 +2,18 @@ package io.pulse.rules;
 
 import io.pulse.actions.Recommendation.Fingerprint;
 import io.pulse.features.CustomerFeatures;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.zip.DataFormatException;
-import java.util.zip.Deflater;
 import java.util.zip.Inflater;
 
 /**
@@ -19,22 +21,30 @@ import java.util.zip.Inflater;
  * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
  * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
  * (enough for "changed since written?"), and the features of the last evaluation, serialized and
- * deflated (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
+ * compressed (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
  * heap (BENCHMARKS.md, "State per customer").
  *
  * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
  * change to the fields of {@link CustomerFeatures} or of a fact in it changes what they must be read
  * with. So they start with their layout's version ({@link #FEATURES_LAYOUT}), then the serialized
- * length in 3 bytes, then the deflated bytes. Layout 0 is the one written since the state was
- * packed, which began with the length in 4 bytes: features never serialize to 16 MB, so that
- * first byte was always 0 and every state packed before reads as layout 0. A change to the
- * features' fields raises the layout and reads the older one with the serializer it was written
- * with ({@code EvaluatorStateTest} pins layout 0's bytes).
+ * length in 3 bytes, then the compressed bytes. The layouts this version reads hold the same fields:
+ * <ul>
+ *   <li>0: deflated. The first packed state began with the length in 4 bytes: features never
+ *       serialize to 16 MB, so that first byte was always 0 and every state packed then reads as
+ *       layout 0 ({@code EvaluatorStateTest} pins its bytes).</li>
+ *   <li>1: an LZ4 block, written since deflate was found to cost ~20 us an evaluation, a fifth of
+ *       the evaluator's CPU, for ~60 bytes less a customer (BENCHMARKS.md, "the packed features'
+ *       compression").</li>
+ * </ul>
+ * A change to the features' fields raises the layout and reads the older ones with the serializer
+ * they were written with.
  */
 public final class EvaluatorState {
     private static final int DIGEST_BYTES = 16;
     /** The layout of the packed features this version writes: the first byte of {@link #features}. */
-    static final int FEATURES_LAYOUT = 0;
+    static final int FEATURES_LAYOUT = 1;
+    /** The layout of the first packed states: the same fields, deflated. */
+    static final int DEFLATED_FEATURES_LAYOUT = 0;
     /** The serialized length is kept in 3 bytes, after the layout byte. */
     private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
@@ -57,17 +67,19 @@ public final class EvaluatorState {
     }
 
     /**
-     * Packs and unpacks the state with the job's serializer of {@link CustomerFeatures} and one
-     * deflater and inflater, reused: one per task, {@link #close closed} with it.
+     * Packs and unpacks the state with the job's serializer of {@link CustomerFeatures}, LZ4 (the
+     * fastest implementation the platform has: native, else Java) and, for states packed before
+     * it, an inflater: one codec per task, {@link #close closed} with it.
      */
     public static final class Codec implements AutoCloseable {
         private final TypeSerializer<CustomerFeatures> serializer;
-        private final Deflater deflater = new Deflater();
+        private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
+        private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
         private final Inflater inflater = new Inflater();
         private final DataOutputSerializer out = new DataOutputSerializer(1024);
         private final DataInputDeserializer in = new DataInputDeserializer();
-        private byte[] deflated = new byte[1024];
-        private byte[] inflated = new byte[1024];
+        private byte[] compressed = new byte[1024];
+        private byte[] serialized = new byte[1024];
 
         public Codec(TypeSerializer<CustomerFeatures> serializer) {
             this.serializer = serializer;
@@ -114,7 +126,7 @@ public final class EvaluatorState {
             return state;
         }
 
-        /** Keeps {@code features} in {@code state}: serialized, then deflated (layout and length first). */
+        /** Keeps {@code features} in {@code state}: serialized, then compressed (layout and length first). */
         public void setFeatures(EvaluatorState state, CustomerFeatures features) throws IOException {
             out.clear();
             serializer.serialize(features, out);
@@ -123,22 +135,17 @@ public final class EvaluatorState {
                 throw new IOException("the features of customer " + features.customerId + " serialize to " + length
                         + " bytes, more than the packed state's 3-byte length holds");
             }
-            deflater.reset();
-            deflater.setInput(out.getSharedBuffer(), 0, length);
-            deflater.finish();
-            int size = 0;
-            while (!deflater.finished()) {
-                if (size == deflated.length) {
-                    deflated = Arrays.copyOf(deflated, deflated.length * 2);
-                }
-                size += deflater.deflate(deflated, size, deflated.length - size);
+            int bound = compressor.maxCompressedLength(length);
+            if (compressed.length < bound) {
+                compressed = new byte[Math.max(bound, compressed.length * 2)];
             }
+            int size = compressor.compress(out.getSharedBuffer(), 0, length, compressed, 0, compressed.length);
             byte[] packed = new byte[4 + size];
             packed[0] = (byte) FEATURES_LAYOUT;
             packed[1] = (byte) (length >>> 16);
             packed[2] = (byte) (length >>> 8);
             packed[3] = (byte) length;
-            System.arraycopy(deflated, 0, packed, 4, size);
+            System.arraycopy(compressed, 0, packed, 4, size);
             state.features = packed;
         }
 
@@ -149,15 +156,33 @@ public final class EvaluatorState {
             }
             byte[] packed = state.features;
             int layout = packed[0] & 0xff;
-            if (layout != FEATURES_LAYOUT) {
-                throw new IOException("the packed features of a customer are of layout " + layout
-                        + "; this version reads layout " + FEATURES_LAYOUT);
-            }
             int length = (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
-            if (inflated.length < length) {
-                inflated = new byte[Math.max(length, inflated.length * 2)];
+            if (serialized.length < length) {
+                serialized = new byte[Math.max(length, serialized.length * 2)];
             }
-            byte[] serialized = inflated;
+            switch (layout) {
+                case FEATURES_LAYOUT -> decompress(packed, length);
+                case DEFLATED_FEATURES_LAYOUT -> inflate(packed, length);
+                default -> throw new IOException("the packed features of a customer are of layout " + layout
+                        + "; this version reads layouts " + DEFLATED_FEATURES_LAYOUT + " and " + FEATURES_LAYOUT);
+            }
+            in.setBuffer(serialized, 0, length);
+            return serializer.deserialize(in);
+        }
+
+        private void decompress(byte[] packed, int length) throws IOException {
+            try {
+                int size = decompressor.decompress(packed, 4, packed.length - 4, serialized, 0, length);
+                if (size != length) {
+                    throw new IOException("the packed features of a customer are truncated: " + size + " of "
+                            + length + " bytes");
+                }
+            } catch (LZ4Exception e) {
+                throw new IOException("the packed features of a customer are corrupt", e);
+            }
+        }
+
+        private void inflate(byte[] packed, int length) throws IOException {
             inflater.reset();
             inflater.setInput(packed, 4, packed.length - 4);
             try {
@@ -172,13 +197,10 @@ public final class EvaluatorState {
             } catch (DataFormatException e) {
                 throw new IOException("the packed features of a customer are corrupt", e);
             }
-            in.setBuffer(serialized, 0, length);
-            return serializer.deserialize(in);
         }
 
         @Override
         public void close() {
-            deflater.end();
             inflater.end();
         }
     }

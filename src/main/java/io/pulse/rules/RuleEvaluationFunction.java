@@ -63,7 +63,7 @@ import java.util.function.BiConsumer;
  * content last written), so its row is retired rather than left open.
  *
  * <p>State per customer: one packed {@link EvaluatorState} (health band, a fingerprint of each
- * recommendation written as open, the latest features deflated) and the features waiting for their
+ * recommendation written as open, the latest features compressed) and the features waiting for their
  * period's end. A savepoint taken before the packed state holds the band, the written
  * recommendations and the latest features in three states of their own: a customer's are moved into
  * the packed state the first time it is evaluated or a reload re-scores it.

@@ -84,11 +84,11 @@ class EvaluatorStateTest {
         assertThat(codec.features(codec.decode(codec.encode(a)))).usingRecursiveComparison().isEqualTo(first);
         EvaluatorState unpacked = new EvaluatorState();
         codec.setFeatures(unpacked, first);
-        int deflated = codec.encode(unpacked).length;
+        int compressed = codec.encode(unpacked).length;
         ByteArrayOutputStream serialized = new ByteArrayOutputStream();
         TypeInformation.of(CustomerFeatures.class).createSerializer(new SerializerConfigImpl())
                 .serialize(first, new DataOutputViewStreamWrapper(serialized));
-        assertThat(deflated).as("deflated, with the rest of the state").isLessThan(serialized.size());
+        assertThat(compressed).as("compressed, with the rest of the state").isLessThan(serialized.size());
     }
 
     /**
@@ -136,6 +136,41 @@ class EvaluatorStateTest {
 
         assertThatThrownBy(() -> codec.features(unknown)).isInstanceOf(IOException.class)
                 .hasMessageContaining("of layout " + (EvaluatorState.FEATURES_LAYOUT + 1));
+    }
+
+    @Test
+    void aLayout0StateIsPackedAgainAsLZ4OnItsNextEvaluation() throws Exception {
+        EvaluatorState back = codec.decode(resource(PACKED_BEFORE_LAYOUT_BYTE));
+
+        codec.setFeatures(back, codec.features(back));
+        byte[] packed = codec.encode(back);
+
+        // Band "Medium" (1 + 2 + 6 bytes), one row (4 + 2 + 13 + 16 + 8 + 8), the features' length (4).
+        assertThat(packed[64]).as("layout").isEqualTo((byte) EvaluatorState.FEATURES_LAYOUT);
+        assertThat(codec.features(codec.decode(packed))).usingRecursiveComparison().isEqualTo(layout0Features());
+    }
+
+    @Test
+    void corruptOrTruncatedFeaturesAreRefusedNotMisread() throws Exception {
+        EvaluatorState state = new EvaluatorState();
+        codec.setFeatures(state, layout0Features());
+        byte[] packed = codec.encode(state);
+
+        byte[] truncated = Arrays.copyOf(packed, packed.length - 5);
+        int featureBytes = truncated.length - 9; // after no band (1), no rows (4), the length (4)
+        truncated[5] = (byte) (featureBytes >>> 24);
+        truncated[6] = (byte) (featureBytes >>> 16);
+        truncated[7] = (byte) (featureBytes >>> 8);
+        truncated[8] = (byte) featureBytes;
+        EvaluatorState cut = codec.decode(truncated);
+        assertThatThrownBy(() -> codec.features(cut)).isInstanceOf(IOException.class)
+                .hasMessageContaining("packed features of a customer are");
+
+        byte[] corrupt = packed.clone();
+        Arrays.fill(corrupt, 13, corrupt.length, (byte) 0xff); // the LZ4 block after layout and length
+        EvaluatorState garbled = codec.decode(corrupt);
+        assertThatThrownBy(() -> codec.features(garbled)).isInstanceOf(IOException.class)
+                .hasMessageContaining("packed features of a customer are");
     }
 
     /** Features with every fact present, as the resource holds them. */
