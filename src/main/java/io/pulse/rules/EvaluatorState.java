@@ -32,9 +32,9 @@ import java.util.zip.Inflater;
  *   <li>0: deflated. The first packed state began with the length in 4 bytes: features never
  *       serialize to 16 MB, so that first byte was always 0 and every state packed then reads as
  *       layout 0 ({@code EvaluatorStateTest} pins its bytes).</li>
- *   <li>1: an LZ4 block, written since deflate was found to cost ~20 us an evaluation, a fifth of
- *       the evaluator's CPU, for ~60 bytes less a customer (BENCHMARKS.md, "the packed features'
- *       compression").</li>
+ *   <li>1: an LZ4 block, written since deflate was found to cost ~29 us an evaluation (LZ4: ~3 us),
+ *       a sixth of the evaluator's CPU, for ~60 bytes less a customer (BENCHMARKS.md, "The packed
+ *       features' compression").</li>
  * </ul>
  * A change to the features' fields raises the layout and reads the older ones with the serializer
  * they were written with.

@@ -118,7 +118,7 @@ class EvaluatorStateTest {
 
         assertThat(now.getCopyOfBuffer())
                 .as("CustomerFeatures or a fact in it changed its serialized fields, so states packed with features"
-                        + " layout 0 would not read back: raise EvaluatorState.FEATURES_LAYOUT, and read layout 0 with"
+                        + " layouts 0 and 1 would not read back: raise EvaluatorState.FEATURES_LAYOUT, and read those with"
                         + " the serializer it was written with")
                 .isEqualTo(serializedFeatures(resource(PACKED_BEFORE_LAYOUT_BYTE)));
     }
