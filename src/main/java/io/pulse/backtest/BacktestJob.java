@@ -49,7 +49,7 @@ public final class BacktestJob {
         JobExecutionResult result = progress
                 ? followWithProgressBar(client, done, EventTables.eventsBefore(historyUrl, window.endMs()), label)
                 : done.get();
-        PulseJob.removeEmptyCheckpointDirectory(env, result.getJobID());
+        PulseJob.removeCheckpointDirectory(env, result.getJobID());
         long read = result.<Long>getAccumulatorResult(EventValidator.EVENTS_IN);
         return new Run(logUrl, read, (System.nanoTime() - start) / 1e9);
     }

@@ -244,20 +244,21 @@ public final class PulseJob {
         build(env);
         JobExecutionResult result = env.execute(jobName);
         if (result.isJobExecutionResult()) { // not a detached submission: the job has finished
-            removeEmptyCheckpointDirectory(env, result.getJobID());
+            removeCheckpointDirectory(env, result.getJobID());
         }
         return result;
     }
 
     /**
-     * Removes the checkpoint directory of a job that {@code env} ran to its end, once empty. Flink
-     * deletes a finished job's checkpoints shortly after its result is out, but leaves their
-     * directory, {@code <checkpoints>/<job id>} with an empty {@code shared} and {@code taskowned}
-     * (FLINK-15012): one more for every replay and backtest. Waits up to a few seconds for the
-     * checkpoints to go; anything still holding a file is kept, and so is a directory the client
-     * cannot reach (a cluster's).
+     * Removes the checkpoint directory of a job that {@code env} ran to its end. A finished job has
+     * no checkpoint to resume from: Flink deletes its checkpoints shortly after its result is out,
+     * but leaves {@code <checkpoints>/<job id>} with an empty {@code shared} and {@code taskowned}
+     * (FLINK-15012), and the files of a checkpoint that was aborted while tasks were finishing (a
+     * task's snapshot written after the abort). Waits up to a few seconds for Flink's own discard,
+     * then deletes what is left, saying so when that was more than the empty directories. A
+     * directory the client cannot reach (a cluster's) is left to the cluster.
      */
-    public static void removeEmptyCheckpointDirectory(StreamExecutionEnvironment env, JobID job) {
+    public static void removeCheckpointDirectory(StreamExecutionEnvironment env, JobID job) {
         Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
         if (checkpoints.isEmpty()) {
             return;
@@ -269,10 +270,15 @@ public final class PulseJob {
             while (holdsCheckpoints(fs, jobDir) && System.nanoTime() < deadline) {
                 Thread.sleep(50);
             }
-            for (String storage : JOB_STORAGE_DIRECTORIES) {
-                removeIfEmpty(fs, new org.apache.flink.core.fs.Path(jobDir, storage));
+            if (!fs.exists(jobDir)) {
+                return;
             }
-            removeIfEmpty(fs, jobDir);
+            int leftover = files(fs, jobDir);
+            fs.delete(jobDir, true);
+            if (leftover > 0) {
+                LOG.info("Removed {} files of aborted checkpoints from the finished job's checkpoint directory {}",
+                        leftover, jobDir);
+            }
         } catch (IOException e) {
             LOG.debug("Kept the checkpoint directory {} of the finished job: {}", jobDir, e.toString());
         } catch (InterruptedException e) {
@@ -280,7 +286,7 @@ public final class PulseJob {
         }
     }
 
-    /** How long a finished job's checkpoints may take to be discarded before its directory is left as it is. */
+    /** How long a finished job's checkpoints may take to be discarded by Flink before they are deleted here. */
     private static final Duration FINISHED_CHECKPOINTS_DISCARD = Duration.ofSeconds(5);
     /** What Flink creates in a job's checkpoint directory besides the checkpoints ({@code chk-N}). */
     private static final List<String> JOB_STORAGE_DIRECTORIES = List.of("shared", "taskowned");
@@ -291,11 +297,13 @@ public final class PulseJob {
                 .anyMatch(child -> !JOB_STORAGE_DIRECTORIES.contains(child.getPath().getName()));
     }
 
-    private static void removeIfEmpty(FileSystem fs, org.apache.flink.core.fs.Path dir) throws IOException {
-        FileStatus[] children = fs.exists(dir) ? fs.listStatus(dir) : null;
-        if (children != null && children.length == 0) {
-            fs.delete(dir, false);
+    /** The files under {@code dir}, at any depth. */
+    private static int files(FileSystem fs, org.apache.flink.core.fs.Path dir) throws IOException {
+        int files = 0;
+        for (FileStatus child : fs.listStatus(dir)) {
+            files += child.isDir() ? files(fs, child.getPath()) : 1;
         }
+        return files;
     }
 
     /** Submits the job and returns at once, so the caller can follow its progress (accumulators). */

@@ -54,7 +54,8 @@ public final class QueueUpsertBenchmark {
                 s.execute("DROP INDEX recommended_actions_priority");
             }
             if (options.priorityIndex.equals("without-revenue")) {
-                s.execute("CREATE INDEX recommended_actions_priority ON recommended_actions (status, priority, due_at)");
+                s.execute("CREATE INDEX recommended_actions_priority"
+                        + " ON recommended_actions (status, priority, due_at)");
             }
         }
         System.out.printf("%,d customers x %d actions, %,d rows a commit, revenue %s, priority index %s%n",
@@ -99,9 +100,11 @@ public final class QueueUpsertBenchmark {
     }
 
     /** A re-score of the customer's action: newer, with a reasons text of a typical row's size. */
-    private static Recommendation row(int customer, String action, int round, int rows, Options options, Random random) {
+    private static Recommendation row(int customer, String action, int round, int rows, Options options,
+                                      Random random) {
         double revenue = options.revenue.equals("same") ? 1_000.0 * (customer % 997) : random.nextDouble() * 1e6;
-        Recommendation r = QueueFixtures.recommendation("c" + customer + ".example", action, 1 + customer % 3, revenue, 1);
+        Recommendation r = QueueFixtures.recommendation("c" + customer + ".example", action, 1 + customer % 3,
+                revenue, 1);
         r.setValidAsOf(r.getValidAsOf() + round * 3_600_000L + rows); // later each time: the upsert applies it
         r.setReasons(REASONS);
         return r;

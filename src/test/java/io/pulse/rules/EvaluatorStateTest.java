@@ -118,8 +118,8 @@ class EvaluatorStateTest {
 
         assertThat(now.getCopyOfBuffer())
                 .as("CustomerFeatures or a fact in it changed its serialized fields, so states packed with features"
-                        + " layouts 0 and 1 would not read back: raise EvaluatorState.FEATURES_LAYOUT, and read those with"
-                        + " the serializer they were written with")
+                        + " layouts 0 and 1 would not read back: raise EvaluatorState.FEATURES_LAYOUT, and read"
+                        + " those with the serializer they were written with")
                 .isEqualTo(serializedFeatures(resource(PACKED_BEFORE_LAYOUT_BYTE)));
     }
 
