@@ -276,8 +276,8 @@ public final class PulseJob {
             int leftover = files(fs, jobDir);
             fs.delete(jobDir, true);
             if (leftover > 0) {
-                LOG.info("Removed {} files of aborted checkpoints from the finished job's checkpoint directory {}",
-                        leftover, jobDir);
+                LOG.info("Removed the finished job's checkpoint directory {} with {} {} that aborted checkpoints left"
+                        + " in it", jobDir, leftover, leftover == 1 ? "file" : "files");
             }
         } catch (IOException e) {
             LOG.debug("Kept the checkpoint directory {} of the finished job: {}", jobDir, e.toString());
