@@ -11,6 +11,8 @@ import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
 import io.pulse.job.PulseMetrics;
+import io.pulse.job.SnapshotThreads;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -57,7 +59,8 @@ import java.util.Objects;
  * state as a {@link CustomerState} object: it is moved into the packed state the first time one of
  * the customer's timers fires.
  */
-public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerFeatures> {
+public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerFeatures>
+        implements CheckpointListener {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
@@ -90,6 +93,12 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         customerBeforePacking = getRuntimeContext().getState(CUSTOMER_BEFORE_PACKING);
         pendingByPeriod = getRuntimeContext().getMapState(PENDING_EVENTS);
         lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
+    }
+
+    /** From the second checkpoint on, the snapshot threads yield to record processing ({@link SnapshotThreads}). */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        SnapshotThreads.yieldToRecordProcessing();
     }
 
     @Override

@@ -1,7 +1,9 @@
 package io.pulse.features;
 
+import io.pulse.job.SnapshotThreads;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
@@ -33,7 +35,8 @@ import java.util.Map;
  * contribution out and the new one in, so a period costs O(changed customers); every contribution
  * is re-read only when the last holder of a bound moves inward.
  */
-public class PopulationAggregator extends KeyedProcessFunction<Integer, CustomerFeatures, Population> {
+public class PopulationAggregator extends KeyedProcessFunction<Integer, CustomerFeatures, Population>
+        implements CheckpointListener {
     /** The key every customer's features are routed to. */
     public static final int ALL = 0;
 
@@ -101,6 +104,12 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
         figures = getRuntimeContext().getState(FIGURES);
         pending = getRuntimeContext().getMapState(PENDING_CONTRIBUTIONS);
         pendingBeforeUpgrade = getRuntimeContext().getMapState(PENDING_BEFORE_UPGRADE);
+    }
+
+    /** From the second checkpoint on, the snapshot threads yield to record processing ({@link SnapshotThreads}). */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        SnapshotThreads.yieldToRecordProcessing();
     }
 
     @Override

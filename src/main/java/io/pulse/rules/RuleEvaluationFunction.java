@@ -5,10 +5,12 @@ import io.pulse.events.DeadLetter;
 import io.pulse.features.CustomerFeatures;
 import io.pulse.job.PulseDescriptors;
 import io.pulse.job.PulseMetrics;
+import io.pulse.job.SnapshotThreads;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.BroadcastState;
+import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ReadOnlyBroadcastState;
@@ -70,7 +72,7 @@ import java.util.function.BiConsumer;
  */
 public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, CustomerFeatures, SideInput, Recommendation>
-        implements CheckpointedFunction {
+        implements CheckpointedFunction, CheckpointListener {
     private static final Logger LOG = LoggerFactory.getLogger(RuleEvaluationFunction.class);
 
     /** Accumulator: customer evaluations run (the pipeline's main cost; see BENCHMARKS.md). */
@@ -134,6 +136,12 @@ public class RuleEvaluationFunction
     @Override
     public void snapshotState(FunctionSnapshotContext context) {
         // The active pack is broadcast state already, written on every reload.
+    }
+
+    /** From the second checkpoint on, the snapshot threads yield to record processing ({@link SnapshotThreads}). */
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+        SnapshotThreads.yieldToRecordProcessing();
     }
 
     @Override

@@ -54,6 +54,11 @@ class DockerDeploymentIT {
                     "execution.checkpointing.dir: file:///checkpoints", "taskmanager.memory.jvm-metaspace.size:");
         }
         assertThat(taskManager.get("command")).isEqualTo("taskmanager");
+        // A live job's JVM flags, as pulse live starts its JVM with them: the same on the TaskManagers.
+        String liveJvmFlags = String.join(" ", Files.readAllLines(Path.of("flink-job/live-jvm.options")).stream()
+                .filter(l -> !l.isBlank() && !l.startsWith("#")).toList());
+        assertThat((String) ((Map<String, Object>) taskManager.get("environment")).get("FLINK_PROPERTIES"))
+                .contains("env.java.opts.taskmanager: " + liveJvmFlags + "\n");
 
         List<String> command = Arrays.asList(((String) jobManager.get("command")).trim().split("\\s+"));
         assertThat(command.subList(0, 3)).containsExactly("standalone-job", "--job-classname",
