@@ -1,7 +1,9 @@
 package io.pulse.actions;
 
-import io.pulse.events.DeadLetter;
-import io.pulse.rules.RuleDeployment;
+import io.pulse.jdbc.TransactionalBatchConnectionProvider;
+import io.pulse.model.Recommendation;
+import io.pulse.model.DeadLetter;
+import io.pulse.model.RuleDeployment;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 

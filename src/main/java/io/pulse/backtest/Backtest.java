@@ -1,6 +1,6 @@
 package io.pulse.backtest;
 
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 
 import java.nio.file.Files;
 import java.nio.file.Path;

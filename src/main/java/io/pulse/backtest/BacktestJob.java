@@ -4,7 +4,7 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventValidator;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;

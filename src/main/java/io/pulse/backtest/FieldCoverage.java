@@ -1,6 +1,6 @@
 package io.pulse.backtest;
 
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 
 import java.sql.Connection;
 import java.sql.DriverManager;

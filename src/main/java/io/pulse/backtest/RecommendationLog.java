@@ -1,9 +1,9 @@
 package io.pulse.backtest;
 
 import io.pulse.actions.ActionSink;
-import io.pulse.actions.Recommendation;
-import io.pulse.actions.TransactionalBatchConnectionProvider;
-import io.pulse.events.DeadLetter;
+import io.pulse.model.Recommendation;
+import io.pulse.jdbc.TransactionalBatchConnectionProvider;
+import io.pulse.model.DeadLetter;
 import io.pulse.job.PulseJob;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 

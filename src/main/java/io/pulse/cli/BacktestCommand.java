@@ -3,7 +3,7 @@ package io.pulse.cli;
 import io.pulse.backtest.Backtest;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.backtest.Scores;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

@@ -9,7 +9,7 @@ import io.pulse.portfolio.LowShareGrades;
 import io.pulse.portfolio.PortfolioMatrix;
 import io.pulse.portfolio.PortfolioQuery;
 import io.pulse.portfolio.PortfolioReport;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 

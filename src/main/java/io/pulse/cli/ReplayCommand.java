@@ -3,7 +3,7 @@ package io.pulse.cli;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

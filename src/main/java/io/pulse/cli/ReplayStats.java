@@ -1,7 +1,7 @@
 package io.pulse.cli;
 
 import io.pulse.events.EventValidator;
-import io.pulse.rules.RuleEvaluationFunction;
+import io.pulse.evaluation.RuleEvaluationFunction;
 import org.apache.flink.api.common.JobExecutionResult;
 
 import java.util.concurrent.TimeUnit;

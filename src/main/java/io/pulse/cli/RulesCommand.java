@@ -1,10 +1,10 @@
 package io.pulse.cli;
 
-import io.pulse.rules.RuleCompilationException;
-import io.pulse.rules.RuleEngine;
-import io.pulse.rules.TotalityLint;
-import io.pulse.rules.RuleSet;
-import io.pulse.rules.ScenarioRunner;
+import io.pulse.rules.pack.RuleCompilationException;
+import io.pulse.rules.engine.RuleEngine;
+import io.pulse.rules.check.TotalityLint;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.rules.check.ScenarioRunner;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
 

@@ -1,5 +1,6 @@
 package io.pulse.events;
 
+import io.pulse.model.DeadLetter;
 import io.pulse.rules.facts.Account;
 
 /**
@@ -139,5 +140,10 @@ public class CustomerEvent {
     /** pulse__customer_outcomes row. */
     public static class Outcome {
         public String outcome;
+    }
+
+    /** This event as a dead letter with {@code reason}: its raw input when known, else its fields. */
+    public DeadLetter toDeadLetter(String reason) {
+        return new DeadLetter(source, reason, raw != null ? raw : toString(), eventTime);
     }
 }

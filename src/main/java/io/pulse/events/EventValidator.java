@@ -1,7 +1,7 @@
 package io.pulse.events;
 
-import io.pulse.job.PulseDescriptors;
-import io.pulse.job.PulseMetrics;
+import io.pulse.flink.SideOutputs;
+import io.pulse.flink.PulseMetrics;
 import org.apache.flink.api.common.accumulators.LongCounter;
 import org.apache.flink.api.common.accumulators.LongMinimum;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -46,7 +46,7 @@ public class EventValidator extends ProcessFunction<CustomerEvent, CustomerEvent
             out.collect(event);
         } else {
             deadLetters.inc();
-            ctx.output(PulseDescriptors.DEAD_LETTERS, DeadLetter.of(event, problem));
+            ctx.output(SideOutputs.DEAD_LETTERS, event.toDeadLetter(problem));
         }
     }
 

@@ -1,8 +1,7 @@
 package io.pulse.features;
 
+import io.pulse.flink.SideOutputs;
 import io.pulse.events.CustomerEvent;
-import io.pulse.events.DeadLetter;
-import io.pulse.job.PulseDescriptors;
 import io.pulse.events.EventType;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
@@ -10,8 +9,8 @@ import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.metrics.Counter;
-import io.pulse.job.PulseMetrics;
-import io.pulse.job.SnapshotThreads;
+import io.pulse.flink.PulseMetrics;
+import io.pulse.flink.SnapshotThreads;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -54,19 +53,19 @@ import java.util.Objects;
  * conversation opened or closed in the period, or an open plan-change window (and the day after
  * it closes). Product usage alone does not trigger one: its figures ride along with the next.
  *
- * <p>State per customer: one byte array ({@link CustomerFeatureState}, packed) and the events
+ * <p>State per customer: one byte array ({@link CustomerRollingState}, packed) and the events
  * waiting for their period's end. A savepoint taken before the packed state holds the customer's
  * state as a {@link CustomerState} object: it is moved into the packed state the first time one of
  * the customer's timers fires.
  */
-public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, CustomerFeatures>
+public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, PeriodFeatures>
         implements CheckpointListener {
     private static final long DAY_MS = Duration.ofDays(1).toMillis();
 
     private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
             Comparator.<CustomerEvent>comparingLong(e -> e.eventTime).thenComparing(e -> e.source);
 
-    /** The customer's {@link CustomerFeatureState}, packed: snapshots, open plan-change episode, day buckets. */
+    /** The customer's {@link CustomerRollingState}, packed: snapshots, open plan-change episode, day buckets. */
     public static final ValueStateDescriptor<byte[]> CUSTOMER =
             new ValueStateDescriptor<>("packed customer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
     /** Before {@link #CUSTOMER}: the same, as an object, with the snapshots last emitted. */
@@ -102,10 +101,10 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     }
 
     @Override
-    public void processElement(CustomerEvent event, Context ctx, Collector<CustomerFeatures> out) throws Exception {
+    public void processElement(CustomerEvent event, Context ctx, Collector<PeriodFeatures> out) throws Exception {
         if (event.eventTime <= ctx.timerService().currentWatermark()) {
             lateEvents.inc();
-            ctx.output(PulseDescriptors.DEAD_LETTERS, DeadLetter.of(event,
+            ctx.output(SideOutputs.DEAD_LETTERS, event.toDeadLetter(
                     "late event: event time is behind the watermark " + ctx.timerService().currentWatermark()));
             return;
         }
@@ -132,7 +131,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
      * order. Returns true when the event is one that calls for an evaluation by itself (a support
      * conversation opened or closed), whatever else changed.
      */
-    private boolean apply(CustomerFeatureState s, CustomerEvent e) {
+    private boolean apply(CustomerRollingState s, CustomerEvent e) {
         switch (e.type) {
             case ACCOUNT_SNAPSHOT:
                 s.account = e.account;
@@ -239,7 +238,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         }
     }
 
-    private static void openEpisode(CustomerFeatureState s, PlanChangeEpisode episode, long time) {
+    private static void openEpisode(CustomerRollingState s, PlanChangeEpisode episode, long time) {
         episode.changedAt = time;
         episode.changeDay = SupportWindows.dayOf(time);
         episode.daysObservedBefore = (int) (episode.changeDay - s.firstEventDay);
@@ -249,7 +248,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         s.planChange = episode;
     }
 
-    private static Subscription copySubscription(CustomerFeatureState s, String customerId) {
+    private static Subscription copySubscription(CustomerRollingState s, String customerId) {
         Subscription sub = new Subscription();
         Subscription old = s.subscription;
         sub.setCustomerId(customerId);
@@ -262,7 +261,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         return sub;
     }
 
-    private static CustomerProfile copyProfile(CustomerFeatureState s, String customerId) {
+    private static CustomerProfile copyProfile(CustomerRollingState s, String customerId) {
         CustomerProfile p = new CustomerProfile();
         CustomerProfile old = s.profile;
         p.setCustomerId(customerId);
@@ -287,15 +286,15 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     }
 
     @Override
-    public void onTimer(long timestamp, OnTimerContext ctx, Collector<CustomerFeatures> out) throws Exception {
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<PeriodFeatures> out) throws Exception {
         String customerId = ctx.getCurrentKey();
-        CustomerFeatureState state = state(customerId);
+        CustomerRollingState state = state(customerId);
         List<CustomerEvent> pending = pendingByPeriod.get(timestamp);
         if (state == null && pending == null) {
             return;
         }
         if (state == null) {
-            state = new CustomerFeatureState();
+            state = new CustomerRollingState();
         }
         // What the period starts with was emitted (a period that changes a snapshot emits it), so a
         // snapshot that differs at its end is a change since the last emission.
@@ -337,7 +336,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
                 || !Objects.equals(state.account, accountBefore)
                 || !Objects.equals(state.profile, profileBefore)
                 || !Objects.equals(state.subscription, subscriptionBefore)) {
-            CustomerFeatures features = new CustomerFeatures();
+            PeriodFeatures features = new PeriodFeatures();
             features.customerId = customerId;
             features.asOf = timestamp;
             features.account = state.account;
@@ -357,17 +356,17 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
      * The current customer's state, null if it has none; on the first access after a restore from
      * a savepoint taken before the packed state, its earlier state moved into it (and cleared).
      */
-    private CustomerFeatureState state(String customerId) throws Exception {
+    private CustomerRollingState state(String customerId) throws Exception {
         byte[] packed = customerState.value();
         if (packed != null) {
-            return CustomerFeatureState.unpack(packed, customerId);
+            return CustomerRollingState.unpack(packed, customerId);
         }
         CustomerState before = customerBeforePacking.value();
         if (before == null) {
             return null;
         }
         customerBeforePacking.clear();
-        return CustomerFeatureState.of(before);
+        return CustomerRollingState.of(before);
     }
 
     /**

@@ -5,7 +5,7 @@ import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Subscription;
 
 /**
- * The features operator's state of one customer before it was packed ({@link CustomerFeatureState}):
+ * The features operator's state of one customer before it was packed ({@link CustomerRollingState}):
  * a savepoint taken before holds it, and each customer's is moved into the packed state on first
  * access. Kept field for field, under this name: the savepoint's serializer names them.
  */

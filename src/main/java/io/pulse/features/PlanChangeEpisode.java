@@ -1,7 +1,7 @@
 package io.pulse.features;
 
 /**
- * The customer's open upgrade or downgrade (rules-pack section 3), kept in {@link CustomerFeatureState}
+ * The customer's open upgrade or downgrade (rules-pack section 3), kept in {@link CustomerRollingState}
  * from the change day until its post window closes 30 days later. The baseline and pre windows lie
  * before the change, so their figures are taken once, when the change is seen, while their day
  * buckets are still kept; the post window is summed from the buckets at each evaluation.

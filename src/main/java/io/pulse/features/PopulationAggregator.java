@@ -1,6 +1,6 @@
 package io.pulse.features;
 
-import io.pulse.job.SnapshotThreads;
+import io.pulse.flink.SnapshotThreads;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
@@ -35,7 +35,7 @@ import java.util.Map;
  * contribution out and the new one in, so a period costs O(changed customers); every contribution
  * is re-read only when the last holder of a bound moves inward.
  */
-public class PopulationAggregator extends KeyedProcessFunction<Integer, CustomerFeatures, Population>
+public class PopulationAggregator extends KeyedProcessFunction<Integer, PeriodFeatures, Population>
         implements CheckpointListener {
     /** The key every customer's features are routed to. */
     public static final int ALL = 0;
@@ -79,7 +79,7 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
 
         public Contribution() {}
 
-        static Contribution of(CustomerFeatures f) {
+        static Contribution of(PeriodFeatures f) {
             Contribution c = new Contribution();
             c.customerId = f.customerId;
             if (f.account != null) {
@@ -113,7 +113,7 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, Customer
     }
 
     @Override
-    public void processElement(CustomerFeatures f, Context ctx, Collector<Population> out) throws Exception {
+    public void processElement(PeriodFeatures f, Context ctx, Collector<Population> out) throws Exception {
         Contribution c = Contribution.of(f);
         pending.put(Tuple2.of(f.asOf, c.customerId), c);
         ctx.timerService().registerEventTimeTimer(f.asOf);

@@ -1,6 +1,6 @@
 package io.pulse.history;
 
-import io.pulse.actions.SinkDatabase;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.events.CustomerEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -48,7 +48,7 @@ public final class HistorySource {
         for (HistoryQueries.Query q : HistoryQueries.all()) {
             JdbcSource<CustomerEvent> source = JdbcSource.<CustomerEvent>builder()
                     .setDBUrl(historyUrl)
-                    .setDriverName(SinkDatabase.driverClass(historyUrl))
+                    .setDriverName(SqlDialect.driverClass(historyUrl))
                     .setSql(q.sql())
                     .setResultExtractor(q.extractor())
                     .setTypeInformation(TypeInformation.of(CustomerEvent.class))

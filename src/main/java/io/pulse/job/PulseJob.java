@@ -7,8 +7,8 @@ import io.pulse.features.Cadence;
 import io.pulse.history.HistorySource;
 import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveSource;
-import io.pulse.rules.RulePackWatcher;
-import io.pulse.rules.RuleSet;
+import io.pulse.evaluation.RulePackWatcher;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
@@ -232,7 +232,7 @@ public final class PulseJob {
                 output.ruleDeployments().sinkTo(ActionSink.ruleDeployments(db))
                         .name("Rule deployments (JDBC)").uid("sink-rule-deployments").setParallelism(1);
             }
-            if (db.sqlite()) {
+            if (db.dialect().singleWriter()) {
                 actions.setParallelism(1);
                 deadLetters.setParallelism(1);
             }

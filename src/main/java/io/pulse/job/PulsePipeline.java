@@ -1,19 +1,21 @@
 package io.pulse.job;
 
-import io.pulse.actions.Recommendation;
+import io.pulse.flink.SideOutputs;
+import io.pulse.evaluation.EvaluatorDescriptors;
+import io.pulse.model.Recommendation;
 import io.pulse.events.CustomerEvent;
-import io.pulse.events.DeadLetter;
+import io.pulse.model.DeadLetter;
 import io.pulse.events.EventValidator;
 import io.pulse.features.Cadence;
 import io.pulse.features.CustomerFeatureFunction;
-import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
-import io.pulse.rules.RuleEvaluationFunction;
-import io.pulse.rules.RuleDeployment;
-import io.pulse.rules.RuleDeployments;
-import io.pulse.rules.RulePackWatcher;
-import io.pulse.rules.RuleSet;
-import io.pulse.rules.SideInput;
+import io.pulse.evaluation.RuleEvaluationFunction;
+import io.pulse.model.RuleDeployment;
+import io.pulse.evaluation.RuleDeployments;
+import io.pulse.evaluation.RulePackWatcher;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.evaluation.BroadcastUpdate;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -67,32 +69,32 @@ public final class PulsePipeline {
                     .process(new EventValidator())
                     .name("Validate " + sourceName(stream)) // one name per source: metric identifiers must differ
                     .setParallelism(stream.getParallelism());
-            DataStream<DeadLetter> rejected = validated.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+            DataStream<DeadLetter> rejected = validated.getSideOutput(SideOutputs.DEAD_LETTERS);
             valid = valid == null ? validated : valid.union(validated);
             invalid = invalid == null ? rejected : invalid.union(rejected);
         }
 
-        SingleOutputStreamOperator<CustomerFeatures> features = valid
+        SingleOutputStreamOperator<PeriodFeatures> features = valid
                 .keyBy(new ByCustomer(), Types.STRING)
                 .process(new CustomerFeatureFunction(cadence))
                 .uid("customer-features")
                 .name("Customer features");
 
-        DataStream<SideInput> sideInput = features
+        DataStream<BroadcastUpdate> sideInput = features
                 .keyBy(new ToPopulation(), Types.INT)
                 .process(new PopulationAggregator())
                 .uid("population-figures")
                 .name("Population figures")
                 .setParallelism(1)
-                .map(SideInput::of)
-                .returns(TypeInformation.of(SideInput.class))
+                .map(BroadcastUpdate::of)
+                .returns(TypeInformation.of(BroadcastUpdate.class))
                 .name("Population as side input")
                 .setParallelism(1);
         if (ruleUpdates != null) {
             sideInput = sideInput.union(RulePackWatcher.asSideInput(ruleUpdates));
         }
-        BroadcastStream<SideInput> broadcast = sideInput.broadcast(PulseDescriptors.POPULATIONS,
-                PulseDescriptors.ACTIVE_RULES);
+        BroadcastStream<BroadcastUpdate> broadcast = sideInput.broadcast(EvaluatorDescriptors.POPULATIONS,
+                EvaluatorDescriptors.ACTIVE_RULES);
 
         // The features are already partitioned by customer: evaluate them in place, no second shuffle.
         SingleOutputStreamOperator<Recommendation> recommendations = DataStreamUtils
@@ -103,11 +105,11 @@ public final class PulsePipeline {
                 .name("Evaluate rules");
 
         DataStream<DeadLetter> deadLetters = invalid
-                .union(features.getSideOutput(PulseDescriptors.DEAD_LETTERS),
-                        recommendations.getSideOutput(PulseDescriptors.DEAD_LETTERS));
+                .union(features.getSideOutput(SideOutputs.DEAD_LETTERS),
+                        recommendations.getSideOutput(SideOutputs.DEAD_LETTERS));
         DataStream<RuleDeployment> ruleDeployments = ruleUpdates == null ? null
-                : ruleUpdates.getSideOutput(PulseDescriptors.RULE_DEPLOYMENTS)
-                        .connect(recommendations.getSideOutput(PulseDescriptors.RESCORES))
+                : ruleUpdates.getSideOutput(EvaluatorDescriptors.RULE_DEPLOYMENTS)
+                        .connect(recommendations.getSideOutput(EvaluatorDescriptors.RESCORES))
                         .process(new RuleDeployments())
                         .uid("rule-deployments")
                         .name("Rule deployments")
@@ -131,16 +133,16 @@ public final class PulsePipeline {
         }
     }
 
-    static final class FeaturesByCustomer implements KeySelector<CustomerFeatures, String> {
+    static final class FeaturesByCustomer implements KeySelector<PeriodFeatures, String> {
         @Override
-        public String getKey(CustomerFeatures f) {
+        public String getKey(PeriodFeatures f) {
             return f.customerId;
         }
     }
 
-    static final class ToPopulation implements KeySelector<CustomerFeatures, Integer> {
+    static final class ToPopulation implements KeySelector<PeriodFeatures, Integer> {
         @Override
-        public Integer getKey(CustomerFeatures f) {
+        public Integer getKey(PeriodFeatures f) {
             return PopulationAggregator.ALL;
         }
     }

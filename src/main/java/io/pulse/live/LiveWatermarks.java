@@ -61,7 +61,7 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
 
     /** The strategy for a live stream after a history ending at {@code historyEnd} (epoch ms). */
     public static WatermarkStrategy<CustomerEvent> after(long historyEnd, Duration lateness, Duration quietAfter) {
-        return new Strategy(historyEnd, lateness, quietAfter);
+        return new RecommendedAction(historyEnd, lateness, quietAfter);
     }
 
     @Override
@@ -123,14 +123,14 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
      * Creates the generators of one reader (one parallel source instance); they share that
      * reader's {@link Reader}, which is created after the strategy is shipped to the task.
      */
-    static final class Strategy implements WatermarkStrategy<CustomerEvent> {
+    static final class RecommendedAction implements WatermarkStrategy<CustomerEvent> {
         private static final long serialVersionUID = 1L;
         private final long historyEnd;
         private final Duration lateness;
         private final Duration quietAfter;
         private transient Reader reader;
 
-        Strategy(long historyEnd, Duration lateness, Duration quietAfter) {
+        RecommendedAction(long historyEnd, Duration lateness, Duration quietAfter) {
             this.historyEnd = historyEnd;
             this.lateness = lateness;
             this.quietAfter = quietAfter;

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
+import io.pulse.jdbc.SqlDialect;
 
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -50,18 +51,18 @@ public final class ActionQueue implements AutoCloseable {
             + " status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?";
 
     private final HikariDataSource pool;
-    private final boolean sqlite;
+    private final SqlDialect dialect;
     private final Clock clock;
     /**
      * SQLite has one writer: this JVM's agents queue here in order, instead of each polling the
      * database lock through SQLite's busy handler (which sleeps up to 100 ms between tries).
      * Other processes still wait through the busy timeout.
      */
-    private final ReentrantLock sqliteWriter = new ReentrantLock(true);
+    private final ReentrantLock singleWriter = new ReentrantLock(true);
 
-    private ActionQueue(HikariDataSource pool, boolean sqlite, Clock clock) {
+    private ActionQueue(HikariDataSource pool, SqlDialect dialect, Clock clock) {
         this.pool = pool;
-        this.sqlite = sqlite;
+        this.dialect = dialect;
         this.clock = clock;
     }
 
@@ -81,7 +82,7 @@ public final class ActionQueue implements AutoCloseable {
         config.setMaximumPoolSize(connections);
         config.setMinimumIdle(Math.min(connections, 1));
         config.setPoolName("pulse-queue");
-        return new ActionQueue(new HikariDataSource(config), db.sqlite(), clock);
+        return new ActionQueue(new HikariDataSource(config), db.dialect(), clock);
     }
 
     public static ActionQueue open(String url) throws SQLException {
@@ -94,7 +95,7 @@ public final class ActionQueue implements AutoCloseable {
         return inTransaction(c -> {
             wakeSnoozed(c);
             String pick = "SELECT id FROM recommended_actions WHERE status = 'OPEN' ORDER BY " + PRIORITY_ORDER
-                    + " LIMIT 1" + (sqlite ? "" : " FOR UPDATE SKIP LOCKED");
+                    + " LIMIT 1" + dialect.forUpdateSkipLocked();
             Long id = null;
             try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(pick)) {
                 if (rs.next()) {
@@ -358,7 +359,7 @@ public final class ActionQueue implements AutoCloseable {
 
     private QueuedAction find(Connection c, long id, boolean lock) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT " + QueuedAction.COLUMNS
-                + " FROM recommended_actions WHERE id = ?" + (lock && !sqlite ? " FOR UPDATE" : ""))) {
+                + " FROM recommended_actions WHERE id = ?" + (lock ? dialect.forUpdate() : ""))) {
             ps.setLong(1, id);
             try (ResultSet rs = ps.executeQuery()) {
                 if (!rs.next()) {
@@ -387,55 +388,36 @@ public final class ActionQueue implements AutoCloseable {
     }
 
     /**
-     * Runs {@code work} in one transaction. SQLite: {@code BEGIN IMMEDIATE} takes the write lock up
-     * front (waiting up to the busy timeout), so a read-then-update is never interleaved.
+     * Runs {@code work} in one transaction. A single-writer database (SQLite) takes its write lock
+     * up front, so a read-then-update is never interleaved; this process's writers queue fairly
+     * for it instead of spinning on the busy timeout.
      */
     private <T> T inTransaction(Work<T> work) throws SQLException {
-        if (!sqlite) {
+        if (!dialect.singleWriter()) {
             return transaction(work);
         }
-        sqliteWriter.lock();
+        singleWriter.lock();
         try {
             return transaction(work);
         } finally {
-            sqliteWriter.unlock();
+            singleWriter.unlock();
         }
     }
 
     private <T> T transaction(Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            if (sqlite) {
-                try (Statement s = c.createStatement()) {
-                    s.execute("BEGIN IMMEDIATE");
-                }
-            } else {
-                c.setAutoCommit(false);
-            }
+            dialect.begin(c);
             boolean committed = false;
             try {
                 T result = work.run(c);
-                if (sqlite) {
-                    try (Statement s = c.createStatement()) {
-                        s.execute("COMMIT");
-                    }
-                } else {
-                    c.commit();
-                }
+                dialect.commit(c);
                 committed = true;
                 return result;
             } finally {
                 if (!committed) {
-                    if (sqlite) {
-                        try (Statement s = c.createStatement()) {
-                            s.execute("ROLLBACK");
-                        }
-                    } else {
-                        c.rollback();
-                    }
+                    dialect.rollback(c);
                 }
-                if (!sqlite) {
-                    c.setAutoCommit(true);
-                }
+                dialect.end(c);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.pulse.actions;
 
+import io.pulse.model.Recommendation;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.Outcome;
 import io.pulse.testing.QueueFixtures.TestClock;

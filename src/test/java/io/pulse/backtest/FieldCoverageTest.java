@@ -2,7 +2,7 @@ package io.pulse.backtest;
 
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

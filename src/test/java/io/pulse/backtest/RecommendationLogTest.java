@@ -1,6 +1,6 @@
 package io.pulse.backtest;
 
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -5,7 +5,7 @@ import io.pulse.backtest.Backtest;
 import io.pulse.backtest.BacktestJob;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
 import java.nio.file.Files;

@@ -4,11 +4,11 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventValidator;
 import io.pulse.features.Cadence;
 import io.pulse.features.CustomerFeatureFunction;
-import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.history.HistoryQueries;
-import io.pulse.rules.CustomerFacts;
-import io.pulse.rules.RuleEngine;
+import io.pulse.rules.engine.CustomerFacts;
+import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.facts.Population;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -64,11 +64,11 @@ public final class FactsCorpus {
         List<Evaluation> corpus = new ArrayList<>();
         Map<String, String> bands = new HashMap<>();
         long[] seen = {0};
-        try (KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> features =
+        try (KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> features =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                              new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1))), e -> e.customerId,
                              Types.STRING);
-             KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population> population =
+             KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> population =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(new PopulationAggregator(),
                              f -> PopulationAggregator.ALL, Types.INT)) {
             Population[] current = {null};
@@ -89,14 +89,14 @@ public final class FactsCorpus {
     }
 
     /** Fires the day's timers: features first, then the population they make, then evaluation. */
-    private static void endDay(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> features,
-                               KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population> population,
+    private static void endDay(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> features,
+                               KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> population,
                                long dayEnd, Population[] current, RuleEngine engine, Map<String, String> bands,
                                List<Evaluation> corpus, int keepEvery, long[] seen) throws Exception {
         features.processWatermark(new Watermark(dayEnd));
-        List<CustomerFeatures> day = features.extractOutputValues();
+        List<PeriodFeatures> day = features.extractOutputValues();
         features.getOutput().clear();
-        for (CustomerFeatures f : day) {
+        for (PeriodFeatures f : day) {
             population.processElement(new StreamRecord<>(f, f.asOf));
         }
         population.processWatermark(new Watermark(dayEnd));
@@ -108,7 +108,7 @@ public final class FactsCorpus {
         if (current[0] == null) {
             return;
         }
-        for (CustomerFeatures f : day) {
+        for (PeriodFeatures f : day) {
             if (!f.isComplete()) {
                 continue;
             }

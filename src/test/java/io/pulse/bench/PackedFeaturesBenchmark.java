@@ -1,10 +1,10 @@
 package io.pulse.bench;
 
-import io.pulse.features.CustomerFeatures;
-import io.pulse.rules.CustomerFacts;
-import io.pulse.rules.EvaluatorState;
-import io.pulse.rules.RuleEngine;
-import io.pulse.rules.RuleSet;
+import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.engine.CustomerFacts;
+import io.pulse.evaluation.EvaluatorState;
+import io.pulse.rules.engine.RuleEngine;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 
@@ -33,19 +33,19 @@ public final class PackedFeaturesBenchmark {
         String history = args[0];
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 5;
         RuleEngine engine = RuleEngine.compile(RuleSet.load(Path.of("rules")));
-        List<CustomerFeatures> corpus = new ArrayList<>();
+        List<PeriodFeatures> corpus = new ArrayList<>();
         for (FactsCorpus.Evaluation e : FactsCorpus.read("jdbc:sqlite:" + history, engine, 4)) {
             corpus.add(features(e.facts(), e.asOf()));
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
         try (EvaluatorState.Codec codec = new EvaluatorState.Codec(
-                TypeInformation.of(CustomerFeatures.class).createSerializer(new SerializerConfigImpl()))) {
+                TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()))) {
             List<byte[]> packed = new ArrayList<>(corpus.size());
             for (int round = 1; round <= rounds; round++) {
                 packed.clear();
                 long start = threads.getCurrentThreadCpuTime();
                 long bytes = 0;
-                for (CustomerFeatures f : corpus) {
+                for (PeriodFeatures f : corpus) {
                     EvaluatorState state = new EvaluatorState();
                     codec.setFeatures(state, f);
                     byte[] p = codec.encode(state);
@@ -69,8 +69,8 @@ public final class PackedFeaturesBenchmark {
     }
 
     /** The features an evaluation of {@code facts} was made from, as the features operator emits them. */
-    private static CustomerFeatures features(CustomerFacts facts, long asOf) {
-        CustomerFeatures f = new CustomerFeatures();
+    private static PeriodFeatures features(CustomerFacts facts, long asOf) {
+        PeriodFeatures f = new PeriodFeatures();
         f.customerId = facts.account().getCustomerId();
         f.asOf = asOf - 1;
         f.account = facts.account();

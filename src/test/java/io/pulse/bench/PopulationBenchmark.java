@@ -1,6 +1,6 @@
 package io.pulse.bench;
 
-import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
@@ -32,7 +32,7 @@ public final class PopulationBenchmark {
         boolean rocksdb = args.length > 3 && args[3].equals("rocksdb");
         int changing = Math.max(1, (int) (customers * share));
         Random random = new Random(7);
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population>(
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population>(
                 new KeyedProcessOperator<>(new PopulationAggregator()), f -> PopulationAggregator.ALL, Types.INT)) {
             if (rocksdb) {
                 // RocksDB's own memory defaults: the harness's managed memory (a few hundred KB) flushes
@@ -68,8 +68,8 @@ public final class PopulationBenchmark {
     }
 
     /** Random features valid as of {@code asOf}: continuous revenue, so a bound's holder rarely changes. */
-    private static CustomerFeatures features(Random random, int customer, long asOf) {
-        CustomerFeatures f = new CustomerFeatures();
+    private static PeriodFeatures features(Random random, int customer, long asOf) {
+        PeriodFeatures f = new PeriodFeatures();
         f.customerId = "c" + customer;
         f.asOf = asOf;
         f.account = new Account();

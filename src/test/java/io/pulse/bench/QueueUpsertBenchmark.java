@@ -1,7 +1,7 @@
 package io.pulse.bench;
 
 import io.pulse.actions.ActionSink;
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueFilter;

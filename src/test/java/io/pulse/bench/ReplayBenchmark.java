@@ -4,7 +4,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.events.EventValidator;
 import io.pulse.history.HistoryQueries;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 

@@ -1,19 +1,20 @@
 package io.pulse.bench;
 
+import io.pulse.flink.SideOutputs;
 import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.features.CustomerFeatureFunction;
-import io.pulse.features.CustomerFeatures;
+import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistoryQueries;
-import io.pulse.job.PulseDescriptors;
-import io.pulse.rules.RuleEvaluationFunction;
-import io.pulse.rules.RuleSet;
-import io.pulse.rules.SideInput;
+import io.pulse.evaluation.EvaluatorDescriptors;
+import io.pulse.evaluation.RuleEvaluationFunction;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.evaluation.BroadcastUpdate;
 import io.pulse.rules.facts.Population;
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -118,14 +119,14 @@ public final class StateSizeBenchmark {
 
         Path rocksDir = Files.createDirectories(dir.resolve("rocksdb"));
         StateBackend backend = rocksdb ? rocksDb(rocksDir) : new HashMapStateBackend();
-        var features = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
+        var features = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures>(
                 new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
                 e -> e.customerId, Types.STRING);
-        var population = new KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population>(
+        var population = new KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population>(
                 new KeyedProcessOperator<>(new PopulationAggregator()), f -> PopulationAggregator.ALL, Types.INT);
-        var evaluation = new KeyedBroadcastOperatorTestHarness<String, CustomerFeatures, SideInput, Recommendation>(
+        var evaluation = new KeyedBroadcastOperatorTestHarness<String, PeriodFeatures, BroadcastUpdate, Recommendation>(
                 new CoBroadcastWithKeyedOperator<>(new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))),
-                        List.of(PulseDescriptors.POPULATIONS, PulseDescriptors.ACTIVE_RULES)),
+                        List.of(EvaluatorDescriptors.POPULATIONS, EvaluatorDescriptors.ACTIVE_RULES)),
                 f -> f.customerId, Types.STRING, 128, 1, 0);
         for (var h : List.of(features, population)) {
             h.setStateBackend(backend);
@@ -162,8 +163,8 @@ public final class StateSizeBenchmark {
             }
             long endOfDay = (day.getKey() + 1) * DAY - 1;
             features.processWatermark(new Watermark(endOfDay));
-            evaluated += features.extractOutputValues().stream().filter(CustomerFeatures::isComplete).count();
-            for (CustomerFeatures f : features.extractOutputValues()) {
+            evaluated += features.extractOutputValues().stream().filter(PeriodFeatures::isComplete).count();
+            for (PeriodFeatures f : features.extractOutputValues()) {
                 population.processElement(new StreamRecord<>(f, f.asOf));
                 evaluation.processElement(new StreamRecord<>(f, f.asOf));
             }
@@ -171,15 +172,15 @@ public final class StateSizeBenchmark {
             population.processWatermark(new Watermark(endOfDay));
             populations += population.extractOutputValues().size();
             for (Population p : population.extractOutputValues()) {
-                evaluation.processBroadcastElement(new StreamRecord<>(SideInput.of(p), p.getAsOf()));
+                evaluation.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(p), p.getAsOf()));
             }
             population.getOutput().clear();
             evaluation.processWatermark(new Watermark(endOfDay));
             evaluation.processBroadcastWatermark(new Watermark(endOfDay));
             recommendations += evaluation.extractOutputValues().size();
-            var letters = evaluation.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+            var letters = evaluation.getSideOutput(SideOutputs.DEAD_LETTERS);
             if (letters != null && !letters.isEmpty()) {
-                io.pulse.events.DeadLetter d = (io.pulse.events.DeadLetter) letters.peek().getValue();
+                io.pulse.model.DeadLetter d = (io.pulse.model.DeadLetter) letters.peek().getValue();
                 throw new IllegalStateException(letters.size() + " dead letters, e.g. " + d.source + ": " + d.reason);
             }
             evaluation.getOutput().clear();

@@ -9,7 +9,7 @@ import io.pulse.history.HistorySource;
 import io.pulse.job.RetainedSnapshots;
 import io.pulse.job.PulseJob;
 import io.pulse.live.LiveEventFormat;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.EmbeddedPostgresServer;
 import io.pulse.testing.InProcessKafka;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;

@@ -42,7 +42,7 @@ class CustomerFeatureFunctionStateTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aSavepointFromBeforePackingRestoresAndContinuesWithTheSameFeatures(String backend) throws Exception {
-        List<CustomerFeatures> expected = undisturbedAfterSnapshotDay(backend);
+        List<PeriodFeatures> expected = undisturbedAfterSnapshotDay(backend);
         OperatorSubtaskState snapshot = OperatorSnapshotUtil.readStateHandle(resource(BEFORE_PACKING));
         try (var h = harness(backend)) {
             h.initializeState(snapshot);
@@ -51,7 +51,7 @@ class CustomerFeatureFunctionStateTest {
                     .hasSize(FeatureScenario.CUSTOMERS);
             assertThat(keys(h, CustomerFeatureFunction.CUSTOMER)).isEmpty();
 
-            List<CustomerFeatures> restored = FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1);
+            List<PeriodFeatures> restored = FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1);
 
             assertThat(restored).usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
             assertThat(keys(h, CustomerFeatureFunction.CUSTOMER_BEFORE_PACKING))
@@ -63,7 +63,7 @@ class CustomerFeatureFunctionStateTest {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"hashmap", "rocksdb"})
     void aRestoreMidWayContinuesWithTheSameFeatures(String backend) throws Exception {
-        List<CustomerFeatures> expected = undisturbedAfterSnapshotDay(backend);
+        List<PeriodFeatures> expected = undisturbedAfterSnapshotDay(backend);
         OperatorSubtaskState snapshot;
         try (var h = harness(backend)) {
             h.open();
@@ -82,7 +82,7 @@ class CustomerFeatureFunctionStateTest {
     @Test
     void heapSnapshotsRestoreWhetherCompressedOrNotAndIntoEitherSetting() throws Exception {
         String backend = "hashmap";
-        List<CustomerFeatures> expected = undisturbedAfterSnapshotDay(backend);
+        List<PeriodFeatures> expected = undisturbedAfterSnapshotDay(backend);
         OperatorSubtaskState plain = snapshotOfSnapshotDay(backend, false);
         OperatorSubtaskState compressed = snapshotOfSnapshotDay(backend, true);
         assertThat(compressed.getManagedKeyedState().iterator().next().getStateSize())
@@ -110,24 +110,24 @@ class CustomerFeatureFunctionStateTest {
     }
 
     /** The features of the days after the snapshot day, from a run of every day that is never stopped. */
-    private static List<CustomerFeatures> undisturbedAfterSnapshotDay(String backend) throws Exception {
+    private static List<PeriodFeatures> undisturbedAfterSnapshotDay(String backend) throws Exception {
         try (var h = harness(backend)) {
             h.open();
             FeatureScenario.feed(h, 0, SNAPSHOT_DAY);
-            List<CustomerFeatures> after = FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1);
+            List<PeriodFeatures> after = FeatureScenario.feed(h, SNAPSHOT_DAY + 1, DAYS - 1);
             // What the restore must carry over is there to carry: an open plan-change window on the
             // first day after it, and the quiet customer's buckets, which leave without an event of its.
             assertThat(after).filteredOn(f -> f.asOf == endOfDay(SNAPSHOT_DAY + 1) && f.planChange != null)
                     .as("plan-change windows open across the snapshot").isNotEmpty();
-            assertThat(CustomerFeatureState.unpack(packed(h, FeatureScenario.QUIET), FeatureScenario.QUIET).days)
+            assertThat(CustomerRollingState.unpack(packed(h, FeatureScenario.QUIET), FeatureScenario.QUIET).days)
                     .as("the quiet customer's buckets, evicted").isEmpty();
             return after;
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> harness(
+    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> harness(
             String backend) throws Exception {
-        var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
+        var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures>(
                 new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
                 e -> e.customerId, Types.STRING);
         if (backend.equals("rocksdb")) {
@@ -137,7 +137,7 @@ class CustomerFeatureFunctionStateTest {
     }
 
     /** The customers that hold a value of the state. */
-    private static List<String> keys(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> h,
+    private static List<String> keys(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> h,
                                      StateDescriptor<?, ?> state) throws Exception {
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         try (Stream<String> keys = backend.getKeys(state.getName(), VoidNamespace.INSTANCE)) {
@@ -145,7 +145,7 @@ class CustomerFeatureFunctionStateTest {
         }
     }
 
-    private static byte[] packed(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> h,
+    private static byte[] packed(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> h,
                                  String customer) throws Exception {
         KeyedStateBackend<String> backend = h.getOperator().getKeyedStateBackend();
         backend.setCurrentKey(customer);

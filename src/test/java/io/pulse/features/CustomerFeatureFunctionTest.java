@@ -1,8 +1,8 @@
 package io.pulse.features;
 
+import io.pulse.flink.SideOutputs;
 import io.pulse.events.CustomerEvent;
-import io.pulse.events.DeadLetter;
-import io.pulse.job.PulseDescriptors;
+import io.pulse.model.DeadLetter;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.state.KeyedStateBackend;
 import org.apache.flink.runtime.state.VoidNamespace;
@@ -24,7 +24,7 @@ import static io.pulse.testing.TestEvents.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 class CustomerFeatureFunctionTest {
-    private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> harness;
+    private KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> harness;
 
     @BeforeEach
     void setUp() throws Exception {
@@ -47,7 +47,7 @@ class CustomerFeatureFunctionTest {
         backend.setCurrentKey(customer);
         byte[] packed = backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
                 CustomerFeatureFunction.CUSTOMER).value();
-        return CustomerFeatureState.unpack(packed, customer).days;
+        return CustomerRollingState.unpack(packed, customer).days;
     }
 
     @Test
@@ -57,7 +57,7 @@ class CustomerFeatureFunctionTest {
         assertThat(harness.extractOutputValues()).isEmpty();
 
         harness.processWatermark(new Watermark(endOfDay(0)));
-        List<CustomerFeatures> out = harness.extractOutputValues();
+        List<PeriodFeatures> out = harness.extractOutputValues();
         assertThat(out).hasSize(1);
         assertThat(out.get(0).asOf).isEqualTo(endOfDay(0));
         assertThat(out.get(0).account.getSizeSegment()).isEqualTo("Enterprise");
@@ -77,7 +77,7 @@ class CustomerFeatureFunctionTest {
         send(activitySnapshot(ACME, day(0) + 1, "High", "Declining"));
         send(valueSnapshot(ACME, day(0) + 2, "Gold", 25_000, 5));
         harness.processWatermark(new Watermark(endOfDay(0)));
-        CustomerFeatures f = harness.extractOutputValues().get(0);
+        PeriodFeatures f = harness.extractOutputValues().get(0);
         assertThat(f.profile.getActivityRiskLevel()).isEqualTo("High");
         assertThat(f.profile.getEngagementVelocity()).isEqualTo("Declining");
         assertThat(f.profile.getCustomerTier()).isEqualTo("Gold");
@@ -93,8 +93,8 @@ class CustomerFeatureFunctionTest {
         send(usage(ACME, day(1) + 5));
         send(accountSnapshot(ACME, day(1) + 6, "Large", 4, 30));
         harness.processWatermark(new Watermark(endOfDay(1)));
-        List<CustomerFeatures> out = harness.extractOutputValues();
-        CustomerFeatures dayOne = out.get(out.size() - 1);
+        List<PeriodFeatures> out = harness.extractOutputValues();
+        PeriodFeatures dayOne = out.get(out.size() - 1);
         assertThat(dayOne.asOf).isEqualTo(endOfDay(1));
         assertThat(dayOne.support.getConversations30d()).isEqualTo(2);
         assertThat(dayOne.support.getBugOrOutageConversations30d()).isEqualTo(1);
@@ -109,7 +109,7 @@ class CustomerFeatureFunctionTest {
         send(accountSnapshot(ACME, day(41) + 1, "Large", 40, 30));
         harness.processWatermark(new Watermark(endOfDay(41)));
         out = harness.extractOutputValues();
-        CustomerFeatures quiet = out.get(out.size() - 1);
+        PeriodFeatures quiet = out.get(out.size() - 1);
         assertThat(quiet.support.getConversations30d()).isZero();
         assertThat(quiet.support.getProductUsageEvents30d()).isZero();
         assertThat(dayBuckets(ACME)).as("buckets are kept 61 days for the plan-change windows").hasSize(2);
@@ -136,7 +136,7 @@ class CustomerFeatureFunctionTest {
         harness.processWatermark(new Watermark(endOfDay(3)));
         assertThat(harness.extractOutputValues()).extracting(f -> f.asOf)
                 .containsExactly(endOfDay(0), endOfDay(1), endOfDay(3));
-        CustomerFeatures afterClose = harness.extractOutputValues().get(2);
+        PeriodFeatures afterClose = harness.extractOutputValues().get(2);
         assertThat(afterClose.support.getHoursSinceLastClose()).as("closed just after day 3 began").isEqualTo(23);
         assertThat(afterClose.support.getAverageRating30d()).isEqualTo(4.0);
     }
@@ -151,7 +151,7 @@ class CustomerFeatureFunctionTest {
             send(conversation(ACME, day(d) + 20, "Outage", false));
         }
         harness.processWatermark(new Watermark(endOfDay(45)));
-        CustomerFeatures day45 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        PeriodFeatures day45 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
         assertThat(day45.planChange).isNotNull();
         assertThat(day45.planChange.getDirection()).isEqualTo("UPGRADE");
         assertThat(day45.planChange.getSource()).isEqualTo("plan change");
@@ -164,12 +164,12 @@ class CustomerFeatureFunctionTest {
         // Talk about an upgrade while the window is open does not restart it.
         send(conversation(ACME, day(50) + 10, "Upgrade Opportunity", false));
         harness.processWatermark(new Watermark(endOfDay(50)));
-        CustomerFeatures day50 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        PeriodFeatures day50 = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
         assertThat(day50.planChange.getDaysSinceChange()).isEqualTo(10);
 
         // The day after the window closes is evaluated without a window, though nothing happened.
         harness.processWatermark(new Watermark(endOfDay(71)));
-        CustomerFeatures closedWindow = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
+        PeriodFeatures closedWindow = harness.extractOutputValues().get(harness.extractOutputValues().size() - 1);
         assertThat(closedWindow.asOf).isEqualTo(endOfDay(71));
         assertThat(closedWindow.planChange).isNull();
     }
@@ -184,7 +184,7 @@ class CustomerFeatureFunctionTest {
         send(mixed);
         send(usage(ACME, day(3) + 10));
         harness.processWatermark(new Watermark(endOfDay(3)));
-        List<CustomerFeatures> out = harness.extractOutputValues();
+        List<PeriodFeatures> out = harness.extractOutputValues();
         assertThat(out.get(out.size() - 1).planChange).satisfies(w -> {
             assertThat(w.getDirection()).isEqualTo("DOWNGRADE");
             assertThat(w.getSource()).isEqualTo("conversation");
@@ -200,7 +200,7 @@ class CustomerFeatureFunctionTest {
         harness.processWatermark(new Watermark(endOfDay(0)));
         send(conversation(ACME, day(1) + 10, "topic:renewal|segment:churn_watch|first_response:bot", true));
         harness.processWatermark(new Watermark(endOfDay(1)));
-        List<CustomerFeatures> out = harness.extractOutputValues();
+        List<PeriodFeatures> out = harness.extractOutputValues();
         assertThat(out.get(0).subscription.getSegment()).isEqualTo("expansion");
         assertThat(out.get(0).subscription.getAcv()).isEqualTo(30_000);
         assertThat(out.get(1).subscription.getSegment()).isEqualTo("churn_watch");
@@ -211,7 +211,7 @@ class CustomerFeatureFunctionTest {
     void sendsLateEventsToTheDeadLetters() throws Exception {
         harness.processWatermark(new Watermark(endOfDay(3)));
         send(accountSnapshot(ACME, day(2), "Large", 1, 1));
-        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> dead = harness.getSideOutput(PulseDescriptors.DEAD_LETTERS);
+        ConcurrentLinkedQueue<StreamRecord<DeadLetter>> dead = harness.getSideOutput(SideOutputs.DEAD_LETTERS);
         assertThat(dead).singleElement().satisfies(r -> assertThat(r.getValue().reason).startsWith("late event"));
         assertThat(harness.numKeyedStateEntries()).isZero();
     }

@@ -106,7 +106,7 @@ final class FeatureScenario {
      * Sends the events of days {@code from} to {@code to} (inclusive), each day followed by the
      * watermark at its end, and returns the features emitted.
      */
-    static List<CustomerFeatures> feed(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures> h,
+    static List<PeriodFeatures> feed(KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> h,
                                        int from, int to) throws Exception {
         for (int day = from; day <= to; day++) {
             for (CustomerEvent e : sentOn(day)) {
@@ -114,7 +114,7 @@ final class FeatureScenario {
             }
             h.processWatermark(new Watermark(endOfDay(day)));
         }
-        List<CustomerFeatures> out = new ArrayList<>(h.extractOutputValues());
+        List<PeriodFeatures> out = new ArrayList<>(h.extractOutputValues());
         h.getOutput().clear();
         return out;
     }

@@ -26,7 +26,7 @@ public final class FeatureSnapshotWriter {
     private FeatureSnapshotWriter() {}
 
     public static void main(String[] args) throws Exception {
-        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, CustomerFeatures>(
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures>(
                 new KeyedProcessOperator<>(new CustomerFeatureFunction(Cadence.every(Duration.ofDays(1)))),
                 e -> e.customerId, Types.STRING)) {
             h.open();

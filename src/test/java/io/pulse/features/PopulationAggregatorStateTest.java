@@ -91,8 +91,8 @@ class PopulationAggregatorStateTest {
         }
     }
 
-    private static KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population> harness(
-            KeyedProcessFunction<Integer, CustomerFeatures, Population> function, String backend) throws Exception {
+    private static KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> harness(
+            KeyedProcessFunction<Integer, PeriodFeatures, Population> function, String backend) throws Exception {
         var h = new KeyedOneInputStreamOperatorTestHarness<>(
                 new KeyedProcessOperator<>(function), f -> PopulationAggregator.ALL, Types.INT);
         if (backend.equals("rocksdb")) {
@@ -109,8 +109,8 @@ class PopulationAggregatorStateTest {
     private static final class Scenario {
         private final Random random;
         /** Features fed but not yet behind the watermark, by valid time, a customer's last one winning. */
-        private final Map<Long, Map<String, CustomerFeatures>> pending = new TreeMap<>();
-        private final Map<String, CustomerFeatures> latest = new TreeMap<>();
+        private final Map<Long, Map<String, PeriodFeatures>> pending = new TreeMap<>();
+        private final Map<String, PeriodFeatures> latest = new TreeMap<>();
         private int lastHolderLeft;
         private int tiedHolderLeft;
 
@@ -119,10 +119,10 @@ class PopulationAggregatorStateTest {
         }
 
         /** Feeds the days, and with {@code check} compares each period's figures with a recomputation. */
-        void feed(KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population> h,
+        void feed(KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> h,
                   int fromDay, int toDay, boolean check) throws Exception {
             for (int day = fromDay; day < toDay; day++) {
-                List<CustomerFeatures> input = new ArrayList<>();
+                List<PeriodFeatures> input = new ArrayList<>();
                 int changes = random.nextInt(day == 0 ? CUSTOMERS : 5);
                 for (int i = 0; i < changes; i++) {
                     input.add(features("c" + random.nextInt(CUSTOMERS), endOfDay(day)));
@@ -131,7 +131,7 @@ class PopulationAggregatorStateTest {
                     input.add(features("c" + random.nextInt(CUSTOMERS), endOfDay(day + 1)));
                 }
                 Collections.shuffle(input, random);
-                for (CustomerFeatures f : input) {
+                for (PeriodFeatures f : input) {
                     pending.computeIfAbsent(f.asOf, t -> new LinkedHashMap<>()).put(f.customerId, f);
                     h.processElement(new StreamRecord<>(f, f.asOf));
                 }
@@ -159,7 +159,7 @@ class PopulationAggregatorStateTest {
         }
 
         /** Counts the changes that move a holder off the largest revenue: alone on it, or tied. */
-        private void countHolderMoves(Collection<CustomerFeatures> changes) {
+        private void countHolderMoves(Collection<PeriodFeatures> changes) {
             List<Double> revenues = latest.values().stream().filter(f -> f.account != null)
                     .map(f -> f.account.getAnnualRevenue()).toList();
             if (revenues.isEmpty()) {
@@ -176,12 +176,12 @@ class PopulationAggregatorStateTest {
             }
         }
 
-        private static boolean holdsRevenue(CustomerFeatures f, double revenue) {
+        private static boolean holdsRevenue(PeriodFeatures f, double revenue) {
             return f != null && f.account != null && f.account.getAnnualRevenue() == revenue;
         }
 
-        private CustomerFeatures features(String customer, long asOf) {
-            CustomerFeatures f = new CustomerFeatures();
+        private PeriodFeatures features(String customer, long asOf) {
+            PeriodFeatures f = new PeriodFeatures();
             f.customerId = customer;
             f.asOf = asOf;
             if (random.nextInt(8) > 0) {
@@ -202,14 +202,14 @@ class PopulationAggregatorStateTest {
     }
 
     /** The figures read afresh from every customer's latest features, as the job did before it kept them. */
-    private static Population recompute(Collection<CustomerFeatures> latest, long asOf) {
+    private static Population recompute(Collection<PeriodFeatures> latest, long asOf) {
         Map<String, long[]> ltvByTier = new TreeMap<>();
         long engagementSum = 0;
         long engagementCount = 0;
         double revenueMin = Double.POSITIVE_INFINITY, revenueMax = Double.NEGATIVE_INFINITY;
         double employeesMin = Double.POSITIVE_INFINITY, employeesMax = Double.NEGATIVE_INFINITY;
         double wonMax = 0;
-        for (CustomerFeatures f : latest) {
+        for (PeriodFeatures f : latest) {
             if (f.account != null) {
                 revenueMin = Math.min(revenueMin, f.account.getAnnualRevenue());
                 revenueMax = Math.max(revenueMax, f.account.getAnnualRevenue());
@@ -250,7 +250,7 @@ class PopulationAggregatorStateTest {
      * as a list per valid time, applied at the period's timer (which emitted the figures; they are
      * not checked here).
      */
-    private static final class BeforeRunningFigures extends KeyedProcessFunction<Integer, CustomerFeatures, Population> {
+    private static final class BeforeRunningFigures extends KeyedProcessFunction<Integer, PeriodFeatures, Population> {
         private static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS_AS_POJOS = new MapStateDescriptor<>(
                 PopulationAggregator.CONTRIBUTIONS.getName(), Types.STRING, Types.POJO(Contribution.class));
         private transient MapState<String, Contribution> contributions;
@@ -263,7 +263,7 @@ class PopulationAggregatorStateTest {
         }
 
         @Override
-        public void processElement(CustomerFeatures f, Context ctx, Collector<Population> out) throws Exception {
+        public void processElement(PeriodFeatures f, Context ctx, Collector<Population> out) throws Exception {
             List<Contribution> pending = pendingByTime.get(f.asOf);
             if (pending == null) {
                 pending = new ArrayList<>();

@@ -21,9 +21,9 @@ import static org.assertj.core.api.Assertions.within;
 
 class PopulationAggregatorTest {
 
-    private static CustomerFeatures features(String customer, long asOf, String tier, double ltv, double engagement,
+    private static PeriodFeatures features(String customer, long asOf, String tier, double ltv, double engagement,
                                              double revenue, long employees) {
-        CustomerFeatures f = new CustomerFeatures();
+        PeriodFeatures f = new PeriodFeatures();
         f.customerId = customer;
         f.asOf = asOf;
         f.account = new Account();
@@ -38,11 +38,11 @@ class PopulationAggregatorTest {
         return f;
     }
 
-    private static List<Population> run(List<CustomerFeatures> input, long watermark) throws Exception {
-        try (KeyedOneInputStreamOperatorTestHarness<Integer, CustomerFeatures, Population> h =
+    private static List<Population> run(List<PeriodFeatures> input, long watermark) throws Exception {
+        try (KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> h =
                      ProcessFunctionTestHarnesses.forKeyedProcessFunction(
                              new PopulationAggregator(), f -> PopulationAggregator.ALL, Types.INT)) {
-            for (CustomerFeatures f : input) {
+            for (PeriodFeatures f : input) {
                 h.processElement(new StreamRecord<>(f, f.asOf));
             }
             h.processWatermark(new Watermark(watermark));
@@ -86,7 +86,7 @@ class PopulationAggregatorTest {
     @Test
     void theFiguresDoNotDependOnArrivalOrder() throws Exception {
         Random random = new Random(7);
-        List<CustomerFeatures> input = new ArrayList<>();
+        List<PeriodFeatures> input = new ArrayList<>();
         for (int i = 0; i < 500; i++) {
             input.add(features("c" + i, endOfDay(0), i % 2 == 0 ? "Gold" : "Silver",
                     1_000 + random.nextDouble() * 40_000, random.nextDouble() * 20, random.nextDouble() * 1e9,

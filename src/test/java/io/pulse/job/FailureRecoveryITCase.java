@@ -1,6 +1,6 @@
 package io.pulse.job;
 
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import io.pulse.testing.EmbeddedPostgresServer;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;

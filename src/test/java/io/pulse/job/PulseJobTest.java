@@ -1,6 +1,6 @@
 package io.pulse.job;
 
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;

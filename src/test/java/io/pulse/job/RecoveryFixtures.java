@@ -4,7 +4,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.EmbeddedPostgresServer;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;

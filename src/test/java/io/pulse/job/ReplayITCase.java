@@ -6,7 +6,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.cli.PulseCli;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;

@@ -3,7 +3,7 @@ package io.pulse.job;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;

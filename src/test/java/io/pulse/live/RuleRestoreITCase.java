@@ -6,7 +6,7 @@ import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.StateRecoveryOptions;
 import org.apache.flink.core.execution.JobClient;

@@ -1,6 +1,6 @@
 package io.pulse.portfolio;
 
-import io.pulse.rules.RuleSet;
+import io.pulse.rules.pack.RuleSet;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

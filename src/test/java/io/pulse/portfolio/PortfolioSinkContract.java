@@ -1,6 +1,6 @@
 package io.pulse.portfolio;
 
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.Outcome;

@@ -1,6 +1,6 @@
 package io.pulse.queue;
 
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.testing.QueueFixtures.TestClock;
 import io.pulse.testing.PulseProcess;

@@ -1,6 +1,6 @@
 package io.pulse.testing;
 
-import io.pulse.job.PulseMetrics;
+import io.pulse.flink.PulseMetrics;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.metrics.Counter;
 import org.apache.flink.metrics.Histogram;

@@ -1,7 +1,7 @@
 package io.pulse.testing;
 
 import io.pulse.actions.ActionSink;
-import io.pulse.actions.Recommendation;
+import io.pulse.model.Recommendation;
 
 import java.sql.Connection;
 import io.pulse.actions.SinkDatabase;

@@ -1,0 +1,207 @@
+package io.pulse.evaluation;
+
+import io.pulse.model.Recommendation.Fingerprint;
+import io.pulse.features.PeriodFeatures;
+import net.jpountz.lz4.LZ4Compressor;
+import net.jpountz.lz4.LZ4Exception;
+import net.jpountz.lz4.LZ4Factory;
+import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.zip.DataFormatException;
+import java.util.zip.Inflater;
+
+/**
+ * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
+ * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
+ * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
+ * (enough for "changed since written?"), and the features of the last evaluation, serialized and
+ * compressed (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
+ * heap (BENCHMARKS.md, "State per customer").
+ *
+ * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
+ * change to the fields of {@link PeriodFeatures} or of a fact in it changes what they must be read
+ * with. So they start with their layout's version ({@link #FEATURES_LAYOUT}), then the serialized
+ * length in 3 bytes, then the compressed bytes. The layouts this version reads hold the same fields:
+ * <ul>
+ *   <li>0: deflated. The first packed state began with the length in 4 bytes: features never
+ *       serialize to 16 MB, so that first byte was always 0 and every state packed then reads as
+ *       layout 0 ({@code EvaluatorStateTest} pins its bytes).</li>
+ *   <li>1: an LZ4 block, written since deflate was found to cost ~29 us an evaluation (LZ4: ~3 us),
+ *       a sixth of the evaluator's CPU, for ~60 bytes less a customer (BENCHMARKS.md, "The packed
+ *       features' compression").</li>
+ * </ul>
+ * A change to the features' fields raises the layout and reads the older ones with the serializer
+ * they were written with.
+ */
+public final class EvaluatorState {
+    private static final int DIGEST_BYTES = 16;
+    /** The layout of the packed features this version writes: the first byte of {@link #features}. */
+    static final int FEATURES_LAYOUT = 1;
+    /** The layout of the first packed states: the same fields, deflated. */
+    static final int DEFLATED_FEATURES_LAYOUT = 0;
+    /** The serialized length is kept in 3 bytes, after the layout byte. */
+    private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
+
+    private String healthBand;
+    private final TreeMap<String, Fingerprint> open = new TreeMap<>();
+    /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
+    private byte[] features;
+
+    public String healthBand() {
+        return healthBand;
+    }
+
+    public void setHealthBand(String healthBand) {
+        this.healthBand = healthBand;
+    }
+
+    /** The recommendations written as open, by action, in action order; changed in place. */
+    public Map<String, Fingerprint> open() {
+        return open;
+    }
+
+    /**
+     * Packs and unpacks the state with the job's serializer of {@link PeriodFeatures}, LZ4 (the
+     * fastest implementation the platform has: native, else Java) and, for states packed before
+     * it, an inflater: one codec per task, {@link #close closed} with it.
+     */
+    public static final class Codec implements AutoCloseable {
+        private final TypeSerializer<PeriodFeatures> serializer;
+        private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
+        private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
+        private final Inflater inflater = new Inflater();
+        private final DataOutputSerializer out = new DataOutputSerializer(1024);
+        private final DataInputDeserializer in = new DataInputDeserializer();
+        private byte[] compressed = new byte[1024];
+        private byte[] serialized = new byte[1024];
+
+        public Codec(TypeSerializer<PeriodFeatures> serializer) {
+            this.serializer = serializer;
+        }
+
+        public byte[] encode(EvaluatorState state) throws IOException {
+            out.clear();
+            out.writeBoolean(state.healthBand != null);
+            if (state.healthBand != null) {
+                out.writeUTF(state.healthBand);
+            }
+            out.writeInt(state.open.size());
+            for (Map.Entry<String, Fingerprint> e : state.open.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.write(e.getValue().digest());
+                out.writeDouble(e.getValue().healthScore());
+                out.writeDouble(e.getValue().predicted6mRevenue());
+            }
+            int featureBytes = state.features == null ? -1 : state.features.length;
+            out.writeInt(featureBytes);
+            if (featureBytes > 0) {
+                out.write(state.features);
+            }
+            return out.getCopyOfBuffer();
+        }
+
+        public EvaluatorState decode(byte[] packed) throws IOException {
+            EvaluatorState state = new EvaluatorState();
+            in.setBuffer(packed);
+            if (in.readBoolean()) {
+                state.healthBand = in.readUTF();
+            }
+            for (int i = in.readInt(); i > 0; i--) {
+                String action = in.readUTF();
+                byte[] digest = new byte[DIGEST_BYTES];
+                in.readFully(digest);
+                state.open.put(action, new Fingerprint(digest, in.readDouble(), in.readDouble()));
+            }
+            int featureBytes = in.readInt();
+            if (featureBytes >= 0) {
+                state.features = new byte[featureBytes];
+                in.readFully(state.features);
+            }
+            return state;
+        }
+
+        /** Keeps {@code features} in {@code state}: serialized, then compressed (layout and length first). */
+        public void setFeatures(EvaluatorState state, PeriodFeatures features) throws IOException {
+            out.clear();
+            serializer.serialize(features, out);
+            int length = out.length();
+            if (length > MAX_SERIALIZED_FEATURES) {
+                throw new IOException("the features of customer " + features.customerId + " serialize to " + length
+                        + " bytes, more than the packed state's 3-byte length holds");
+            }
+            int bound = compressor.maxCompressedLength(length);
+            if (compressed.length < bound) {
+                compressed = new byte[Math.max(bound, compressed.length * 2)];
+            }
+            int size = compressor.compress(out.getSharedBuffer(), 0, length, compressed, 0, compressed.length);
+            byte[] packed = new byte[4 + size];
+            packed[0] = (byte) FEATURES_LAYOUT;
+            packed[1] = (byte) (length >>> 16);
+            packed[2] = (byte) (length >>> 8);
+            packed[3] = (byte) length;
+            System.arraycopy(compressed, 0, packed, 4, size);
+            state.features = packed;
+        }
+
+        /** The features {@link #setFeatures} kept, or null before the first evaluation. */
+        public PeriodFeatures features(EvaluatorState state) throws IOException {
+            if (state.features == null) {
+                return null;
+            }
+            byte[] packed = state.features;
+            int layout = packed[0] & 0xff;
+            int length = (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
+            if (serialized.length < length) {
+                serialized = new byte[Math.max(length, serialized.length * 2)];
+            }
+            switch (layout) {
+                case FEATURES_LAYOUT -> decompress(packed, length);
+                case DEFLATED_FEATURES_LAYOUT -> inflate(packed, length);
+                default -> throw new IOException("the packed features of a customer are of layout " + layout
+                        + "; this version reads layouts " + DEFLATED_FEATURES_LAYOUT + " and " + FEATURES_LAYOUT);
+            }
+            in.setBuffer(serialized, 0, length);
+            return serializer.deserialize(in);
+        }
+
+        private void decompress(byte[] packed, int length) throws IOException {
+            try {
+                int size = decompressor.decompress(packed, 4, packed.length - 4, serialized, 0, length);
+                if (size != length) {
+                    throw new IOException("the packed features of a customer are truncated: " + size + " of "
+                            + length + " bytes");
+                }
+            } catch (LZ4Exception e) {
+                throw new IOException("the packed features of a customer are corrupt", e);
+            }
+        }
+
+        private void inflate(byte[] packed, int length) throws IOException {
+            inflater.reset();
+            inflater.setInput(packed, 4, packed.length - 4);
+            try {
+                int size = 0;
+                while (size < length) {
+                    int n = inflater.inflate(serialized, size, length - size);
+                    if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
+                        throw new IOException("the packed features of a customer are truncated");
+                    }
+                    size += n;
+                }
+            } catch (DataFormatException e) {
+                throw new IOException("the packed features of a customer are corrupt", e);
+            }
+        }
+
+        @Override
+        public void close() {
+            inflater.end();
+        }
+    }
+}

@@ -1,0 +1,211 @@
+package io.pulse.features;
+
+import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Subscription;
+
+import java.util.NavigableMap;
+import java.util.TreeMap;
+
+/**
+ * What the features operator keeps of one customer: the latest snapshots, the open plan-change
+ * episode and the rolling windows' day buckets. Events are applied in (event time, source) order,
+ * period by period, so the last one applied is the latest. The snapshot objects are never mutated,
+ * only replaced.
+ *
+ * <p>Kept {@link #pack packed} in one byte array per customer ({@link CustomerFeatureFunction#CUSTOMER}):
+ * the objects and their strings took ~0.5 KB of heap per customer beside the packed buckets
+ * (BENCHMARKS.md, "State per customer"). Lossless: {@code unpack(pack(s))} equals {@code s} field
+ * by field. Layout {@value #LAYOUT}: the layout byte; which parts are present (and whether each
+ * snapshot's customer id is the key, which it always is in the job, so it is not written); the
+ * first event's day; the account, profile, subscription and episode field by field, numbers as
+ * {@link CompactBytes} writes them; then the day buckets as {@link DayBuckets} writes them.
+ */
+public final class CustomerRollingState {
+    /** The packed layout's version, its first byte: a later layout reads this one and migrates it. */
+    static final int LAYOUT = 1;
+
+    private static final int ACCOUNT = 1;
+    private static final int PROFILE = 1 << 1;
+    private static final int SUBSCRIPTION = 1 << 2;
+    private static final int PLAN_CHANGE = 1 << 3;
+    private static final int ACCOUNT_ID_IS_KEY = 1 << 4;
+    private static final int PROFILE_ID_IS_KEY = 1 << 5;
+    private static final int SUBSCRIPTION_ID_IS_KEY = 1 << 6;
+
+    public Account account;
+    /** Merged from the three customer-360 tables. */
+    public CustomerProfile profile;
+    /** From Intercom company snapshots, plan changes and segment tags; null until the first. */
+    public Subscription subscription;
+    /** Epoch day (UTC) of the customer's first event: how much of a window before a change was seen. */
+    public long firstEventDay = Long.MIN_VALUE;
+    /** The open upgrade or downgrade, null when none is open. */
+    public PlanChangeEpisode planChange;
+    /** The rolling windows' day buckets ({@link DayActivity} by epoch day). */
+    public NavigableMap<Long, DayActivity> days = new TreeMap<>();
+
+    /**
+     * The state a savepoint from before the packed state holds: the same fields, the buckets
+     * packed alone. Its "last emitted" snapshots are left out: the operator saves a customer's
+     * state only at the end of a period, when they equal the latest snapshots (a period that
+     * changes one emits it), so a change is now told from the snapshots a period starts with.
+     */
+    static CustomerRollingState of(CustomerState before) {
+        CustomerRollingState s = new CustomerRollingState();
+        s.account = before.account;
+        s.profile = before.profile;
+        s.subscription = before.subscription;
+        s.firstEventDay = before.firstEventDay;
+        s.planChange = before.planChange;
+        s.days = DayBuckets.unpack(before.dayBuckets);
+        return s;
+    }
+
+    /** The state as one byte array; {@code customerId} is the key it is kept under. */
+    public byte[] pack(String customerId) {
+        int flags = (account != null ? ACCOUNT : 0) | (profile != null ? PROFILE : 0)
+                | (subscription != null ? SUBSCRIPTION : 0) | (planChange != null ? PLAN_CHANGE : 0)
+                | (account != null && customerId.equals(account.getCustomerId()) ? ACCOUNT_ID_IS_KEY : 0)
+                | (profile != null && customerId.equals(profile.getCustomerId()) ? PROFILE_ID_IS_KEY : 0)
+                | (subscription != null && customerId.equals(subscription.getCustomerId()) ? SUBSCRIPTION_ID_IS_KEY : 0);
+        CompactBytes.Writer out = new CompactBytes.Writer();
+        out.flags(LAYOUT);
+        out.flags(flags);
+        out.signed(firstEventDay);
+        if (account != null) {
+            if ((flags & ACCOUNT_ID_IS_KEY) == 0) {
+                out.string(account.getCustomerId());
+            }
+            out.string(account.getAccountName());
+            out.string(account.getIndustry());
+            out.string(account.getSizeSegment());
+            out.signed(account.getEmployees());
+            out.decimal(account.getAnnualRevenue());
+            out.decimal(account.getTotalWonAmount());
+            out.decimal(account.getPipelineAmount());
+            out.signed(account.getTotalContacts());
+            out.signed(account.getContactsWithEmail());
+            out.signed(account.getDaysSinceLastActivity());
+            out.signed(account.getActivities30d());
+        }
+        if (profile != null) {
+            if ((flags & PROFILE_ID_IS_KEY) == 0) {
+                out.string(profile.getCustomerId());
+            }
+            out.string(profile.getCustomerTier());
+            out.decimal(profile.getEstimatedLtv());
+            out.signed(profile.getMonetaryScore());
+            out.string(profile.getActivityRiskLevel());
+            out.string(profile.getEngagementVelocity());
+            out.decimal(profile.getSourceHealthScore());
+            out.decimal(profile.getCompositeEngagementScore());
+            out.signed(profile.getMarketingToSalesDays());
+            out.signed(profile.getSalesToSupportDays());
+            out.bool(profile.isZendeskActive());
+            out.decimal(profile.getChurnProbability());
+        }
+        if (subscription != null) {
+            if ((flags & SUBSCRIPTION_ID_IS_KEY) == 0) {
+                out.string(subscription.getCustomerId());
+            }
+            out.string(subscription.getPlanName());
+            out.signed(subscription.getSeats());
+            out.decimal(subscription.getMonthlySpend());
+            out.string(subscription.getSegment());
+        }
+        if (planChange != null) {
+            PlanChangeEpisode e = planChange;
+            out.string(e.direction);
+            out.string(e.source);
+            out.signed(e.changedAt);
+            out.signed(e.changeDay);
+            out.string(e.oldPlan);
+            out.string(e.newPlan);
+            out.signed(e.daysObservedBefore);
+            out.signed(e.baselineConversations);
+            out.signed(e.preConversations);
+            out.signed(e.baselineBugOrOutage);
+            out.signed(e.preBugOrOutage);
+            out.decimal(e.preAverageRating);
+            out.bool(e.emitted);
+        }
+        DayBuckets.write(days, out);
+        return out.toByteArray();
+    }
+
+    /** The state {@link #pack} packed under the key {@code customerId}. */
+    public static CustomerRollingState unpack(byte[] packed, String customerId) {
+        CompactBytes.Reader in = new CompactBytes.Reader(packed);
+        int layout = in.flags();
+        if (layout != LAYOUT) {
+            throw new IllegalStateException("unknown layout " + layout + " of a customer's packed state");
+        }
+        int flags = in.flags();
+        CustomerRollingState s = new CustomerRollingState();
+        s.firstEventDay = in.signed();
+        if ((flags & ACCOUNT) != 0) {
+            Account a = new Account();
+            a.setCustomerId((flags & ACCOUNT_ID_IS_KEY) != 0 ? customerId : in.string());
+            a.setAccountName(in.string());
+            a.setIndustry(in.string());
+            a.setSizeSegment(in.string());
+            a.setEmployees(in.signed());
+            a.setAnnualRevenue(in.decimal());
+            a.setTotalWonAmount(in.decimal());
+            a.setPipelineAmount(in.decimal());
+            a.setTotalContacts(Math.toIntExact(in.signed()));
+            a.setContactsWithEmail(Math.toIntExact(in.signed()));
+            a.setDaysSinceLastActivity(Math.toIntExact(in.signed()));
+            a.setActivities30d(Math.toIntExact(in.signed()));
+            s.account = a;
+        }
+        if ((flags & PROFILE) != 0) {
+            CustomerProfile p = new CustomerProfile();
+            p.setCustomerId((flags & PROFILE_ID_IS_KEY) != 0 ? customerId : in.string());
+            p.setCustomerTier(in.string());
+            p.setEstimatedLtv(in.decimal());
+            p.setMonetaryScore(Math.toIntExact(in.signed()));
+            p.setActivityRiskLevel(in.string());
+            p.setEngagementVelocity(in.string());
+            p.setSourceHealthScore(in.decimal());
+            p.setCompositeEngagementScore(in.decimal());
+            p.setMarketingToSalesDays(Math.toIntExact(in.signed()));
+            p.setSalesToSupportDays(Math.toIntExact(in.signed()));
+            p.setZendeskActive(in.bool());
+            p.setChurnProbability(in.decimal());
+            s.profile = p;
+        }
+        if ((flags & SUBSCRIPTION) != 0) {
+            Subscription sub = new Subscription();
+            sub.setCustomerId((flags & SUBSCRIPTION_ID_IS_KEY) != 0 ? customerId : in.string());
+            sub.setPlanName(in.string());
+            sub.setSeats(Math.toIntExact(in.signed()));
+            sub.setMonthlySpend(in.decimal());
+            sub.setSegment(in.string());
+            s.subscription = sub;
+        }
+        if ((flags & PLAN_CHANGE) != 0) {
+            PlanChangeEpisode e = new PlanChangeEpisode();
+            e.direction = in.string();
+            e.source = in.string();
+            e.changedAt = in.signed();
+            e.changeDay = in.signed();
+            e.oldPlan = in.string();
+            e.newPlan = in.string();
+            e.daysObservedBefore = Math.toIntExact(in.signed());
+            e.baselineConversations = Math.toIntExact(in.signed());
+            e.preConversations = Math.toIntExact(in.signed());
+            e.baselineBugOrOutage = Math.toIntExact(in.signed());
+            e.preBugOrOutage = Math.toIntExact(in.signed());
+            e.preAverageRating = in.decimal();
+            e.emitted = in.bool();
+            s.planChange = e;
+        }
+        s.days = DayBuckets.read(in);
+        if (!in.atEnd()) {
+            throw new IllegalStateException("a customer's packed state has bytes after its day buckets");
+        }
+        return s;
+    }
+}

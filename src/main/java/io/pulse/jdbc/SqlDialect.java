@@ -1,0 +1,178 @@
+package io.pulse.jdbc;
+
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
+
+/**
+ * What differs between the databases Pulse writes to: the driver, the URL's defaults, the schema
+ * resource, row locks and how a write transaction starts. Everything else is the same SQL.
+ */
+public enum SqlDialect {
+    /**
+     * One file; one writer at a time. BEGIN IMMEDIATE takes the write lock up front (waiting up to
+     * the busy timeout), so a read-then-update is never interleaved; there are no row locks.
+     */
+    SQLITE("sqlite", "jdbc:sqlite:", "org.sqlite.JDBC") {
+        /**
+         * WAL (a reader never blocks the writer), a busy timeout (parallel writers and queue agents
+         * wait for each other instead of failing) and {@code synchronous=NORMAL} (WAL's recommended
+         * setting: a commit survives a crash of the process, not necessarily of the machine), unless
+         * the URL sets them.
+         */
+        @Override
+        public String withDefaults(String url) {
+            StringBuilder u = new StringBuilder(url);
+            if (!url.contains("journal_mode=")) {
+                u.append(u.indexOf("?") >= 0 ? '&' : '?').append("journal_mode=WAL");
+            }
+            if (!url.contains("busy_timeout=")) {
+                u.append("&busy_timeout=60000");
+            }
+            if (!url.contains("synchronous=")) {
+                u.append("&synchronous=NORMAL");
+            }
+            return u.toString();
+        }
+
+        @Override
+        public void begin(Connection c) throws SQLException {
+            execute(c, "BEGIN IMMEDIATE");
+        }
+
+        @Override
+        public void commit(Connection c) throws SQLException {
+            execute(c, "COMMIT");
+        }
+
+        @Override
+        public void rollback(Connection c) throws SQLException {
+            execute(c, "ROLLBACK");
+        }
+
+        @Override
+        public void end(Connection c) {}
+
+        @Override
+        public String forUpdate() {
+            return "";
+        }
+
+        @Override
+        public String forUpdateSkipLocked() {
+            return "";
+        }
+    },
+
+    /** A server with row locks: writers in parallel, a claim skips rows another agent holds. */
+    POSTGRESQL("postgresql", "jdbc:postgresql:", "org.postgresql.Driver") {
+        @Override
+        public String withDefaults(String url) {
+            return url;
+        }
+
+        @Override
+        public void begin(Connection c) throws SQLException {
+            c.setAutoCommit(false);
+        }
+
+        @Override
+        public void commit(Connection c) throws SQLException {
+            c.commit();
+        }
+
+        @Override
+        public void rollback(Connection c) throws SQLException {
+            c.rollback();
+        }
+
+        @Override
+        public void end(Connection c) throws SQLException {
+            c.setAutoCommit(true);
+        }
+
+        @Override
+        public String forUpdate() {
+            return " FOR UPDATE";
+        }
+
+        @Override
+        public String forUpdateSkipLocked() {
+            return " FOR UPDATE SKIP LOCKED";
+        }
+    };
+
+    private final String id;
+    private final String urlPrefix;
+    private final String driverClass;
+
+    SqlDialect(String id, String urlPrefix, String driverClass) {
+        this.id = id;
+        this.urlPrefix = urlPrefix;
+        this.driverClass = driverClass;
+    }
+
+    /** The dialect of a JDBC URL; an IllegalArgumentException that names both supported kinds for any other. */
+    public static SqlDialect of(String url) {
+        for (SqlDialect d : values()) {
+            if (url.startsWith(d.urlPrefix)) {
+                return d;
+            }
+        }
+        throw new IllegalArgumentException("unsupported database URL '" + url
+                + "': use jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB");
+    }
+
+    /**
+     * The JDBC driver class for a URL, null for a database without a dialect here. Connectors name
+     * it rather than ask DriverManager: on a Flink session cluster every job has its own class
+     * loader, and DriverManager hands a driver registered by an earlier job's loader to no later job.
+     */
+    public static String driverClass(String url) {
+        for (SqlDialect d : values()) {
+            if (url.startsWith(d.urlPrefix)) {
+                return d.driverClass;
+            }
+        }
+        return null;
+    }
+
+    /** The short name schema resources carry: {@code schema-<id>.sql}. */
+    public String id() {
+        return id;
+    }
+
+    public String urlPrefix() {
+        return urlPrefix;
+    }
+
+    /** The URL with this database's recommended options added where it does not set them. */
+    public abstract String withDefaults(String url);
+
+    /** Starts a write transaction on a connection in auto-commit mode. */
+    public abstract void begin(Connection c) throws SQLException;
+
+    public abstract void commit(Connection c) throws SQLException;
+
+    public abstract void rollback(Connection c) throws SQLException;
+
+    /** Returns the connection to auto-commit mode after {@link #commit} or {@link #rollback}. */
+    public abstract void end(Connection c) throws SQLException;
+
+    /** Appended to a SELECT that reads a row the transaction will update. */
+    public abstract String forUpdate();
+
+    /** Appended to a SELECT that picks one of many rows for this transaction alone. */
+    public abstract String forUpdateSkipLocked();
+
+    /** True when the database takes one writer at a time, so parallel writers only wait for each other. */
+    public boolean singleWriter() {
+        return this == SQLITE;
+    }
+
+    private static void execute(Connection c, String sql) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
+    }
+}

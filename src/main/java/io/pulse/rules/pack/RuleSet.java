@@ -1,0 +1,136 @@
+package io.pulse.rules.pack;
+
+import io.pulse.rules.engine.RuleEngine;
+import io.pulse.rules.facts.Parameters;
+import java.io.IOException;
+import java.io.Serializable;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+/**
+ * The rule pack as text: every {@code *.drl} file plus {@value #PARAMETERS_FILE} of one directory
+ * (not its sub-directories, where scenarios live), keyed by file name. Small and serializable, so
+ * it travels inside the Flink job graph and over a broadcast stream; {@link RuleEngine#compile}
+ * turns it into something that runs.
+ */
+public final class RuleSet implements Serializable {
+    private static final long serialVersionUID = 1L;
+
+    /** The one file of thresholds and weights a business user edits. */
+    public static final String PARAMETERS_FILE = "parameters.json";
+
+    private final TreeMap<String, String> files;
+    private final String version;
+
+    private RuleSet(TreeMap<String, String> files) {
+        this.files = files;
+        this.version = hash(files);
+    }
+
+    /** Reads every {@code *.drl} and {@value #PARAMETERS_FILE} directly in {@code dir}. */
+    public static RuleSet load(Path dir) throws IOException {
+        TreeMap<String, String> files = new TreeMap<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) entries::iterator) {
+                String name = p.getFileName().toString();
+                if (Files.isRegularFile(p) && isRuleFile(name)) {
+                    files.put(name, Files.readString(p, StandardCharsets.UTF_8));
+                }
+            }
+        }
+        if (files.isEmpty()) {
+            throw new IOException("no *.drl or " + PARAMETERS_FILE + " in " + dir.toAbsolutePath());
+        }
+        return new RuleSet(files);
+    }
+
+    /** A rule set from file name -> content (tests, or rules that arrive over a stream). */
+    public static RuleSet of(Map<String, String> files) {
+        TreeMap<String, String> copy = new TreeMap<>(files);
+        copy.keySet().forEach(name -> {
+            if (!isRuleFile(name)) {
+                throw new IllegalArgumentException("not a rule pack file: " + name);
+            }
+        });
+        return new RuleSet(copy);
+    }
+
+    /** Whether a file of that name belongs to the rule pack. */
+    public static boolean isRuleFile(String name) {
+        return name.endsWith(".drl") || name.equals(PARAMETERS_FILE);
+    }
+
+    /**
+     * Content hash: the first 12 hex digits of SHA-256 over each file's name and content in name
+     * order (name, NUL, content, NUL, all UTF-8). Equal packs have equal versions on every machine.
+     */
+    public String version() {
+        return version;
+    }
+
+    /**
+     * The pack's {@value #PARAMETERS_FILE}, read and checked as a compile would, without compiling
+     * the rules: for reports that grade with the business's thresholds.
+     *
+     * @throws RuleCompilationException when the file is missing or has problems ({@code file:line: message})
+     */
+    public Parameters parameters() throws RuleCompilationException {
+        String json = files.get(PARAMETERS_FILE);
+        if (json == null) {
+            throw new RuleCompilationException(List.of(PARAMETERS_FILE + ":0: missing: the rule pack needs its parameters file"));
+        }
+        List<Problem> problems = new ArrayList<>();
+        Parameters parameters = ParametersReader.read(json, problems);
+        if (parameters == null) {
+            Collections.sort(problems);
+            throw new RuleCompilationException(problems.stream().map(Problem::toString).toList());
+        }
+        return parameters;
+    }
+
+    /** File name -> content, sorted by name; read-only. */
+    public SortedMap<String, String> files() {
+        return Collections.unmodifiableSortedMap(files);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof RuleSet && ((RuleSet) o).files.equals(files);
+    }
+
+    @Override
+    public int hashCode() {
+        return files.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "RuleSet[" + version + ", " + files.keySet() + "]";
+    }
+
+    private static String hash(SortedMap<String, String> files) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            for (Map.Entry<String, String> f : files.entrySet()) {
+                sha.update(f.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+                sha.update(f.getValue().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every JRE", e);
+        }
+    }
+}

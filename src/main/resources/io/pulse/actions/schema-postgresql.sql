@@ -1,0 +1,101 @@
+-- The action table's schema (PostgreSQL; run in one transaction under an advisory lock), run by SinkDatabase.createSchema at every start:
+-- statements separated by a blank line (SqlScript). Every change of recommended_actions.status is
+-- copied into action_history by a trigger, from the status_changed_* columns that each writer sets
+-- in the same statement, so no writer can forget the history.
+
+-- One row per (customer, action): the recommendation columns belong to the pipeline, the
+-- workflow columns (status, assignee, notes, outcome, the times) to people.
+CREATE TABLE IF NOT EXISTS recommended_actions (
+    id BIGSERIAL PRIMARY KEY,
+    customer_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    family TEXT NOT NULL,
+    value_tier TEXT,
+    risk_tier TEXT,
+    health_band TEXT,
+    health_score DOUBLE PRECISION,
+    predicted_6m_revenue DOUBLE PRECISION,
+    cohorts TEXT,
+    industry TEXT,
+    size_segment TEXT,
+    priority INTEGER NOT NULL,
+    due_at TEXT NOT NULL,
+    playbook TEXT,
+    reasons TEXT NOT NULL,
+    ruleset_version TEXT NOT NULL,
+    valid_as_of TEXT NOT NULL,
+    first_valid_as_of TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'OPEN',
+    pipeline_status TEXT,
+    assignee TEXT,
+    notes TEXT,
+    outcome TEXT,
+    snoozed_until TEXT,
+    claimed_at TEXT,
+    closed_at TEXT,
+    reopen_after TEXT,
+    status_changed_at TEXT,
+    status_changed_by TEXT,
+    status_note TEXT,
+    UNIQUE (customer_id, action));
+
+-- The head of the queue: what `queue next` reads.
+CREATE INDEX IF NOT EXISTS recommended_actions_priority
+    ON recommended_actions (status, priority, predicted_6m_revenue DESC, due_at);
+
+-- Every change of status (or re-snooze), written by the trigger below.
+CREATE TABLE IF NOT EXISTS action_history (
+    id BIGSERIAL PRIMARY KEY,
+    action_id BIGINT NOT NULL REFERENCES recommended_actions (id),
+    at TEXT,
+    actor TEXT,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    note TEXT);
+
+CREATE INDEX IF NOT EXISTS action_history_action ON action_history (action_id, id);
+
+-- Days a DONE or DISMISSED action stays closed, per action type; '*' applies to the rest
+-- (SinkDatabase.DEFAULT_COOLDOWN_KEY and DEFAULT_COOLDOWN_DAYS).
+CREATE TABLE IF NOT EXISTS action_cooldowns (
+    action TEXT PRIMARY KEY,
+    cooldown_days INTEGER NOT NULL CHECK (cooldown_days >= 0));
+
+INSERT INTO action_cooldowns (action, cooldown_days) VALUES ('*', 30) ON CONFLICT (action) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id BIGSERIAL PRIMARY KEY,
+    source TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    raw TEXT,
+    event_time TEXT,
+    UNIQUE (source, reason));
+
+-- Every attempt to deploy a rule pack in a running job, and the re-score that followed.
+CREATE TABLE IF NOT EXISTS rule_deployments (
+    id BIGSERIAL PRIMARY KEY,
+    ruleset_version TEXT NOT NULL,
+    deployed_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    messages TEXT NOT NULL,
+    rescored_at TEXT,
+    customers_rescored BIGINT,
+    actions_written BIGINT,
+    UNIQUE (ruleset_version, deployed_at));
+
+CREATE OR REPLACE FUNCTION recommended_actions_history() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
+        VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, NULL, NEW.status, NEW.status_note);
+    ELSIF OLD.status IS DISTINCT FROM NEW.status OR OLD.status_changed_at IS DISTINCT FROM NEW.status_changed_at THEN
+        INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
+        VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, OLD.status, NEW.status, NEW.status_note);
+    END IF;
+    RETURN NULL;
+END $$;
+
+DROP TRIGGER IF EXISTS recommended_actions_history ON recommended_actions;
+
+CREATE TRIGGER recommended_actions_history AFTER INSERT OR UPDATE ON recommended_actions
+    FOR EACH ROW EXECUTE FUNCTION recommended_actions_history();

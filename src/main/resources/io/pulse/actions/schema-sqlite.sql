@@ -1,0 +1,97 @@
+-- The action table's schema (SQLite), run by SinkDatabase.createSchema at every start:
+-- statements separated by a blank line (SqlScript). Every change of recommended_actions.status is
+-- copied into action_history by a trigger, from the status_changed_* columns that each writer sets
+-- in the same statement, so no writer can forget the history.
+
+-- One row per (customer, action): the recommendation columns belong to the pipeline, the
+-- workflow columns (status, assignee, notes, outcome, the times) to people.
+CREATE TABLE IF NOT EXISTS recommended_actions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    customer_id TEXT NOT NULL,
+    action TEXT NOT NULL,
+    family TEXT NOT NULL,
+    value_tier TEXT,
+    risk_tier TEXT,
+    health_band TEXT,
+    health_score DOUBLE PRECISION,
+    predicted_6m_revenue DOUBLE PRECISION,
+    cohorts TEXT,
+    industry TEXT,
+    size_segment TEXT,
+    priority INTEGER NOT NULL,
+    due_at TEXT NOT NULL,
+    playbook TEXT,
+    reasons TEXT NOT NULL,
+    ruleset_version TEXT NOT NULL,
+    valid_as_of TEXT NOT NULL,
+    first_valid_as_of TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'OPEN',
+    pipeline_status TEXT,
+    assignee TEXT,
+    notes TEXT,
+    outcome TEXT,
+    snoozed_until TEXT,
+    claimed_at TEXT,
+    closed_at TEXT,
+    reopen_after TEXT,
+    status_changed_at TEXT,
+    status_changed_by TEXT,
+    status_note TEXT,
+    UNIQUE (customer_id, action));
+
+-- The head of the queue: what `queue next` reads.
+CREATE INDEX IF NOT EXISTS recommended_actions_priority
+    ON recommended_actions (status, priority, predicted_6m_revenue DESC, due_at);
+
+-- Every change of status (or re-snooze), written by the trigger below.
+CREATE TABLE IF NOT EXISTS action_history (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    action_id BIGINT NOT NULL REFERENCES recommended_actions (id),
+    at TEXT,
+    actor TEXT,
+    from_status TEXT,
+    to_status TEXT NOT NULL,
+    note TEXT);
+
+CREATE INDEX IF NOT EXISTS action_history_action ON action_history (action_id, id);
+
+-- Days a DONE or DISMISSED action stays closed, per action type; '*' applies to the rest
+-- (SinkDatabase.DEFAULT_COOLDOWN_KEY and DEFAULT_COOLDOWN_DAYS).
+CREATE TABLE IF NOT EXISTS action_cooldowns (
+    action TEXT PRIMARY KEY,
+    cooldown_days INTEGER NOT NULL CHECK (cooldown_days >= 0));
+
+INSERT INTO action_cooldowns (action, cooldown_days) VALUES ('*', 30) ON CONFLICT (action) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS dead_letters (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    source TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    raw TEXT,
+    event_time TEXT,
+    UNIQUE (source, reason));
+
+-- Every attempt to deploy a rule pack in a running job, and the re-score that followed.
+CREATE TABLE IF NOT EXISTS rule_deployments (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ruleset_version TEXT NOT NULL,
+    deployed_at TEXT NOT NULL,
+    status TEXT NOT NULL,
+    messages TEXT NOT NULL,
+    rescored_at TEXT,
+    customers_rescored BIGINT,
+    actions_written BIGINT,
+    UNIQUE (ruleset_version, deployed_at));
+
+CREATE TRIGGER IF NOT EXISTS recommended_actions_created AFTER INSERT ON recommended_actions
+BEGIN
+    INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
+    VALUES (new.id, new.status_changed_at, new.status_changed_by, NULL, new.status, new.status_note);
+END;
+
+CREATE TRIGGER IF NOT EXISTS recommended_actions_transition AFTER UPDATE ON recommended_actions
+WHEN old.status IS NOT new.status OR old.status_changed_at IS NOT new.status_changed_at
+BEGIN
+    INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
+    VALUES (new.id, new.status_changed_at, new.status_changed_by, old.status, new.status, new.status_note);
+END;

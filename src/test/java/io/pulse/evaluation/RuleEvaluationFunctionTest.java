@@ -1,0 +1,337 @@
+package io.pulse.evaluation;
+
+import io.pulse.flink.SideOutputs;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.rules.sandbox.RuleSandboxTest;
+import io.pulse.testing.RulePackFixtures;
+import io.pulse.model.Recommendation;
+import io.pulse.model.DeadLetter;
+import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.facts.Population;
+import org.apache.flink.api.common.state.MapState;
+import org.apache.flink.api.common.state.ValueState;
+import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.runtime.state.KeyedStateBackend;
+import org.apache.flink.runtime.state.VoidNamespace;
+import org.apache.flink.runtime.state.VoidNamespaceSerializer;
+import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
+import org.apache.flink.streaming.api.watermark.Watermark;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.KeyedBroadcastOperatorTestHarness;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static io.pulse.testing.RulePackFiles.copyOfPack;
+import static io.pulse.testing.RulePackFiles.edit;
+import static io.pulse.testing.TestEvents.ACME;
+import static io.pulse.testing.TestEvents.day;
+import static io.pulse.testing.TestEvents.endOfDay;
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RuleEvaluationFunctionTest {
+    private KeyedBroadcastOperatorTestHarness<String, PeriodFeatures, BroadcastUpdate, Recommendation> harness;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))), f -> f.customerId, Types.STRING,
+                EvaluatorDescriptors.POPULATIONS, EvaluatorDescriptors.ACTIVE_RULES);
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        harness.close();
+    }
+
+    private static Population population(long asOf) {
+        Population p = RulePackFixtures.population();
+        p.setAsOf(asOf);
+        return p;
+    }
+
+    /** A high-value Gold customer (LTV above its tier's average, monetary score 5) at the given activity risk. */
+    private static PeriodFeatures features(long asOf, String activityRisk) {
+        PeriodFeatures f = RulePackFixtures.features(ACME, asOf);
+        f.profile.setEstimatedLtv(30_000);
+        f.profile.setMonetaryScore(5);
+        f.profile.setActivityRiskLevel(activityRisk);
+        return f;
+    }
+
+    private void sendFeatures(PeriodFeatures f) throws Exception {
+        harness.processElement(new StreamRecord<>(f, f.asOf));
+    }
+
+    private void sendPopulation(long asOf) throws Exception {
+        harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(population(asOf)), asOf));
+    }
+
+    private void advanceTo(long time) throws Exception {
+        harness.processWatermark(new Watermark(time));
+        harness.processBroadcastWatermark(new Watermark(time));
+    }
+
+    @Test
+    void evaluatesAtThePeriodEndNotOnArrival() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        assertThat(harness.extractOutputValues()).isEmpty();
+
+        advanceTo(endOfDay(0));
+        List<Recommendation> out = harness.extractOutputValues();
+        assertThat(out).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+        assertThat(out).extracting(Recommendation::getFamily).containsExactlyInAnyOrder("VALUE_RISK", "HEALTH");
+        assertThat(out).allSatisfy(r -> {
+            assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN);
+            assertThat(r.getValidAsOf()).isEqualTo(day(1)); // midnight after the evaluated day
+            assertThat(r.getRulesetVersion()).isNotBlank();
+        });
+        assertThat(harness.numEventTimeTimers()).isZero();
+    }
+
+    @Test
+    void waitsForThePopulationInputBeforeEvaluating() throws Exception {
+        sendFeatures(features(endOfDay(0), "High"));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).isEmpty(); // the broadcast side is still behind
+        sendPopulation(endOfDay(0));
+        harness.processBroadcastWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).isNotEmpty();
+    }
+
+    @Test
+    void writesNothingWhenTheRecommendationIsUnchanged() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        int first = harness.extractOutputValues().size();
+
+        sendPopulation(endOfDay(1));
+        sendFeatures(features(endOfDay(1), "High"));
+        advanceTo(endOfDay(1));
+        assertThat(harness.extractOutputValues()).hasSize(first);
+    }
+
+    @Test
+    void aChangedStrategyRetiresTheOldRow() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        int before = harness.extractOutputValues().size();
+
+        sendPopulation(endOfDay(1));
+        sendFeatures(features(endOfDay(1), "Medium"));
+        advanceTo(endOfDay(1));
+        List<Recommendation> out = harness.extractOutputValues();
+        List<Recommendation> dayOne = out.subList(before, out.size());
+        assertThat(dayOne).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE"))
+                .singleElement().satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        assertThat(dayOne).filteredOn(r -> r.getAction().equals("URGENT_RETAIN"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED);
+                    assertThat(r.getValidAsOf()).isEqualTo(day(2));
+                });
+    }
+
+    @Test
+    void usesTheFeaturesOfThePeriodBeingEvaluatedEvenIfALaterOneArrivedFirst() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        sendFeatures(features(endOfDay(1), "Medium")); // from a faster upstream, before day 0 is due
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        harness.processBroadcastWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction)
+                .contains("URGENT_RETAIN").doesNotContain("PROACTIVE_ENGAGE");
+    }
+
+    @Test
+    void evaluatesWithThePopulationOfItsPeriodNotALaterOne() throws Exception {
+        sendPopulation(endOfDay(0));
+        Population later = population(endOfDay(2)); // Gold average far above the customer's LTV
+        later.getAverageLtvByTier().put("Gold", 1_000_000.0);
+        harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(later), later.getAsOf()));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        assertThat(harness.extractOutputValues()).isNotEmpty()
+                .allSatisfy(r -> assertThat(r.getValueTier()).isEqualTo("High"));
+    }
+
+    @Test
+    void aRestoredTaskEvaluatesWithThePopulationsInItsSnapshot() throws Exception {
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        OperatorSubtaskState snapshot = harness.snapshot(1, endOfDay(0));
+        harness.close();
+
+        harness = new KeyedBroadcastOperatorTestHarness<>(new CoBroadcastWithKeyedOperator<>(
+                new RuleEvaluationFunction(RuleSet.load(Path.of("rules"))),
+                List.of(EvaluatorDescriptors.POPULATIONS, EvaluatorDescriptors.ACTIVE_RULES)),
+                f -> f.customerId, Types.STRING, 1, 1, 0);
+        harness.initializeState(snapshot);
+        harness.open();
+        advanceTo(endOfDay(0)); // no population sent after the restore
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+    }
+
+    @Test
+    void aRuleThatLoopsOrThrowsIsReportedAndTheCustomerKeepsItsRecommendations(@TempDir Path dir) throws Exception {
+        harness.close();
+        harness = ProcessFunctionTestHarnesses.forKeyedBroadcastProcessFunction(
+                new RuleEvaluationFunction(RuleSet.load(RuleSandboxTest.packWith(dir, "runaway-for-some.drl"))),
+                f -> f.customerId, Types.STRING, EvaluatorDescriptors.POPULATIONS, EvaluatorDescriptors.ACTIVE_RULES);
+        sendPopulation(endOfDay(0));
+        sendFeatures(features(endOfDay(0), "High"));
+        advanceTo(endOfDay(0));
+        int before = harness.extractOutputValues().size();
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+
+        sendPopulation(endOfDay(1));
+        sendFeatures(features(endOfDay(1), "Critical")); // the runaway rule loops for this customer
+        advanceTo(endOfDay(1));
+        assertThat(harness.extractOutputValues()).as("nothing written, nothing superseded").hasSize(before);
+        assertThat(harness.getSideOutput(SideOutputs.DEAD_LETTERS)).singleElement().satisfies(r -> {
+            DeadLetter d = r.getValue();
+            assertThat(d.source).endsWith(":Recheck critical customers again and again");
+            assertThat(d.reason).contains("customer " + ACME, "stopped after 1000 rule firings");
+            assertThat(d.raw).isEqualTo(ACME);
+        });
+
+        sendPopulation(endOfDay(2));
+        sendFeatures(features(endOfDay(2), "Very Low")); // the other one throws
+        advanceTo(endOfDay(2));
+        assertThat(harness.getSideOutput(SideOutputs.DEAD_LETTERS)).hasSize(2).last().satisfies(r ->
+                assertThat(r.getValue().reason).contains("rule \"Tier number of very-low-risk customers\" failed",
+                        "NumberFormatException"));
+
+        sendPopulation(endOfDay(3));
+        sendFeatures(features(endOfDay(3), "Medium")); // and the customer is evaluated again afterwards
+        advanceTo(endOfDay(3));
+        List<Recommendation> dayThree = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
+        assertThat(dayThree).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        assertThat(dayThree).filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
+    }
+
+    @Test
+    void aReloadReScoresEveryCustomerWritesWhatTheNewPackChangesAndReportsIt(@TempDir Path dir) throws Exception {
+        PeriodFeatures atRisk = features(endOfDay(0), "High"); // URGENT_RETAIN
+        PeriodFeatures steady = features(endOfDay(0), "Medium"); // PROACTIVE_ENGAGE
+        steady.customerId = "steady.example";
+        sendPopulation(endOfDay(0));
+        sendFeatures(atRisk);
+        sendFeatures(steady);
+        advanceTo(endOfDay(0));
+        int before = harness.extractOutputValues().size();
+
+        Path rules = copyOfPack(dir.resolve("rules"));
+        edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
+                "\"URGENT_RETAIN\":        { \"priority\": 2,");
+        RuleSet edited = RuleSet.load(rules);
+        harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(edited), endOfDay(0)));
+
+        List<Recommendation> out = harness.extractOutputValues();
+        assertThat(out.subList(before, out.size())).as("only the row the edit changes is written again")
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getCustomerId()).isEqualTo(ACME);
+                    assertThat(r.getAction()).isEqualTo("URGENT_RETAIN");
+                    assertThat(r.getPriority()).isEqualTo(2);
+                    assertThat(r.getRulesetVersion()).isEqualTo(edited.version());
+                });
+        assertThat(harness.getSideOutput(EvaluatorDescriptors.RESCORES)).singleElement().satisfies(r -> {
+            RescoreReport report = r.getValue();
+            assertThat(report.rulesetVersion).isEqualTo(edited.version());
+            assertThat(report.customers).as("every customer re-scored, changed or not").isEqualTo(2);
+            assertThat(report.actionsWritten).isEqualTo(1);
+            assertThat(report.instances).isEqualTo(1);
+        });
+    }
+
+    /**
+     * Puts the customer's state as the evaluator kept it before the packed state (a savepoint of
+     * that version) from what the packed state holds now, and removes the packed state.
+     */
+    private void unpack(String customer, PeriodFeatures latest, List<Recommendation> written, String band)
+            throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(customer);
+        ValueState<byte[]> evaluated = state(backend, RuleEvaluationFunction.EVALUATED);
+        assertThat(evaluated.value()).isNotNull();
+        evaluated.clear();
+        state(backend, RuleEvaluationFunction.LATEST_FEATURES_BEFORE_PACKING).update(latest);
+        state(backend, RuleEvaluationFunction.HEALTH_BAND_BEFORE_PACKING).update(band);
+        MapState<String, Recommendation> byAction = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, RuleEvaluationFunction.WRITTEN_BEFORE_PACKING);
+        for (Recommendation r : written) {
+            byAction.put(r.getAction(), r);
+        }
+    }
+
+    private static <T> ValueState<T> state(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor)
+            throws Exception {
+        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
+    }
+
+    private boolean hasStateBeforePacking(String customer) throws Exception {
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(customer);
+        return state(backend, RuleEvaluationFunction.LATEST_FEATURES_BEFORE_PACKING).value() != null
+                || state(backend, RuleEvaluationFunction.HEALTH_BAND_BEFORE_PACKING).value() != null
+                || backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
+                        RuleEvaluationFunction.WRITTEN_BEFORE_PACKING).entries().iterator().hasNext();
+    }
+
+    @Test
+    void aStateFromBeforePackingIsPackedOnTheCustomersNextEvaluation() throws Exception {
+        PeriodFeatures atRisk = features(endOfDay(0), "High");
+        sendPopulation(endOfDay(0));
+        sendFeatures(atRisk);
+        advanceTo(endOfDay(0));
+        List<Recommendation> written = List.copyOf(harness.extractOutputValues());
+        assertThat(written).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+        unpack(ACME, atRisk, written, written.get(0).getHealthBand());
+
+        sendPopulation(endOfDay(1));
+        sendFeatures(features(endOfDay(1), "High"));
+        advanceTo(endOfDay(1));
+        assertThat(harness.extractOutputValues()).as("the rows written before are known: nothing new").hasSize(written.size());
+        assertThat(hasStateBeforePacking(ACME)).isFalse();
+
+        sendPopulation(endOfDay(2));
+        sendFeatures(features(endOfDay(2), "Medium"));
+        advanceTo(endOfDay(2));
+        assertThat(harness.extractOutputValues().subList(written.size(), harness.extractOutputValues().size()))
+                .filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
+    }
+
+    @Test
+    void aReloadReScoresACustomerWhoseStateIsFromBeforePacking(@TempDir Path dir) throws Exception {
+        PeriodFeatures atRisk = features(endOfDay(0), "High");
+        sendPopulation(endOfDay(0));
+        sendFeatures(atRisk);
+        advanceTo(endOfDay(0));
+        List<Recommendation> written = List.copyOf(harness.extractOutputValues());
+        unpack(ACME, atRisk, written, written.get(0).getHealthBand());
+
+        Path rules = copyOfPack(dir.resolve("rules"));
+        edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
+                "\"URGENT_RETAIN\":        { \"priority\": 2,");
+        harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(RuleSet.load(rules)), endOfDay(0)));
+
+        List<Recommendation> out = harness.extractOutputValues();
+        assertThat(out.subList(written.size(), out.size())).as("only the row the edit changes")
+                .singleElement().satisfies(r -> assertThat(r.getPriority()).isEqualTo(2));
+        assertThat(harness.getSideOutput(EvaluatorDescriptors.RESCORES)).singleElement()
+                .satisfies(r -> assertThat(r.getValue().customers).isEqualTo(1));
+        assertThat(hasStateBeforePacking(ACME)).isFalse();
+    }
+}

@@ -1,0 +1,143 @@
+package io.pulse.testing;
+
+import io.pulse.rules.engine.RuleEngine;
+import io.pulse.rules.pack.RuleCompilationException;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.SupportActivity;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+
+/**
+ * Test vocabulary for the rule pack: the shipped pack compiled once per JVM, a population like
+ * the analysis's, and an account and a profile to start from (then change what the test is about).
+ */
+public final class RulePackFixtures {
+    /** The shipped rule pack, as the Flink job loads it. */
+    public static final Path PACK = Path.of("rules");
+    public static final long AS_OF = Instant.parse("2025-01-01T00:00:00Z").toEpochMilli();
+    public static final long HOUR = 3_600_000L;
+
+    private static RuleEngine shipped;
+
+    private RulePackFixtures() {}
+
+    /** The shipped pack, compiled once (compiling costs seconds cold; evaluating, microseconds). */
+    public static synchronized RuleEngine shippedEngine() {
+        if (shipped == null) {
+            try {
+                shipped = RuleEngine.compile(RuleSet.load(PACK));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            } catch (RuleCompilationException e) {
+                throw new AssertionError("the shipped rule pack does not compile:\n" + e.getMessage(), e);
+            }
+        }
+        return shipped;
+    }
+
+    /** Revenue 1M..10B, won up to 1B, 10..50,000 employees; tier averages as in the analysis. */
+    public static Population population() {
+        Population p = new Population();
+        p.setAsOf(AS_OF);
+        p.setCustomers(2000);
+        p.getAverageLtvByTier().put("Basic", 1_700.0);
+        p.getAverageLtvByTier().put("Bronze", 5_000.0);
+        p.getAverageLtvByTier().put("Silver", 10_000.0);
+        p.getAverageLtvByTier().put("Gold", 21_000.0);
+        p.getAverageLtvByTier().put("Platinum", 42_000.0);
+        p.setAverageEngagementScore(7.96);
+        p.setAnnualRevenueMin(1e6);
+        p.setAnnualRevenueMax(1e10);
+        p.setTotalWonMax(1e9);
+        p.setEmployeesMin(10);
+        p.setEmployeesMax(50_000);
+        return p;
+    }
+
+    /** A moderately active Mid-Market account: health score 55.38, Medium band. */
+    public static Account account(String customerId) {
+        Account a = new Account();
+        a.setCustomerId(customerId);
+        a.setAccountName("Acme");
+        a.setIndustry("Technology");
+        a.setSizeSegment("Mid-Market");
+        a.setEmployees(2_000);
+        a.setAnnualRevenue(1e9);
+        a.setTotalWonAmount(1e8);
+        a.setPipelineAmount(5e7);
+        a.setTotalContacts(10);
+        a.setContactsWithEmail(9);
+        a.setDaysSinceLastActivity(20);
+        a.setActivities30d(120);
+        return a;
+    }
+
+    /** A Gold customer at its tier's average LTV, monetary score 3, Medium/Stable: Mid value, Medium risk. */
+    public static CustomerProfile profile(String customerId) {
+        CustomerProfile p = new CustomerProfile();
+        p.setCustomerId(customerId);
+        p.setCustomerTier("Gold");
+        p.setEstimatedLtv(21_000);
+        p.setMonetaryScore(3);
+        p.setActivityRiskLevel("Medium");
+        p.setEngagementVelocity("Stable");
+        return p;
+    }
+
+    /** A copy of the shipped pack (rule files and parameters) in {@code dir}, to break or change. */
+    /** Complete features of a customer: {@link #account}, {@link #profile}, no support activity. */
+    public static PeriodFeatures features(String customerId, long asOf) {
+        PeriodFeatures f = new PeriodFeatures();
+        f.customerId = customerId;
+        f.asOf = asOf;
+        f.account = account(customerId);
+        f.profile = profile(customerId);
+        f.support = new SupportActivity();
+        return f;
+    }
+
+    public static Path copyOfPack(Path dir) throws IOException {
+        for (String name : RuleSet.load(PACK).files().keySet()) {
+            Files.copy(PACK.resolve(name), dir.resolve(name));
+        }
+        return dir;
+    }
+
+    /** Replaces exactly one occurrence of {@code from} in a file of the copied pack. */
+    public static void edit(Path file, String from, String to) throws IOException {
+        String text = Files.readString(file);
+        int at = text.indexOf(from);
+        if (at < 0 || text.indexOf(from, at + 1) >= 0) {
+            throw new AssertionError("expected exactly one \"" + from + "\" in " + file);
+        }
+        Files.writeString(file, text.substring(0, at) + to + text.substring(at + from.length()));
+    }
+
+    /** Removes the rule whose name starts with {@code namePrefix} from a file of the copied pack. */
+    public static void removeRule(Path file, String namePrefix) throws IOException {
+        String text = Files.readString(file);
+        int start = text.indexOf("rule \"" + namePrefix);
+        if (start < 0) {
+            throw new AssertionError("no rule \"" + namePrefix + "...\" in " + file);
+        }
+        Files.writeString(file, text.substring(0, start) + text.substring(text.indexOf("\nend", start) + 4));
+    }
+
+    /** 1-based line of the first line containing {@code marker} in a file. */
+    public static int lineOf(Path file, String marker) throws IOException {
+        var lines = Files.readAllLines(file);
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).contains(marker)) {
+                return i + 1;
+            }
+        }
+        throw new AssertionError("no \"" + marker + "\" in " + file);
+    }
+}
