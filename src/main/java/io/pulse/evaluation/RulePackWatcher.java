@@ -139,7 +139,8 @@ public final class RulePackWatcher {
         /**
          * The first pack this operator sees after a (re)start is validated even if it was judged
          * before: its problems are worth a record, and the JIT compiles the validation path now
-         * rather than on the first reload, which it held up by ~1 s (BENCHMARKS.md).
+         * rather than on the first reload, which it held up by ~1 s
+         * (docs/benchmarks/2026-12-04-first-reload-after-start.md).
          */
         @Override
         public void processElement(RuleSet pack, Context ctx, Collector<RuleSet> out) {

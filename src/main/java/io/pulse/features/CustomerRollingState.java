@@ -15,7 +15,8 @@ import java.util.TreeMap;
  *
  * <p>Kept {@link #pack packed} in one byte array per customer ({@link CustomerFeatureFunction#CUSTOMER}):
  * the objects and their strings took ~0.5 KB of heap per customer beside the packed buckets
- * (BENCHMARKS.md, "State per customer"). Lossless: {@code unpack(pack(s))} equals {@code s} field
+ * (docs/benchmarks/2026-12-04-features-state-packed.md). Lossless:
+ * {@code unpack(pack(s))} equals {@code s} field
  * by field. Layout {@value #LAYOUT}: the layout byte; which parts are present (and whether each
  * snapshot's customer id is the key, which it always is in the job, so it is not written); the
  * first event's day; the account, profile, subscription and episode field by field, numbers as

@@ -9,7 +9,8 @@ import java.util.TreeMap;
  * One customer's day buckets ({@link DayActivity} by epoch day) written into the customer's packed
  * state ({@link CustomerRollingState}), and read back. A map of bucket objects with boxed lists cost
  * ~5 KB of heap per customer over the 61-day retention; packed, the same buckets take ~0.5 KB
- * (BENCHMARKS.md, state per customer). A savepoint from before the packed state holds them alone in
+ * (docs/benchmarks/2026-11-23-state-per-customer-day-buckets.md). A savepoint from before the
+ * packed state holds them alone in
  * {@link CustomerState#dayBuckets}, in this same layout: {@link #unpack} reads those.
  *
  * <p>Lossless: {@code read} gives back what {@code write} wrote, field by field. Most numbers are

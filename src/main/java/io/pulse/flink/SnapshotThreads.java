@@ -13,7 +13,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * that process records. A checkpoint of the heap state backend is a burst of serialization
  * (~0.25 s of CPU for 50,000 customers, in five tasks at once); at equal priority the scheduler
  * shares the cores with it and every event in flight waits, the live job's latency tail
- * (BENCHMARKS.md, "checkpoint threads at a lower priority"). The checkpoint then takes a little
+ * (docs/benchmarks/2026-12-05-checkpoint-thread-priority.md). The checkpoint then takes a little
  * longer, which nothing waits for.
  *
  * <p>A Java priority reaches the operating system only when the JVM maps it: on Linux with

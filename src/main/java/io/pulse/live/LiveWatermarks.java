@@ -37,7 +37,8 @@ import java.util.List;
  * not the newest: Flink also runs a generator for the reader as a whole, which never sees an event
  * and whose watermark reaches downstream as well, so following the newest event of any partition
  * moved event time past a partition that lagged behind the others, and its events became late
- * (BENCHMARKS.md, "Live latency, revisiting customers": 0.3-0.5 million valid events dead-lettered
+ * (docs/benchmarks/2026-12-04-live-latency-revisiting-customers.md:
+ * 0.3-0.5 million valid events dead-lettered
  * at 10,000 events/s).
  */
 public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
