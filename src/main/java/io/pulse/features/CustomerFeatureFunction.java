@@ -54,9 +54,7 @@ import java.util.Objects;
  * it closes). Product usage alone does not trigger one: its figures ride along with the next.
  *
  * <p>State per customer: one byte array ({@link CustomerRollingState}, packed) and the events
- * waiting for their period's end. A savepoint taken before the packed state holds the customer's
- * state as a {@link CustomerState} object: it is moved into the packed state the first time one of
- * the customer's timers fires.
+ * waiting for their period's end.
  */
 public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, PeriodFeatures>
         implements CheckpointListener {
@@ -68,9 +66,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     /** The customer's {@link CustomerRollingState}, packed: snapshots, open plan-change episode, day buckets. */
     public static final ValueStateDescriptor<byte[]> CUSTOMER =
             new ValueStateDescriptor<>("packed customer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    /** Before {@link #CUSTOMER}: the same, as an object, with the snapshots last emitted. */
-    static final ValueStateDescriptor<CustomerState> CUSTOMER_BEFORE_PACKING =
-            new ValueStateDescriptor<>("customer", CustomerState.class);
     /** Events waiting for their period's end. */
     public static final MapStateDescriptor<Long, List<CustomerEvent>> PENDING_EVENTS = new MapStateDescriptor<>(
             "events by period end", Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class)));
@@ -78,7 +73,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     private final Cadence cadence;
 
     private transient ValueState<byte[]> customerState;
-    private transient ValueState<CustomerState> customerBeforePacking;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
     private transient Counter lateEvents;
 
@@ -89,7 +83,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     @Override
     public void open(OpenContext openContext) {
         customerState = getRuntimeContext().getState(CUSTOMER);
-        customerBeforePacking = getRuntimeContext().getState(CUSTOMER_BEFORE_PACKING);
         pendingByPeriod = getRuntimeContext().getMapState(PENDING_EVENTS);
         lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
     }
@@ -352,21 +345,10 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         customerState.update(state.pack(customerId));
     }
 
-    /**
-     * The current customer's state, null if it has none; on the first access after a restore from
-     * a savepoint taken before the packed state, its earlier state moved into it (and cleared).
-     */
+    /** The current customer's state, null if it has none. */
     private CustomerRollingState state(String customerId) throws Exception {
         byte[] packed = customerState.value();
-        if (packed != null) {
-            return CustomerRollingState.unpack(packed, customerId);
-        }
-        CustomerState before = customerBeforePacking.value();
-        if (before == null) {
-            return null;
-        }
-        customerBeforePacking.clear();
-        return CustomerRollingState.of(before);
+        return packed == null ? null : CustomerRollingState.unpack(packed, customerId);
     }
 
     /**

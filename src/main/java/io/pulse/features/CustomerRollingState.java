@@ -46,23 +46,6 @@ public final class CustomerRollingState {
     /** The rolling windows' day buckets ({@link DayActivity} by epoch day). */
     public NavigableMap<Long, DayActivity> days = new TreeMap<>();
 
-    /**
-     * The state a savepoint from before the packed state holds: the same fields, the buckets
-     * packed alone. Its "last emitted" snapshots are left out: the operator saves a customer's
-     * state only at the end of a period, when they equal the latest snapshots (a period that
-     * changes one emits it), so a change is now told from the snapshots a period starts with.
-     */
-    static CustomerRollingState of(CustomerState before) {
-        CustomerRollingState s = new CustomerRollingState();
-        s.account = before.account;
-        s.profile = before.profile;
-        s.subscription = before.subscription;
-        s.firstEventDay = before.firstEventDay;
-        s.planChange = before.planChange;
-        s.days = DayBuckets.unpack(before.dayBuckets);
-        return s;
-    }
-
     /** The state as one byte array; {@code customerId} is the key it is kept under. */
     public byte[] pack(String customerId) {
         int flags = (account != null ? ACCOUNT : 0) | (profile != null ? PROFILE : 0)

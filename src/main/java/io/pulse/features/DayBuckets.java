@@ -9,9 +9,7 @@ import java.util.TreeMap;
  * One customer's day buckets ({@link DayActivity} by epoch day) written into the customer's packed
  * state ({@link CustomerRollingState}), and read back. A map of bucket objects with boxed lists cost
  * ~5 KB of heap per customer over the 61-day retention; packed, the same buckets take ~0.5 KB
- * (docs/benchmarks/2026-11-23-state-per-customer-day-buckets.md). A savepoint from before the
- * packed state holds them alone in
- * {@link CustomerState#dayBuckets}, in this same layout: {@link #unpack} reads those.
+ * (docs/benchmarks/2026-11-23-state-per-customer-day-buckets.md).
  *
  * <p>Lossless: {@code read} gives back what {@code write} wrote, field by field. Most numbers are
  * small, so they are written as variable-length integers (7 bits a byte): days as the gap from the
@@ -57,11 +55,6 @@ final class DayBuckets {
                 out.fixed64(Double.doubleToLongBits(minutes));
             }
         }
-    }
-
-    /** The buckets packed alone, as {@link CustomerState#dayBuckets} holds them; none for null. */
-    static TreeMap<Long, DayActivity> unpack(byte[] packed) {
-        return packed == null ? new TreeMap<>() : read(new CompactBytes.Reader(packed));
     }
 
     /** The buckets {@link #write} wrote. */

@@ -56,14 +56,10 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, PeriodFe
     public static final MapStateDescriptor<Tuple2<Long, String>, Contribution> PENDING_CONTRIBUTIONS =
             new MapStateDescriptor<>("contribution by valid time and customer",
                     Types.TUPLE(Types.LONG, Types.STRING), Types.POJO(Contribution.class));
-    /** Contributions pending in a savepoint taken before {@link #PENDING_CONTRIBUTIONS}, in arrival order. */
-    public static final MapStateDescriptor<Long, List<Contribution>> PENDING_BEFORE_UPGRADE = new MapStateDescriptor<>(
-            "contributions by valid time", Types.LONG, Types.LIST(Types.POJO(Contribution.class)));
 
     private transient MapState<String, Contribution> contributions;
     private transient ValueState<PopulationFigures> figures;
     private transient MapState<Tuple2<Long, String>, Contribution> pending;
-    private transient MapState<Long, List<Contribution>> pendingBeforeUpgrade;
 
     /** One customer's part in the population figures; never changed once made (state copies share it). */
     public static class Contribution {
@@ -103,7 +99,6 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, PeriodFe
         contributions = getRuntimeContext().getMapState(CONTRIBUTIONS);
         figures = getRuntimeContext().getState(FIGURES);
         pending = getRuntimeContext().getMapState(PENDING_CONTRIBUTIONS);
-        pendingBeforeUpgrade = getRuntimeContext().getMapState(PENDING_BEFORE_UPGRADE);
     }
 
     /** From the second checkpoint on, the snapshot threads yield to record processing ({@link SnapshotThreads}). */
@@ -123,8 +118,7 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, PeriodFe
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Population> out) throws Exception {
         PopulationFigures current = figures.value();
         if (current == null) {
-            // The first period, or the first after restoring a savepoint taken before the figures were kept.
-            current = PopulationFigures.of(contributions.values());
+            current = new PopulationFigures(); // the first period: no contributions yet
         }
         for (Contribution c : takePending(timestamp)) {
             Contribution previous = contributions.get(c.customerId);
@@ -144,11 +138,6 @@ public class PopulationAggregator extends KeyedProcessFunction<Integer, PeriodFe
     /** Removes and returns the contributions valid as of {@code timestamp}, a customer's later ones after its earlier. */
     private List<Contribution> takePending(long timestamp) throws Exception {
         List<Contribution> due = new ArrayList<>();
-        List<Contribution> beforeUpgrade = pendingBeforeUpgrade.get(timestamp);
-        if (beforeUpgrade != null) {
-            due.addAll(beforeUpgrade);
-            pendingBeforeUpgrade.remove(timestamp);
-        }
         Map<Tuple2<Long, String>, Contribution> later = new HashMap<>();
         for (Map.Entry<Tuple2<Long, String>, Contribution> e : pending.entries()) {
             if (e.getKey().f0 == timestamp) {

@@ -30,15 +30,6 @@ public class PopulationFigures {
 
     public PopulationFigures() {}
 
-    /** The figures over the given contributions, one per customer. */
-    public static PopulationFigures of(Iterable<Contribution> contributions) {
-        PopulationFigures figures = new PopulationFigures();
-        for (Contribution c : contributions) {
-            figures.add(c);
-        }
-        return figures;
-    }
-
     public void add(Contribution c) {
         customers++;
         if (c.tier != null) {

@@ -1,9 +1,6 @@
 package io.pulse.features;
 
 import io.pulse.features.PopulationAggregator.Contribution;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.Types;
-import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
@@ -64,11 +61,8 @@ class ContributionSerializerTest {
     }
 
     @Test
-    void stateTheFlinkPojoSerializerWroteMigratesAndItsOwnIsReadAsIs() {
-        TypeSerializer<Contribution> pojo = Types.POJO(Contribution.class).createSerializer(new SerializerConfigImpl());
+    void stateItWroteIsReadAsIs() {
         var snapshot = SERIALIZER.snapshotConfiguration();
-        assertThat(snapshot.resolveSchemaCompatibility(pojo.snapshotConfiguration()).isCompatibleAfterMigration())
-                .isTrue();
         assertThat(snapshot.resolveSchemaCompatibility(SERIALIZER.snapshotConfiguration()).isCompatibleAsIs()).isTrue();
     }
 }

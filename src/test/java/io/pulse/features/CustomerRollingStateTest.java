@@ -4,9 +4,6 @@ import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
-import org.apache.flink.api.common.serialization.SerializerConfigImpl;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.memory.DataOutputSerializer;
 import org.junit.jupiter.api.Test;
 
 import java.lang.reflect.Field;
@@ -84,43 +81,6 @@ class CustomerRollingStateTest {
         packed[0] = (byte) (CustomerRollingState.LAYOUT + 1);
         assertThatThrownBy(() -> CustomerRollingState.unpack(packed, KEY))
                 .isInstanceOf(IllegalStateException.class).hasMessageContaining("unknown layout");
-    }
-
-    @Test
-    void theStateFromBeforePackingKeepsEverythingButTheSnapshotsLastEmitted() {
-        CustomerRollingState expected = fullState();
-        CustomerState before = new CustomerState();
-        before.account = expected.account;
-        before.profile = expected.profile;
-        before.subscription = expected.subscription;
-        before.firstEventDay = expected.firstEventDay;
-        before.planChange = expected.planChange;
-        CompactBytes.Writer buckets = new CompactBytes.Writer();
-        DayBuckets.write(expected.days, buckets);
-        before.dayBuckets = buckets.toByteArray();
-        before.emittedAccount = expected.account;
-        before.emittedProfile = expected.profile;
-        before.emittedSubscription = expected.subscription;
-
-        assertThat(CustomerRollingState.of(before)).usingRecursiveComparison().isEqualTo(expected);
-    }
-
-    @Test
-    void packedItTakesLessThanHalfTheBytesOfTheObjectsSerialized() throws Exception {
-        CustomerRollingState state = fullState();
-        CustomerState before = new CustomerState();
-        before.account = state.account;
-        before.profile = state.profile;
-        before.subscription = state.subscription;
-        before.emittedAccount = state.account;
-        before.emittedProfile = state.profile;
-        before.emittedSubscription = state.subscription;
-        before.planChange = state.planChange;
-        DataOutputSerializer serialized = new DataOutputSerializer(1024);
-        TypeInformation.of(CustomerState.class).createSerializer(new SerializerConfigImpl()).serialize(before, serialized);
-        state.days.clear();
-
-        assertThat(state.pack(KEY).length).as("snapshots and episode, packed").isLessThan(serialized.length() / 2);
     }
 
     /** Every field set, most to values the job sees, some to edge cases. */

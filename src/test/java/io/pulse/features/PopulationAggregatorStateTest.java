@@ -1,12 +1,8 @@
 package io.pulse.features;
 
-import io.pulse.features.PopulationAggregator.Contribution;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
-import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.state.rocksdb.EmbeddedRocksDBStateBackend;
@@ -15,7 +11,6 @@ import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
-import org.apache.flink.util.Collector;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -33,8 +28,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The incremental figures against a full recomputation over the same features, period by period,
- * on both state backends, across a restore, and from a savepoint of the layout before them (whose
- * contributions Flink's POJO serializer wrote).
+ * on both state backends and across a restore.
  */
 class PopulationAggregatorStateTest {
     private static final int CUSTOMERS = 12;
@@ -51,7 +45,7 @@ class PopulationAggregatorStateTest {
         Scenario scenario = new Scenario(new Random(11));
         try (var h = harness(new PopulationAggregator(), backend)) {
             h.open();
-            scenario.feed(h, 0, DAYS, true);
+            scenario.feed(h, 0, DAYS);
         }
     }
 
@@ -62,32 +56,13 @@ class PopulationAggregatorStateTest {
         OperatorSubtaskState snapshot;
         try (var h = harness(new PopulationAggregator(), backend)) {
             h.open();
-            scenario.feed(h, 0, DAYS / 2, true);
+            scenario.feed(h, 0, DAYS / 2);
             snapshot = h.snapshot(1, endOfDay(DAYS / 2));
         }
         try (var h = harness(new PopulationAggregator(), backend)) {
             h.initializeState(snapshot);
             h.open();
-            scenario.feed(h, DAYS / 2, DAYS, true);
-        }
-    }
-
-    @ParameterizedTest(name = "{0}")
-    @ValueSource(strings = {"hashmap", "rocksdb"})
-    void aSavepointOfTheLayoutBeforeTheRunningFiguresRestores(String backend) throws Exception {
-        Scenario scenario = new Scenario(new Random(37));
-        OperatorSubtaskState snapshot;
-        try (var h = harness(new BeforeRunningFigures(), backend)) {
-            h.open();
-            scenario.feed(h, 0, DAYS / 2, false); // the old layout's figures are not checked
-            snapshot = h.snapshot(1, endOfDay(DAYS / 2));
-        }
-        // Restored with contributions applied and contributions still pending (the periods the
-        // watermark had not passed): the first figures are rebuilt from them.
-        try (var h = harness(new PopulationAggregator(), backend)) {
-            h.initializeState(snapshot);
-            h.open();
-            scenario.feed(h, DAYS / 2, DAYS, true);
+            scenario.feed(h, DAYS / 2, DAYS);
         }
     }
 
@@ -118,9 +93,9 @@ class PopulationAggregatorStateTest {
             this.random = random;
         }
 
-        /** Feeds the days, and with {@code check} compares each period's figures with a recomputation. */
+        /** Feeds the days and compares each period's figures with a recomputation. */
         void feed(KeyedOneInputStreamOperatorTestHarness<Integer, PeriodFeatures, Population> h,
-                  int fromDay, int toDay, boolean check) throws Exception {
+                  int fromDay, int toDay) throws Exception {
             for (int day = fromDay; day < toDay; day++) {
                 List<PeriodFeatures> input = new ArrayList<>();
                 int changes = random.nextInt(day == 0 ? CUSTOMERS : 5);
@@ -148,10 +123,8 @@ class PopulationAggregatorStateTest {
                 }
                 List<Population> out = h.extractOutputValues();
                 h.getOutput().clear();
-                if (check) {
-                    // Bit for bit: -0.0 and 0.0 differ, as do sums in another order.
-                    assertThat(out).usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
-                }
+                // Bit for bit: -0.0 and 0.0 differ, as do sums in another order.
+                assertThat(out).usingRecursiveFieldByFieldElementComparator().isEqualTo(expected);
             }
             assertThat(lastHolderLeft).as("periods where the last holder of the largest revenue moved inward")
                     .isPositive();
@@ -242,43 +215,5 @@ class PopulationAggregatorStateTest {
         }
         p.setTotalWonMax(wonMax);
         return p;
-    }
-
-    /**
-     * The state layout before the running figures: every customer's contribution (written by
-     * Flink's POJO serializer, as before {@link ContributionSerializer}), and pending contributions
-     * as a list per valid time, applied at the period's timer (which emitted the figures; they are
-     * not checked here).
-     */
-    private static final class BeforeRunningFigures extends KeyedProcessFunction<Integer, PeriodFeatures, Population> {
-        private static final MapStateDescriptor<String, Contribution> CONTRIBUTIONS_AS_POJOS = new MapStateDescriptor<>(
-                PopulationAggregator.CONTRIBUTIONS.getName(), Types.STRING, Types.POJO(Contribution.class));
-        private transient MapState<String, Contribution> contributions;
-        private transient MapState<Long, List<Contribution>> pendingByTime;
-
-        @Override
-        public void open(OpenContext openContext) {
-            contributions = getRuntimeContext().getMapState(CONTRIBUTIONS_AS_POJOS);
-            pendingByTime = getRuntimeContext().getMapState(PopulationAggregator.PENDING_BEFORE_UPGRADE);
-        }
-
-        @Override
-        public void processElement(PeriodFeatures f, Context ctx, Collector<Population> out) throws Exception {
-            List<Contribution> pending = pendingByTime.get(f.asOf);
-            if (pending == null) {
-                pending = new ArrayList<>();
-            }
-            pending.add(Contribution.of(f));
-            pendingByTime.put(f.asOf, pending);
-            ctx.timerService().registerEventTimeTimer(f.asOf);
-        }
-
-        @Override
-        public void onTimer(long timestamp, OnTimerContext ctx, Collector<Population> out) throws Exception {
-            for (Contribution c : pendingByTime.get(timestamp)) {
-                contributions.put(c.customerId, c);
-            }
-            pendingByTime.remove(timestamp);
-        }
     }
 }
