@@ -1,16 +1,15 @@
 package io.pulse.features;
 
-import io.pulse.flink.SideOutputs;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventType;
+import io.pulse.flink.PulseMetrics;
+import io.pulse.flink.SideOutputs;
+import io.pulse.flink.SnapshotThreads;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.metrics.Counter;
-import io.pulse.flink.PulseMetrics;
-import io.pulse.flink.SnapshotThreads;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -19,6 +18,7 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.metrics.Counter;
 import org.apache.flink.streaming.api.TimerService;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
@@ -119,165 +119,6 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         return e.type != EventType.OUTCOME;
     }
 
-    /**
-     * Applies one event to the state and the day buckets; events come in (event time, source)
-     * order. Returns true when the event is one that calls for an evaluation by itself (a support
-     * conversation opened or closed), whatever else changed.
-     */
-    private boolean apply(CustomerRollingState s, CustomerEvent e) {
-        switch (e.type) {
-            case ACCOUNT_SNAPSHOT:
-                s.account = e.account;
-                return false;
-            case ACTIVITY_SNAPSHOT: {
-                CustomerProfile p = copyProfile(s, e.customerId);
-                p.setActivityRiskLevel(e.activity.activityRiskLevel);
-                p.setEngagementVelocity(e.activity.engagementVelocity);
-                p.setSourceHealthScore(e.activity.customerHealthScore);
-                p.setCompositeEngagementScore(e.activity.compositeEngagementScore);
-                p.setZendeskActive(e.activity.zendeskActive);
-                s.profile = p;
-                return false;
-            }
-            case FUNNEL_SNAPSHOT: {
-                CustomerProfile p = copyProfile(s, e.customerId);
-                p.setMarketingToSalesDays(e.funnel.marketingToSalesDays);
-                p.setSalesToSupportDays(e.funnel.salesToSupportDays);
-                s.profile = p;
-                return false;
-            }
-            case VALUE_SNAPSHOT: {
-                CustomerProfile p = copyProfile(s, e.customerId);
-                p.setCustomerTier(e.value.customerTier);
-                p.setEstimatedLtv(e.value.estimatedCustomerLtv);
-                p.setMonetaryScore(e.value.monetaryScore);
-                p.setChurnProbability(e.value.churnProbability);
-                s.profile = p;
-                return false;
-            }
-            case COMPANY_SNAPSHOT: {
-                Subscription sub = copySubscription(s, e.customerId);
-                sub.setPlanName(e.company.planName);
-                sub.setSeats(e.company.seats);
-                sub.setMonthlySpend(e.company.monthlySpend);
-                String segment = ConversationTags.parse(e.company.tags).segment();
-                if (segment != null) {
-                    sub.setSegment(segment);
-                }
-                s.subscription = sub;
-                return false;
-            }
-            case PLAN_CHANGE: {
-                if (s.subscription != null) {
-                    Subscription sub = copySubscription(s, e.customerId);
-                    sub.setPlanName(e.planChange.newPlan);
-                    s.subscription = sub;
-                }
-                // A real subscription change always opens a window (it wins over talk about one).
-                PlanChangeEpisode episode = new PlanChangeEpisode();
-                episode.direction = e.planChange.monthlySpendDelta >= 0 ? PlanChangeWindow.UPGRADE : PlanChangeWindow.DOWNGRADE;
-                episode.source = PlanChangeWindow.PLAN_CHANGE;
-                episode.oldPlan = e.planChange.oldPlan;
-                episode.newPlan = e.planChange.newPlan;
-                openEpisode(s, episode, e.eventTime);
-                return false;
-            }
-            case CONVERSATION_CREATED: {
-                DayActivity day = bucket(s.days, e.eventTime);
-                ConversationTags tags = ConversationTags.parse(e.conversation.tags);
-                day.conversations++;
-                day.bugOrOutage += tags.isBugOrOutage() ? 1 : 0;
-                day.escalation += tags.hasEscalationLanguage() ? 1 : 0;
-                day.upgradeDrivers += tags.hasUpgradeDriver() ? 1 : 0;
-                day.botFirst += e.conversation.botFirstResponse ? 1 : 0;
-                day.conversationTimes.add(e.eventTime);
-                if (e.conversation.firstResponseMinutes >= 0) {
-                    day.firstResponseMinutes.add(e.conversation.firstResponseMinutes);
-                }
-                String segment = tags.segment();
-                if (segment != null && s.subscription != null && !segment.equals(s.subscription.getSegment())) {
-                    Subscription sub = copySubscription(s, e.customerId);
-                    sub.setSegment(segment);
-                    s.subscription = sub;
-                }
-                String mention = ConversationTags.planChangeMention(e.conversation.tags, e.conversation.subject);
-                long today = SupportWindows.dayOf(e.eventTime);
-                if (mention != null && (s.planChange == null || !s.planChange.openOn(today))) {
-                    PlanChangeEpisode episode = new PlanChangeEpisode();
-                    episode.direction = mention;
-                    episode.source = PlanChangeWindow.CONVERSATION;
-                    openEpisode(s, episode, e.eventTime);
-                }
-                return true;
-            }
-            case CONVERSATION_CLOSED: {
-                DayActivity day = bucket(s.days, e.eventTime);
-                if (e.conversation.rating > 0) {
-                    day.ratingSum += e.conversation.rating;
-                    day.rated++;
-                }
-                day.lastCloseAt = Math.max(day.lastCloseAt, e.eventTime);
-                return true;
-            }
-            case PRODUCT_USAGE: {
-                DayActivity day = bucket(s.days, e.eventTime);
-                day.usage++;
-                day.firstUsageAt = day.firstUsageAt == 0 ? e.eventTime : Math.min(day.firstUsageAt, e.eventTime);
-                day.lastUsageAt = Math.max(day.lastUsageAt, e.eventTime);
-                return false;
-            }
-            default:
-                throw new IllegalArgumentException("features do not read " + e.type);
-        }
-    }
-
-    private static void openEpisode(CustomerRollingState s, PlanChangeEpisode episode, long time) {
-        episode.changedAt = time;
-        episode.changeDay = SupportWindows.dayOf(time);
-        episode.daysObservedBefore = (int) (episode.changeDay - s.firstEventDay);
-        SupportWindows.measureBeforeChange(episode, s.days);
-        // The window this one replaces ends now; its end was already due for evaluation.
-        episode.emitted = s.planChange != null && s.planChange.emitted;
-        s.planChange = episode;
-    }
-
-    private static Subscription copySubscription(CustomerRollingState s, String customerId) {
-        Subscription sub = new Subscription();
-        Subscription old = s.subscription;
-        sub.setCustomerId(customerId);
-        if (old != null) {
-            sub.setPlanName(old.getPlanName());
-            sub.setSeats(old.getSeats());
-            sub.setMonthlySpend(old.getMonthlySpend());
-            sub.setSegment(old.getSegment());
-        }
-        return sub;
-    }
-
-    private static CustomerProfile copyProfile(CustomerRollingState s, String customerId) {
-        CustomerProfile p = new CustomerProfile();
-        CustomerProfile old = s.profile;
-        p.setCustomerId(customerId);
-        if (old != null) {
-            p.setCustomerTier(old.getCustomerTier());
-            p.setEstimatedLtv(old.getEstimatedLtv());
-            p.setMonetaryScore(old.getMonetaryScore());
-            p.setChurnProbability(old.getChurnProbability());
-            p.setActivityRiskLevel(old.getActivityRiskLevel());
-            p.setEngagementVelocity(old.getEngagementVelocity());
-            p.setSourceHealthScore(old.getSourceHealthScore());
-            p.setCompositeEngagementScore(old.getCompositeEngagementScore());
-            p.setZendeskActive(old.isZendeskActive());
-            p.setMarketingToSalesDays(old.getMarketingToSalesDays());
-            p.setSalesToSupportDays(old.getSalesToSupportDays());
-        }
-        return p;
-    }
-
-    private static DayActivity bucket(NavigableMap<Long, DayActivity> days, long time) {
-        return days.computeIfAbsent(SupportWindows.dayOf(time), d -> new DayActivity());
-    }
-
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PeriodFeatures> out) throws Exception {
         String customerId = ctx.getCurrentKey();
@@ -291,58 +132,132 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         }
         // What the period starts with was emitted (a period that changes a snapshot emits it), so a
         // snapshot that differs at its end is a change since the last emission.
-        Account accountBefore = state.account;
-        CustomerProfile profileBefore = state.profile;
-        Subscription subscriptionBefore = state.subscription;
+        Snapshots atStart = new Snapshots(state);
         boolean eventCallsForEvaluation = false;
         if (pending != null) {
-            pending.sort(IN_EVENT_ORDER);
-            for (CustomerEvent e : pending) {
-                if (state.firstEventDay == Long.MIN_VALUE) {
-                    state.firstEventDay = SupportWindows.dayOf(e.eventTime);
-                }
-                eventCallsForEvaluation |= apply(state, e);
-            }
+            eventCallsForEvaluation = applyInOrder(state, pending);
             pendingByPeriod.remove(timestamp);
         }
         long today = SupportWindows.dayOf(timestamp);
-        NavigableMap<Long, DayActivity> days = state.days;
-        evictAndKeepTimer(days, today, ctx.timerService());
-        boolean windowEnded = false;
-        PlanChangeWindow window = null;
-        if (state.planChange != null) {
-            window = SupportWindows.window(customerId, state.planChange, days, today);
-            if (!state.planChange.openOn(today)) {
-                windowEnded = state.planChange.emitted;
-                state.planChange = null;
-            } else {
-                // The day after the window closes must be evaluated even if nothing happens then.
-                ctx.timerService().registerEventTimeTimer(cadence.periodEnd(
-                        (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS));
-            }
-        }
+        evictAndKeepTimer(state.days, today, ctx.timerService());
+        PlanChangeWindow window = state.planChange == null
+                ? null : SupportWindows.window(customerId, state.planChange, state.days, today);
+        boolean windowEnded = closeOrKeepPlanChange(state, today, ctx.timerService());
 
         // An evaluation follows a change in the snapshots the rules read, a support conversation,
         // or an open (or just closed) plan-change window; usage alone only moves the figures that
         // ride along, so a customer is not re-scored on every product click.
-        if (eventCallsForEvaluation || window != null || windowEnded
-                || !Objects.equals(state.account, accountBefore)
-                || !Objects.equals(state.profile, profileBefore)
-                || !Objects.equals(state.subscription, subscriptionBefore)) {
-            PeriodFeatures features = new PeriodFeatures();
-            features.customerId = customerId;
-            features.asOf = timestamp;
-            features.account = state.account;
-            features.profile = state.profile;
-            features.subscription = state.subscription;
-            features.support = SupportWindows.supportActivity(customerId, days, today, timestamp + 1);
-            features.planChange = window;
-            out.collect(features);
+        if (eventCallsForEvaluation || window != null || windowEnded || atStart.changedIn(state)) {
+            out.collect(features(customerId, timestamp, state, today, window));
             if (window != null) {
                 state.planChange.emitted = true;
             }
         }
         customerState.update(state.pack(customerId));
+    }
+
+    /** The snapshots the rules read, as a period starts. */
+    private record Snapshots(Account account, CustomerProfile profile, Subscription subscription) {
+        Snapshots(CustomerRollingState s) {
+            this(s.account, s.profile, s.subscription);
+        }
+
+        boolean changedIn(CustomerRollingState s) {
+            return !Objects.equals(s.account, account) || !Objects.equals(s.profile, profile)
+                    || !Objects.equals(s.subscription, subscription);
+        }
+    }
+
+    /**
+     * Applies a period's events in (event time, source) order; true when one of them calls for an
+     * evaluation by itself.
+     */
+    private static boolean applyInOrder(CustomerRollingState state, List<CustomerEvent> events) {
+        events.sort(IN_EVENT_ORDER);
+        boolean callsForEvaluation = false;
+        for (CustomerEvent e : events) {
+            if (state.firstEventDay == Long.MIN_VALUE) {
+                state.firstEventDay = SupportWindows.dayOf(e.eventTime);
+            }
+            apply(state, e);
+            callsForEvaluation |= callsForEvaluation(e.type);
+        }
+        return callsForEvaluation;
+    }
+
+    /** Applies one event to the snapshots, the plan-change episode or the day buckets. */
+    private static void apply(CustomerRollingState s, CustomerEvent e) {
+        switch (e.type) {
+            case ACCOUNT_SNAPSHOT -> s.account = e.account;
+            case ACTIVITY_SNAPSHOT -> s.profile = SnapshotEvents.withActivity(s.profile, e);
+            case FUNNEL_SNAPSHOT -> s.profile = SnapshotEvents.withFunnel(s.profile, e);
+            case VALUE_SNAPSHOT -> s.profile = SnapshotEvents.withValue(s.profile, e);
+            case COMPANY_SNAPSHOT -> s.subscription = SnapshotEvents.withCompany(s.subscription, e);
+            case PLAN_CHANGE -> applyPlanChange(s, e);
+            case CONVERSATION_CREATED -> applyConversationCreated(s, e);
+            case CONVERSATION_CLOSED -> SupportEvents.conversationClosed(s.days, e);
+            case PRODUCT_USAGE -> SupportEvents.productUsed(s.days, e);
+            default -> throw new IllegalArgumentException("features do not read " + e.type);
+        }
+    }
+
+    /** A support conversation opened or closed calls for an evaluation, whatever else changed. */
+    private static boolean callsForEvaluation(EventType type) {
+        return type == EventType.CONVERSATION_CREATED || type == EventType.CONVERSATION_CLOSED;
+    }
+
+    /** The new plan, if the customer has a subscription yet, and a plan-change window opened. */
+    private static void applyPlanChange(CustomerRollingState s, CustomerEvent e) {
+        if (s.subscription != null) {
+            s.subscription = SnapshotEvents.withPlan(s.subscription, e.customerId, e.planChange.newPlan);
+        }
+        PlanChangeEvents.planChanged(s, e);
+    }
+
+    /**
+     * Counted in the day's bucket; its segment tag, if any, moves the subscription's segment; a
+     * mention of an upgrade or downgrade may open a plan-change window.
+     */
+    private static void applyConversationCreated(CustomerRollingState s, CustomerEvent e) {
+        ConversationTags tags = ConversationTags.parse(e.conversation.tags);
+        SupportEvents.conversationCreated(s.days, e, tags);
+        String segment = tags.segment();
+        if (segment != null && s.subscription != null && !segment.equals(s.subscription.getSegment())) {
+            s.subscription = SnapshotEvents.withSegment(s.subscription, e.customerId, segment);
+        }
+        PlanChangeEvents.conversationCreated(s, e);
+    }
+
+    /**
+     * Drops the plan-change episode once its post window has closed, returning whether a window of
+     * it was emitted (its end is then due for evaluation); while it is open, keeps a timer for the
+     * day after it closes, which must be evaluated even if nothing happens then.
+     */
+    private boolean closeOrKeepPlanChange(CustomerRollingState state, long today, TimerService timers) {
+        if (state.planChange == null) {
+            return false;
+        }
+        if (!state.planChange.openOn(today)) {
+            boolean emitted = state.planChange.emitted;
+            state.planChange = null;
+            return emitted;
+        }
+        timers.registerEventTimeTimer(cadence.periodEnd(
+                (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS));
+        return false;
+    }
+
+    private static PeriodFeatures features(String customerId, long asOf, CustomerRollingState state, long today,
+                                           PlanChangeWindow window) {
+        PeriodFeatures features = new PeriodFeatures();
+        features.customerId = customerId;
+        features.asOf = asOf;
+        features.account = state.account;
+        features.profile = state.profile;
+        features.subscription = state.subscription;
+        features.support = SupportWindows.supportActivity(customerId, state.days, today, asOf + 1);
+        features.planChange = window;
+        return features;
     }
 
     /** The current customer's state, null if it has none. */

@@ -58,61 +58,16 @@ public final class CustomerRollingState {
         out.flags(flags);
         out.signed(firstEventDay);
         if (account != null) {
-            if ((flags & ACCOUNT_ID_IS_KEY) == 0) {
-                out.string(account.getCustomerId());
-            }
-            out.string(account.getAccountName());
-            out.string(account.getIndustry());
-            out.string(account.getSizeSegment());
-            out.signed(account.getEmployees());
-            out.decimal(account.getAnnualRevenue());
-            out.decimal(account.getTotalWonAmount());
-            out.decimal(account.getPipelineAmount());
-            out.signed(account.getTotalContacts());
-            out.signed(account.getContactsWithEmail());
-            out.signed(account.getDaysSinceLastActivity());
-            out.signed(account.getActivities30d());
+            write(account, (flags & ACCOUNT_ID_IS_KEY) != 0, out);
         }
         if (profile != null) {
-            if ((flags & PROFILE_ID_IS_KEY) == 0) {
-                out.string(profile.getCustomerId());
-            }
-            out.string(profile.getCustomerTier());
-            out.decimal(profile.getEstimatedLtv());
-            out.signed(profile.getMonetaryScore());
-            out.string(profile.getActivityRiskLevel());
-            out.string(profile.getEngagementVelocity());
-            out.decimal(profile.getSourceHealthScore());
-            out.decimal(profile.getCompositeEngagementScore());
-            out.signed(profile.getMarketingToSalesDays());
-            out.signed(profile.getSalesToSupportDays());
-            out.bool(profile.isZendeskActive());
-            out.decimal(profile.getChurnProbability());
+            write(profile, (flags & PROFILE_ID_IS_KEY) != 0, out);
         }
         if (subscription != null) {
-            if ((flags & SUBSCRIPTION_ID_IS_KEY) == 0) {
-                out.string(subscription.getCustomerId());
-            }
-            out.string(subscription.getPlanName());
-            out.signed(subscription.getSeats());
-            out.decimal(subscription.getMonthlySpend());
-            out.string(subscription.getSegment());
+            write(subscription, (flags & SUBSCRIPTION_ID_IS_KEY) != 0, out);
         }
         if (planChange != null) {
-            PlanChangeEpisode e = planChange;
-            out.string(e.direction);
-            out.string(e.source);
-            out.signed(e.changedAt);
-            out.signed(e.changeDay);
-            out.string(e.oldPlan);
-            out.string(e.newPlan);
-            out.signed(e.daysObservedBefore);
-            out.signed(e.baselineConversations);
-            out.signed(e.preConversations);
-            out.signed(e.baselineBugOrOutage);
-            out.signed(e.preBugOrOutage);
-            out.decimal(e.preAverageRating);
-            out.bool(e.emitted);
+            write(planChange, out);
         }
         DayBuckets.write(days, out);
         return out.toByteArray();
@@ -129,67 +84,144 @@ public final class CustomerRollingState {
         CustomerRollingState s = new CustomerRollingState();
         s.firstEventDay = in.signed();
         if ((flags & ACCOUNT) != 0) {
-            Account a = new Account();
-            a.setCustomerId((flags & ACCOUNT_ID_IS_KEY) != 0 ? customerId : in.string());
-            a.setAccountName(in.string());
-            a.setIndustry(in.string());
-            a.setSizeSegment(in.string());
-            a.setEmployees(in.signed());
-            a.setAnnualRevenue(in.decimal());
-            a.setTotalWonAmount(in.decimal());
-            a.setPipelineAmount(in.decimal());
-            a.setTotalContacts(Math.toIntExact(in.signed()));
-            a.setContactsWithEmail(Math.toIntExact(in.signed()));
-            a.setDaysSinceLastActivity(Math.toIntExact(in.signed()));
-            a.setActivities30d(Math.toIntExact(in.signed()));
-            s.account = a;
+            s.account = readAccount(in, (flags & ACCOUNT_ID_IS_KEY) != 0 ? customerId : in.string());
         }
         if ((flags & PROFILE) != 0) {
-            CustomerProfile p = new CustomerProfile();
-            p.setCustomerId((flags & PROFILE_ID_IS_KEY) != 0 ? customerId : in.string());
-            p.setCustomerTier(in.string());
-            p.setEstimatedLtv(in.decimal());
-            p.setMonetaryScore(Math.toIntExact(in.signed()));
-            p.setActivityRiskLevel(in.string());
-            p.setEngagementVelocity(in.string());
-            p.setSourceHealthScore(in.decimal());
-            p.setCompositeEngagementScore(in.decimal());
-            p.setMarketingToSalesDays(Math.toIntExact(in.signed()));
-            p.setSalesToSupportDays(Math.toIntExact(in.signed()));
-            p.setZendeskActive(in.bool());
-            p.setChurnProbability(in.decimal());
-            s.profile = p;
+            s.profile = readProfile(in, (flags & PROFILE_ID_IS_KEY) != 0 ? customerId : in.string());
         }
         if ((flags & SUBSCRIPTION) != 0) {
-            Subscription sub = new Subscription();
-            sub.setCustomerId((flags & SUBSCRIPTION_ID_IS_KEY) != 0 ? customerId : in.string());
-            sub.setPlanName(in.string());
-            sub.setSeats(Math.toIntExact(in.signed()));
-            sub.setMonthlySpend(in.decimal());
-            sub.setSegment(in.string());
-            s.subscription = sub;
+            s.subscription = readSubscription(in, (flags & SUBSCRIPTION_ID_IS_KEY) != 0 ? customerId : in.string());
         }
         if ((flags & PLAN_CHANGE) != 0) {
-            PlanChangeEpisode e = new PlanChangeEpisode();
-            e.direction = in.string();
-            e.source = in.string();
-            e.changedAt = in.signed();
-            e.changeDay = in.signed();
-            e.oldPlan = in.string();
-            e.newPlan = in.string();
-            e.daysObservedBefore = Math.toIntExact(in.signed());
-            e.baselineConversations = Math.toIntExact(in.signed());
-            e.preConversations = Math.toIntExact(in.signed());
-            e.baselineBugOrOutage = Math.toIntExact(in.signed());
-            e.preBugOrOutage = Math.toIntExact(in.signed());
-            e.preAverageRating = in.decimal();
-            e.emitted = in.bool();
-            s.planChange = e;
+            s.planChange = readPlanChange(in);
         }
         s.days = DayBuckets.read(in);
         if (!in.atEnd()) {
             throw new IllegalStateException("a customer's packed state has bytes after its day buckets");
         }
         return s;
+    }
+
+    private static void write(Account a, boolean idIsKey, CompactBytes.Writer out) {
+        if (!idIsKey) {
+            out.string(a.getCustomerId());
+        }
+        out.string(a.getAccountName());
+        out.string(a.getIndustry());
+        out.string(a.getSizeSegment());
+        out.signed(a.getEmployees());
+        out.decimal(a.getAnnualRevenue());
+        out.decimal(a.getTotalWonAmount());
+        out.decimal(a.getPipelineAmount());
+        out.signed(a.getTotalContacts());
+        out.signed(a.getContactsWithEmail());
+        out.signed(a.getDaysSinceLastActivity());
+        out.signed(a.getActivities30d());
+    }
+
+    /** The rest of an account after its customer id (the key, or read just before). */
+    private static Account readAccount(CompactBytes.Reader in, String customerId) {
+        Account a = new Account();
+        a.setCustomerId(customerId);
+        a.setAccountName(in.string());
+        a.setIndustry(in.string());
+        a.setSizeSegment(in.string());
+        a.setEmployees(in.signed());
+        a.setAnnualRevenue(in.decimal());
+        a.setTotalWonAmount(in.decimal());
+        a.setPipelineAmount(in.decimal());
+        a.setTotalContacts(Math.toIntExact(in.signed()));
+        a.setContactsWithEmail(Math.toIntExact(in.signed()));
+        a.setDaysSinceLastActivity(Math.toIntExact(in.signed()));
+        a.setActivities30d(Math.toIntExact(in.signed()));
+        return a;
+    }
+
+    private static void write(CustomerProfile p, boolean idIsKey, CompactBytes.Writer out) {
+        if (!idIsKey) {
+            out.string(p.getCustomerId());
+        }
+        out.string(p.getCustomerTier());
+        out.decimal(p.getEstimatedLtv());
+        out.signed(p.getMonetaryScore());
+        out.string(p.getActivityRiskLevel());
+        out.string(p.getEngagementVelocity());
+        out.decimal(p.getSourceHealthScore());
+        out.decimal(p.getCompositeEngagementScore());
+        out.signed(p.getMarketingToSalesDays());
+        out.signed(p.getSalesToSupportDays());
+        out.bool(p.isZendeskActive());
+        out.decimal(p.getChurnProbability());
+    }
+
+    private static CustomerProfile readProfile(CompactBytes.Reader in, String customerId) {
+        CustomerProfile p = new CustomerProfile();
+        p.setCustomerId(customerId);
+        p.setCustomerTier(in.string());
+        p.setEstimatedLtv(in.decimal());
+        p.setMonetaryScore(Math.toIntExact(in.signed()));
+        p.setActivityRiskLevel(in.string());
+        p.setEngagementVelocity(in.string());
+        p.setSourceHealthScore(in.decimal());
+        p.setCompositeEngagementScore(in.decimal());
+        p.setMarketingToSalesDays(Math.toIntExact(in.signed()));
+        p.setSalesToSupportDays(Math.toIntExact(in.signed()));
+        p.setZendeskActive(in.bool());
+        p.setChurnProbability(in.decimal());
+        return p;
+    }
+
+    private static void write(Subscription sub, boolean idIsKey, CompactBytes.Writer out) {
+        if (!idIsKey) {
+            out.string(sub.getCustomerId());
+        }
+        out.string(sub.getPlanName());
+        out.signed(sub.getSeats());
+        out.decimal(sub.getMonthlySpend());
+        out.string(sub.getSegment());
+    }
+
+    private static Subscription readSubscription(CompactBytes.Reader in, String customerId) {
+        Subscription sub = new Subscription();
+        sub.setCustomerId(customerId);
+        sub.setPlanName(in.string());
+        sub.setSeats(Math.toIntExact(in.signed()));
+        sub.setMonthlySpend(in.decimal());
+        sub.setSegment(in.string());
+        return sub;
+    }
+
+    private static void write(PlanChangeEpisode e, CompactBytes.Writer out) {
+        out.string(e.direction);
+        out.string(e.source);
+        out.signed(e.changedAt);
+        out.signed(e.changeDay);
+        out.string(e.oldPlan);
+        out.string(e.newPlan);
+        out.signed(e.daysObservedBefore);
+        out.signed(e.baselineConversations);
+        out.signed(e.preConversations);
+        out.signed(e.baselineBugOrOutage);
+        out.signed(e.preBugOrOutage);
+        out.decimal(e.preAverageRating);
+        out.bool(e.emitted);
+    }
+
+    private static PlanChangeEpisode readPlanChange(CompactBytes.Reader in) {
+        PlanChangeEpisode e = new PlanChangeEpisode();
+        e.direction = in.string();
+        e.source = in.string();
+        e.changedAt = in.signed();
+        e.changeDay = in.signed();
+        e.oldPlan = in.string();
+        e.newPlan = in.string();
+        e.daysObservedBefore = Math.toIntExact(in.signed());
+        e.baselineConversations = Math.toIntExact(in.signed());
+        e.preConversations = Math.toIntExact(in.signed());
+        e.baselineBugOrOutage = Math.toIntExact(in.signed());
+        e.preBugOrOutage = Math.toIntExact(in.signed());
+        e.preAverageRating = in.decimal();
+        e.emitted = in.bool();
+        return e;
     }
 }

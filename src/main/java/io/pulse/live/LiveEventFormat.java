@@ -78,83 +78,135 @@ public final class LiveEventFormat implements Serializable {
         if (line.length() * 3L > maxLineBytes) {
             int bytes = line.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxLineBytes) {
-                return reject(contentSource(line), "line too large: " + bytes + " bytes, the limit is " + maxLineBytes,
+                return CustomerEvent.unreadable(contentSource(line),
+                        "line too large: " + bytes + " bytes, the limit is " + maxLineBytes,
                         line.substring(0, Math.min(line.length(), 200)) + "...", Long.MIN_VALUE);
             }
         }
+        try {
+            return read(line, nowMs);
+        } catch (Rejected r) {
+            return CustomerEvent.unreadable(r.source, r.getMessage(), line, r.eventTime);
+        }
+    }
+
+    /** Why a line is no event, with the source and event time known when it was found. */
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+        final String source;
+        final long eventTime;
+
+        Rejected(String source, String reason, long eventTime) {
+            super(reason, null, false, false); // no stack trace: a bad line is data, not a bug
+            this.source = source;
+            this.eventTime = eventTime;
+        }
+
+        Rejected(String source, String reason) {
+            this(source, reason, Long.MIN_VALUE);
+        }
+    }
+
+    private CustomerEvent read(String line, long nowMs) throws Rejected {
+        JsonNode node = object(line);
+        String source = source(node, line);
+        EventType type = type(node, source);
+        String customerId = customerId(node, source);
+        long eventTime = eventTime(node, source, nowMs);
+        CustomerEvent e = new CustomerEvent(type, customerId, eventTime, source);
+        setPayload(e, node);
+        if (type == EventType.ACCOUNT_SNAPSHOT) {
+            e.account.setCustomerId(e.customerId);
+        }
+        return e;
+    }
+
+    private static JsonNode object(String line) throws Rejected {
         JsonNode node;
         try {
             node = JSON.readTree(line);
         } catch (JsonProcessingException e) {
-            return reject(contentSource(line), "malformed JSON: " + e.getOriginalMessage(), line, Long.MIN_VALUE);
+            throw new Rejected(contentSource(line), "malformed JSON: " + e.getOriginalMessage());
         }
         if (node == null || !node.isObject()) {
-            return reject(contentSource(line), "not a JSON object", line, Long.MIN_VALUE);
+            throw new Rejected(contentSource(line), "not a JSON object");
         }
-        String source;
+        return node;
+    }
+
+    /** The line's {@code source}, or one made from its content when it names none. */
+    private static String source(JsonNode node, String line) throws Rejected {
         JsonNode given = node.get("source");
-        if (given != null && !given.isNull()) {
-            if (!given.isTextual()) {
-                return reject(contentSource(line), "source must be text", line, Long.MIN_VALUE);
-            }
-            source = given.asText();
-        } else {
-            source = contentSource(line);
+        if (given == null || given.isNull()) {
+            return contentSource(line);
         }
+        if (!given.isTextual()) {
+            throw new Rejected(contentSource(line), "source must be text");
+        }
+        return given.asText();
+    }
+
+    private static EventType type(JsonNode node, String source) throws Rejected {
         JsonNode type = node.get("type");
         if (type == null || type.isNull()) {
-            return reject(source, "missing field: type", line, Long.MIN_VALUE);
+            throw new Rejected(source, "missing field: type");
         }
-        EventType eventType;
         try {
-            eventType = EventType.valueOf(type.asText());
+            return EventType.valueOf(type.asText());
         } catch (IllegalArgumentException e) {
-            return reject(source, "unknown event type \"" + type.asText() + "\" (one of " + TYPES + ")", line,
-                    Long.MIN_VALUE);
+            throw new Rejected(source, "unknown event type \"" + type.asText() + "\" (one of " + TYPES + ")");
         }
+    }
+
+    /** The customer id, trimmed and lower-cased. */
+    private static String customerId(JsonNode node, String source) throws Rejected {
         JsonNode customer = node.get("customerId");
         if (customer == null || !customer.isTextual() || customer.asText().isBlank()) {
-            return reject(source, customer == null || customer.isNull() ? "missing field: customerId"
-                    : "customerId must be non-empty text", line, Long.MIN_VALUE);
+            throw new Rejected(source, customer == null || customer.isNull() ? "missing field: customerId"
+                    : "customerId must be non-empty text");
         }
-        long eventTime;
+        return customer.asText().trim().toLowerCase(Locale.ROOT);
+    }
+
+    private long eventTime(JsonNode node, String source, long nowMs) throws Rejected {
         JsonNode time = node.get("eventTime");
+        long eventTime;
         if (time == null || time.isNull()) {
-            return reject(source, "missing field: eventTime", line, Long.MIN_VALUE);
+            throw new Rejected(source, "missing field: eventTime");
         } else if (time.isIntegralNumber()) {
             eventTime = time.asLong();
         } else {
             try {
                 eventTime = parseInstant(time.asText());
             } catch (DateTimeParseException e) {
-                return reject(source, "eventTime \"" + time.asText()
-                        + "\" is neither ISO-8601 (2025-03-01T10:00:00Z) nor epoch milliseconds", line, Long.MIN_VALUE);
+                throw new Rejected(source, "eventTime \"" + time.asText()
+                        + "\" is neither ISO-8601 (2025-03-01T10:00:00Z) nor epoch milliseconds");
             }
         }
         if (eventTime > nowMs + maxAheadOfClock.toMillis()) {
-            return reject(source, "eventTime " + Instant.ofEpochMilli(eventTime) + " is more than " + maxAheadOfClock
-                    + " ahead of the clock", line, eventTime);
+            throw new Rejected(source, "eventTime " + Instant.ofEpochMilli(eventTime) + " is more than "
+                    + maxAheadOfClock + " ahead of the clock", eventTime);
         }
-        CustomerEvent e = new CustomerEvent(eventType, customer.asText().trim().toLowerCase(Locale.ROOT), eventTime, source);
-        String field = payloadField(eventType);
+        return eventTime;
+    }
+
+    /** Reads the payload under the field named for the event's type into the event. */
+    private static void setPayload(CustomerEvent e, JsonNode node) throws Rejected {
+        String field = payloadField(e.type);
         JsonNode payload = node.get(field);
         if (payload == null || payload.isNull()) {
-            return reject(source, "missing field: " + field + " (the payload of " + eventType + ")", line, eventTime);
+            throw new Rejected(e.source, "missing field: " + field + " (the payload of " + e.type + ")", e.eventTime);
         }
         if (!payload.isObject()) {
-            return reject(source, field + " must be a JSON object", line, eventTime);
+            throw new Rejected(e.source, field + " must be a JSON object", e.eventTime);
         }
         try {
-            setPayload(e, payload);
+            readPayload(e, payload);
         } catch (MismatchedInputException ex) {
-            return reject(source, "wrong type: " + field + "." + path(ex) + " " + expected(ex), line, eventTime);
+            throw new Rejected(e.source, "wrong type: " + field + "." + path(ex) + " " + expected(ex), e.eventTime);
         } catch (JsonProcessingException ex) {
-            return reject(source, "unreadable " + field + ": " + ex.getOriginalMessage(), line, eventTime);
+            throw new Rejected(e.source, "unreadable " + field + ": " + ex.getOriginalMessage(), e.eventTime);
         }
-        if (eventType == EventType.ACCOUNT_SNAPSHOT) {
-            e.account.setCustomerId(e.customerId);
-        }
-        return e;
     }
 
     private static String path(MismatchedInputException ex) {
@@ -184,7 +236,7 @@ public final class LiveEventFormat implements Serializable {
         };
     }
 
-    private static void setPayload(CustomerEvent e, JsonNode p) throws JsonProcessingException {
+    private static void readPayload(CustomerEvent e, JsonNode p) throws JsonProcessingException {
         switch (e.type) {
             case ACCOUNT_SNAPSHOT -> e.account = JSON.treeToValue(p, Account.class);
             case ACTIVITY_SNAPSHOT -> e.activity = JSON.treeToValue(p, CustomerEvent.ActivitySnapshot.class);
@@ -197,10 +249,6 @@ public final class LiveEventFormat implements Serializable {
             case PLAN_CHANGE -> e.planChange = JSON.treeToValue(p, CustomerEvent.PlanChange.class);
             case OUTCOME -> e.outcome = JSON.treeToValue(p, CustomerEvent.Outcome.class);
         }
-    }
-
-    private static CustomerEvent reject(String source, String reason, String raw, long eventTime) {
-        return CustomerEvent.unreadable(source, reason, raw, eventTime);
     }
 
     /** The source of a line that names none: {@code live:} and the first 16 hex digits of its SHA-256. */
