@@ -13,11 +13,10 @@ import java.util.TreeMap;
  * period by period, so the last one applied is the latest. The snapshot objects are never mutated,
  * only replaced.
  *
- * <p>Kept {@link #pack packed} in one byte array per customer ({@link CustomerFeatureFunction#CUSTOMER}):
- * the objects and their strings took ~0.5 KB of heap per customer beside the packed buckets
- * (docs/benchmarks/2026-12-04-features-state-packed.md). Lossless:
- * {@code unpack(pack(s))} equals {@code s} field
- * by field. Layout {@value #LAYOUT}: the layout byte; which parts are present (and whether each
+ * <p>Kept {@link #pack packed} in one byte array per customer ({@link CustomerFeatureFunction#CUSTOMER}),
+ * a fraction of the heap the objects and their strings take (see BENCHMARKS.md, State per
+ * customer: heap and RocksDB). Lossless: {@code unpack(pack(s))} equals {@code s} field by field.
+ * Layout {@value #LAYOUT}: the layout byte; which parts are present (and whether each
  * snapshot's customer id is the key, which it always is in the job, so it is not written); the
  * first event's day; the account, profile, subscription and episode field by field, numbers as
  * {@link CompactBytes} writes them; then the day buckets as {@link DayBuckets} writes them.

@@ -7,9 +7,8 @@ import java.util.TreeMap;
 
 /**
  * One customer's day buckets ({@link DayActivity} by epoch day) written into the customer's packed
- * state ({@link CustomerRollingState}), and read back. A map of bucket objects with boxed lists cost
- * ~5 KB of heap per customer over the 61-day retention; packed, the same buckets take ~0.5 KB
- * (docs/benchmarks/2026-11-23-state-per-customer-day-buckets.md).
+ * state ({@link CustomerRollingState}), and read back: packed, they take a fraction of the heap of
+ * bucket objects with boxed lists (see BENCHMARKS.md, State per customer: heap and RocksDB).
  *
  * <p>Lossless: {@code read} gives back what {@code write} wrote, field by field. Most numbers are
  * small, so they are written as variable-length integers (7 bits a byte): days as the gap from the

@@ -35,11 +35,8 @@ import java.util.List;
  * slowest of the reader's other partitions instead of holding them back at the history's end; its
  * first event is late if it is older than what that partition has already passed. The slowest,
  * not the newest: Flink also runs a generator for the reader as a whole, which never sees an event
- * and whose watermark reaches downstream as well, so following the newest event of any partition
- * moved event time past a partition that lagged behind the others, and its events became late
- * (docs/benchmarks/2026-12-04-live-latency-revisiting-customers.md:
- * 0.3-0.5 million valid events dead-lettered
- * at 10,000 events/s).
+ * and whose watermark reaches downstream too; following the newest would move event time past a
+ * partition that lags the others and make its valid events late.
  */
 public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
     private final long startAt;

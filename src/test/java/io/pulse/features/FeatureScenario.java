@@ -21,12 +21,12 @@ import static io.pulse.testing.TestEvents.*;
  * run that starts mid-way sends what a run from the start sends.
  *
  * <p>Also used by {@link FeatureSnapshotWriter}, so it only uses what every version of the
- * operator has: the snapshot test resources were made from it.
+ * operator has: a savepoint written on one version can be continued on a later one.
  */
 final class FeatureScenario {
     static final int CUSTOMERS = 8;
     static final int DAYS = 100;
-    /** The day after which the snapshot in the test resources was taken. */
+    /** The day after which the state tests take their snapshot. */
     static final int SNAPSHOT_DAY = 50;
     /** Joins on this day. */
     static final String LATE = "c6.example";

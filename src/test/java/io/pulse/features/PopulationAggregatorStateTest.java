@@ -174,7 +174,7 @@ class PopulationAggregatorStateTest {
         }
     }
 
-    /** The figures read afresh from every customer's latest features, as the job did before it kept them. */
+    /** The figures read afresh from every customer's latest features. */
     private static Population recompute(Collection<PeriodFeatures> latest, long asOf) {
         Map<String, long[]> ltvByTier = new TreeMap<>();
         long engagementSum = 0;
