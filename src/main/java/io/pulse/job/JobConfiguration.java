@@ -67,12 +67,9 @@ final class JobConfiguration {
     }
 
     private static void snapshotCompression(Configuration conf, ReadableConfig cluster) {
-        // Keyed state snapshots compressed (Snappy) unless the cluster says otherwise: the packed
-        // per-customer state shrinks ~4x for a little CPU, which pays back wherever bytes written
-        // are dear (remote checkpoint storage; the development VM, where it cut the live p99 at
-        // 10,000 events/s by 100-160 ms:
-        // docs/benchmarks/2026-12-05-checkpoint-bytes-and-write-cost.md). A snapshot
-        // records whether it is compressed, so checkpoints and savepoints from before restore.
+        // Keyed state snapshots compressed (Snappy) unless the cluster says otherwise: fewer bytes
+        // written per checkpoint for a little CPU (see BENCHMARKS.md, "Event-to-action latency").
+        // A snapshot records whether it is compressed, so uncompressed checkpoints still restore.
         if (cluster.getOptional(ExecutionOptions.SNAPSHOT_COMPRESSION).isEmpty()) {
             conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
         }
