@@ -3,6 +3,7 @@ package io.pulse.backtest;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventValidator;
 import io.pulse.history.HistorySource;
+import io.pulse.job.CheckpointDirectoryCleanup;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import me.tongfei.progressbar.ProgressBar;
@@ -49,7 +50,7 @@ public final class BacktestJob {
         JobExecutionResult result = progress
                 ? followWithProgressBar(client, done, EventTables.eventsBefore(historyUrl, window.endMs()), label)
                 : done.get();
-        PulseJob.removeCheckpointDirectory(env, result.getJobID());
+        CheckpointDirectoryCleanup.remove(env, result.getJobID());
         long read = result.<Long>getAccumulatorResult(EventValidator.EVENTS_IN);
         return new Run(logUrl, read, (System.nanoTime() - start) / 1e9);
     }

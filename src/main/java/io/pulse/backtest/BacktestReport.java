@@ -33,6 +33,21 @@ final class BacktestReport {
         Scores a = r.champion();
         Scores b = r.challenger();
         StringBuilder h = new StringBuilder(64 * 1024);
+        head(h, r);
+        summary(h, r, a, b);
+        actionsSection(h, a, b);
+        workloadSection(h, a, b, teamSize);
+        h.append("<h2>Health bands over time</h2>\n");
+        h.append(svg(bands(a)));
+        if (b != null) {
+            comparisonSection(h, r, a, b);
+        }
+        howToRead(h);
+        h.append("</body></html>\n");
+        Files.writeString(file, h, StandardCharsets.UTF_8);
+    }
+
+    private static void head(StringBuilder h, Backtest.Result r) {
         h.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>Pulse backtest ")
                 .append(r.window().from()).append(" .. ").append(r.window().to()).append("</title>\n<style>")
                 .append("body{font-family:sans-serif;margin:2em;max-width:1000px;color:#222}")
@@ -40,6 +55,10 @@ final class BacktestReport {
                 .append("text-align:right}th:first-child,td:first-child{text-align:left}")
                 .append("figure{margin:1em 0}.note{background:#fff4e0;border-left:4px solid #e0a030;padding:.5em 1em}")
                 .append("</style></head><body>\n");
+    }
+
+    /** The window, the rule sets, the events replayed, any field gaps and the population. */
+    private static void summary(StringBuilder h, Backtest.Result r, Scores a, Scores b) {
         h.append("<h1>Pulse backtest</h1>\n<p>Window ").append(r.window().from()).append(" to ").append(r.window().to())
                 .append(", horizon ").append(r.window().horizon().toDays()).append(" days. Champion <b>")
                 .append(esc(a.rules())).append("</b> (version ").append(a.rulesetVersion()).append(")");
@@ -56,7 +75,9 @@ final class BacktestReport {
                 .append("Green-then-churned misses (High health band when they churned): <b>")
                 .append(a.greenThenChurned()).append("</b>")
                 .append(b == null ? "" : " (challenger: " + b.greenThenChurned() + ")").append(".</p>\n");
+    }
 
+    private static void actionsSection(StringBuilder h, Scores a, Scores b) {
         h.append("<h2>Lift and precision/recall per action</h2>\n");
         h.append(svg(bars("Lift over the base rate, per action", "lift", a, b, Scores.SegmentScore::lift)));
         h.append(svg(precisionRecall(a, b)));
@@ -64,7 +85,9 @@ final class BacktestReport {
         segmentTable(h, "Per value tier", "value tier", a.valueTiers(), b == null ? null : b.valueTiers());
         segmentTable(h, "Per risk tier", "risk tier", a.riskTiers(), b == null ? null : b.riskTiers());
         segmentTable(h, "Per health band", "health band", a.healthBands(), b == null ? null : b.healthBands());
+    }
 
+    private static void workloadSection(StringBuilder h, Scores a, Scores b, Integer teamSize) {
         h.append("<h2>Weekly workload</h2>\n<p>New actions raised per week (what the CS team would have had to work)")
                 .append(teamSize == null ? "" : ", and per CSM for a team of " + teamSize).append(".</p>\n");
         h.append(svg(workload("New actions per week: " + esc(a.rules()), a)));
@@ -72,29 +95,30 @@ final class BacktestReport {
             h.append(svg(workload("New actions per week: " + esc(b.rules()), b)));
         }
         workloadTable(h, a, b);
+    }
 
-        h.append("<h2>Health bands over time</h2>\n");
-        h.append(svg(bands(a)));
-
-        if (b != null) {
-            h.append("<h2>Champion vs challenger</h2>\n");
-            h.append(svg(bars("Customers flagged per action", "customers", a, b,
-                    s -> (double) s.flagged())));
-            h.append("<p><b>").append(r.diff().customersChanged()).append("</b> customers change");
-            r.diff().customersByField().forEach((f, n) -> h.append("; ").append(esc(f)).append(": ").append(n));
-            h.append(". All rows in <code>diff.csv</code>");
-            if (r.diff().rows().size() > MAX_DIFF_ROWS) {
-                h.append("; the first ").append(MAX_DIFF_ROWS).append(" here");
-            }
-            h.append(".</p>\n<table><tr><th>customer</th><th>what</th><th>champion</th><th>challenger</th>")
-                    .append("<th>rules only in champion</th><th>rules only in challenger</th></tr>\n");
-            r.diff().rows().stream().limit(MAX_DIFF_ROWS).forEach(d -> h.append("<tr><td>").append(esc(d.customerId()))
-                    .append("</td><td>").append(esc(d.field())).append("</td><td>").append(esc(d.champion()))
-                    .append("</td><td>").append(esc(d.challenger())).append("</td><td>")
-                    .append(esc(d.onlyChampionRules())).append("</td><td>").append(esc(d.onlyChallengerRules()))
-                    .append("</td></tr>\n"));
-            h.append("</table>\n");
+    /** Flags per action side by side, and the customers whose recommendations differ. */
+    private static void comparisonSection(StringBuilder h, Backtest.Result r, Scores a, Scores b) {
+        h.append("<h2>Champion vs challenger</h2>\n");
+        h.append(svg(bars("Customers flagged per action", "customers", a, b,
+                s -> (double) s.flagged())));
+        h.append("<p><b>").append(r.diff().customersChanged()).append("</b> customers change");
+        r.diff().customersByField().forEach((f, n) -> h.append("; ").append(esc(f)).append(": ").append(n));
+        h.append(". All rows in <code>diff.csv</code>");
+        if (r.diff().rows().size() > MAX_DIFF_ROWS) {
+            h.append("; the first ").append(MAX_DIFF_ROWS).append(" here");
         }
+        h.append(".</p>\n<table><tr><th>customer</th><th>what</th><th>champion</th><th>challenger</th>")
+                .append("<th>rules only in champion</th><th>rules only in challenger</th></tr>\n");
+        r.diff().rows().stream().limit(MAX_DIFF_ROWS).forEach(d -> h.append("<tr><td>").append(esc(d.customerId()))
+                .append("</td><td>").append(esc(d.field())).append("</td><td>").append(esc(d.champion()))
+                .append("</td><td>").append(esc(d.challenger())).append("</td><td>")
+                .append(esc(d.onlyChampionRules())).append("</td><td>").append(esc(d.onlyChallengerRules()))
+                .append("</td></tr>\n"));
+        h.append("</table>\n");
+    }
+
+    private static void howToRead(StringBuilder h) {
         h.append("<h2>How to read this</h2>\n<ul>")
                 .append("<li><b>flagged</b>: customers with the action open (or in the tier, band) at some time in")
                 .append(" the window; a flag open at the window's start counts from the start.</li>")
@@ -105,8 +129,6 @@ final class BacktestReport {
                 .append("<li><b>lead time</b>: median days from the first flag to that outcome.</li>")
                 .append("<li>Rules see only events before the moment they are evaluated (event time); outcomes")
                 .append(" are read from the history for scoring and never reach the rules.</li></ul>\n");
-        h.append("</body></html>\n");
-        Files.writeString(file, h, StandardCharsets.UTF_8);
     }
 
     private static void gaps(StringBuilder h, Backtest.Result r) {

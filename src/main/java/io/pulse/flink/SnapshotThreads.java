@@ -10,11 +10,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 /**
  * Puts the threads that write a checkpoint's asynchronous part (each task's {@code AsyncOperations}
  * pool) at the lowest Java priority, so that on a busy machine they yield the cores to the tasks
- * that process records. A checkpoint of the heap state backend is a burst of serialization
- * (~0.25 s of CPU for 50,000 customers, in five tasks at once); at equal priority the scheduler
- * shares the cores with it and every event in flight waits, the live job's latency tail
- * (docs/benchmarks/2026-12-05-checkpoint-thread-priority.md). The checkpoint then takes a little
- * longer, which nothing waits for.
+ * that process records. A checkpoint of the heap state backend is a burst of serialization; at
+ * equal priority it shares the cores with the tasks and every event in flight waits (see
+ * BENCHMARKS.md, "Event-to-action latency"). The checkpoint then takes a little longer, which
+ * nothing waits for.
  *
  * <p>A Java priority reaches the operating system only when the JVM maps it: on Linux with
  * {@code -XX:ThreadPriorityPolicy=1 -XX:JavaPriority1_To_OSPriority=19} (nice 19; lowering a

@@ -311,6 +311,63 @@ final class CompanySimulation {
         String channelName = CHANNELS[Draw.weighted(r, CHANNEL_WEIGHTS)];
         int contact = Draw.weighted(r, contactWeights);
 
+        Handling t = handling(created, theme, state);
+        double firstResponse = t.firstResponse();
+        boolean closed = t.closed();
+        boolean premium = plan.rank() >= 2;
+        double slaTarget = premium ? 35 : 45;
+        String slaStatus = firstResponse > slaTarget ? "breached" : firstResponse > 0.85 * slaTarget ? "warning" : "met";
+
+        double rating = rating(closed, theme, state);
+        if (conversationCount > firstResponses.length) {
+            firstResponses = Arrays.copyOf(firstResponses, firstResponses.length * 2);
+        }
+        firstResponses[conversationCount - 1] = firstResponse;
+        if (closed) {
+            closedConversations++;
+        }
+
+        String tags = Draw.chance(r, 0.55)
+                ? "topic:" + theme.topic + "|channel:" + channelName + "|segment:" + segment(day)
+                        + "|first_response:" + (bot ? "bot" : "human") + "|tier:" + plan.tag + "|sla:" + slaStatus
+                : SupportThemes.labels(r, theme, state);
+        String subject = SupportThemes.subject(r, theme, p.name, plan, Timestamps.year(startEpochDay + day));
+        String createdText = Timestamps.utc(created);
+        String firstCloseText = closed ? Timestamps.utc(t.firstCloseAt()) : null;
+        String lastCloseText = closed ? Timestamps.utc(t.lastCloseAt()) : null;
+        long lastUpdated = (closed ? t.lastCloseAt() : t.firstResponseAt()) + Draw.between(r, 30, 1_800);
+
+        out.row(Table.CONVERSATION)
+                .text(id)
+                .text(createdText)
+                .text(Timestamps.utc(lastUpdated))
+                .text(channelName.equals("email") ? "email" : channelName.equals("phone") ? "phone_call" : "conversation")
+                .text(bot && Draw.chance(r, 0.4) ? "bot_follow_up" : "contact_inbound")
+                .text(subject)
+                .text(Draw.chance(r, 0.7) ? "admin" : "team")
+                .text(bot ? "bot" : "contact")
+                .text(closed && !t.reopenedAtEnd() ? "closed" : "open")
+                .text(premium ? "Priority 35m" : "Standard 45m")
+                .text(slaStatus)
+                .realOrNull(rating)
+                .text(firstCloseText)
+                .text(lastCloseText)
+                .text(tags)
+                .text("contact:" + contactIds[contact])
+                .text(nameAsTyped())
+                .add();
+        writeConversationMetricsRow(id, t, theme, firstCloseText, lastCloseText);
+    }
+
+    /**
+     * When a conversation is answered and closed, in minutes from its creation and as epoch
+     * seconds; {@code closed}: closed before the history's end.
+     */
+    private record Handling(double firstResponse, double firstClose, double lastClose, int reopens,
+                            long firstResponseAt, long firstCloseAt, long lastCloseAt, boolean closed,
+                            boolean reopenedAtEnd) {}
+
+    private Handling handling(long created, Theme theme, SupportThemes.State state) {
         double firstResponse = Draw.clamp(Draw.normal(r, state.afterTroubledUpgrade() ? 30 : 26, 6), 5, 90);
         double firstClose = Draw.clamp(Draw.logNormal(r, 306, 0.52) * (theme.troubled() ? 1.6 : 1), 25, 4_000);
         firstClose = Math.max(firstClose, firstResponse + 5);
@@ -329,10 +386,12 @@ final class CompanySimulation {
             lastCloseAt = firstCloseAt;
             lastClose = firstClose;
         }
-        boolean premium = plan.rank() >= 2;
-        double slaTarget = premium ? 35 : 45;
-        String slaStatus = firstResponse > slaTarget ? "breached" : firstResponse > 0.85 * slaTarget ? "warning" : "met";
+        return new Handling(firstResponse, firstClose, lastClose, reopens, firstResponseAt, firstCloseAt, lastCloseAt,
+                closed, reopenedAtEnd);
+    }
 
+    /** A closed conversation's rating (1 to 5, sometimes 0), counted into the company's; NaN when unrated. */
+    private double rating(boolean closed, Theme theme, SupportThemes.State state) {
         double rating = Double.NaN;
         if (closed && Draw.chance(r, 0.55)) {
             double mean = 3.6 + 1.5 * (state.health() - 0.65) - (theme.troubled() ? 0.6 : 0);
@@ -342,52 +401,20 @@ final class CompanySimulation {
         } else if (closed && Draw.chance(r, 0.05)) {
             rating = 0;
         }
-        if (conversationCount > firstResponses.length) {
-            firstResponses = Arrays.copyOf(firstResponses, firstResponses.length * 2);
-        }
-        firstResponses[conversationCount - 1] = firstResponse;
-        if (closed) {
-            closedConversations++;
-        }
+        return rating;
+    }
 
-        String tags = Draw.chance(r, 0.55)
-                ? "topic:" + theme.topic + "|channel:" + channelName + "|segment:" + segment(day)
-                        + "|first_response:" + (bot ? "bot" : "human") + "|tier:" + plan.tag + "|sla:" + slaStatus
-                : SupportThemes.labels(r, theme, state);
-        String subject = SupportThemes.subject(r, theme, p.name, plan, Timestamps.year(startEpochDay + day));
-        String createdText = Timestamps.utc(created);
-        String firstCloseText = closed ? Timestamps.utc(firstCloseAt) : null;
-        String lastCloseText = closed ? Timestamps.utc(lastCloseAt) : null;
-        long lastUpdated = (closed ? lastCloseAt : firstResponseAt) + Draw.between(r, 30, 1_800);
-
-        out.row(Table.CONVERSATION)
-                .text(id)
-                .text(createdText)
-                .text(Timestamps.utc(lastUpdated))
-                .text(channelName.equals("email") ? "email" : channelName.equals("phone") ? "phone_call" : "conversation")
-                .text(bot && Draw.chance(r, 0.4) ? "bot_follow_up" : "contact_inbound")
-                .text(subject)
-                .text(Draw.chance(r, 0.7) ? "admin" : "team")
-                .text(bot ? "bot" : "contact")
-                .text(closed && !reopenedAtEnd ? "closed" : "open")
-                .text(premium ? "Priority 35m" : "Standard 45m")
-                .text(slaStatus)
-                .realOrNull(rating)
-                .text(firstCloseText)
-                .text(lastCloseText)
-                .text(tags)
-                .text("contact:" + contactIds[contact])
-                .text(nameAsTyped())
-                .add();
+    private void writeConversationMetricsRow(String id, Handling t, Theme theme, String firstCloseText,
+                                             String lastCloseText) throws SQLException {
         out.row(Table.CONVERSATION_METRICS)
                 .text(id)
-                .integer(reopens)
-                .integer(Draw.clamp(Draw.between(r, 8, 14) + 3 * reopens + (theme.troubled() ? 3 : 0), 8, 22))
-                .integer(1 + Draw.poisson(r, 0.6 + 0.5 * reopens))
-                .real(Math.round(firstResponse * 10) / 10.0)
-                .realOrNull(closed ? Math.round(firstClose * 10) / 10.0 : Double.NaN)
-                .realOrNull(closed ? Math.round(lastClose * 10) / 10.0 : Double.NaN)
-                .text(Timestamps.utc(firstResponseAt))
+                .integer(t.reopens())
+                .integer(Draw.clamp(Draw.between(r, 8, 14) + 3 * t.reopens() + (theme.troubled() ? 3 : 0), 8, 22))
+                .integer(1 + Draw.poisson(r, 0.6 + 0.5 * t.reopens()))
+                .real(Math.round(t.firstResponse() * 10) / 10.0)
+                .realOrNull(t.closed() ? Math.round(t.firstClose() * 10) / 10.0 : Double.NaN)
+                .realOrNull(t.closed() ? Math.round(t.lastClose() * 10) / 10.0 : Double.NaN)
+                .text(Timestamps.utc(t.firstResponseAt()))
                 .text(firstCloseText)
                 .text(lastCloseText)
                 .add();
@@ -543,6 +570,15 @@ final class CompanySimulation {
     private void writeStaticRows() throws SQLException {
         int lastDay = Math.min(days, trajectory.churnDay) - 1;
         closeSnapshot(Math.max(lastActivitySecond, snapshots.get(snapshots.size() - 1).createdSecond), lastDay);
+        writeCompanyRows();
+        writeCompanyMetricsRow(lastDay);
+        writeContactRows();
+        writeOpportunityRows(lastDay);
+        writeSalesforceContactRows();
+    }
+
+    /** One company row per plan snapshot. */
+    private void writeCompanyRows() throws SQLException {
         long firstCreated = snapshots.get(0).createdSecond;
         for (PlanSnapshot s : snapshots) {
             out.row(Table.COMPANY)
@@ -562,7 +598,9 @@ final class CompanySimulation {
                     .text(s.tags)
                     .add();
         }
+    }
 
+    private void writeCompanyMetricsRow(int lastDay) throws SQLException {
         String segment = segment(lastDay);
         double[] retention = switch (segment) {
             case "churn_watch" -> new double[] {0.60, 0.45};
@@ -583,7 +621,9 @@ final class CompanySimulation {
                 .real(retention(retention[1] - seatPenalty))
                 .realOrNull(conversationCount == 0 ? Double.NaN : Math.round(median(responses) * 10) / 10.0)
                 .add();
+    }
 
+    private void writeContactRows() throws SQLException {
         for (int k = 0; k < contactIds.length; k++) {
             Person person = p.people[k];
             long seen = contactLastSeen[k];
@@ -599,7 +639,10 @@ final class CompanySimulation {
                     .text(p.name)
                     .add();
         }
+    }
 
+    /** The opportunities opened by the last day, at their stage as of then. */
+    private void writeOpportunityRows(int lastDay) throws SQLException {
         for (Opportunity o : p.opportunities) {
             if (o.openDay() > lastDay) {
                 continue;
@@ -622,7 +665,9 @@ final class CompanySimulation {
                     .real(o.amount())
                     .add();
         }
+    }
 
+    private void writeSalesforceContactRows() throws SQLException {
         for (int k = 0; k < p.people.length; k++) {
             Person person = p.people[k];
             out.row(Table.SF_CONTACT)

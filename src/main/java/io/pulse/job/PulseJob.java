@@ -10,41 +10,23 @@ import io.pulse.live.LiveSource;
 import io.pulse.evaluation.RulePackWatcher;
 import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
-import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.JobClient;
-import org.apache.flink.configuration.CheckpointingOptions;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.ExecutionOptions;
-import org.apache.flink.configuration.ExternalizedCheckpointRetention;
-import org.apache.flink.configuration.PipelineOptions;
-import org.apache.flink.configuration.ReadableConfig;
-import org.apache.flink.configuration.RestartStrategyOptions;
-import org.apache.flink.configuration.StateBackendOptions;
-import org.apache.flink.core.fs.FileStatus;
-import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
-import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * The Pulse job: events in, pipeline, sinks out. Its I/O is injected, so replay, live mode,
  * backtests and tests differ only in the {@link Events} and {@link Sinks} they pass.
  */
 public final class PulseJob {
-    private static final Logger LOG = LoggerFactory.getLogger(PulseJob.class);
-
     /** Where the events come from: one or more streams with event-time timestamps and watermarks. */
     @FunctionalInterface
     public interface Events {
@@ -153,11 +135,6 @@ public final class PulseJob {
         }
     }
 
-    /** Pulse's checkpoint directory when neither the job nor the cluster names one. */
-    static URI defaultCheckpointDirectory() {
-        return Path.of(System.getProperty("java.io.tmpdir"), "pulse-checkpoints").toUri();
-    }
-
     private final Events events;
     private final Sinks sinks;
     private final RuleSet rules;
@@ -244,66 +221,9 @@ public final class PulseJob {
         build(env);
         JobExecutionResult result = env.execute(jobName);
         if (result.isJobExecutionResult()) { // not a detached submission: the job has finished
-            removeCheckpointDirectory(env, result.getJobID());
+            CheckpointDirectoryCleanup.remove(env, result.getJobID());
         }
         return result;
-    }
-
-    /**
-     * Removes the checkpoint directory of a job that {@code env} ran to its end. A finished job has
-     * no checkpoint to resume from: Flink deletes its checkpoints shortly after its result is out,
-     * but leaves {@code <checkpoints>/<job id>} with an empty {@code shared} and {@code taskowned}
-     * (FLINK-15012), and the files of a checkpoint that was aborted while tasks were finishing (a
-     * task's snapshot written after the abort). Waits up to a few seconds for Flink's own discard,
-     * then deletes what is left, saying so when that was more than the empty directories. A
-     * directory the client cannot reach (a cluster's) is left to the cluster.
-     */
-    public static void removeCheckpointDirectory(StreamExecutionEnvironment env, JobID job) {
-        Optional<String> checkpoints = env.getConfiguration().getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY);
-        if (checkpoints.isEmpty()) {
-            return;
-        }
-        org.apache.flink.core.fs.Path jobDir = new org.apache.flink.core.fs.Path(checkpoints.get(), job.toString());
-        try {
-            FileSystem fs = jobDir.getFileSystem();
-            long deadline = System.nanoTime() + FINISHED_CHECKPOINTS_DISCARD.toNanos();
-            while (holdsCheckpoints(fs, jobDir) && System.nanoTime() < deadline) {
-                Thread.sleep(50);
-            }
-            if (!fs.exists(jobDir)) {
-                return;
-            }
-            int leftover = files(fs, jobDir);
-            fs.delete(jobDir, true);
-            if (leftover > 0) {
-                LOG.info("Removed the finished job's checkpoint directory {} with {} {} that aborted checkpoints left"
-                        + " in it", jobDir, leftover, leftover == 1 ? "file" : "files");
-            }
-        } catch (IOException e) {
-            LOG.debug("Kept the checkpoint directory {} of the finished job: {}", jobDir, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    /** How long a finished job's checkpoints may take to be discarded by Flink before they are deleted here. */
-    private static final Duration FINISHED_CHECKPOINTS_DISCARD = Duration.ofSeconds(5);
-    /** What Flink creates in a job's checkpoint directory besides the checkpoints ({@code chk-N}). */
-    private static final List<String> JOB_STORAGE_DIRECTORIES = List.of("shared", "taskowned");
-
-    private static boolean holdsCheckpoints(FileSystem fs, org.apache.flink.core.fs.Path jobDir) throws IOException {
-        FileStatus[] children = fs.exists(jobDir) ? fs.listStatus(jobDir) : null;
-        return children != null && Arrays.stream(children)
-                .anyMatch(child -> !JOB_STORAGE_DIRECTORIES.contains(child.getPath().getName()));
-    }
-
-    /** The files under {@code dir}, at any depth. */
-    private static int files(FileSystem fs, org.apache.flink.core.fs.Path dir) throws IOException {
-        int files = 0;
-        for (FileStatus child : fs.listStatus(dir)) {
-            files += child.isDir() ? files(fs, child.getPath()) : 1;
-        }
-        return files;
     }
 
     /** Submits the job and returns at once, so the caller can follow its progress (accumulators). */
@@ -314,48 +234,7 @@ public final class PulseJob {
 
     /** Configures {@code env} and adds the job's operators to it. */
     void build(StreamExecutionEnvironment env) {
-        if (settings.parallelism() > 0) {
-            env.setParallelism(settings.parallelism());
-        }
-        env.enableCheckpointing(settings.checkpointInterval().toMillis());
-        ReadableConfig cluster = env.getConfiguration(); // config.yaml when submitted to a cluster
-        Configuration conf = new Configuration();
-        // State outgrows the JobManager's 5 MB in-memory checkpoint limit at a few thousand customers.
-        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
-        if (settings.checkpointDirectory() != null || cluster.getOptional(CheckpointingOptions.CHECKPOINTS_DIRECTORY).isEmpty()) {
-            URI dir = settings.checkpointDirectory() != null ? settings.checkpointDirectory() : defaultCheckpointDirectory();
-            conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY, dir.toString());
-        }
-        if (settings.stateBackend() != null || cluster.getOptional(StateBackendOptions.STATE_BACKEND).isEmpty()) {
-            StateBackend backend = settings.stateBackend() != null ? settings.stateBackend() : StateBackend.HASHMAP;
-            conf.set(StateBackendOptions.STATE_BACKEND, backend.flinkName());
-            // RocksDB uploads only the files that changed since the last checkpoint
-            conf.set(CheckpointingOptions.INCREMENTAL_CHECKPOINTS, backend == StateBackend.ROCKSDB);
-        }
-        // Keyed state snapshots compressed (Snappy) unless the cluster says otherwise: the packed
-        // per-customer state shrinks ~4x for a little CPU, which pays back wherever bytes written
-        // are dear (remote checkpoint storage; the development VM, where it cut the live p99 at
-        // 10,000 events/s by 100-160 ms:
-        // docs/benchmarks/2026-12-05-checkpoint-bytes-and-write-cost.md). A snapshot
-        // records whether it is compressed, so checkpoints and savepoints from before restore.
-        if (cluster.getOptional(ExecutionOptions.SNAPSHOT_COMPRESSION).isEmpty()) {
-            conf.set(ExecutionOptions.SNAPSHOT_COMPRESSION, true);
-        }
-        // A stopped (cancelled) or failed job keeps its last checkpoint: `--resume-from` starts from
-        // it. A job that finishes (a replay's end) removes its checkpoints as before.
-        conf.set(CheckpointingOptions.EXTERNALIZED_CHECKPOINT_RETENTION, ExternalizedCheckpointRetention.RETAIN_ON_CANCELLATION);
-        // A few quick restarts ride out a passing fault; a job that keeps failing (say, a sink it
-        // cannot reach) fails with its cause instead of restarting forever, Flink's default.
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY, "fixed-delay");
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_ATTEMPTS, settings.restartAttempts());
-        conf.set(RestartStrategyOptions.RESTART_STRATEGY_FIXED_DELAY_DELAY, Duration.ofSeconds(2));
-        if (settings.watermarkInterval() != null) {
-            conf.set(PipelineOptions.AUTO_WATERMARK_INTERVAL, settings.watermarkInterval());
-        }
-        if (settings.bufferTimeout() != null) {
-            conf.set(ExecutionOptions.BUFFER_TIMEOUT, settings.bufferTimeout());
-        }
-        env.configure(conf);
+        JobConfiguration.apply(env, settings);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence(),
                 reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
         sinks.attach(output, settings.sinkBatching());
