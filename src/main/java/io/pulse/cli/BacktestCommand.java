@@ -4,15 +4,12 @@ import io.pulse.backtest.Backtest;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.backtest.Scores;
 import io.pulse.rules.pack.RuleSet;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 
 @Command(name = "backtest", mixinStandardHelpOptions = true,
@@ -22,8 +19,6 @@ import java.util.concurrent.Callable;
                 + " weekly workload; a per-customer diff against the challenger.",
                 "Writes report.html, metrics.json, recommendations-*.csv and diff.csv into --out."})
 final class BacktestCommand implements Callable<Integer> {
-    private static final Logger LOG = LoggerFactory.getLogger(BacktestCommand.class);
-
     @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
     Path history;
 
@@ -81,11 +76,9 @@ final class BacktestCommand implements Callable<Integer> {
             System.err.println("pulse: " + e.getMessage());
             return 2;
         }
-        System.out.printf("Backtest %s .. %s (scored %s .. %s), horizon %d days: %,d events per rule set%n",
-                window.from(), window.to(), r.evaluated().from(), r.evaluated().to(), window.horizon().toDays(),
-                r.eventsRead());
-        LOG.info("Backtest {} .. {}: {} events per rule set, {} s of Flink jobs (start-up included)", window.from(),
-                window.to(), r.eventsRead(), String.format(Locale.ROOT, "%.1f", r.jobSeconds()));
+        System.out.printf("Backtest %s .. %s (scored %s .. %s), horizon %d days: %,d events per rule set,"
+                        + " %.1f s of Flink jobs%n", window.from(), window.to(), r.evaluated().from(), r.evaluated().to(),
+                window.horizon().toDays(), r.eventsRead(), r.jobSeconds());
         System.out.printf("%-22s %-10s %8s %10s %8s %7s %10s%n", "action", "rules", "flagged", "precision", "recall",
                 "lift", "lead days");
         print(r.champion());
