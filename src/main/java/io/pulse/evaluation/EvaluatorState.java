@@ -21,8 +21,8 @@ import java.util.zip.Inflater;
  * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
  * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
  * (enough for "changed since written?"), and the features of the last evaluation, serialized and
- * compressed (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
- * heap (docs/benchmarks/2026-12-04-evaluator-state-packed.md).
+ * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
+ * BENCHMARKS.md, "State per customer: heap and RocksDB").
  *
  * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
  * change to the fields of {@link PeriodFeatures} or of a fact in it changes what they must be read
@@ -32,9 +32,8 @@ import java.util.zip.Inflater;
  *   <li>0: deflated. The first packed state began with the length in 4 bytes: features never
  *       serialize to 16 MB, so that first byte was always 0 and every state packed then reads as
  *       layout 0 ({@code EvaluatorStateTest} pins its bytes).</li>
- *   <li>1: an LZ4 block, written since deflate was found to cost ~29 us an evaluation (LZ4: ~3 us),
- *       a sixth of the evaluator's CPU, for ~60 bytes less a customer
- *       (docs/benchmarks/2026-12-05-packed-features-lz4.md).</li>
+ *   <li>1: an LZ4 block: packed at every evaluation, so the compression is the cheapest one (see
+ *       BENCHMARKS.md, "Parts of the job, one thread").</li>
  * </ul>
  * A change to the features' fields raises the layout and reads the older ones with the serializer
  * they were written with.

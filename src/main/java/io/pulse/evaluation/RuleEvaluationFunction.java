@@ -216,8 +216,8 @@ public class RuleEvaluationFunction
 
     /**
      * Switches to a validated pack and re-scores every customer evaluated so far, then reports it
-     * ({@link EvaluatorDescriptors#RESCORES}). Only what the new pack changes is written: re-writing an
-     * unchanged row for its version alone made the queue's writer the reload's bottleneck.
+     * ({@link EvaluatorDescriptors#RESCORES}). Only what the new pack changes is written, so the queue's
+     * writer does not bound the reload.
      */
     private void reload(RuleSet pack, Context ctx, Collector<Recommendation> out) throws Exception {
         if (pack.version().equals(engine.version())) {
