@@ -13,38 +13,28 @@ import org.apache.flink.core.memory.DataOutputSerializer;
 import java.io.IOException;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.zip.DataFormatException;
-import java.util.zip.Inflater;
 
 /**
  * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
  * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
  * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
  * (enough for "changed since written?"), and the features of the last evaluation, serialized and
- * compressed (what a rule reload re-scores). A few hundred bytes where the objects took ~2.7 KB of
- * heap (docs/benchmarks/2026-12-04-evaluator-state-packed.md).
+ * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
+ * BENCHMARKS.md, "State per customer: heap and RocksDB").
  *
  * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
  * change to the fields of {@link PeriodFeatures} or of a fact in it changes what they must be read
  * with. So they start with their layout's version ({@link #FEATURES_LAYOUT}), then the serialized
- * length in 3 bytes, then the compressed bytes. The layouts this version reads hold the same fields:
- * <ul>
- *   <li>0: deflated. The first packed state began with the length in 4 bytes: features never
- *       serialize to 16 MB, so that first byte was always 0 and every state packed then reads as
- *       layout 0 ({@code EvaluatorStateTest} pins its bytes).</li>
- *   <li>1: an LZ4 block, written since deflate was found to cost ~29 us an evaluation (LZ4: ~3 us),
- *       a sixth of the evaluator's CPU, for ~60 bytes less a customer
- *       (docs/benchmarks/2026-12-05-packed-features-lz4.md).</li>
- * </ul>
- * A change to the features' fields raises the layout and reads the older ones with the serializer
- * they were written with.
+ * length in 3 bytes, then the compressed bytes. This version writes and reads layout 1, an LZ4
+ * block: packed at every evaluation, so the compression is the cheapest one (see BENCHMARKS.md,
+ * "Parts of the job, one thread"); it refuses any other layout rather than misread it. A change to
+ * the features' fields raises the layout and reads the older ones with the serializer they were
+ * written with ({@code EvaluatorStateTest} pins the serialized fields).
  */
 public final class EvaluatorState {
     private static final int DIGEST_BYTES = 16;
     /** The layout of the packed features this version writes: the first byte of {@link #features}. */
     static final int FEATURES_LAYOUT = 1;
-    /** The layout of the first packed states: the same fields, deflated. */
-    static final int DEFLATED_FEATURES_LAYOUT = 0;
     /** The serialized length is kept in 3 bytes, after the layout byte. */
     private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
@@ -67,15 +57,14 @@ public final class EvaluatorState {
     }
 
     /**
-     * Packs and unpacks the state with the job's serializer of {@link PeriodFeatures}, LZ4 (the
-     * fastest implementation the platform has: native, else Java) and, for states packed before
-     * it, an inflater: one codec per task, {@link #close closed} with it.
+     * Packs and unpacks the state with the job's serializer of {@link PeriodFeatures} and LZ4 (the
+     * fastest implementation the platform has: native, else Java): one codec per task, not
+     * thread-safe (it reuses its buffers), {@link #close closed} with the task.
      */
     public static final class Codec implements AutoCloseable {
         private final TypeSerializer<PeriodFeatures> serializer;
         private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
         private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
-        private final Inflater inflater = new Inflater();
         private final DataOutputSerializer out = new DataOutputSerializer(1024);
         private final DataInputDeserializer in = new DataInputDeserializer();
         private byte[] compressed = new byte[1024];
@@ -156,16 +145,15 @@ public final class EvaluatorState {
             }
             byte[] packed = state.features;
             int layout = packed[0] & 0xff;
+            if (layout != FEATURES_LAYOUT) {
+                throw new IOException("the packed features of a customer are of layout " + layout
+                        + "; this version reads layout " + FEATURES_LAYOUT);
+            }
             int length = (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
             if (serialized.length < length) {
                 serialized = new byte[Math.max(length, serialized.length * 2)];
             }
-            switch (layout) {
-                case FEATURES_LAYOUT -> decompress(packed, length);
-                case DEFLATED_FEATURES_LAYOUT -> inflate(packed, length);
-                default -> throw new IOException("the packed features of a customer are of layout " + layout
-                        + "; this version reads layouts " + DEFLATED_FEATURES_LAYOUT + " and " + FEATURES_LAYOUT);
-            }
+            decompress(packed, length);
             in.setBuffer(serialized, 0, length);
             return serializer.deserialize(in);
         }
@@ -182,26 +170,10 @@ public final class EvaluatorState {
             }
         }
 
-        private void inflate(byte[] packed, int length) throws IOException {
-            inflater.reset();
-            inflater.setInput(packed, 4, packed.length - 4);
-            try {
-                int size = 0;
-                while (size < length) {
-                    int n = inflater.inflate(serialized, size, length - size);
-                    if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
-                        throw new IOException("the packed features of a customer are truncated");
-                    }
-                    size += n;
-                }
-            } catch (DataFormatException e) {
-                throw new IOException("the packed features of a customer are corrupt", e);
-            }
-        }
-
         @Override
         public void close() {
-            inflater.end();
+            // Holds nothing to release (LZ4's compressors keep no native memory); closed with its task
+            // so that a codec which does need it can.
         }
     }
 }

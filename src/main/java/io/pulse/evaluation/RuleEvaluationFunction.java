@@ -216,8 +216,8 @@ public class RuleEvaluationFunction
 
     /**
      * Switches to a validated pack and re-scores every customer evaluated so far, then reports it
-     * ({@link EvaluatorDescriptors#RESCORES}). Only what the new pack changes is written: re-writing an
-     * unchanged row for its version alone made the queue's writer the reload's bottleneck.
+     * ({@link EvaluatorDescriptors#RESCORES}). Only what the new pack changes is written, so the queue's
+     * writer does not bound the reload.
      */
     private void reload(RuleSet pack, Context ctx, Collector<Recommendation> out) throws Exception {
         if (pack.version().equals(engine.version())) {
@@ -237,26 +237,7 @@ public class RuleEvaluationFunction
         ctx.getBroadcastState(EvaluatorDescriptors.ACTIVE_RULES).put(EvaluatorDescriptors.ACTIVE, pack);
         ruleReloads.inc();
         Population population = latest(populationsByTime(ctx.getBroadcastState(EvaluatorDescriptors.POPULATIONS)).lastEntry());
-        long[] rescored = {0, 0}; // customers, rows written
-        if (population != null) {
-            // Customers not evaluated since a restore from before the packed state: pack theirs first.
-            ctx.applyToKeyedState(LATEST_FEATURES_BEFORE_PACKING, (customer, features) -> evaluated.update(codec.encode(state())));
-            ctx.applyToKeyedState(EVALUATED, (customer, packed) -> {
-                EvaluatorState state = codec.decode(packed.value());
-                PeriodFeatures latest = codec.features(state);
-                if (latest != null) {
-                    String band = state.healthBand();
-                    int written = evaluate(latest, state, population, latest.asOf + 1,
-                            (tag, letter) -> ctx.output(tag, letter), out);
-                    rescored[0]++;
-                    rescored[1] += written;
-                    // Most customers come out as they were: their packed state says so already.
-                    if (written > 0 || !Objects.equals(band, state.healthBand())) {
-                        packed.update(codec.encode(state));
-                    }
-                }
-            });
-        }
+        long[] rescored = population == null ? new long[] {0, 0} : rescoreAll(population, ctx, out);
         long finished = System.nanoTime();
         long cpu = threads.getCurrentThreadCpuTime() - cpuBefore;
         ctx.output(EvaluatorDescriptors.RESCORES, new RescoreReport(pack.version(),
@@ -267,6 +248,29 @@ public class RuleEvaluationFunction
         LOG.info("Rule pack {} active: ready in {} ms, {} customers re-scored in {} ms ({} ms CPU), {} rows written",
                 pack.version(), (compiled - start) / 1_000_000, rescored[0], (finished - compiled) / 1_000_000,
                 cpu / 1_000_000, rescored[1]);
+    }
+
+    /** Re-scores every customer evaluated so far with the current engine; returns {customers, rows written}. */
+    private long[] rescoreAll(Population population, Context ctx, Collector<Recommendation> out) throws Exception {
+        long[] rescored = {0, 0};
+        // Customers not evaluated since a restore from before the packed state: pack theirs first.
+        ctx.applyToKeyedState(LATEST_FEATURES_BEFORE_PACKING, (customer, features) -> evaluated.update(codec.encode(state())));
+        ctx.applyToKeyedState(EVALUATED, (customer, packed) -> {
+            EvaluatorState state = codec.decode(packed.value());
+            PeriodFeatures latest = codec.features(state);
+            if (latest != null) {
+                String band = state.healthBand();
+                int written = evaluate(latest, state, population, latest.asOf + 1,
+                        (tag, letter) -> ctx.output(tag, letter), out);
+                rescored[0]++;
+                rescored[1] += written;
+                // Most customers come out as they were: their packed state says so already.
+                if (written > 0 || !Objects.equals(band, state.healthBand())) {
+                    packed.update(codec.encode(state));
+                }
+            }
+        });
+        return rescored;
     }
 
     @Override

@@ -51,7 +51,7 @@ public final class RulePackWatcher {
 
     /**
      * How often {@code pulse live} reads the rule directory: reading and hashing a pack of a few
-     * files takes well under a millisecond, and the poll is on the clock of every reload.
+     * files is cheap, and the poll is on the clock of every reload.
      */
     public static final Duration POLL = Duration.ofMillis(250);
 
@@ -139,8 +139,7 @@ public final class RulePackWatcher {
         /**
          * The first pack this operator sees after a (re)start is validated even if it was judged
          * before: its problems are worth a record, and the JIT compiles the validation path now
-         * rather than on the first reload, which it held up by ~1 s
-         * (docs/benchmarks/2026-12-04-first-reload-after-start.md).
+         * rather than on the clock of the first reload (see BENCHMARKS.md, "Rule reload").
          */
         @Override
         public void processElement(RuleSet pack, Context ctx, Collector<RuleSet> out) {

@@ -11,7 +11,6 @@ import io.pulse.rules.facts.Subscription;
 import io.pulse.rules.facts.SupportActivity;
 import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
 import org.junit.jupiter.api.AfterEach;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
 import java.util.Objects;
-import java.util.zip.Inflater;
 
 import static io.pulse.testing.QueueFixtures.recommendation;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -93,41 +91,31 @@ class EvaluatorStateTest {
     }
 
     /**
-     * One customer's state as {@code c30a6d9} packed it, before the features' layout byte: band
-     * Medium, one fingerprint, and {@link #layout0Features()}.
+     * The Flink-serialized bytes of {@link #pinnedFeatures()} that features layout
+     * {@value EvaluatorState#FEATURES_LAYOUT} packs (before compression), as the serializer wrote
+     * them when the layout was last raised.
      */
-    private static final String PACKED_BEFORE_LAYOUT_BYTE = "evaluated-features-layout-0.bin";
+    private static final String PINNED_FEATURES = "period-features-layout-1.bin";
 
     @Test
-    void aStatePackedBeforeTheLayoutByteReadsAsLayout0() throws Exception {
-        byte[] packed = resource(PACKED_BEFORE_LAYOUT_BYTE);
-
-        EvaluatorState back = codec.decode(packed);
-
-        assertThat(back.healthBand()).isEqualTo("Medium");
-        assertThat(back.open()).containsOnlyKeys("URGENT_RETAIN");
-        assertThat(back.open().get("URGENT_RETAIN").predicted6mRevenue()).isEqualTo(50_000.25);
-        assertThat(codec.features(back)).usingRecursiveComparison().isEqualTo(layout0Features());
-        assertThat(codec.encode(back)).as("packed again, unchanged").isEqualTo(packed);
-    }
-
-    @Test
-    void theFeaturesStillSerializeAsInLayout0() throws Exception {
+    void theFeaturesStillSerializeAsTheirLayoutPinned() throws Exception {
         DataOutputSerializer now = new DataOutputSerializer(1024);
         TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl())
-                .serialize(layout0Features(), now);
+                .serialize(pinnedFeatures(), now);
 
         assertThat(now.getCopyOfBuffer())
-                .as("PeriodFeatures or a fact in it changed its serialized fields, so states packed with features"
-                        + " layouts 0 and 1 would not read back: raise EvaluatorState.FEATURES_LAYOUT, and read"
-                        + " those with the serializer they were written with")
-                .isEqualTo(serializedFeatures(resource(PACKED_BEFORE_LAYOUT_BYTE)));
+                .as("PeriodFeatures or a fact in it changed its serialized fields, so the features packed in"
+                        + " existing states (layout " + EvaluatorState.FEATURES_LAYOUT + ") would not read back."
+                        + " Before a release holds such states: regenerate " + PINNED_FEATURES + " from the"
+                        + " current serializer. After: raise EvaluatorState.FEATURES_LAYOUT, read the older layout"
+                        + " with the serializer it was written with, and pin the new layout in a new resource")
+                .isEqualTo(resource(PINNED_FEATURES));
     }
 
     @Test
     void featuresOfALayoutItDoesNotKnowAreRefused() throws Exception {
         EvaluatorState state = new EvaluatorState();
-        codec.setFeatures(state, layout0Features());
+        codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
         // No band (1 byte), no open rows (4), the features' length (4): then the features' layout byte.
         assertThat(packed[9]).isEqualTo((byte) EvaluatorState.FEATURES_LAYOUT);
@@ -137,24 +125,16 @@ class EvaluatorStateTest {
 
         assertThatThrownBy(() -> codec.features(unknown)).isInstanceOf(IOException.class)
                 .hasMessageContaining("of layout " + (EvaluatorState.FEATURES_LAYOUT + 1));
-    }
-
-    @Test
-    void aLayout0StateIsPackedAgainAsLZ4OnItsNextEvaluation() throws Exception {
-        EvaluatorState back = codec.decode(resource(PACKED_BEFORE_LAYOUT_BYTE));
-
-        codec.setFeatures(back, codec.features(back));
-        byte[] packed = codec.encode(back);
-
-        // Band "Medium" (1 + 2 + 6 bytes), one row (4 + 2 + 13 + 16 + 8 + 8), the features' length (4).
-        assertThat(packed[64]).as("layout").isEqualTo((byte) EvaluatorState.FEATURES_LAYOUT);
-        assertThat(codec.features(codec.decode(packed))).usingRecursiveComparison().isEqualTo(layout0Features());
+        packed[9] = 0; // the deflated layout of states no deployment holds
+        EvaluatorState deflated = codec.decode(packed);
+        assertThatThrownBy(() -> codec.features(deflated)).isInstanceOf(IOException.class)
+                .hasMessageContaining("of layout 0");
     }
 
     @Test
     void corruptOrTruncatedFeaturesAreRefusedNotMisread() throws Exception {
         EvaluatorState state = new EvaluatorState();
-        codec.setFeatures(state, layout0Features());
+        codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
 
         byte[] truncated = Arrays.copyOf(packed, packed.length - 5);
@@ -174,8 +154,8 @@ class EvaluatorStateTest {
                 .hasMessageContaining("packed features of a customer are");
     }
 
-    /** Features with every fact present, as the resource holds them. */
-    private static PeriodFeatures layout0Features() {
+    /** Features with every fact present, as {@link #PINNED_FEATURES} holds them serialized. */
+    private static PeriodFeatures pinnedFeatures() {
         PeriodFeatures f = new PeriodFeatures();
         f.customerId = "acme.com";
         f.asOf = 1_740_873_599_999L;
@@ -205,32 +185,6 @@ class EvaluatorStateTest {
         f.planChange.setDirection(PlanChangeWindow.DOWNGRADE);
         f.planChange.setPreAverageRating(3.5);
         return f;
-    }
-
-    /** The serialized features in a packed state, read by hand: past the band and rows, then inflated. */
-    private static byte[] serializedFeatures(byte[] packedState) throws Exception {
-        DataInputDeserializer in = new DataInputDeserializer(packedState);
-        if (in.readBoolean()) {
-            in.readUTF();
-        }
-        for (int rows = in.readInt(); rows > 0; rows--) {
-            in.readUTF();
-            in.skipBytesToRead(16 + 8 + 8); // digest, score, revenue
-        }
-        byte[] features = new byte[in.readInt()];
-        in.readFully(features);
-        assertThat(features[0]).as("layout").isZero();
-        int length = (features[1] & 0xff) << 16 | (features[2] & 0xff) << 8 | features[3] & 0xff;
-        Inflater inflater = new Inflater();
-        try {
-            inflater.setInput(features, 4, features.length - 4);
-            byte[] serialized = new byte[length];
-            int size = inflater.inflate(serialized);
-            assertThat(inflater.finished()).isTrue();
-            return Arrays.copyOf(serialized, size);
-        } finally {
-            inflater.end();
-        }
     }
 
     private static byte[] resource(String name) throws IOException {

@@ -162,12 +162,7 @@ public final class ScenarioRunner {
         JsonNode given = scenario.given();
         JsonNode expect = scenario.expect();
         List<String> failures = new ArrayList<>();
-        for (Iterator<String> it = given.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!GIVEN_FACTS.contains(field)) {
-                failures.add("unknown fact \"" + field + "\" in given: use " + GIVEN_FACTS);
-            }
-        }
+        unknownFields(failures, given, GIVEN_FACTS, "unknown fact \"%s\" in given: use " + GIVEN_FACTS);
         if (!failures.isEmpty()) {
             return new Result(file, title, failures, List.of());
         }
@@ -179,6 +174,28 @@ public final class ScenarioRunner {
             return new Result(file, title, failures, List.of());
         }
         List<String> fired = evaluation.firedRules();
+        checkOutcome(failures, expect, evaluation);
+        checkRules(failures, expect, fired);
+        checkPlaybooks(failures, expect, evaluation);
+        unknownFields(failures, expect, EXPECTATIONS, "unknown expectation \"%s\"");
+        if (!failures.isEmpty()) {
+            failures.add("rules fired: " + fired);
+        }
+        return new Result(file, title, failures, fired);
+    }
+
+    /** A failure (the {@code message} format, with the field) for each field of {@code node} not in {@code known}. */
+    private static void unknownFields(List<String> failures, JsonNode node, List<String> known, String message) {
+        for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+            String field = it.next();
+            if (!known.contains(field)) {
+                failures.add(String.format(message, field));
+            }
+        }
+    }
+
+    /** The classification, cohorts, signals, actions and their priorities. */
+    private static void checkOutcome(List<String> failures, JsonNode expect, CustomerEvaluation evaluation) {
         check(failures, expect, "healthBand", evaluation.healthBand());
         check(failures, expect, "valueTier", evaluation.valueTier());
         check(failures, expect, "riskTier", evaluation.riskTier());
@@ -199,6 +216,9 @@ public final class ScenarioRunner {
                         + ", got " + (r == null ? "no such action" : r.getPriority()));
             }
         }
+    }
+
+    private static void checkRules(List<String> failures, JsonNode expect, List<String> fired) {
         for (JsonNode rule : expect.path("rulesFired")) {
             if (!fired.contains(rule.asText())) {
                 failures.add("rule \"" + rule.asText() + "\" should have fired but did not");
@@ -209,6 +229,9 @@ public final class ScenarioRunner {
                 failures.add("rule \"" + rule.asText() + "\" should not have fired but did");
             }
         }
+    }
+
+    private static void checkPlaybooks(List<String> failures, JsonNode expect, CustomerEvaluation evaluation) {
         for (Iterator<Map.Entry<String, JsonNode>> it = expect.path("playbooks").fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> playbook = it.next();
             Recommendation r = evaluation.recommendation(playbook.getKey());
@@ -223,16 +246,6 @@ public final class ScenarioRunner {
                 }
             }
         }
-        for (Iterator<String> it = expect.fieldNames(); it.hasNext(); ) {
-            String field = it.next();
-            if (!EXPECTATIONS.contains(field)) {
-                failures.add("unknown expectation \"" + field + "\"");
-            }
-        }
-        if (!failures.isEmpty()) {
-            failures.add("rules fired: " + fired);
-        }
-        return new Result(file, title, failures, fired);
     }
 
     private static <T> T optional(JsonNode given, String field, Class<T> type) throws IOException {

@@ -101,15 +101,42 @@ public final class TotalityLint {
 
         Set<String> fired = new HashSet<>();
         Map<String, Finding> findings = new LinkedHashMap<>();
+        judge(engine, examples, threads, fired, findings);
+
+        DrlSource source = engine.source();
+        List<Problem> problems = new ArrayList<>();
+        for (Finding f : findings.values()) {
+            f.report(source, problems);
+        }
+        // A failing rule stops the evaluations it fails in, so the rules after it seem unreachable:
+        // reachability is reported once no rule fails.
+        boolean failing = findings.keySet().stream().anyMatch(k -> k.startsWith("fails|"));
+        for (String rule : engine.ruleNames()) {
+            if (!failing && !fired.contains(rule)) {
+                DrlSource.RuleLocation at = source.locate(rule);
+                problems.add(new Problem(at.file(), at.line(), "rule \"" + rule + "\" is unreachable: it fired for none of "
+                        + examples.size() + " generated customers nor the " + scenarios.size() + " scenarios"));
+            }
+        }
+        problems.sort(null);
+        return new Report(problems.stream().map(Problem::toString).distinct().toList(), examples.size(), scenarios.size());
+    }
+
+    /**
+     * Evaluates the examples in order, adding the rules that fired to {@code fired} and the first
+     * example of each gap, overlap and failing rule to {@code findings}; stops after
+     * {@link #MAX_FAILURES} failing customers.
+     */
+    private static void judge(RuleEngine engine, List<Example> examples, int threads, Set<String> fired,
+                              Map<String, Finding> findings) {
         int failures = 0;
         try (ParallelEvaluation evaluation = new ParallelEvaluation(engine, threads)) {
-            judging:
             for (int from = 0; from < examples.size(); from += BATCH) {
                 List<Example> batch = examples.subList(from, Math.min(examples.size(), from + BATCH));
                 List<Outcome> outcomes = evaluation.run(batch);
                 for (int i = 0; i < batch.size(); i++) {
                     if (failures > MAX_FAILURES) {
-                        break judging; // a looping rule costs the whole firing cap per customer: enough examples to fix it
+                        return; // a looping rule costs the whole firing cap per customer: enough examples to fix it
                     }
                     Outcome outcome = outcomes.get(i);
                     fired.addAll(outcome.fired());
@@ -129,24 +156,6 @@ public final class TotalityLint {
                 }
             }
         }
-
-        DrlSource source = engine.source();
-        List<Problem> problems = new ArrayList<>();
-        for (Finding f : findings.values()) {
-            f.report(source, problems);
-        }
-        // A failing rule stops the evaluations it fails in, so the rules after it seem unreachable:
-        // reachability is reported once no rule fails.
-        boolean failing = findings.keySet().stream().anyMatch(k -> k.startsWith("fails|"));
-        for (String rule : engine.ruleNames()) {
-            if (!failing && !fired.contains(rule)) {
-                DrlSource.RuleLocation at = source.locate(rule);
-                problems.add(new Problem(at.file(), at.line(), "rule \"" + rule + "\" is unreachable: it fired for none of "
-                        + examples.size() + " generated customers nor the " + scenarios.size() + " scenarios"));
-            }
-        }
-        problems.sort(null);
-        return new Report(problems.stream().map(Problem::toString).distinct().toList(), examples.size(), scenarios.size());
     }
 
     /** What evaluating one example gave: the rules that fired, and the failure if it failed. */
@@ -326,47 +335,59 @@ public final class TotalityLint {
         for (ScenarioRunner.Scenario s : scenarios) {
             String origin = "the customer of scenario \"" + s.name() + "\" (" + s.file() + ")";
             add(examples, new Example(s.given(), s.asOf(), origin));
-
-            // Text fields the rules list values for: every combination (each on its own if too many).
-            Map<Field, List<JsonNode>> listed = new LinkedHashMap<>();
-            forEachInputField(s.given(), (field, value) -> {
-                Set<String> domain = textDomains.get(field.name());
-                if (value.isTextual() && domain != null) {
-                    List<JsonNode> values = new ArrayList<>();
-                    domain.forEach(v -> values.add(TextNode.valueOf(v)));
-                    values.add(TextNode.valueOf(UNLISTED));
-                    listed.put(field, values);
-                } else if (value.isBoolean()) {
-                    listed.put(field, List.of(BooleanNode.TRUE, BooleanNode.FALSE));
-                }
-            });
-            long combinations = 1;
-            for (List<JsonNode> values : listed.values()) {
-                combinations = Math.min(Long.MAX_VALUE / 64, combinations * values.size());
-            }
-            boolean firstOfFile = combinedFiles.add(s.file());
-            if (firstOfFile && combinations <= MAX_COMBINATIONS) {
-                combine(examples, s, origin, new ArrayList<>(listed.entrySet()), 0, new LinkedHashMap<>());
-            } else {
-                listed.forEach((field, values) -> values.forEach(v -> add(examples, vary(s, origin, Map.of(field, v)))));
-            }
-
-            // Numbers: either side of every threshold, one field at a time, from the first scenario
-            // that gives the field.
-            TreeSet<Double> own = new TreeSet<>();
-            numbersIn(s.given().path("population"), own);
-            own.addAll(thresholds);
-            forEachInputField(s.given(), (field, value) -> {
-                if (value.isNumber() && sweptFields.add(field)) {
-                    for (double t : own) {
-                        for (JsonNode v : around(t, value)) {
-                            add(examples, vary(s, origin, Map.of(field, v)));
-                        }
-                    }
-                }
-            });
+            addListedValues(examples, s, origin, textDomains, combinedFiles.add(s.file()));
+            addNumbersAround(examples, s, origin, thresholds, sweptFields);
         }
         return new ArrayList<>(examples.values());
+    }
+
+    /**
+     * Text fields the rules list values for, and booleans: every combination from the first
+     * scenario of a file (each field on its own if too many), each field on its own from the others.
+     */
+    private static void addListedValues(Map<String, Example> examples, ScenarioRunner.Scenario s, String origin,
+                                        Map<String, Set<String>> textDomains, boolean firstOfFile) {
+        Map<Field, List<JsonNode>> listed = new LinkedHashMap<>();
+        forEachInputField(s.given(), (field, value) -> {
+            Set<String> domain = textDomains.get(field.name());
+            if (value.isTextual() && domain != null) {
+                List<JsonNode> values = new ArrayList<>();
+                domain.forEach(v -> values.add(TextNode.valueOf(v)));
+                values.add(TextNode.valueOf(UNLISTED));
+                listed.put(field, values);
+            } else if (value.isBoolean()) {
+                listed.put(field, List.of(BooleanNode.TRUE, BooleanNode.FALSE));
+            }
+        });
+        long combinations = 1;
+        for (List<JsonNode> values : listed.values()) {
+            combinations = Math.min(Long.MAX_VALUE / 64, combinations * values.size());
+        }
+        if (firstOfFile && combinations <= MAX_COMBINATIONS) {
+            combine(examples, s, origin, new ArrayList<>(listed.entrySet()), 0, new LinkedHashMap<>());
+        } else {
+            listed.forEach((field, values) -> values.forEach(v -> add(examples, vary(s, origin, Map.of(field, v)))));
+        }
+    }
+
+    /**
+     * Numbers: either side of every threshold and every number of the scenario's population, one
+     * field at a time, from the first scenario that gives the field.
+     */
+    private static void addNumbersAround(Map<String, Example> examples, ScenarioRunner.Scenario s, String origin,
+                                         TreeSet<Double> thresholds, Set<Field> sweptFields) {
+        TreeSet<Double> own = new TreeSet<>();
+        numbersIn(s.given().path("population"), own);
+        own.addAll(thresholds);
+        forEachInputField(s.given(), (field, value) -> {
+            if (value.isNumber() && sweptFields.add(field)) {
+                for (double t : own) {
+                    for (JsonNode v : around(t, value)) {
+                        add(examples, vary(s, origin, Map.of(field, v)));
+                    }
+                }
+            }
+        });
     }
 
     private static void add(Map<String, Example> examples, Example e) {

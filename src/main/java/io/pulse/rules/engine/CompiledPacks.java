@@ -19,7 +19,7 @@ final class CompiledPacks {
     static final CompiledPacks JVM = new CompiledPacks();
 
     interface Compile {
-        RuleEngine.Compiled run() throws RuleCompilationException;
+        CompiledPack run() throws RuleCompilationException;
     }
 
     /** Per class loader, by pack version: the compiled pack, or the compile still running. */
@@ -28,17 +28,17 @@ final class CompiledPacks {
     private static final class Entry {
         final RuleSet rules;
         /** Until the compile ends; then only {@link #compiled}, weakly. */
-        CompletableFuture<RuleEngine.Compiled> compiling = new CompletableFuture<>();
-        WeakReference<RuleEngine.Compiled> compiled;
+        CompletableFuture<CompiledPack> compiling = new CompletableFuture<>();
+        WeakReference<CompiledPack> compiled;
 
         Entry(RuleSet rules) {
             this.rules = rules;
         }
     }
 
-    RuleEngine.Compiled get(RuleSet rules, ClassLoader classLoader, Compile compile) throws RuleCompilationException {
+    CompiledPack get(RuleSet rules, ClassLoader classLoader, Compile compile) throws RuleCompilationException {
         Entry entry;
-        CompletableFuture<RuleEngine.Compiled> running;
+        CompletableFuture<CompiledPack> running;
         synchronized (packs) {
             Map<String, Entry> byVersion = packs.computeIfAbsent(classLoader, cl -> new HashMap<>());
             byVersion.values().removeIf(e -> e.compiled != null && e.compiled.get() == null); // no engine uses it
@@ -47,7 +47,7 @@ final class CompiledPacks {
                 entry = null; // the version is a truncated hash: other files, same version; not kept
                 running = null;
             } else {
-                RuleEngine.Compiled done = entry != null && entry.compiled != null ? entry.compiled.get() : null;
+                CompiledPack done = entry != null && entry.compiled != null ? entry.compiled.get() : null;
                 if (done != null) {
                     return done;
                 }
@@ -66,11 +66,11 @@ final class CompiledPacks {
         return running == null ? compileInto(entry, classLoader, compile) : await(running, rules);
     }
 
-    private RuleEngine.Compiled compileInto(Entry entry, ClassLoader classLoader, Compile compile)
+    private CompiledPack compileInto(Entry entry, ClassLoader classLoader, Compile compile)
             throws RuleCompilationException {
-        CompletableFuture<RuleEngine.Compiled> waiting = entry.compiling;
+        CompletableFuture<CompiledPack> waiting = entry.compiling;
         try {
-            RuleEngine.Compiled compiled = compile.run();
+            CompiledPack compiled = compile.run();
             synchronized (packs) {
                 entry.compiled = new WeakReference<>(compiled);
                 entry.compiling = null;
@@ -90,7 +90,7 @@ final class CompiledPacks {
     }
 
     /** Another thread's compile of the same pack: its result, or its problems. */
-    private static RuleEngine.Compiled await(CompletableFuture<RuleEngine.Compiled> running, RuleSet rules)
+    private static CompiledPack await(CompletableFuture<CompiledPack> running, RuleSet rules)
             throws RuleCompilationException {
         try {
             return running.get();

@@ -43,12 +43,12 @@ class CompiledPacksTest {
         CompiledPacks packs = new CompiledPacks();
         RuleSet pack = RuleSet.load(PACK);
         ClassLoader loader = RuleEngine.class.getClassLoader();
-        RuleEngine.Compiled compiled = RuleEngine.compile(pack).compiled();
+        CompiledPack compiled = RuleEngine.compile(pack).compiled();
         AtomicInteger compiles = new AtomicInteger();
         CountDownLatch allAsking = new CountDownLatch(4);
         ExecutorService threads = Executors.newFixedThreadPool(4);
         try {
-            List<Future<RuleEngine.Compiled>> results = new ArrayList<>();
+            List<Future<CompiledPack>> results = new ArrayList<>();
             for (int i = 0; i < 4; i++) {
                 results.add(threads.submit(() -> {
                     allAsking.countDown();
@@ -60,7 +60,7 @@ class CompiledPacksTest {
                     });
                 }));
             }
-            for (Future<RuleEngine.Compiled> result : results) {
+            for (Future<CompiledPack> result : results) {
                 assertThat(result.get(10, TimeUnit.SECONDS)).isSameAs(compiled);
             }
         } finally {

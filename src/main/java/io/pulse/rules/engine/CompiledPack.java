@@ -1,0 +1,16 @@
+package io.pulse.rules.engine;
+
+import io.pulse.rules.facts.Parameters;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.rules.pack.DrlSource;
+import org.kie.api.KieBase;
+
+/**
+ * What a compile produces, immutable and shared by every engine of the pack in this JVM (a
+ * KieBase is thread-safe; sessions are not). {@link CompiledPacks} holds it weakly: it lives as
+ * long as an engine uses it.
+ *
+ * @param source     where each rule is written, for problems found after the compile
+ * @param maxFirings rule firings allowed per evaluation: more means a rule keeps re-triggering itself
+ */
+record CompiledPack(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, int maxFirings) {}

@@ -1,0 +1,78 @@
+package io.pulse.rules.engine;
+
+import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.CustomerProfile;
+import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.PreviousHealthBand;
+import io.pulse.rules.facts.TierAverage;
+import java.util.ArrayList;
+import java.util.List;
+import org.kie.api.event.rule.AgendaEventListener;
+import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.StatelessKieSession;
+
+/**
+ * One thread's session on a compiled pack: gives the rules one customer's facts, fires them
+ * within the pack's firing budget and records in a {@link RuleTrace} what they derived. Not
+ * thread-safe: the trace is reset at each evaluation.
+ */
+final class CustomerSession {
+    private final CompiledPack pack;
+    /** Stateless, from a session pool: each execute() runs on a reset pooled session (cheap). */
+    private final StatelessKieSession session;
+    /** Listens to {@link #session}. */
+    private final RuleTrace trace;
+
+    CustomerSession(CompiledPack pack) {
+        this.pack = pack;
+        this.trace = new RuleTrace(BindingOrder.of(pack.rules()), pack.maxFirings());
+        this.session = pack.kieBase().newKieSessionsPool(1).newStatelessKieSession();
+        session.addEventListener((AgendaEventListener) trace);
+        session.addEventListener((RuleRuntimeEventListener) trace);
+    }
+
+    /**
+     * Inserts the parameters, the population, the customer's known facts and the average LTV of
+     * the customer's tier ({@link TierAverage}), and fires the rules.
+     *
+     * @return the trace of this evaluation: valid until the next one
+     * @throws RuleEvaluationException when a rule throws or the rules exceed the firing budget
+     */
+    RuleTrace fire(CustomerFacts facts, Population population) {
+        String customerId = facts.account().getCustomerId();
+        trace.reset();
+        try {
+            session.execute(inserted(facts, population));
+        } catch (RuntimeException | StackOverflowError e) {
+            throw SafetyNet.ruleThrew(customerId, pack.rules().version(), trace, e);
+        }
+        if (trace.capped()) {
+            throw SafetyNet.runaway(customerId, pack.rules().version(), pack.maxFirings(), trace);
+        }
+        return trace;
+    }
+
+    private List<Object> inserted(CustomerFacts facts, Population population) {
+        Account account = facts.account();
+        CustomerProfile profile = facts.profile();
+        List<Object> inserted = new ArrayList<>(10);
+        inserted.add(pack.parameters());
+        inserted.add(population);
+        inserted.add(account);
+        inserted.add(profile);
+        inserted.add(new TierAverage(profile.getCustomerTier(), population.averageLtv(profile.getCustomerTier())));
+        addIfKnown(inserted, facts.subscription());
+        addIfKnown(inserted, facts.support());
+        addIfKnown(inserted, facts.planChange());
+        if (facts.previousHealthBand() != null) {
+            inserted.add(new PreviousHealthBand(facts.previousHealthBand()));
+        }
+        return inserted;
+    }
+
+    private static void addIfKnown(List<Object> facts, Object fact) {
+        if (fact != null) {
+            facts.add(fact);
+        }
+    }
+}

@@ -1,0 +1,148 @@
+package io.pulse.rules.engine;
+
+import io.pulse.rules.facts.Parameters;
+import io.pulse.rules.pack.DrlSource;
+import io.pulse.rules.pack.ParametersReader;
+import io.pulse.rules.pack.Problem;
+import io.pulse.rules.pack.RuleCompilationException;
+import io.pulse.rules.pack.RuleSet;
+import io.pulse.rules.sandbox.RuleSandbox;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.drools.kiesession.rulebase.InternalKnowledgeBase;
+import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
+import org.kie.api.KieBase;
+import org.kie.api.KieBaseConfiguration;
+import org.kie.api.KieServices;
+import org.kie.api.conf.KieBaseMutabilityOption;
+import org.kie.api.io.ResourceType;
+import org.kie.internal.builder.CompositeKnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilder;
+import org.kie.internal.builder.KnowledgeBuilderFactory;
+import org.kie.internal.io.ResourceFactory;
+
+/**
+ * Compiles a rule pack: reads its parameters, checks the pack's texts (sandbox, actions without
+ * terms), builds the DRL files with the classic (mvel) compiler and checks the compiled rules.
+ * Nothing of the build is registered JVM-wide (no KieRepository module), so repeated reloads do
+ * not accumulate.
+ */
+final class PackCompiler {
+    /**
+     * {@code RecommendedAction.valueRisk("CODE"}, {@code RecommendedAction.alert("CODE"}, ... and {@code .withTerms("CODE"}:
+     * checked against parameters.json.
+     */
+    private static final Pattern STRATEGY_CALL =
+            Pattern.compile("(?:RecommendedAction\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
+
+    private PackCompiler() {}
+
+    /**
+     * @param classLoader loads the fact classes (in Flink: the user-code class loader)
+     * @throws RuleCompilationException with every problem as {@code file:line: message}
+     */
+    static CompiledPack compile(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+        // MVEL keeps JVM-wide state that captures the thread's context class loader the first time
+        // it is used. In Flink that would be the first job's user-code class loader: once that job
+        // ends and its class loader is closed, every later build in the JVM fails ("class not
+        // found: ...HealthScore$$highMin"). Build with the class loader Pulse itself lives in,
+        // which lives as long as that state (RuleEngineTest pins this).
+        Thread thread = Thread.currentThread();
+        ClassLoader contextClassLoader = thread.getContextClassLoader();
+        thread.setContextClassLoader(PackCompiler.class.getClassLoader());
+        try {
+            return build(rules, classLoader);
+        } finally {
+            thread.setContextClassLoader(contextClassLoader);
+        }
+    }
+
+    private static CompiledPack build(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+        List<Problem> problems = new ArrayList<>();
+        Map<String, String> files = rules.files();
+        Parameters parameters = null;
+        int maxFirings = RuleEngine.DEFAULT_MAX_FIRINGS;
+        if (files.containsKey(RuleSet.PARAMETERS_FILE)) {
+            String text = files.get(RuleSet.PARAMETERS_FILE);
+            parameters = ParametersReader.read(text, problems);
+            maxFirings = ParametersReader.maxFirings(text, RuleEngine.DEFAULT_MAX_FIRINGS, problems);
+        } else {
+            problems.add(new Problem(RuleSet.PARAMETERS_FILE, 0, "missing: the rule pack needs its parameters file"));
+        }
+        if (files.keySet().stream().noneMatch(n -> n.endsWith(".drl"))) {
+            problems.add(new Problem("*.drl", 0, "the rule pack has no rule file"));
+        }
+        if (parameters != null) {
+            checkActionsHaveTerms(files, parameters, problems);
+        }
+        DrlSource source = DrlSource.parse(files);
+        problems.addAll(RuleSandbox.checkSource(source, classLoader));
+
+        KnowledgeBuilder builder = buildDrl(files, classLoader);
+        List<Problem> compileErrors = DrlProblems.of(builder.getErrors(), files, classLoader);
+        problems.addAll(compileErrors);
+        KieBase kieBase = null;
+        if (compileErrors.isEmpty()) {
+            kieBase = immutableKieBase(builder, classLoader);
+            problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
+        }
+        if (!problems.isEmpty()) {
+            Collections.sort(problems);
+            throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
+        }
+        return new CompiledPack(rules, parameters, kieBase, source, maxFirings);
+    }
+
+    /**
+     * A KnowledgeBuilder straight from the texts: what KieBuilder runs inside, without the module
+     * scaffolding around it (pom, kmodule, KieRepository, KieContainer).
+     */
+    private static KnowledgeBuilder buildDrl(Map<String, String> files, ClassLoader classLoader) {
+        KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(
+                KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(null, classLoader));
+        CompositeKnowledgeBuilder batch = builder.batch();
+        files.forEach((name, text) -> {
+            if (name.endsWith(".drl")) {
+                batch.add(ResourceFactory.newByteArrayResource(text.getBytes(StandardCharsets.UTF_8)).setSourcePath(name),
+                        ResourceType.DRL);
+            }
+        });
+        batch.build();
+        return builder;
+    }
+
+    /**
+     * One KieBase of every package, never changed after the build: immutable, it lets each session
+     * use Drools' light identity object store instead of the class-aware one it would rebuild for
+     * every evaluation (see BENCHMARKS.md, "Rule evaluation, one thread").
+     */
+    private static KieBase immutableKieBase(KnowledgeBuilder builder, ClassLoader classLoader) {
+        KieBaseConfiguration configuration = KieServices.Factory.get().newKieBaseConfiguration(null, classLoader);
+        configuration.setOption(KieBaseMutabilityOption.DISABLED);
+        InternalKnowledgeBase knowledgeBase = KnowledgeBaseFactory.newKnowledgeBase(configuration);
+        // Loads no rule class yet: nothing of the rules runs before the bytecode check.
+        knowledgeBase.addPackages(builder.getKnowledgePackages());
+        return knowledgeBase;
+    }
+
+    /** An action a rule recommends must have its priority and SLA in parameters.json. */
+    private static void checkActionsHaveTerms(Map<String, String> files, Parameters parameters, List<Problem> problems) {
+        files.forEach((name, text) -> {
+            if (!name.endsWith(".drl")) {
+                return;
+            }
+            Matcher m = STRATEGY_CALL.matcher(text);
+            while (m.find()) {
+                if (parameters.action(m.group(1)) == null) {
+                    problems.add(new Problem(name, DrlProblems.lineAt(text, m.start(1)), "action " + m.group(1)
+                            + " has no priority and SLA: add it to \"actions\" in " + RuleSet.PARAMETERS_FILE));
+                }
+            }
+        });
+    }
+}
