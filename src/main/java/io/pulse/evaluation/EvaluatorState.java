@@ -59,9 +59,9 @@ public final class EvaluatorState {
     /**
      * Packs and unpacks the state with the job's serializer of {@link PeriodFeatures} and LZ4 (the
      * fastest implementation the platform has: native, else Java): one codec per task, not
-     * thread-safe (it reuses its buffers), {@link #close closed} with the task.
+     * thread-safe (it reuses its buffers).
      */
-    public static final class Codec implements AutoCloseable {
+    public static final class Codec {
         private final TypeSerializer<PeriodFeatures> serializer;
         private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
         private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
@@ -170,10 +170,5 @@ public final class EvaluatorState {
             }
         }
 
-        @Override
-        public void close() {
-            // Holds nothing to release (LZ4's compressors keep no native memory); closed with its task
-            // so that a codec which does need it can.
-        }
     }
 }

@@ -72,9 +72,7 @@ import java.util.function.BiConsumer;
  *
  * <p>State per customer: one packed {@link EvaluatorState} (health band, a fingerprint of each
  * recommendation written as open, the latest features compressed) and the features waiting for their
- * period's end. A savepoint taken before the packed state holds the band, the written
- * recommendations and the latest features in three states of their own: a customer's are moved into
- * the packed state the first time it is evaluated or a reload re-scores it.
+ * period's end.
  */
 public class RuleEvaluationFunction
         extends KeyedBroadcastProcessFunction<String, PeriodFeatures, BroadcastUpdate, Recommendation>
@@ -90,15 +88,6 @@ public class RuleEvaluationFunction
     /** The customer's {@link EvaluatorState}, packed. */
     public static final ValueStateDescriptor<byte[]> EVALUATED =
             new ValueStateDescriptor<>("evaluated", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
-    /** Before {@link #EVALUATED}: the recommendations written as open, whole, by action. */
-    static final MapStateDescriptor<String, Recommendation> WRITTEN_BEFORE_PACKING = new MapStateDescriptor<>(
-            "written recommendation by action", Types.STRING, Types.POJO(Recommendation.class));
-    /** Before {@link #EVALUATED}: the health band of the last evaluation. */
-    static final ValueStateDescriptor<String> HEALTH_BAND_BEFORE_PACKING =
-            new ValueStateDescriptor<>("health band", Types.STRING);
-    /** Before {@link #EVALUATED}: the features of the last evaluation. */
-    static final ValueStateDescriptor<PeriodFeatures> LATEST_FEATURES_BEFORE_PACKING =
-            new ValueStateDescriptor<>("latest features", TypeInformation.of(PeriodFeatures.class));
 
     private final RuleSet rules;
     private final LongCounter evaluations = new LongCounter();
@@ -114,9 +103,6 @@ public class RuleEvaluationFunction
     private transient MapState<Long, PeriodFeatures> featuresByTime;
     private transient ValueState<byte[]> evaluated;
     private transient EvaluatorState.Codec codec;
-    private transient MapState<String, Recommendation> writtenBeforePacking;
-    private transient ValueState<String> healthBandBeforePacking;
-    private transient ValueState<PeriodFeatures> latestFeaturesBeforePacking;
     /**
      * The broadcast population snapshots in time order, for one floor lookup per evaluation (the
      * broadcast state itself can only be scanned). Only {@link #processBroadcastElement} changes
@@ -165,9 +151,6 @@ public class RuleEvaluationFunction
         featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
         evaluated = getRuntimeContext().getState(EVALUATED);
         codec = new EvaluatorState.Codec(getRuntimeContext().createSerializer(TypeInformation.of(PeriodFeatures.class)));
-        writtenBeforePacking = getRuntimeContext().getMapState(WRITTEN_BEFORE_PACKING);
-        healthBandBeforePacking = getRuntimeContext().getState(HEALTH_BAND_BEFORE_PACKING);
-        latestFeaturesBeforePacking = getRuntimeContext().getState(LATEST_FEATURES_BEFORE_PACKING);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
         evaluationCount = metrics.counter(PulseMetrics.EVALUATIONS);
@@ -175,14 +158,6 @@ public class RuleEvaluationFunction
         deadLetters = metrics.counter(PulseMetrics.DEAD_LETTERS);
         ruleReloads = metrics.counter(PulseMetrics.RULE_RELOADS);
         evaluationTimeUs = metrics.histogram(PulseMetrics.EVALUATION_TIME_US, new DescriptiveStatisticsHistogram(1000));
-    }
-
-    @Override
-    public void close() throws Exception {
-        if (codec != null) {
-            codec.close();
-        }
-        super.close();
     }
 
     @Override
@@ -253,8 +228,6 @@ public class RuleEvaluationFunction
     /** Re-scores every customer evaluated so far with the current engine; returns {customers, rows written}. */
     private long[] rescoreAll(Population population, Context ctx, Collector<Recommendation> out) throws Exception {
         long[] rescored = {0, 0};
-        // Customers not evaluated since a restore from before the packed state: pack theirs first.
-        ctx.applyToKeyedState(LATEST_FEATURES_BEFORE_PACKING, (customer, features) -> evaluated.update(codec.encode(state())));
         ctx.applyToKeyedState(EVALUATED, (customer, packed) -> {
             EvaluatorState state = codec.decode(packed.value());
             PeriodFeatures latest = codec.features(state);
@@ -299,28 +272,10 @@ public class RuleEvaluationFunction
         evaluated.update(codec.encode(state));
     }
 
-    /**
-     * The current customer's state; on the first access after a restore from a savepoint taken
-     * before the packed state, its three earlier states moved into it (and cleared).
-     */
+    /** The current customer's state; empty before its first evaluation. */
     private EvaluatorState state() throws Exception {
         byte[] packed = evaluated.value();
-        if (packed != null) {
-            return codec.decode(packed);
-        }
-        EvaluatorState state = new EvaluatorState();
-        state.setHealthBand(healthBandBeforePacking.value());
-        for (Map.Entry<String, Recommendation> e : writtenBeforePacking.entries()) {
-            state.open().put(e.getKey(), e.getValue().fingerprint());
-        }
-        PeriodFeatures latest = latestFeaturesBeforePacking.value();
-        if (latest != null) {
-            codec.setFeatures(state, latest);
-        }
-        healthBandBeforePacking.clear();
-        writtenBeforePacking.clear();
-        latestFeaturesBeforePacking.clear();
-        return state;
+        return packed != null ? codec.decode(packed) : new EvaluatorState();
     }
 
     /**

@@ -38,33 +38,32 @@ public final class PackedFeaturesBenchmark {
             corpus.add(features(e.facts(), e.asOf()));
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        try (EvaluatorState.Codec codec = new EvaluatorState.Codec(
-                TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()))) {
-            List<byte[]> packed = new ArrayList<>(corpus.size());
-            for (int round = 1; round <= rounds; round++) {
-                packed.clear();
-                long start = threads.getCurrentThreadCpuTime();
-                long bytes = 0;
-                for (PeriodFeatures f : corpus) {
-                    EvaluatorState state = new EvaluatorState();
-                    codec.setFeatures(state, f);
-                    byte[] p = codec.encode(state);
-                    bytes += p.length;
-                    packed.add(p);
-                }
-                long packing = threads.getCurrentThreadCpuTime() - start;
-                start = threads.getCurrentThreadCpuTime();
-                for (byte[] p : packed) {
-                    if (codec.features(codec.decode(p)) == null) {
-                        throw new IllegalStateException("packed features did not read back");
-                    }
-                }
-                long reading = threads.getCurrentThreadCpuTime() - start;
-                System.out.printf("round %d%s: %,d customers' features: pack %.2f us CPU each, read back %.2f us each;"
-                                + " %.0f packed bytes each%n", round, round == 1 ? " (warm-up)" : "", corpus.size(),
-                        packing / 1000.0 / corpus.size(), reading / 1000.0 / corpus.size(),
-                        bytes / (double) corpus.size());
+        EvaluatorState.Codec codec = new EvaluatorState.Codec(
+                TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()));
+        List<byte[]> packed = new ArrayList<>(corpus.size());
+        for (int round = 1; round <= rounds; round++) {
+            packed.clear();
+            long start = threads.getCurrentThreadCpuTime();
+            long bytes = 0;
+            for (PeriodFeatures f : corpus) {
+                EvaluatorState state = new EvaluatorState();
+                codec.setFeatures(state, f);
+                byte[] p = codec.encode(state);
+                bytes += p.length;
+                packed.add(p);
             }
+            long packing = threads.getCurrentThreadCpuTime() - start;
+            start = threads.getCurrentThreadCpuTime();
+            for (byte[] p : packed) {
+                if (codec.features(codec.decode(p)) == null) {
+                    throw new IllegalStateException("packed features did not read back");
+                }
+            }
+            long reading = threads.getCurrentThreadCpuTime() - start;
+            System.out.printf("round %d%s: %,d customers' features: pack %.2f us CPU each, read back %.2f us each;"
+                            + " %.0f packed bytes each%n", round, round == 1 ? " (warm-up)" : "", corpus.size(),
+                    packing / 1000.0 / corpus.size(), reading / 1000.0 / corpus.size(),
+                    bytes / (double) corpus.size());
         }
     }
 

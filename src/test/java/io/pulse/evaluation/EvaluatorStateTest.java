@@ -13,7 +13,6 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -29,11 +28,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 class EvaluatorStateTest {
     private final EvaluatorState.Codec codec = new EvaluatorState.Codec(
             TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()));
-
-    @AfterEach
-    void close() {
-        codec.close();
-    }
 
     @Test
     void aStateSurvivesPackingWithItsBandFingerprintsAndFeatures() throws Exception {

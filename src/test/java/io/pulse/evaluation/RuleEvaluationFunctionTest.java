@@ -8,14 +8,8 @@ import io.pulse.model.Recommendation;
 import io.pulse.model.DeadLetter;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.rules.facts.Population;
-import org.apache.flink.api.common.state.MapState;
-import org.apache.flink.api.common.state.ValueState;
-import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
-import org.apache.flink.runtime.state.KeyedStateBackend;
-import org.apache.flink.runtime.state.VoidNamespace;
-import org.apache.flink.runtime.state.VoidNamespaceSerializer;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
 import org.apache.flink.streaming.api.watermark.Watermark;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
@@ -253,85 +247,5 @@ class RuleEvaluationFunctionTest {
             assertThat(report.actionsWritten).isEqualTo(1);
             assertThat(report.instances).isEqualTo(1);
         });
-    }
-
-    /**
-     * Puts the customer's state as the evaluator kept it before the packed state (a savepoint of
-     * that version) from what the packed state holds now, and removes the packed state.
-     */
-    private void unpack(String customer, PeriodFeatures latest, List<Recommendation> written, String band)
-            throws Exception {
-        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(customer);
-        ValueState<byte[]> evaluated = state(backend, RuleEvaluationFunction.EVALUATED);
-        assertThat(evaluated.value()).isNotNull();
-        evaluated.clear();
-        state(backend, RuleEvaluationFunction.LATEST_FEATURES_BEFORE_PACKING).update(latest);
-        state(backend, RuleEvaluationFunction.HEALTH_BAND_BEFORE_PACKING).update(band);
-        MapState<String, Recommendation> byAction = backend.getPartitionedState(VoidNamespace.INSTANCE,
-                VoidNamespaceSerializer.INSTANCE, RuleEvaluationFunction.WRITTEN_BEFORE_PACKING);
-        for (Recommendation r : written) {
-            byAction.put(r.getAction(), r);
-        }
-    }
-
-    private static <T> ValueState<T> state(KeyedStateBackend<String> backend, ValueStateDescriptor<T> descriptor)
-            throws Exception {
-        return backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE, descriptor);
-    }
-
-    private boolean hasStateBeforePacking(String customer) throws Exception {
-        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
-        backend.setCurrentKey(customer);
-        return state(backend, RuleEvaluationFunction.LATEST_FEATURES_BEFORE_PACKING).value() != null
-                || state(backend, RuleEvaluationFunction.HEALTH_BAND_BEFORE_PACKING).value() != null
-                || backend.getPartitionedState(VoidNamespace.INSTANCE, VoidNamespaceSerializer.INSTANCE,
-                        RuleEvaluationFunction.WRITTEN_BEFORE_PACKING).entries().iterator().hasNext();
-    }
-
-    @Test
-    void aStateFromBeforePackingIsPackedOnTheCustomersNextEvaluation() throws Exception {
-        PeriodFeatures atRisk = features(endOfDay(0), "High");
-        sendPopulation(endOfDay(0));
-        sendFeatures(atRisk);
-        advanceTo(endOfDay(0));
-        List<Recommendation> written = List.copyOf(harness.extractOutputValues());
-        assertThat(written).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
-        unpack(ACME, atRisk, written, written.get(0).getHealthBand());
-
-        sendPopulation(endOfDay(1));
-        sendFeatures(features(endOfDay(1), "High"));
-        advanceTo(endOfDay(1));
-        assertThat(harness.extractOutputValues()).as("the rows written before are known: nothing new").hasSize(written.size());
-        assertThat(hasStateBeforePacking(ACME)).isFalse();
-
-        sendPopulation(endOfDay(2));
-        sendFeatures(features(endOfDay(2), "Medium"));
-        advanceTo(endOfDay(2));
-        assertThat(harness.extractOutputValues().subList(written.size(), harness.extractOutputValues().size()))
-                .filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
-                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
-    }
-
-    @Test
-    void aReloadReScoresACustomerWhoseStateIsFromBeforePacking(@TempDir Path dir) throws Exception {
-        PeriodFeatures atRisk = features(endOfDay(0), "High");
-        sendPopulation(endOfDay(0));
-        sendFeatures(atRisk);
-        advanceTo(endOfDay(0));
-        List<Recommendation> written = List.copyOf(harness.extractOutputValues());
-        unpack(ACME, atRisk, written, written.get(0).getHealthBand());
-
-        Path rules = copyOfPack(dir.resolve("rules"));
-        edit(rules.resolve("parameters.json"), "\"URGENT_RETAIN\":        { \"priority\": 1,",
-                "\"URGENT_RETAIN\":        { \"priority\": 2,");
-        harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(RuleSet.load(rules)), endOfDay(0)));
-
-        List<Recommendation> out = harness.extractOutputValues();
-        assertThat(out.subList(written.size(), out.size())).as("only the row the edit changes")
-                .singleElement().satisfies(r -> assertThat(r.getPriority()).isEqualTo(2));
-        assertThat(harness.getSideOutput(EvaluatorDescriptors.RESCORES)).singleElement()
-                .satisfies(r -> assertThat(r.getValue().customers).isEqualTo(1));
-        assertThat(hasStateBeforePacking(ACME)).isFalse();
     }
 }

@@ -1,7 +1,6 @@
 package io.pulse.live;
 
 import io.pulse.actions.SinkDatabase;
-import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;

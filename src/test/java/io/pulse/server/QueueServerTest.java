@@ -14,7 +14,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
 
 import static io.pulse.server.ServerFixtures.TOKENS;
 import static io.pulse.server.ServerFixtures.DANA_TOKEN;

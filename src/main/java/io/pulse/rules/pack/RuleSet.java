@@ -1,6 +1,5 @@
 package io.pulse.rules.pack;
 
-import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.facts.Parameters;
 import java.io.IOException;
 import java.io.Serializable;
@@ -21,7 +20,7 @@ import java.util.stream.Stream;
 /**
  * The rule pack as text: every {@code *.drl} file plus {@value #PARAMETERS_FILE} of one directory
  * (not its sub-directories, where scenarios live), keyed by file name. Small and serializable, so
- * it travels inside the Flink job graph and over a broadcast stream; {@link RuleEngine#compile}
+ * it travels inside the Flink job graph and over a broadcast stream; the rule engine
  * turns it into something that runs.
  */
 public final class RuleSet implements Serializable {

@@ -1,6 +1,5 @@
 package io.pulse.rules.sandbox;
 
-import io.pulse.rules.facts.HealthScoreCalculator;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
 import java.util.ArrayList;
