@@ -5,7 +5,7 @@ import io.pulse.rules.engine.RuleEvaluationException;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
 import io.pulse.rules.pack.RuleSet;
-import io.pulse.rules.sandbox.RuleSandbox;
+import io.pulse.rules.sandbox.DrlText;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.BooleanNode;
@@ -276,7 +276,7 @@ public final class TotalityLint {
     static Map<String, Set<String>> textDomains(DrlSource source) {
         Map<String, Set<String>> domains = new LinkedHashMap<>();
         for (DrlSource.DrlFile file : source.files()) {
-            String text = RuleSandbox.blankComments(file.text());
+            String text = DrlText.blankComments(file.text());
             Matcher m = TEXT_COMPARISON.matcher(text);
             while (m.find()) {
                 domains.computeIfAbsent(m.group(1), k -> new LinkedHashSet<>()).add(m.group(2));
@@ -302,7 +302,7 @@ public final class TotalityLint {
             throw new IllegalStateException("parameters.json compiled, so it parses", e);
         }
         for (DrlSource.DrlFile file : engine.source().files()) {
-            Matcher m = NUMBER_COMPARISON.matcher(RuleSandbox.blankCommentsAndStrings(file.text()));
+            Matcher m = NUMBER_COMPARISON.matcher(DrlText.blankCommentsAndStrings(file.text()));
             while (m.find()) {
                 numbers.add(Double.parseDouble(m.group(1)));
             }
