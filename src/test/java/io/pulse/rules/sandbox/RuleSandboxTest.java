@@ -52,7 +52,7 @@ public class RuleSandboxTest {
 
     @Test
     void aForbiddenImportIsRejectedAtItsLine(@TempDir Path dir) throws IOException {
-      packWith(dir, "forbidden-import.drl");
+        packWith(dir, "forbidden-import.drl");
         Path drl = dir.resolve("forbidden-import.drl");
         assertThat(problems(dir)).anySatisfy(p -> assertThat(p)
                 .startsWith("forbidden-import.drl:" + lineOf(drl, "import java.io.File") + ": ")
@@ -61,7 +61,7 @@ public class RuleSandboxTest {
 
     @Test
     void aFullyQualifiedRuntimeCallInAThenPartIsRejectedInTheTextAndInTheBytecode(@TempDir Path dir) throws IOException {
-      packWith(dir, "runtime-exec.drl");
+        packWith(dir, "runtime-exec.drl");
         String at = "runtime-exec.drl:" + lineOf(dir.resolve("runtime-exec.drl"), "java.lang.Runtime") + ": ";
         assertThat(problems(dir))
                 .anySatisfy(p -> assertThat(p).startsWith(at).contains("java.lang.Runtime is not allowed in rules"))
@@ -71,7 +71,7 @@ public class RuleSandboxTest {
 
     @Test
     void reflectionIsRejected(@TempDir Path dir) throws IOException {
-      packWith(dir, "reflection.drl");
+        packWith(dir, "reflection.drl");
         String at = "reflection.drl:" + lineOf(dir.resolve("reflection.drl"), "getDeclaredField") + ": ";
         assertThat(problems(dir))
                 .anySatisfy(p -> assertThat(p).startsWith(at).contains("\"$p.getClass\" is not allowed in rules: reflection"))
@@ -80,7 +80,7 @@ public class RuleSandboxTest {
 
     @Test
     void aForbiddenTypeReachedWithoutNamingItIsCaughtInTheBytecode(@TempDir Path dir) throws IOException {
-      packWith(dir, "hidden-stream.drl");
+        packWith(dir, "hidden-stream.drl");
         assertThat(problems(dir)).singleElement().asString()
                 .startsWith("hidden-stream.drl:" + lineOf(dir.resolve("hidden-stream.drl"), ".stream()") + ": ")
                 .contains("in rule \"Count something through a stream\": java.util.stream.Stream.count is not allowed");
@@ -88,7 +88,7 @@ public class RuleSandboxTest {
 
     @Test
     void aLoopInAThenPartIsRejected(@TempDir Path dir) throws IOException {
-      packWith(dir, "while-loop.drl");
+        packWith(dir, "while-loop.drl");
         String at = "while-loop.drl:" + lineOf(dir.resolve("while-loop.drl"), "while (") + ": ";
         assertThat(problems(dir))
                 .anySatisfy(p -> assertThat(p).startsWith(at).contains("loops are not allowed in rules", "(\"while\")"))
@@ -229,7 +229,7 @@ public class RuleSandboxTest {
 
     @Test
     void theFiringCapIsSetInParameters(@TempDir Path dir) throws Exception {
-      packWith(dir, "self-retrigger.drl");
+        packWith(dir, "self-retrigger.drl");
         Path parameters = dir.resolve("parameters.json");
         String json = Files.readString(parameters).strip();
         Files.writeString(parameters, json.substring(0, json.length() - 1).stripTrailing()
