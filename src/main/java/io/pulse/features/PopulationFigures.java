@@ -87,9 +87,11 @@ public class PopulationFigures {
         Population p = new Population();
         p.setAsOf(asOf);
         p.setCustomers((int) customers);
+        Map<String, Double> averageLtvByTier = new HashMap<>();
         for (Map.Entry<String, Sum> e : new TreeMap<>(ltvCentsByTier).entrySet()) {
-            p.getAverageLtvByTier().put(e.getKey(), e.getValue().total / 100.0 / e.getValue().count);
+            averageLtvByTier.put(e.getKey(), e.getValue().total / 100.0 / e.getValue().count);
         }
+        p.setAverageLtvByTier(averageLtvByTier);
         p.setAverageEngagementScore(
                 engagementMicros.count == 0 ? 0 : engagementMicros.total / 1e6 / engagementMicros.count);
         if (annualRevenueMax.value >= annualRevenueMin.value) {

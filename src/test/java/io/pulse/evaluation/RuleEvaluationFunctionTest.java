@@ -20,6 +20,8 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.util.Map;
+import java.util.HashMap;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -150,7 +152,9 @@ class RuleEvaluationFunctionTest {
     void evaluatesWithThePopulationOfItsPeriodNotALaterOne() throws Exception {
         sendPopulation(endOfDay(0));
         Population later = population(endOfDay(2)); // Gold average far above the customer's LTV
-        later.getAverageLtvByTier().put("Gold", 1_000_000.0);
+        Map<String, Double> gold = new HashMap<>(later.getAverageLtvByTier());
+        gold.put("Gold", 1_000_000.0);
+        later.setAverageLtvByTier(gold);
         harness.processBroadcastElement(new StreamRecord<>(BroadcastUpdate.of(later), later.getAsOf()));
         sendFeatures(features(endOfDay(0), "High"));
         advanceTo(endOfDay(0));

@@ -14,6 +14,7 @@ import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
+import java.util.HashMap;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -203,9 +204,11 @@ class PopulationAggregatorStateTest {
         Population p = new Population();
         p.setAsOf(asOf);
         p.setCustomers(latest.size());
+        Map<String, Double> averageLtvByTier = new HashMap<>();
         for (Map.Entry<String, long[]> e : ltvByTier.entrySet()) {
-            p.getAverageLtvByTier().put(e.getKey(), e.getValue()[0] / 100.0 / e.getValue()[1]);
+            averageLtvByTier.put(e.getKey(), e.getValue()[0] / 100.0 / e.getValue()[1]);
         }
+        p.setAverageLtvByTier(averageLtvByTier);
         p.setAverageEngagementScore(engagementCount == 0 ? 0 : engagementSum / 1e6 / engagementCount);
         if (revenueMax >= revenueMin) {
             p.setAnnualRevenueMin(revenueMin);

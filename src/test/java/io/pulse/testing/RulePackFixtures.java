@@ -8,6 +8,8 @@ import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.SupportActivity;
+import java.util.Map;
+import java.util.HashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -47,11 +49,8 @@ public final class RulePackFixtures {
         Population p = new Population();
         p.setAsOf(AS_OF);
         p.setCustomers(2000);
-        p.getAverageLtvByTier().put("Basic", 1_700.0);
-        p.getAverageLtvByTier().put("Bronze", 5_000.0);
-        p.getAverageLtvByTier().put("Silver", 10_000.0);
-        p.getAverageLtvByTier().put("Gold", 21_000.0);
-        p.getAverageLtvByTier().put("Platinum", 42_000.0);
+        p.setAverageLtvByTier(new HashMap<>(Map.of("Basic", 1_700.0, "Bronze", 5_000.0, "Silver", 10_000.0,
+                "Gold", 21_000.0, "Platinum", 42_000.0)));
         p.setAverageEngagementScore(7.96);
         p.setAnnualRevenueMin(1e6);
         p.setAnnualRevenueMax(1e10);

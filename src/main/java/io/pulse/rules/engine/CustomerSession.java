@@ -43,7 +43,12 @@ final class CustomerSession {
         trace.reset();
         try {
             session.execute(inserted(facts, population));
-        } catch (RuntimeException | StackOverflowError e) {
+        } catch (RuntimeException | Error e) {
+            // A rule's stack overflow or huge allocation fails this evaluation, not the task; a
+            // broken JVM (InternalError and the like) is not the rule's doing.
+            if (e instanceof VirtualMachineError && !(e instanceof StackOverflowError || e instanceof OutOfMemoryError)) {
+                throw e;
+            }
             throw SafetyNet.ruleThrew(customerId, pack.rules().version(), trace, e);
         }
         if (trace.capped()) {

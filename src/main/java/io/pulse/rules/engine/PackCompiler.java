@@ -64,6 +64,7 @@ final class PackCompiler {
 
     private static CompiledPack build(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
         List<Problem> problems = new ArrayList<>();
+        rules.refused().forEach((name, why) -> problems.add(new Problem(name, 0, why)));
         Map<String, String> files = rules.files();
         Parameters parameters = null;
         int maxFirings = RuleEngine.DEFAULT_MAX_FIRINGS;

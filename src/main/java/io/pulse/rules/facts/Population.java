@@ -1,12 +1,15 @@
 package io.pulse.rules.facts;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.Map;
 
 /**
  * Population figures the per-customer rules compare against, maintained by the pipeline in event
  * time over the latest facts of every customer (see {@code io.pulse.features.PopulationAggregator}).
- * One instance per evaluation, "as of" {@link #getAsOf()}. Also a Flink POJO.
+ * One instance per evaluation, "as of" {@link #getAsOf()}. Also a Flink POJO, whose serializer
+ * uses the setters; every customer's evaluation shares one instance, so rules may call none of
+ * them (the sandbox refuses it) and the map getter is a read-only view.
  */
 public class Population {
     /** Event time (epoch ms) the figures are valid as of. */
@@ -27,7 +30,7 @@ public class Population {
     public void setAsOf(long asOf) { this.asOf = asOf; }
     public int getCustomers() { return customers; }
     public void setCustomers(int customers) { this.customers = customers; }
-    public Map<String, Double> getAverageLtvByTier() { return averageLtvByTier; }
+    public Map<String, Double> getAverageLtvByTier() { return Collections.unmodifiableMap(averageLtvByTier); }
     public void setAverageLtvByTier(Map<String, Double> averageLtvByTier) { this.averageLtvByTier = averageLtvByTier; }
     public double getAverageEngagementScore() { return averageEngagementScore; }
     public void setAverageEngagementScore(double averageEngagementScore) { this.averageEngagementScore = averageEngagementScore; }

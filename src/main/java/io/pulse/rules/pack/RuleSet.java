@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -30,28 +31,43 @@ public final class RuleSet implements Serializable {
     public static final String PARAMETERS_FILE = "parameters.json";
 
     private final TreeMap<String, String> files;
+    /** Rule files that were not read, with the reason: the pack cannot compile while there are any. */
+    private final TreeMap<String, String> refused;
     private final String version;
 
-    private RuleSet(TreeMap<String, String> files) {
+    private RuleSet(TreeMap<String, String> files, TreeMap<String, String> refused) {
         this.files = files;
-        this.version = hash(files);
+        this.refused = refused;
+        this.version = hash(files, refused);
     }
 
-    /** Reads every {@code *.drl} and {@value #PARAMETERS_FILE} directly in {@code dir}. */
+    /**
+     * Reads every {@code *.drl} and {@value #PARAMETERS_FILE} directly in {@code dir}. Each must be
+     * a regular file there: a symbolic link (which could point anywhere the job can read) or any
+     * other kind of file under a rule file's name is not read but {@link #refused}, so the pack is
+     * rejected when compiled, with the reason, like any other problem of the pack.
+     */
     public static RuleSet load(Path dir) throws IOException {
         TreeMap<String, String> files = new TreeMap<>();
+        TreeMap<String, String> refused = new TreeMap<>();
         try (Stream<Path> entries = Files.list(dir)) {
             for (Path p : (Iterable<Path>) entries::iterator) {
                 String name = p.getFileName().toString();
-                if (Files.isRegularFile(p) && isRuleFile(name)) {
-                    files.put(name, Files.readString(p, StandardCharsets.UTF_8));
+                if (!isRuleFile(name)) {
+                    continue;
                 }
+                if (Files.isSymbolicLink(p) || !Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+                    refused.put(name, (Files.isSymbolicLink(p) ? "a symbolic link" : "not a regular file")
+                            + ": rule files must be regular files inside the rules directory");
+                    continue;
+                }
+                files.put(name, Files.readString(p, StandardCharsets.UTF_8));
             }
         }
-        if (files.isEmpty()) {
+        if (files.isEmpty() && refused.isEmpty()) {
             throw new IOException("no *.drl or " + PARAMETERS_FILE + " in " + dir.toAbsolutePath());
         }
-        return new RuleSet(files);
+        return new RuleSet(files, refused);
     }
 
     /** A rule set from file name -> content (tests, or rules that arrive over a stream). */
@@ -62,7 +78,7 @@ public final class RuleSet implements Serializable {
                 throw new IllegalArgumentException("not a rule pack file: " + name);
             }
         });
-        return new RuleSet(copy);
+        return new RuleSet(copy, new TreeMap<>());
     }
 
     /** Whether a file of that name belongs to the rule pack. */
@@ -72,7 +88,8 @@ public final class RuleSet implements Serializable {
 
     /**
      * Content hash: the first 12 hex digits of SHA-256 over each file's name and content in name
-     * order (name, NUL, content, NUL, all UTF-8). Equal packs have equal versions on every machine.
+     * order (name, NUL, content, NUL, all UTF-8), then each refused file (name, 1, reason, 1). Equal packs
+     * have equal versions on every machine.
      */
     public String version() {
         return version;
@@ -98,6 +115,11 @@ public final class RuleSet implements Serializable {
         return parameters;
     }
 
+    /** Rule files of the directory that were not read: file name -> why; read-only, usually empty. */
+    public SortedMap<String, String> refused() {
+        return Collections.unmodifiableSortedMap(refused);
+    }
+
     /** File name -> content, sorted by name; read-only. */
     public SortedMap<String, String> files() {
         return Collections.unmodifiableSortedMap(files);
@@ -105,12 +127,12 @@ public final class RuleSet implements Serializable {
 
     @Override
     public boolean equals(Object o) {
-        return o instanceof RuleSet && ((RuleSet) o).files.equals(files);
+        return o instanceof RuleSet r && r.files.equals(files) && r.refused.equals(refused);
     }
 
     @Override
     public int hashCode() {
-        return files.hashCode();
+        return files.hashCode() * 31 + refused.hashCode();
     }
 
     @Override
@@ -118,7 +140,7 @@ public final class RuleSet implements Serializable {
         return "RuleSet[" + version + ", " + files.keySet() + "]";
     }
 
-    private static String hash(SortedMap<String, String> files) {
+    private static String hash(SortedMap<String, String> files, SortedMap<String, String> refused) {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
             for (Map.Entry<String, String> f : files.entrySet()) {
@@ -126,6 +148,12 @@ public final class RuleSet implements Serializable {
                 sha.update((byte) 0);
                 sha.update(f.getValue().getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
+            }
+            for (Map.Entry<String, String> f : refused.entrySet()) {
+                sha.update(f.getKey().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 1);
+                sha.update(f.getValue().getBytes(StandardCharsets.UTF_8));
+                sha.update((byte) 1);
             }
             return HexFormat.of().formatHex(sha.digest()).substring(0, 12);
         } catch (NoSuchAlgorithmException e) {

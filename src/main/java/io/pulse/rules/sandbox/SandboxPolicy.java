@@ -40,7 +40,22 @@ final class SandboxPolicy {
             Map.entry("getDeclaredField", "reflection"), Map.entry("setAccessible", "reflection"),
             Map.entry("wait", "threads"), Map.entry("notify", "threads"), Map.entry("notifyAll", "threads"),
             Map.entry("now", "the wall clock: rules run in event time"),
-            Map.entry("random", "randomness: the same facts must give the same result"));
+            Map.entry("random", "randomness: the same facts must give the same result"),
+            Map.entry("shuffle", "randomness: the same facts must give the same result"),
+            Map.entry("setDefault", "JVM-wide state: it would change every other rule and the job around them"),
+            Map.entry("getInteger", "JVM-wide state: it reads the system properties"),
+            Map.entry("getLong", "JVM-wide state: it reads the system properties"),
+            Map.entry("getBoolean", "JVM-wide state: it reads the system properties"),
+            Map.entry("repeat", "an allocation whose size the rule chooses"));
+
+    /**
+     * Facts one object of which every customer's evaluation shares: a rule reads them and may not
+     * change them (their setters exist for the job's serializer, not for rules).
+     */
+    static final Set<String> SHARED_FACTS = Set.of(FACT_PACKAGE + "Population", FACT_PACKAGE + "Parameters");
+
+    static final String SHARED_FACT_CHANGED =
+            "is shared by every customer's evaluation: rules read it and may not change it";
 
     /** Loops: refused in the text (MVEL code has no bytecode to check). */
     static final Set<String> LOOP_KEYWORDS = Set.of("while", "for", "foreach", "do", "until");
@@ -49,6 +64,12 @@ final class SandboxPolicy {
             "loops are not allowed in rules: a rule handles one customer's facts; write one rule per case instead";
 
     private SandboxPolicy() {}
+
+    /** Whether a call of {@code method} on {@code className} changes a fact every customer shares. */
+    static boolean changesSharedFact(String className, String method) {
+        String outer = className.contains("$") ? className.substring(0, className.indexOf('$')) : className;
+        return SHARED_FACTS.contains(outer) && method.startsWith("set");
+    }
 
     /** Whether rules may use the class of that name. */
     static boolean allowed(String className) {

@@ -31,6 +31,13 @@ import org.drools.drl.ast.descr.PackageDescr;
 final class SourceScan {
     /** The {@code package} statement: a name, not a use of anything. */
     private static final Pattern PACKAGE_STATEMENT = Pattern.compile("(?m)^[ \\t]*package\\b[^;\\n]*;?");
+    /**
+     * An {@code import} or {@code global} statement on a line where Drools' parse found one (and
+     * checked it): blanked up to its semicolon only, so code after it on the line is still scanned.
+     */
+    private static final Pattern HEADER_STATEMENT = Pattern.compile("^[ \\t]*(?:import|global)\\b[^;\\n]*;?");
+    /** A Java unicode escape: a backslash not itself escaped, then one or more u and four hex digits. */
+    private static final Pattern UNICODE_ESCAPE = Pattern.compile("(?<!\\\\)(?:\\\\\\\\)*\\\\u+[0-9A-Fa-f]{4}");
     private static final Pattern NAME_CHAIN =
             Pattern.compile("[A-Za-z_$][\\w$]*(?:\\s*\\.\\s*[A-Za-z_$][\\w$]*)*");
     private static final Pattern DOT = Pattern.compile("\\s*\\.\\s*");
@@ -51,9 +58,13 @@ final class SourceScan {
                 ownPackage = descr.getName() == null || descr.getName().isEmpty() ? "" : descr.getName() + ".";
                 checkHeader(file.name(), descr, classLoader, loaded, imported, wildcards, problems);
                 descr.getImports().forEach(i -> headerLines.add(i.getLine()));
+                descr.getFunctionImports().forEach(i -> headerLines.add(i.getLine()));
+                descr.getAccumulateImports().forEach(i -> headerLines.add(i.getLine()));
                 descr.getGlobals().forEach(g -> headerLines.add(g.getLine()));
             }
-            scanText(file.name(), file.text(), headerLines, ownPackage, imported, wildcards, classLoader, loaded, problems);
+            refuseUnicodeEscapes(file.name(), file.text(), problems);
+            scanText(file.name(), file.text(), headerLines, ownPackage, imported, wildcards, classLoader, loaded,
+                    problems);
         }
         return problems;
     }
@@ -107,6 +118,47 @@ final class SourceScan {
         }
     }
 
+    /** The code with the header statement of each of {@code lines} (1-based) blanked. */
+    private static String blankHeaderStatements(String code, Set<Integer> lines) {
+        StringBuilder out = new StringBuilder(code);
+        int line = 1;
+        for (int start = 0; start < code.length(); line++) {
+            int end = code.indexOf('\n', start);
+            end = end < 0 ? code.length() : end;
+            if (lines.contains(line)) {
+                Matcher m = HEADER_STATEMENT.matcher(code.substring(start, end));
+                if (m.find()) {
+                    for (int i = start + m.start(); i < start + m.end(); i++) {
+                        out.setCharAt(i, ' ');
+                    }
+                }
+            }
+            start = end + 1;
+        }
+        return out.toString();
+    }
+
+    /**
+     * Java decodes {@code \\uXXXX} before it parses, anywhere in the text: an escape can end a
+     * comment or a string and turn what the scan reads as text into code. Refused everywhere.
+     */
+    private static void refuseUnicodeEscapes(String file, String text, List<Problem> problems) {
+        Matcher m = UNICODE_ESCAPE.matcher(text);
+        Set<Integer> lines = new HashSet<>();
+        while (m.find()) {
+            int line = 1;
+            for (int i = 0; i < m.start(); i++) {
+                if (text.charAt(i) == '\n') {
+                    line++;
+                }
+            }
+            if (lines.add(line)) {
+                problems.add(new Problem(file, line, "unicode escapes (\\u" + m.group().substring(m.group()
+                        .lastIndexOf('u') + 1) + ") are not allowed in rule files: write the character itself"));
+            }
+        }
+    }
+
     /**
      * Every name chain ({@code a.b.C.d}) of the text outside comments, string literals and header
      * statements: a class it names must be allowed, a member it names must not be a reflective one,
@@ -115,8 +167,8 @@ final class SourceScan {
     private static void scanText(String file, String text, Set<Integer> headerLines, String ownPackage,
                                  Map<String, String> imported, List<String> wildcards, ClassLoader classLoader,
                                  Map<String, Class<?>> loaded, List<Problem> problems) {
-        String code = PACKAGE_STATEMENT.matcher(blankCommentsAndStrings(text))
-                .replaceAll(m -> " ".repeat(m.group().length()));
+        String code = blankHeaderStatements(PACKAGE_STATEMENT.matcher(blankCommentsAndStrings(text))
+                .replaceAll(m -> " ".repeat(m.group().length())), headerLines);
         Set<String> reported = new HashSet<>();
         Matcher m = NAME_CHAIN.matcher(code);
         int line = 1;
@@ -128,29 +180,40 @@ final class SourceScan {
                     line++;
                 }
             }
-            if (headerLines.contains(line)) {
-                continue; // a package import or global: checked from the parse
-            }
-            String problem = chainProblem(parts, ownPackage, imported, wildcards, classLoader, loaded);
+            String problem = chainProblem(parts, afterDot(code, m.start()), ownPackage, imported, wildcards,
+                    classLoader, loaded);
             if (problem != null && reported.add(line + problem)) {
                 problems.add(new Problem(file, line, problem));
             }
         }
     }
 
-    private static String chainProblem(String[] parts, String ownPackage, Map<String, String> imported,
+    /** Whether the chain starting at {@code start} follows a dot: a member of what a call or index returned. */
+    private static boolean afterDot(String code, int start) {
+        int i = start - 1;
+        while (i >= 0 && Character.isWhitespace(code.charAt(i))) {
+            i--;
+        }
+        return i >= 0 && code.charAt(i) == '.';
+    }
+
+    /**
+     * @param members whether the chain continues an expression ({@code x().getClass()}): then every
+     *                part is a member, none a class name
+     */
+    private static String chainProblem(String[] parts, boolean members, String ownPackage, Map<String, String> imported,
                                        List<String> wildcards, ClassLoader classLoader, Map<String, Class<?>> loaded) {
-        if (parts.length == 1 && LOOP_KEYWORDS.contains(parts[0])) {
+        if (parts.length == 1 && !members && LOOP_KEYWORDS.contains(parts[0])) {
             return LOOP + " (\"" + parts[0] + "\")";
         }
-        for (int i = 1; i < parts.length; i++) {
+        for (int i = members ? 0 : 1; i < parts.length; i++) {
             String why = DENIED_MEMBERS.get(parts[i]);
             if (why != null) {
                 return "\"" + String.join(".", parts) + "\" is not allowed in rules: " + why;
             }
         }
         String first = parts[0];
-        if (first.startsWith("$")) {
+        if (members || first.startsWith("$")) {
             return null; // a binding
         }
         Class<?> named = null;
