@@ -7,7 +7,6 @@ import io.pulse.rules.pack.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
@@ -49,20 +48,24 @@ final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (!Files.isRegularFile(history)) {
-            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
-            return 2;
+        Args.existingFile("--history", history, "history database", "create one with `pulse generate`");
+        RulesCommand.checkPack("--rules", rules);
+        if (challenger != null) {
+            RulesCommand.checkPack("--challenger", challenger);
         }
+        Args.directoryToCreate("--out", out);
         BacktestWindow window;
         try {
             window = new BacktestWindow(from, to, BacktestWindow.parseHorizon(horizon));
-        } catch (RuntimeException e) {
-            System.err.println("pulse: " + e.getMessage());
-            return 2;
+        } catch (IllegalArgumentException e) {
+            String m = e.getMessage();
+            throw CliFailure.usage(m.startsWith("--") ? m : "--horizon: " + m);
         }
         if (teamSize != null && teamSize < 1) {
-            System.err.println("pulse: --team-size must be at least 1");
-            return 2;
+            throw CliFailure.usage("--team-size must be at least 1, got " + teamSize);
+        }
+        if (parallelism < 1) {
+            throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
         }
         // Fail fast, before Flink starts: both packs must compile.
         if (RulesCommand.compileOrReport(rules, RuleSet.load(rules)) == null
@@ -73,8 +76,7 @@ final class BacktestCommand implements Callable<Integer> {
         try {
             r = Backtest.run(new Backtest.Options(history, rules, challenger, window, out, parallelism, teamSize, true));
         } catch (IllegalArgumentException e) {
-            System.err.println("pulse: " + e.getMessage());
-            return 2;
+            throw CliFailure.usage(e.getMessage(), e);
         }
         System.out.printf("Backtest %s .. %s (scored %s .. %s), horizon %d days: %,d events per rule set,"
                         + " %.1f s of Flink jobs%n", window.from(), window.to(), r.evaluated().from(), r.evaluated().to(),

@@ -48,8 +48,14 @@ final class DemoCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Args.directoryToCreate("--dir", dir);
+        RulesCommand.checkPack("--rules", rules);
+        GenerateCommand.checkSize(companies, days);
         Files.createDirectories(dir);
         Path history = dir.resolve("history.sqlite");
+        if (Files.exists(history)) {
+            Args.existingFile("--dir", history, "history database", "delete it to have the demo make a new one");
+        }
         if (!Files.exists(history)) {
             System.out.printf("Generating demo history: %d companies, %d days -> %s%n", companies, days, history);
             GenerateCommand.generate(new GeneratorSettings(companies, days, 42, LocalDate.of(2025, 1, 1), history));

@@ -32,6 +32,8 @@ final class GenerateCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        checkSize(companies, days);
+        Args.fileToWrite("--out", out);
         long t0 = System.nanoTime();
         GenerationReport report = generate(new GeneratorSettings(companies, days, seed, start, out));
         double seconds = (System.nanoTime() - t0) / 1e9;
@@ -40,6 +42,16 @@ final class GenerateCommand implements Callable<Integer> {
         }
         System.out.printf("Wrote %s: %,d events in %.1f s%n", out, report.totalEvents(), seconds);
         return 0;
+    }
+
+    /** The size options of new history: at least one company and one day. */
+    static void checkSize(int companies, int days) {
+        if (companies < 1 || companies > GeneratorSettings.MAX_COMPANIES) {
+            throw CliFailure.usage("--companies must be 1.." + GeneratorSettings.MAX_COMPANIES + ", got " + companies);
+        }
+        if (days < 1 || days > GeneratorSettings.MAX_DAYS) {
+            throw CliFailure.usage("--days must be 1.." + GeneratorSettings.MAX_DAYS + ", got " + days);
+        }
     }
 
     static GenerationReport generate(GeneratorSettings settings) throws Exception {

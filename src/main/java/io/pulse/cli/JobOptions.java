@@ -8,7 +8,6 @@ import picocli.CommandLine.Option;
 
 import java.io.IOException;
 import java.net.URI;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -38,13 +37,17 @@ final class JobOptions {
 
     /**
      * The Flink configuration a job over {@code history} starts with: resuming from the snapshot
-     * {@code --resume-from} names, if given (printed). Null, after printing why, when the job cannot
-     * start: no history database, or no complete snapshot where {@code --resume-from} points.
+     * {@code --resume-from} names, if given (printed). A {@link CliFailure} naming the option when
+     * the job cannot start: no history database, a checkpoint directory that cannot be, or no
+     * complete snapshot where {@code --resume-from} points.
      */
     Configuration startConfiguration(Path history) throws IOException {
-        if (!Files.isRegularFile(history)) {
-            System.err.println("pulse: no history database at " + history + " (create one with `pulse generate`)");
-            return null;
+        Args.existingFile("--history", history, "history database", "create one with `pulse generate`");
+        if (checkpoints != null && !checkpoints.contains("://")) {
+            Args.directoryToCreate("--checkpoints", Path.of(checkpoints));
+        }
+        if (checkpointInterval.isNegative() || checkpointInterval.isZero()) {
+            throw CliFailure.usage("--checkpoint-interval must be positive, got " + checkpointInterval);
         }
         Configuration conf = new Configuration();
         if (resumeFrom != null) {
@@ -52,8 +55,7 @@ final class JobOptions {
             try {
                 snapshot = RetainedSnapshots.resolve(resumeFrom.toAbsolutePath());
             } catch (IllegalArgumentException e) {
-                System.err.println("pulse: --resume-from: " + e.getMessage());
-                return null;
+                throw CliFailure.usage("--resume-from: " + e.getMessage());
             }
             conf.set(StateRecoveryOptions.SAVEPOINT_PATH, snapshot.toUri().toString());
             System.out.println("Resuming from " + snapshot);

@@ -108,33 +108,60 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = job.startConfiguration(history);
-        if (conf == null) {
-            return 2;
-        }
         KafkaTopic topic = null;
         Path directory = null;
         if (KafkaTopic.isKafka(events)) {
             try {
                 topic = KafkaTopic.parse(events);
             } catch (IllegalArgumentException e) {
-                System.err.println("pulse: " + e.getMessage());
-                return 2;
+                throw CliFailure.usage("--events: " + e.getMessage());
             }
         } else {
-            directory = Files.createDirectories(Path.of(events));
+            directory = Args.directoryToCreate("--events", Path.of(events));
+        }
+        RulesCommand.checkPack("--rules", rules);
+        if (parallelism < 1) {
+            throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
+        }
+        if (maxLineBytes < 1) {
+            throw CliFailure.usage("--max-line-bytes must be at least 1, got " + maxLineBytes);
+        }
+        Cadence historyCadence = ReplayCommand.cadence("--cadence", cadence);
+        ReplayCommand.cadence("--live-cadence", liveCadence);
+        if (lateness.isNegative()) {
+            throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
+        }
+        if (watermarkInterval.isNegative() || watermarkInterval.isZero()) {
+            throw CliFailure.usage("--watermark-interval must be positive, got " + watermarkInterval);
+        }
+        if (bufferTimeout.isNegative()) {
+            throw CliFailure.usage("--buffer-timeout cannot be negative, got " + bufferTimeout);
+        }
+        if (sinkFlushInterval.toMillis() < 1) {
+            throw CliFailure.usage("--sink-flush-interval must be at least 1 ms (PT0.001S), got " + sinkFlushInterval);
+        }
+        if (sinkBatchSize < 1) {
+            throw CliFailure.usage("--sink-batch-size must be at least 1, got " + sinkBatchSize);
         }
         PulseJob.Settings settings;
         try {
             settings = settings();
         } catch (IllegalArgumentException e) {
-            System.err.println("pulse: " + e.getMessage());
-            return 2;
+            throw CliFailure.usage(e.getMessage());
+        }
+        if (webUi) {
+            Reachability.freePort("--web-port", null, null, webPort);
+        }
+        SinkDatabase db = Reachability.database("--sink", sink, true);
+        if (topic != null) {
+            Reachability.kafka("--events", topic);
+        } else {
+            Files.createDirectories(directory);
         }
         RuleSet ruleSet = RuleSet.load(rules);
         if (RulesCommand.compileOrReport(rules, ruleSet) == null) {
             return 1;
         }
-        SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
         String historyUrl = "jdbc:sqlite:" + history;
         long historyEnd = HistorySource.endTime(historyUrl);
@@ -143,7 +170,7 @@ final class LiveCommand implements Callable<Integer> {
         PulseJob.Events liveEvents = topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
                 : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
         PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db), ruleSet,
-                settings.withCadence(Cadence.every(cadence).thenEvery(liveCadence, historyEnd)))
+                settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd)))
                 .withRuleReload(rules, RulePackWatcher.POLL);
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),

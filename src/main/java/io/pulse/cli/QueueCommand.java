@@ -46,6 +46,7 @@ final class QueueCommand {
 
         @Override
         public Integer call() throws Exception {
+            Reachability.database("--sink", sink, false);
             try (ActionQueue queue = ActionQueue.open(sink)) {
                 return run(queue);
             } catch (QueueException e) {
@@ -156,6 +157,9 @@ final class QueueCommand {
 
         @Override
         int run(ActionQueue queue) throws Exception {
+            if (limit < 1 || limit > 10_000) {
+                throw QueueException.badInput("--limit must be between 1 and 10000, got " + limit);
+            }
             List<QueuedAction> actions = queue.list(new QueueFilter(statuses(), action, tier, assignee, customer, limit));
             if (json) {
                 print(actions);
@@ -180,7 +184,11 @@ final class QueueCommand {
                 return EnumSet.allOf(Status.class);
             }
             Set<Status> parsed = EnumSet.noneOf(Status.class);
-            statuses.forEach(s -> parsed.add(Status.parse(s)));
+            try {
+                statuses.forEach(s -> parsed.add(Status.parse(s)));
+            } catch (QueueException e) {
+                throw QueueException.badInput("--status: " + e.getMessage());
+            }
             return parsed;
         }
     }
@@ -229,7 +237,13 @@ final class QueueCommand {
 
         @Override
         int run(ActionQueue queue) throws Exception {
-            return changed(queue.done(id, agent, Outcome.parse(outcome), note));
+            Outcome parsed;
+            try {
+                parsed = Outcome.parse(outcome);
+            } catch (QueueException e) {
+                throw QueueException.badInput("--outcome: " + e.getMessage());
+            }
+            return changed(queue.done(id, agent, parsed, note));
         }
     }
 
@@ -252,7 +266,13 @@ final class QueueCommand {
 
         @Override
         int run(ActionQueue queue) throws Exception {
-            return changed(queue.snooze(id, agent, queue.parseUntil(until), note));
+            java.time.Instant when;
+            try {
+                when = queue.parseUntil(until);
+            } catch (QueueException e) {
+                throw QueueException.badInput("--until: " + e.getMessage());
+            }
+            return changed(queue.snooze(id, agent, when, note));
         }
     }
 

@@ -47,17 +47,19 @@ final class ReplayCommand implements Callable<Integer> {
     static int run(Path history, Path rulesDir, String sink, int parallelism, Duration cadence, JobOptions options)
             throws Exception {
         Configuration conf = options.startConfiguration(history);
-        if (conf == null) {
-            return 2;
+        RulesCommand.checkPack("--rules", rulesDir);
+        SinkDatabase db = Reachability.database("--sink", sink, true);
+        if (parallelism < 1) {
+            throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
         }
+        Cadence every = cadence("--cadence", cadence);
         RuleSet rules = RuleSet.load(rulesDir);
         if (RulesCommand.compileOrReport(rulesDir, rules) == null) { // fail fast, before Flink starts
             return 1;
         }
-        SinkDatabase db = SinkDatabase.of(sink);
         db.createSchema();
         PulseJob job = new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), rules,
-                options.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(Cadence.every(cadence))));
+                options.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(every)));
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
                 history, rulesDir, rules.version(), parallelism, sink);
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(conf), "Pulse replay");
@@ -67,5 +69,14 @@ final class ReplayCommand implements Callable<Integer> {
                 stats.events(), stats.processingSeconds(), stats.eventsPerSecond(), stats.totalSeconds(),
                 stats.evaluations());
         return 0;
+    }
+
+    /** The cadence of a --cadence-like option; a usage failure naming it when Flink could not work with it. */
+    static Cadence cadence(String option, Duration period) {
+        try {
+            return Cadence.every(period);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage(option + ": " + e.getMessage());
+        }
     }
 }

@@ -52,13 +52,13 @@ final class ReportCommand {
             try {
                 grades = LowShareGrades.of(RuleSet.load(rules).parameters().getPortfolioGrades());
             } catch (IOException e) {
-                err.println("pulse report portfolio: cannot read the rule pack: " + e.getMessage());
+                err.println("pulse report portfolio: --rules: cannot read the rule pack: " + CliErrors.describe(e));
                 return 1;
             } catch (RuleCompilationException e) {
                 e.problems().forEach(p -> err.println(rules + "/" + p));
                 return 1;
             }
-            SinkDatabase db = SinkDatabase.of(sink);
+            SinkDatabase db = Reachability.database("--sink", sink, false);
             if (db.sqlite() && !Files.isRegularFile(db.sqliteFile())) {
                 err.println("pulse report portfolio: no action table at " + db.sqliteFile()
                         + " (create one with `pulse demo` or `pulse replay --sink " + sink + "`)");

@@ -17,6 +17,19 @@ import java.util.concurrent.Callable;
         subcommands = {RulesCommand.Validate.class, RulesCommand.Test.class})
 final class RulesCommand {
 
+    /** That {@code dir}, given by {@code option}, is a readable directory of rule files (a usage failure if not). */
+    static Path checkPack(String option, Path dir) {
+        Args.existingDirectory(option, dir, "rule pack directory");
+        try (var files = Files.list(dir)) {
+            if (files.noneMatch(f -> Files.isRegularFile(f) && RuleSet.isRuleFile(f.getFileName().toString()))) {
+                throw CliFailure.usage(option + ": no *.drl or parameters.json in " + dir + " (is it a rule pack?)");
+            }
+        } catch (java.io.IOException e) {
+            throw CliFailure.usage(option + ": cannot read " + dir + ": " + CliErrors.describe(e));
+        }
+        return dir;
+    }
+
     /** Compiles the pack; on problems prints each as {@code dir/file:line: message} and returns null. */
     static RuleEngine compileOrReport(Path dir, RuleSet rules) {
         try {
@@ -32,11 +45,12 @@ final class RulesCommand {
                     + "overlaps, failing and unreachable rules.",
                     "Prints every problem as file:line: message. Exit 1 on problems."})
     static final class Validate implements Callable<Integer> {
-        @Parameters(arity = "0..1", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
+        @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Override
         public Integer call() throws Exception {
+            checkPack("DIR", dir);
             RuleSet rules = RuleSet.load(dir);
             RuleEngine engine = compileOrReport(dir, rules);
             if (engine == null) {
@@ -62,11 +76,12 @@ final class RulesCommand {
     @Command(name = "test", mixinStandardHelpOptions = true,
             description = "Run the business scenarios in DIR/scenarios against the pack. Exit 1 if any fails.")
     static final class Test implements Callable<Integer> {
-        @Parameters(arity = "0..1", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
+        @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
         @Override
         public Integer call() throws Exception {
+            checkPack("DIR", dir);
             RuleEngine engine = compileOrReport(dir, RuleSet.load(dir));
             if (engine == null) {
                 return 1;

@@ -45,6 +45,13 @@ final class ServeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Reachability.freePort("--port", "--host", host, port);
+        if (connections < 1) {
+            throw CliFailure.usage("--connections must be at least 1, got " + connections);
+        }
+        if (tokensFile != null) {
+            Args.existingFile("--tokens-file", tokensFile, "tokens file", "one AGENT:TOKEN a line");
+        }
         ApiTokens apiTokens;
         try {
             apiTokens = ApiTokens.of(tokens, "--token")
@@ -60,6 +67,7 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("pulse serve: give at least one token (--token, --tokens-file or " + TOKENS_ENV + ")");
             return 2;
         }
+        Reachability.database("--sink", sink, false);
         ActionQueue queue;
         try {
             queue = ActionQueue.open(sink, connections, Clock.systemUTC());

@@ -17,12 +17,14 @@ class BacktestCommandTest {
     Path dir;
 
     private int run(StringWriter err, String... args) {
-        CommandLine cli = new CommandLine(new PulseCli());
-        cli.setErr(new PrintWriter(err));
         java.io.PrintStream old = System.err;
         java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
         System.setErr(new java.io.PrintStream(captured));
         try {
+            // Built after System.err is replaced: picocli's execution strategy writes to the System.err
+            // of when it was made, if that is not the current one.
+            CommandLine cli = PulseCli.commandLine();
+            cli.setErr(new PrintWriter(err));
             return cli.execute(args);
         } finally {
             System.setErr(old);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** What `pulse replay` and `pulse live` check before a job starts: the history, and the snapshot to resume from. */
 class JobOptionsTest {
@@ -40,8 +41,9 @@ class JobOptionsTest {
 
     @Test
     void aMissingHistoryStopsTheStartWithTheReason(@TempDir Path dir) throws Exception {
-        assertThat(parse().startConfiguration(dir.resolve("nope.sqlite"))).isNull();
-        assertThat(err.toString(StandardCharsets.UTF_8)).contains("no history database at").contains("nope.sqlite");
+        assertThatThrownBy(() -> parse().startConfiguration(dir.resolve("nope.sqlite")))
+                .isInstanceOf(CliFailure.class)
+                .hasMessageStartingWith("--history: no history database at").hasMessageContaining("nope.sqlite");
     }
 
     @Test
@@ -49,9 +51,9 @@ class JobOptionsTest {
         Path history = Files.createFile(dir.resolve("history.sqlite"));
         Path checkpoints = Files.createDirectories(dir.resolve("checkpoints/job/chk-3")); // no _metadata: incomplete
 
-        assertThat(parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history)).isNull();
-        assertThat(err.toString(StandardCharsets.UTF_8)).startsWith("pulse: --resume-from: ").contains(checkpoints.getParent()
-                .getParent().toString());
+        assertThatThrownBy(() -> parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history))
+                .isInstanceOf(CliFailure.class)
+                .hasMessageStartingWith("--resume-from: ").hasMessageContaining(checkpoints.getParent().getParent().toString());
     }
 
     @Test

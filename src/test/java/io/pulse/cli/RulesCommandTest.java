@@ -48,7 +48,7 @@ class RulesCommandTest {
         try {
             System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
             System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-            exit = new CommandLine(new PulseCli()).execute("rules", "validate", dir.toString());
+            exit = PulseCli.commandLine().execute("rules", "validate", dir.toString());
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
