@@ -108,41 +108,12 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = job.startConfiguration(history);
-        KafkaTopic topic = null;
-        Path directory = null;
-        if (KafkaTopic.isKafka(events)) {
-            try {
-                topic = KafkaTopic.parse(events);
-            } catch (IllegalArgumentException e) {
-                throw CliFailure.usage("--events: " + e.getMessage());
-            }
-        } else {
-            directory = Args.directoryToCreate("--events", Path.of(events));
-        }
+        KafkaTopic topic = kafkaTopic();
+        Path directory = topic == null ? Args.directoryToCreate("--events", Path.of(events)) : null;
         RulesCommand.checkPack("--rules", rules);
-        if (parallelism < 1) {
-            throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
-        }
-        if (maxLineBytes < 1) {
-            throw CliFailure.usage("--max-line-bytes must be at least 1, got " + maxLineBytes);
-        }
+        checkNumbersAndDurations();
         Cadence historyCadence = ReplayCommand.cadence("--cadence", cadence);
         ReplayCommand.cadence("--live-cadence", liveCadence);
-        if (lateness.isNegative()) {
-            throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
-        }
-        if (watermarkInterval.isNegative() || watermarkInterval.isZero()) {
-            throw CliFailure.usage("--watermark-interval must be positive, got " + watermarkInterval);
-        }
-        if (bufferTimeout.isNegative()) {
-            throw CliFailure.usage("--buffer-timeout cannot be negative, got " + bufferTimeout);
-        }
-        if (sinkFlushInterval.toMillis() < 1) {
-            throw CliFailure.usage("--sink-flush-interval must be at least 1 ms (PT0.001S), got " + sinkFlushInterval);
-        }
-        if (sinkBatchSize < 1) {
-            throw CliFailure.usage("--sink-batch-size must be at least 1, got " + sinkBatchSize);
-        }
         PulseJob.Settings settings;
         try {
             settings = settings();
@@ -165,26 +136,68 @@ final class LiveCommand implements Callable<Integer> {
         db.createSchema();
         String historyUrl = "jdbc:sqlite:" + history;
         long historyEnd = HistorySource.endTime(historyUrl);
-        LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
-                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
-        PulseJob.Events liveEvents = topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
-                : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
-        PulseJob pulseJob = new PulseJob(liveEvents, PulseJob.jdbc(db), ruleSet,
-                settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd)))
+        PulseJob pulseJob = new PulseJob(liveEvents(historyUrl, historyEnd, topic, directory), PulseJob.jdbc(db),
+                ruleSet, settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd)))
                 .withRuleReload(rules, RulePackWatcher.POLL);
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
                 topic != null ? topic : directory, rules,
                 ruleSet.version(), sink);
-        StreamExecutionEnvironment env;
-        if (webUi) {
-            conf.set(RestOptions.PORT, webPort);
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-            System.out.printf("Flink web UI: http://localhost:%d%n", webPort);
-        } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        }
-        pulseJob.execute(env, "Pulse live");
+        pulseJob.execute(environment(conf), "Pulse live");
         return 0;
+    }
+
+    /** The Kafka topic of {@code --events}, or null when it names a directory. */
+    private KafkaTopic kafkaTopic() {
+        if (!KafkaTopic.isKafka(events)) {
+            return null;
+        }
+        try {
+            return KafkaTopic.parse(events);
+        } catch (IllegalArgumentException e) {
+            throw CliFailure.usage("--events: " + e.getMessage());
+        }
+    }
+
+    /** The options Flink would refuse later, refused now with the option's name. */
+    private void checkNumbersAndDurations() {
+        if (parallelism < 1) {
+            throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
+        }
+        if (maxLineBytes < 1) {
+            throw CliFailure.usage("--max-line-bytes must be at least 1, got " + maxLineBytes);
+        }
+        if (lateness.isNegative()) {
+            throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
+        }
+        if (watermarkInterval.isNegative() || watermarkInterval.isZero()) {
+            throw CliFailure.usage("--watermark-interval must be positive, got " + watermarkInterval);
+        }
+        if (bufferTimeout.isNegative()) {
+            throw CliFailure.usage("--buffer-timeout cannot be negative, got " + bufferTimeout);
+        }
+        if (sinkFlushInterval.toMillis() < 1) {
+            throw CliFailure.usage("--sink-flush-interval must be at least 1 ms (PT0.001S), got " + sinkFlushInterval);
+        }
+        if (sinkBatchSize < 1) {
+            throw CliFailure.usage("--sink-batch-size must be at least 1, got " + sinkBatchSize);
+        }
+    }
+
+    private PulseJob.Events liveEvents(String historyUrl, long historyEnd, KafkaTopic topic, Path directory) {
+        LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
+                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
+        return topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
+                : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
+    }
+
+    /** In-process Flink, with its web UI on {@code --web-port} when asked for. */
+    private StreamExecutionEnvironment environment(Configuration conf) {
+        if (!webUi) {
+            return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+        }
+        conf.set(RestOptions.PORT, webPort);
+        System.out.printf("Flink web UI: http://localhost:%d%n", webPort);
+        return StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
     }
 }

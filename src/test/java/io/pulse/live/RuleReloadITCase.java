@@ -39,7 +39,10 @@ import static io.pulse.testing.SinkPolling.waitFor;
 import static io.pulse.testing.SinkPolling.waitForStableCount;
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** Hot reload in a running live job (MiniCluster, parallelism 2): a good edit re-scores everyone, a bad one is rejected. */
+/**
+ * Hot reload in a running live job (MiniCluster, parallelism 2): a good edit re-scores everyone, a
+ * broken or hostile one is rejected while the last good pack keeps producing.
+ */
 class RuleReloadITCase {
     private static final InMemoryReporter METRICS = InMemoryReporter.createWithRetainedMetrics();
 
@@ -110,6 +113,30 @@ class RuleReloadITCase {
             assertThat(strings(sink, "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + broken + "'"))
                     .singleElement().asString().containsPattern("strategies\\.drl:\\d+: ");
 
+            // A hostile edit on top: a rule file that is a link out of the directory and one that would
+            // write a file. Refused with file:line, nothing of it runs, and the job keeps going.
+            Path marker = dir.resolve("hostile-marker");
+            Files.createSymbolicLink(rules.resolve("leak.drl"), Files.writeString(dir.resolve("secret.txt"), "hunter2"));
+            Files.writeString(rules.resolve("hostile.drl"), String.join("\n",
+                    "package pulse.rules;",
+                    "import io.pulse.rules.facts.Account;",
+                    "rule \"Touch a file\"",
+                    "when",
+                    "    Account()",
+                    "then",
+                    "    try { new java.io.FileOutputStream(\"" + marker + "\").close(); } catch (Exception e) { }",
+                    "end", ""));
+            String hostile = RuleSet.load(rules).version();
+            waitFor("the hostile pack rejected", () -> !strings(sink,
+                    "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + hostile + "'").isEmpty(), state);
+            assertThat(strings(sink, "SELECT status FROM rule_deployments WHERE ruleset_version = '" + hostile + "'"))
+                    .containsExactly("rejected");
+            assertThat(strings(sink, "SELECT messages FROM rule_deployments WHERE ruleset_version = '" + hostile + "'"))
+                    .singleElement().asString()
+                    .contains("leak.drl:0: a symbolic link", "hostile.drl:7: ", "java.io.FileOutputStream is not allowed")
+                    .doesNotContain("hunter2");
+            assertThat(marker).doesNotExist();
+
             long t = historyEnd + 1_000;
             Path batch = dir.resolve("batch.jsonl");
             Files.write(batch, List.of(
@@ -122,9 +149,9 @@ class RuleReloadITCase {
             assertThat(strings(sink, "SELECT DISTINCT ruleset_version FROM recommended_actions"
                     + " WHERE customer_id = 'newco.example'")).containsExactly(second);
 
-            // One good and one broken pack judged; both evaluator instances switched once.
+            // One good pack and two bad ones (broken, hostile) judged; both evaluator instances switched once.
             assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_PACKS_ACCEPTED)).as("accepted").isEqualTo(1);
-            assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_PACKS_REJECTED)).as("rejected").isEqualTo(1);
+            assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_PACKS_REJECTED)).as("rejected").isEqualTo(2);
             assertThat(sum(METRICS, job.getJobID(), PulseMetrics.RULE_RELOADS)).as("evaluator reloads").isEqualTo(2);
         } finally {
             job.cancel().get();

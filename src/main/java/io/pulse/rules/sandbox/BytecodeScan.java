@@ -230,136 +230,144 @@ final class BytecodeScan {
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            boolean consequence = name.equals("defaultConsequence");
-            return new MethodVisitor(Opcodes.ASM9) {
-                private final Set<Label> seen = new HashSet<>();
-                private int firstLine = -1;
-                private int line = -1;
+            return new InstructionCheck(name.equals("defaultConsequence"));
+        }
 
-                @Override
-                public void visitLabel(Label label) {
-                    seen.add(label);
+        /** Checks one method's instructions; a then part's lines map back to the DRL line by line. */
+        private final class InstructionCheck extends MethodVisitor {
+            private final boolean consequence;
+            private final Set<Label> seen = new HashSet<>();
+            private int firstLine = -1;
+            private int line = -1;
+
+            InstructionCheck(boolean consequence) {
+                super(Opcodes.ASM9);
+                this.consequence = consequence;
+            }
+
+            @Override
+            public void visitLabel(Label label) {
+                seen.add(label);
+            }
+
+            @Override
+            public void visitLineNumber(int number, Label start) {
+                if (firstLine < 0) {
+                    firstLine = number;
                 }
+                line = number;
+            }
 
-                @Override
-                public void visitLineNumber(int number, Label start) {
-                    if (firstLine < 0) {
-                        firstLine = number;
+            /** The DRL line of the current statement: exact in a then part, else the rule's line. */
+            private int drlLine() {
+                if (consequence && where.thenLine() > 0 && firstLine >= 0) {
+                    return where.thenLine() + line - firstLine;
+                }
+                return where.line();
+            }
+
+            private void refuse(String message) {
+                int at = drlLine();
+                if (reported.add(at + message)) {
+                    problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
+                }
+            }
+
+            private void use(String owner, String member) {
+                String type = owner.startsWith("[") ? Type.getType(owner).getElementType().getInternalName() : owner;
+                if (type.length() == 1) {
+                    return; // a primitive array
+                }
+                String className = type.replace('/', '.');
+                if (member != null && DENIED_MEMBERS.containsKey(member)) {
+                    refuse(className + "." + member + " is not allowed in rules: " + DENIED_MEMBERS.get(member));
+                } else if (member != null && changesSharedFact(className, member)) {
+                    refuse(className + "." + member + ": " + className.substring(className.lastIndexOf('.') + 1)
+                            + " " + SHARED_FACT_CHANGED);
+                } else if (!generated.contains(type) && !allowed(className) && !DROOLS_HELPERS.contains(className)
+                        && !className.startsWith(DROOLS_BITMASKS)) {
+                    refuse(className + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
+                            + allowedSummary());
+                }
+            }
+
+            @Override
+            public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
+                if (functions.contains(owner)) {
+                    called.add(owner);
+                }
+                use(owner, name.startsWith("<") ? null : name);
+            }
+
+            @Override
+            public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
+                use(owner, name);
+            }
+
+            @Override
+            public void visitTypeInsn(int opcode, String type) {
+                use(type, null);
+            }
+
+            @Override
+            public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
+                use(descriptor, null);
+            }
+
+            @Override
+            public void visitLdcInsn(Object value) {
+                if (value instanceof Type t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)) {
+                    use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null);
+                } else if (value instanceof Handle || value instanceof org.objectweb.asm.ConstantDynamic) {
+                    refuse("method handles are not allowed in rules: reflection");
+                }
+            }
+
+            @Override
+            public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
+                if (!BOOTSTRAPS.contains(bsm.getOwner().replace('/', '.'))) {
+                    refuse("invokedynamic with " + bsm.getOwner().replace('/', '.') + " is not allowed in rules");
+                }
+                for (Object a : args) {
+                    if (a instanceof Handle h) {
+                        use(h.getOwner(), h.getName().startsWith("<") ? null : h.getName());
                     }
-                    line = number;
                 }
+            }
 
-                /** The DRL line of the current statement: exact in a then part, else the rule's line. */
-                private int drlLine() {
-                    if (consequence && where.thenLine() > 0 && firstLine >= 0) {
-                        return where.thenLine() + line - firstLine;
-                    }
-                    return where.line();
+            @Override
+            public void visitJumpInsn(int opcode, Label label) {
+                if (seen.contains(label)) {
+                    refuse(LOOP);
                 }
+            }
 
-                private void refuse(String message) {
-                    int at = drlLine();
-                    if (reported.add(at + message)) {
-                        problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
-                    }
+            @Override
+            public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
+                backwardSwitch(dflt, labels);
+            }
+
+            @Override
+            public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
+                backwardSwitch(dflt, labels);
+            }
+
+            private void backwardSwitch(Label dflt, Label[] labels) {
+                boolean back = seen.contains(dflt);
+                for (Label l : labels) {
+                    back |= seen.contains(l);
                 }
-
-                private void use(String owner, String member) {
-                    String type = owner.startsWith("[") ? Type.getType(owner).getElementType().getInternalName() : owner;
-                    if (type.length() == 1) {
-                        return; // a primitive array
-                    }
-                    String className = type.replace('/', '.');
-                    if (member != null && DENIED_MEMBERS.containsKey(member)) {
-                        refuse(className + "." + member + " is not allowed in rules: " + DENIED_MEMBERS.get(member));
-                    } else if (member != null && changesSharedFact(className, member)) {
-                        refuse(className + "." + member + ": " + className.substring(className.lastIndexOf('.') + 1)
-                                + " " + SHARED_FACT_CHANGED);
-                    } else if (!generated.contains(type) && !allowed(className) && !DROOLS_HELPERS.contains(className)
-                            && !className.startsWith(DROOLS_BITMASKS)) {
-                        refuse(className + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
-                                + allowedSummary());
-                    }
+                if (back) {
+                    refuse(LOOP);
                 }
+            }
 
-                @Override
-                public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                    if (functions.contains(owner)) {
-                        called.add(owner);
-                    }
-                    use(owner, name.startsWith("<") ? null : name);
-                }
-
-                @Override
-                public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-                    use(owner, name);
-                }
-
-                @Override
-                public void visitTypeInsn(int opcode, String type) {
+            @Override
+            public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
+                if (type != null) {
                     use(type, null);
                 }
-
-                @Override
-                public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-                    use(descriptor, null);
-                }
-
-                @Override
-                public void visitLdcInsn(Object value) {
-                    if (value instanceof Type t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)) {
-                        use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null);
-                    } else if (value instanceof Handle || value instanceof org.objectweb.asm.ConstantDynamic) {
-                        refuse("method handles are not allowed in rules: reflection");
-                    }
-                }
-
-                @Override
-                public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
-                    if (!BOOTSTRAPS.contains(bsm.getOwner().replace('/', '.'))) {
-                        refuse("invokedynamic with " + bsm.getOwner().replace('/', '.') + " is not allowed in rules");
-                    }
-                    for (Object a : args) {
-                        if (a instanceof Handle h) {
-                            use(h.getOwner(), h.getName().startsWith("<") ? null : h.getName());
-                        }
-                    }
-                }
-
-                @Override
-                public void visitJumpInsn(int opcode, Label label) {
-                    if (seen.contains(label)) {
-                        refuse(LOOP);
-                    }
-                }
-
-                @Override
-                public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-                    backwardSwitch(dflt, labels);
-                }
-
-                @Override
-                public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-                    backwardSwitch(dflt, labels);
-                }
-
-                private void backwardSwitch(Label dflt, Label[] labels) {
-                    boolean back = seen.contains(dflt);
-                    for (Label l : labels) {
-                        back |= seen.contains(l);
-                    }
-                    if (back) {
-                        refuse(LOOP);
-                    }
-                }
-
-                @Override
-                public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-                    if (type != null) {
-                        use(type, null);
-                    }
-                }
-            };
+            }
         }
     }
 }
