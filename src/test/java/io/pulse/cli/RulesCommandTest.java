@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /** {@code pulse rules validate} as a rule author runs it: exit code, and problems as dir/file:line: message. */
 class RulesCommandTest {
