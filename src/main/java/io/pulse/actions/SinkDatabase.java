@@ -8,11 +8,12 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
  * The database the job writes to (the CS queue, the dead letters, the rule deployments): SQLite by
- * default, PostgreSQL when given a {@code jdbc:postgresql:} URL. The schema is a resource per dialect.
+ * default, PostgreSQL when given a {@code jdbc:postgresql:} URL. The schema is a {@code .sql} resource.
  */
 public final class SinkDatabase {
     /** The {@code action_cooldowns} row that applies to actions without their own. */
@@ -55,12 +56,16 @@ public final class SinkDatabase {
     }
 
     /**
-     * Creates the tables, indexes and the history trigger of {@code schema-<dialect>.sql} if they do
-     * not exist, in one transaction; on PostgreSQL under an advisory lock, so processes starting
+     * Creates the tables and indexes of {@code schema.sql} and the dialect's history trigger if they
+     * do not exist, in one transaction; on PostgreSQL under an advisory lock, so processes starting
      * together do not race.
      */
     public void createSchema() throws SQLException {
-        List<String> ddl = SqlScript.statements("/io/pulse/actions/schema-" + dialect.id() + ".sql");
+        List<String> ddl = new ArrayList<>();
+        for (String sql : SqlScript.statements("/io/pulse/actions/schema.sql")) {
+            ddl.add(sql.replace("${id}", dialect.idColumn()));
+        }
+        ddl.addAll(SqlScript.statements("/io/pulse/actions/history-trigger-" + dialect.id() + ".sql"));
         try (Connection c = connect(); Statement s = c.createStatement()) {
             dialect.begin(c);
             if (dialect == SqlDialect.POSTGRESQL) {

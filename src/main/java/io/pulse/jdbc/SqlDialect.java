@@ -13,7 +13,7 @@ public enum SqlDialect {
      * One file; one writer at a time. BEGIN IMMEDIATE takes the write lock up front (waiting up to
      * the busy timeout), so a read-then-update is never interleaved; there are no row locks.
      */
-    SQLITE("sqlite", "jdbc:sqlite:", "org.sqlite.JDBC") {
+    SQLITE("sqlite", "jdbc:sqlite:", "org.sqlite.JDBC", "id INTEGER PRIMARY KEY AUTOINCREMENT") {
         /**
          * WAL (a reader never blocks the writer), a busy timeout (parallel writers and queue agents
          * wait for each other instead of failing) and {@code synchronous=NORMAL} (WAL's recommended
@@ -65,7 +65,7 @@ public enum SqlDialect {
     },
 
     /** A server with row locks: writers in parallel, a claim skips rows another agent holds. */
-    POSTGRESQL("postgresql", "jdbc:postgresql:", "org.postgresql.Driver") {
+    POSTGRESQL("postgresql", "jdbc:postgresql:", "org.postgresql.Driver", "id BIGSERIAL PRIMARY KEY") {
         @Override
         public String withDefaults(String url) {
             return url;
@@ -105,11 +105,13 @@ public enum SqlDialect {
     private final String id;
     private final String urlPrefix;
     private final String driverClass;
+    private final String idColumn;
 
-    SqlDialect(String id, String urlPrefix, String driverClass) {
+    SqlDialect(String id, String urlPrefix, String driverClass, String idColumn) {
         this.id = id;
         this.urlPrefix = urlPrefix;
         this.driverClass = driverClass;
+        this.idColumn = idColumn;
     }
 
     /** The dialect of a JDBC URL; an IllegalArgumentException that names both supported kinds for any other. */
@@ -137,9 +139,14 @@ public enum SqlDialect {
         return null;
     }
 
-    /** The short name schema resources carry: {@code schema-<id>.sql}. */
+    /** The short name a dialect's own SQL resources carry, e.g. {@code history-trigger-<id>.sql}. */
     public String id() {
         return id;
+    }
+
+    /** The column definition of a generated {@code id} primary key, for {@code ${id}} in a schema. */
+    public String idColumn() {
+        return idColumn;
     }
 
     public String urlPrefix() {

@@ -1,12 +1,13 @@
--- The action table's schema (SQLite), run by SinkDatabase.createSchema at every start:
--- statements separated by a blank line (SqlScript). Every change of recommended_actions.status is
--- copied into action_history by a trigger, from the status_changed_* columns that each writer sets
+-- The action table's schema for every dialect, run by SinkDatabase.createSchema at every start:
+-- statements separated by a blank line (SqlScript); ${id} is the dialect's generated primary key.
+-- Every change of recommended_actions.status is copied into action_history by the dialect's
+-- trigger (history-trigger-<dialect>.sql), from the status_changed_* columns that each writer sets
 -- in the same statement, so no writer can forget the history.
 
 -- One row per (customer, action): the recommendation columns belong to the pipeline, the
 -- workflow columns (status, assignee, notes, outcome, the times) to people.
 CREATE TABLE IF NOT EXISTS recommended_actions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ${id},
     customer_id TEXT NOT NULL,
     action TEXT NOT NULL,
     family TEXT NOT NULL,
@@ -45,7 +46,7 @@ CREATE INDEX IF NOT EXISTS recommended_actions_priority
 
 -- Every change of status (or re-snooze), written by the trigger below.
 CREATE TABLE IF NOT EXISTS action_history (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ${id},
     action_id BIGINT NOT NULL REFERENCES recommended_actions (id),
     at TEXT,
     actor TEXT,
@@ -64,7 +65,7 @@ CREATE TABLE IF NOT EXISTS action_cooldowns (
 INSERT INTO action_cooldowns (action, cooldown_days) VALUES ('*', 30) ON CONFLICT (action) DO NOTHING;
 
 CREATE TABLE IF NOT EXISTS dead_letters (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ${id},
     source TEXT NOT NULL,
     reason TEXT NOT NULL,
     raw TEXT,
@@ -73,7 +74,7 @@ CREATE TABLE IF NOT EXISTS dead_letters (
 
 -- Every attempt to deploy a rule pack in a running job, and the re-score that followed.
 CREATE TABLE IF NOT EXISTS rule_deployments (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    ${id},
     ruleset_version TEXT NOT NULL,
     deployed_at TEXT NOT NULL,
     status TEXT NOT NULL,
@@ -82,16 +83,3 @@ CREATE TABLE IF NOT EXISTS rule_deployments (
     customers_rescored BIGINT,
     actions_written BIGINT,
     UNIQUE (ruleset_version, deployed_at));
-
-CREATE TRIGGER IF NOT EXISTS recommended_actions_created AFTER INSERT ON recommended_actions
-BEGIN
-    INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
-    VALUES (new.id, new.status_changed_at, new.status_changed_by, NULL, new.status, new.status_note);
-END;
-
-CREATE TRIGGER IF NOT EXISTS recommended_actions_transition AFTER UPDATE ON recommended_actions
-WHEN old.status IS NOT new.status OR old.status_changed_at IS NOT new.status_changed_at
-BEGIN
-    INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
-    VALUES (new.id, new.status_changed_at, new.status_changed_by, old.status, new.status, new.status_note);
-END;
