@@ -92,6 +92,12 @@ final class LiveCommand implements Callable<Integer> {
             description = "Longer lines are dead-lettered unread (default: ${DEFAULT-VALUE}).")
     int maxLineBytes;
 
+    @Option(names = "--max-clock-ahead", defaultValue = LiveDefaults.MAX_CLOCK_AHEAD,
+            description = "An event stamped further ahead of the wall clock than this is dead-lettered as 'ahead of"
+                    + " the clock'; event time never passes the wall clock, so one fast clock cannot make the"
+                    + " on-time events after it late (default: ${DEFAULT-VALUE}).")
+    Duration maxClockAhead;
+
     @Option(names = "--web-ui", description = "Serve Flink's web UI for the running job.")
     boolean webUi;
 
@@ -170,6 +176,9 @@ final class LiveCommand implements Callable<Integer> {
         if (lateness.isNegative()) {
             throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
         }
+        if (maxClockAhead.isNegative()) {
+            throw CliFailure.usage("--max-clock-ahead cannot be negative, got " + maxClockAhead);
+        }
         if (watermarkInterval.isNegative() || watermarkInterval.isZero()) {
             throw CliFailure.usage("--watermark-interval must be positive, got " + watermarkInterval);
         }
@@ -186,7 +195,7 @@ final class LiveCommand implements Callable<Integer> {
 
     private PulseJob.Events liveEvents(String historyUrl, long historyEnd, KafkaTopic topic, Path directory) {
         LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
-                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
+                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, maxClockAhead));
         return topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
                 : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
     }

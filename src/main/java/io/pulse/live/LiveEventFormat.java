@@ -57,16 +57,17 @@ public final class LiveEventFormat implements Serializable {
 
     /**
      * @param maxLineBytes a longer line is rejected unread (a runaway payload)
-     * @param maxAheadOfClock an event time further ahead of the wall clock is rejected
+     * @param maxAheadOfClock an event time further ahead of the wall clock is rejected ("ahead of the
+     *                        clock": a producer's clock that runs fast, or a wrong time)
      */
     public LiveEventFormat(int maxLineBytes, Duration maxAheadOfClock) {
         this.maxLineBytes = maxLineBytes;
         this.maxAheadOfClock = maxAheadOfClock;
     }
 
-    /** 64 KiB lines, event times at most a day ahead of the clock. */
+    /** 64 KiB lines, event times at most {@value LiveDefaults#MAX_CLOCK_AHEAD} ahead of the clock. */
     public static LiveEventFormat defaults() {
-        return new LiveEventFormat(64 * 1024, Duration.ofDays(1));
+        return new LiveEventFormat(64 * 1024, Duration.parse(LiveDefaults.MAX_CLOCK_AHEAD));
     }
 
     /**
@@ -184,8 +185,9 @@ public final class LiveEventFormat implements Serializable {
             }
         }
         if (eventTime > nowMs + maxAheadOfClock.toMillis()) {
-            throw new Rejected(source, "eventTime " + Instant.ofEpochMilli(eventTime) + " is more than "
-                    + maxAheadOfClock + " ahead of the clock", eventTime);
+            throw new Rejected(source, "ahead of the clock: eventTime " + Instant.ofEpochMilli(eventTime)
+                    + " is more than " + maxAheadOfClock + " ahead of the wall clock " + Instant.ofEpochMilli(nowMs),
+                    eventTime);
         }
         return eventTime;
     }
