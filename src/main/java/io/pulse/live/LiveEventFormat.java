@@ -72,16 +72,22 @@ public final class LiveEventFormat implements Serializable {
 
     /**
      * The event of a line, or an {@link CustomerEvent#unreadable unreadable} one saying why the
-     * line is no event (it goes to the dead letters).
+     * line is no event (it goes to the dead letters); either way with the line as its
+     * {@link CustomerEvent#raw raw} input.
      */
     public CustomerEvent parse(String line, long nowMs) {
+        CustomerEvent e = readOrReject(line, nowMs);
+        e.raw = line; // whatever becomes of it, its dead letter keeps the line as it came
+        return e;
+    }
+
+    private CustomerEvent readOrReject(String line, long nowMs) {
         // A UTF-8 character takes at most 3 bytes per UTF-16 unit: most lines need no encoding to measure.
         if (line.length() * 3L > maxLineBytes) {
             int bytes = line.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxLineBytes) {
                 return CustomerEvent.unreadable(contentSource(line),
-                        "line too large: " + bytes + " bytes, the limit is " + maxLineBytes,
-                        line.substring(0, Math.min(line.length(), 200)) + "...", Long.MIN_VALUE);
+                        "line too large: " + bytes + " bytes, the limit is " + maxLineBytes, line, Long.MIN_VALUE);
             }
         }
         try {
