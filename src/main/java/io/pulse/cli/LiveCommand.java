@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         description = {"Replay a history, then follow live events (JSON lines, one event per line, in files that "
                 + "appear in a watched directory, or one event per record of a Kafka topic) into the action queue, "
                 + "until stopped (Ctrl-C).",
-                "The event format is in the README. Bad lines go to the dead_letters table with the reason.",
+                "The event format is in the README. Bad lines go to the dead_letters table with the reason and the "
+                        + "line as it arrived (`pulse deadletters list`).",
                 "The rule directory is watched: a changed pack that validates replaces the running one and every "
                         + "customer is re-scored; a bad one is rejected (see the rule_deployments table)."})
 final class LiveCommand implements Callable<Integer> {
