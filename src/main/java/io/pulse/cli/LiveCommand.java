@@ -28,7 +28,8 @@ import java.util.concurrent.Callable;
         description = {"Replay a history, then follow live events (JSON lines, one event per line, in files that "
                 + "appear in a watched directory, or one event per record of a Kafka topic) into the action queue, "
                 + "until stopped (Ctrl-C).",
-                "The event format is in the README. Bad lines go to the dead_letters table with the reason.",
+                "The event format is in the README. Bad lines go to the dead_letters table with the reason and the "
+                        + "line as it arrived (`pulse deadletters list`).",
                 "The rule directory is watched: a changed pack that validates replaces the running one and every "
                         + "customer is re-scored; a bad one is rejected (see the rule_deployments table)."})
 final class LiveCommand implements Callable<Integer> {
@@ -91,6 +92,12 @@ final class LiveCommand implements Callable<Integer> {
     @Option(names = "--max-line-bytes", defaultValue = "65536",
             description = "Longer lines are dead-lettered unread (default: ${DEFAULT-VALUE}).")
     int maxLineBytes;
+
+    @Option(names = "--max-clock-ahead", defaultValue = LiveDefaults.MAX_CLOCK_AHEAD,
+            description = "An event stamped further ahead of the wall clock than this is dead-lettered as 'ahead of"
+                    + " the clock'; event time never passes the wall clock, so one fast clock cannot make the"
+                    + " on-time events after it late (default: ${DEFAULT-VALUE}).")
+    Duration maxClockAhead;
 
     @Option(names = "--web-ui", description = "Serve Flink's web UI for the running job.")
     boolean webUi;
@@ -170,6 +177,9 @@ final class LiveCommand implements Callable<Integer> {
         if (lateness.isNegative()) {
             throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
         }
+        if (maxClockAhead.isNegative()) {
+            throw CliFailure.usage("--max-clock-ahead cannot be negative, got " + maxClockAhead);
+        }
         if (watermarkInterval.isNegative() || watermarkInterval.isZero()) {
             throw CliFailure.usage("--watermark-interval must be positive, got " + watermarkInterval);
         }
@@ -186,7 +196,7 @@ final class LiveCommand implements Callable<Integer> {
 
     private PulseJob.Events liveEvents(String historyUrl, long historyEnd, KafkaTopic topic, Path directory) {
         LiveSource.Settings live = new LiveSource.Settings(lateness, LiveSource.Settings.defaults().quietAfter(),
-                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, Duration.ofDays(1)));
+                LiveSource.Settings.defaults().directoryScan(), new LiveEventFormat(maxLineBytes, maxClockAhead));
         return topic != null ? PulseJob.historyThenKafka(historyUrl, historyEnd, topic, live)
                 : PulseJob.historyThenLive(historyUrl, historyEnd, directory, live);
     }

@@ -27,7 +27,7 @@ import java.time.LocalDate;
                 "3:queue next: nothing is OPEN",
                 "4:unavailable: a database or Kafka broker does not answer or lets nobody in, a port is in use"},
         subcommands = {DemoCommand.class, GenerateCommand.class, ReplayCommand.class, LiveCommand.class, BacktestCommand.class,
-                RulesCommand.class, QueueCommand.class, ServeCommand.class, ReportCommand.class,
+                RulesCommand.class, QueueCommand.class, ServeCommand.class, ReportCommand.class, DeadLettersCommand.class,
                 CommandLine.HelpCommand.class})
 public final class PulseCli {
     static final int OK = 0;

@@ -27,12 +27,18 @@ public class CustomerEvent {
     public Outcome outcome;
 
     /**
-     * Set on an input that could not be read as an event (a malformed live line): why, with the
-     * raw input. It travels like an event so the one validator sends every bad input to the dead
-     * letters.
+     * Set on an input that could not be read as an event (a malformed live line): why. It travels
+     * like an event so the one validator sends every bad input to the dead letters.
      */
     public String unreadableBecause;
+    /**
+     * A live event's input exactly as it arrived (the line, or the Kafka record's value), and where
+     * it arrived ({@code path:line}, or {@code kafka:topic-partition@offset}): what its dead letter
+     * keeps, whichever operator rejects it. Null for history rows. The feature operator drops both
+     * once an event is on time, so they never reach keyed state.
+     */
     public String raw;
+    public String origin;
 
     public CustomerEvent() {}
 
@@ -142,8 +148,11 @@ public class CustomerEvent {
         public String outcome;
     }
 
-    /** This event as a dead letter with {@code reason}: its raw input when known, else its fields. */
+    /**
+     * This event as a dead letter with {@code reason}: its raw input when known, else its fields;
+     * where it arrived when known, else its source.
+     */
     public DeadLetter toDeadLetter(String reason) {
-        return new DeadLetter(source, reason, raw != null ? raw : toString(), eventTime);
+        return new DeadLetter(origin != null ? origin : source, reason, raw != null ? raw : toString(), eventTime);
     }
 }

@@ -104,6 +104,9 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         if (!readByFeatures(event)) {
             return;
         }
+        // On time: it can no longer be a dead letter, so its input need not be kept in state.
+        event.raw = null;
+        event.origin = null;
         long periodEnd = cadence.periodEnd(event.eventTime);
         List<CustomerEvent> pending = pendingByPeriod.get(periodEnd);
         if (pending == null) {

@@ -16,6 +16,11 @@ public final class LiveDefaults {
     public static final String BUFFER_TIMEOUT = "PT0.01S";
     /** The longest a row waits in the JDBC sinks' batch before it is written. */
     public static final String SINK_FLUSH_INTERVAL = "PT0.02S";
+    /**
+     * How far ahead of the wall clock an event may be stamped; further ahead it is dead-lettered as
+     * "ahead of the clock" (a producer's clock that runs fast).
+     */
+    public static final String MAX_CLOCK_AHEAD = "PT5M";
     /** Rows per JDBC batch (one transaction). */
     public static final String SINK_BATCH_SIZE = "2000";
 

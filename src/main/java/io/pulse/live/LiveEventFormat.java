@@ -57,30 +57,37 @@ public final class LiveEventFormat implements Serializable {
 
     /**
      * @param maxLineBytes a longer line is rejected unread (a runaway payload)
-     * @param maxAheadOfClock an event time further ahead of the wall clock is rejected
+     * @param maxAheadOfClock an event time further ahead of the wall clock is rejected ("ahead of the
+     *                        clock": a producer's clock that runs fast, or a wrong time)
      */
     public LiveEventFormat(int maxLineBytes, Duration maxAheadOfClock) {
         this.maxLineBytes = maxLineBytes;
         this.maxAheadOfClock = maxAheadOfClock;
     }
 
-    /** 64 KiB lines, event times at most a day ahead of the clock. */
+    /** 64 KiB lines, event times at most {@value LiveDefaults#MAX_CLOCK_AHEAD} ahead of the clock. */
     public static LiveEventFormat defaults() {
-        return new LiveEventFormat(64 * 1024, Duration.ofDays(1));
+        return new LiveEventFormat(64 * 1024, Duration.parse(LiveDefaults.MAX_CLOCK_AHEAD));
     }
 
     /**
      * The event of a line, or an {@link CustomerEvent#unreadable unreadable} one saying why the
-     * line is no event (it goes to the dead letters).
+     * line is no event (it goes to the dead letters); either way with the line as its
+     * {@link CustomerEvent#raw raw} input.
      */
     public CustomerEvent parse(String line, long nowMs) {
+        CustomerEvent e = readOrReject(line, nowMs);
+        e.raw = line; // whatever becomes of it, its dead letter keeps the line as it came
+        return e;
+    }
+
+    private CustomerEvent readOrReject(String line, long nowMs) {
         // A UTF-8 character takes at most 3 bytes per UTF-16 unit: most lines need no encoding to measure.
         if (line.length() * 3L > maxLineBytes) {
             int bytes = line.getBytes(StandardCharsets.UTF_8).length;
             if (bytes > maxLineBytes) {
                 return CustomerEvent.unreadable(contentSource(line),
-                        "line too large: " + bytes + " bytes, the limit is " + maxLineBytes,
-                        line.substring(0, Math.min(line.length(), 200)) + "...", Long.MIN_VALUE);
+                        "line too large: " + bytes + " bytes, the limit is " + maxLineBytes, line, Long.MIN_VALUE);
             }
         }
         try {
@@ -184,8 +191,9 @@ public final class LiveEventFormat implements Serializable {
             }
         }
         if (eventTime > nowMs + maxAheadOfClock.toMillis()) {
-            throw new Rejected(source, "eventTime " + Instant.ofEpochMilli(eventTime) + " is more than "
-                    + maxAheadOfClock + " ahead of the clock", eventTime);
+            throw new Rejected(source, "ahead of the clock: eventTime " + Instant.ofEpochMilli(eventTime)
+                    + " is more than " + maxAheadOfClock + " ahead of the wall clock " + Instant.ofEpochMilli(nowMs),
+                    eventTime);
         }
         return eventTime;
     }

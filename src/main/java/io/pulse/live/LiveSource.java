@@ -8,7 +8,6 @@ import org.apache.flink.connector.file.src.FileSource;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
-import org.apache.flink.connector.file.src.reader.TextLineInputFormat;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.util.Collector;
@@ -24,11 +23,14 @@ import java.time.Duration;
  * {@link LiveWatermarks}, from one of two places:
  * <ul>
  *   <li>a watched directory: every file that appears in it is read once, line by line (write a file
- *   elsewhere and move it in, so it is never read half-written);</li>
+ *   elsewhere and move it in, so it is never read half-written); an event's origin is
+ *   {@code path:line};</li>
  *   <li>a Kafka topic: one event per record value (UTF-8 JSON, one line), with watermarks per
- *   partition. Key records by customer id so each customer's events stay in order.</li>
+ *   partition. Key records by customer id so each customer's events stay in order. An event's
+ *   origin is {@code kafka:topic-partition@offset}.</li>
  * </ul>
- * Both read with one task; the pipeline fans out by customer after validation.
+ * Every event keeps its input exactly as it arrived ({@link CustomerEvent#raw}) and its origin, for
+ * its dead letter if it gets one. Both read with one task; the pipeline fans out by customer after validation.
  */
 public final class LiveSource {
     /** How live events are read and when they are late. */
@@ -45,15 +47,15 @@ public final class LiveSource {
     /** The events of the JSON-lines files in {@code directory}, following the history that ends at {@code historyEnd}. */
     public static DataStream<CustomerEvent> directory(StreamExecutionEnvironment env, Path directory, long historyEnd,
                                                       Settings settings) {
-        FileSource<String> files = FileSource
-                .forRecordStreamFormat(new TextLineInputFormat(), org.apache.flink.core.fs.Path.fromLocalFile(
+        FileSource<NumberedLines.Line> files = FileSource
+                .forBulkFileFormat(new NumberedLines(), org.apache.flink.core.fs.Path.fromLocalFile(
                         directory.toAbsolutePath().toFile()))
                 .monitorContinuously(settings.directoryScan())
                 .build();
         return env.fromSource(files, WatermarkStrategy.noWatermarks(), "Live events: " + directory.getFileName())
                 .uid("live-directory")
                 .setParallelism(1) // one reader: a file's lines stay in order for the watermarks
-                .filter(line -> !line.isBlank())
+                .filter(line -> !line.text.isBlank())
                 .name("Skip blank lines")
                 .setParallelism(1)
                 .map(new Parse(settings.format()))
@@ -99,8 +101,16 @@ public final class LiveSource {
 
         @Override
         public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<CustomerEvent> out) {
-            String line = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8).strip();
-            out.collect(format.parse(line, System.currentTimeMillis()));
+            out.collect(read(record, System.currentTimeMillis()));
+        }
+
+        /** The record's event, with its value as it came and its topic, partition and offset. */
+        CustomerEvent read(ConsumerRecord<byte[], byte[]> record, long nowMs) {
+            String value = record.value() == null ? "" : new String(record.value(), StandardCharsets.UTF_8);
+            CustomerEvent e = format.parse(value.strip(), nowMs);
+            e.raw = value;
+            e.origin = origin(record.topic(), record.partition(), record.offset());
+            return e;
         }
 
         @Override
@@ -109,8 +119,13 @@ public final class LiveSource {
         }
     }
 
-    /** A line to an event, or to an unreadable event carrying the reason. */
-    static final class Parse implements MapFunction<String, CustomerEvent> {
+    /** Where a Kafka record arrived: {@code kafka:topic-partition@offset}. */
+    static String origin(String topic, int partition, long offset) {
+        return "kafka:" + topic + "-" + partition + "@" + offset;
+    }
+
+    /** A line to an event, or to an unreadable event carrying the reason; either way with its file and line. */
+    static final class Parse implements MapFunction<NumberedLines.Line, CustomerEvent> {
         private final LiveEventFormat format;
 
         Parse(LiveEventFormat format) {
@@ -118,8 +133,14 @@ public final class LiveSource {
         }
 
         @Override
-        public CustomerEvent map(String line) {
-            return format.parse(line, System.currentTimeMillis());
+        public CustomerEvent map(NumberedLines.Line line) {
+            return read(line, System.currentTimeMillis());
+        }
+
+        CustomerEvent read(NumberedLines.Line line, long nowMs) {
+            CustomerEvent e = format.parse(line.text, nowMs);
+            e.origin = line.where();
+            return e;
         }
     }
 }

@@ -9,6 +9,7 @@ import org.apache.flink.api.common.eventtime.WatermarkGeneratorSupplier;
 import org.apache.flink.api.common.eventtime.WatermarkOutput;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 
+import org.apache.flink.util.clock.Clock;
 import org.apache.flink.util.clock.RelativeClock;
 import org.apache.flink.util.clock.SystemClock;
 
@@ -29,6 +30,11 @@ import java.util.List;
  *   an older time than that is late. A back-pressured source is not quiet: the silence is counted
  *   on Flink's input-activity clock, which stops while the source cannot emit (as Flink's own
  *   idleness detection does), so a job that falls behind does not take its own lag for quiet.</li>
+ *   <li>event time never passes the wall clock less the lateness: an event stamped ahead of the
+ *   clock (a producer whose clock runs fast, within the parser's tolerance; further ahead it is
+ *   dead-lettered before it gets here) does not drag the watermark ahead, so the on-time events
+ *   after it are not late. It waits, like any event, until the watermark passes its period: it is
+ *   scored when the wall clock reaches its time.</li>
  * </ul>
  * A Kafka reader runs one generator per partition (lateness is judged within a partition, whose
  * events are in the order they were written). A partition that has had no event yet follows the
@@ -45,11 +51,15 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
     /** The generators of this reader: one without events of its own follows the slowest of them. */
     private final Reader reader;
     private final LatestEvent own;
+    /** The wall clock event time may not pass (less the lateness). */
+    private final Clock wall;
 
     private long emitted = Long.MIN_VALUE;
 
-    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, Reader reader, RelativeClock activity) {
+    LiveWatermarks(long startAt, Duration lateness, Duration quietAfter, Reader reader, RelativeClock activity,
+                   Clock wall) {
         this.startAt = startAt;
+        this.wall = wall;
         this.latenessMs = lateness.toMillis();
         this.quietAfterMs = quietAfter.toMillis();
         this.reader = reader;
@@ -59,7 +69,12 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
 
     /** The strategy for a live stream after a history ending at {@code historyEnd} (epoch ms). */
     public static WatermarkStrategy<CustomerEvent> after(long historyEnd, Duration lateness, Duration quietAfter) {
-        return new RecommendedAction(historyEnd, lateness, quietAfter);
+        return new RecommendedAction(historyEnd, lateness, quietAfter, null);
+    }
+
+    /** As {@link #after(long, Duration, Duration)}, with {@code wall} as the wall clock (tests). */
+    static WatermarkStrategy<CustomerEvent> after(long historyEnd, Duration lateness, Duration quietAfter, Clock wall) {
+        return new RecommendedAction(historyEnd, lateness, quietAfter, wall);
     }
 
     @Override
@@ -79,7 +94,9 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         if (latest != null) {
             long silence = latest.activity.relativeTimeMillis() - latest.lastActive;
             long advance = silence >= quietAfterMs ? silence : 0;
-            watermark = Math.max(watermark, latest.maxTimestamp + advance - latenessMs - 1);
+            // Never past the wall clock (less the lateness), whatever the latest event says.
+            long ceiling = wall.absoluteTimeMillis() - latenessMs - 1;
+            watermark = Math.max(watermark, Math.min(latest.maxTimestamp + advance - latenessMs - 1, ceiling));
         }
         if (watermark > emitted) {
             emitted = watermark;
@@ -126,12 +143,15 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         private final long historyEnd;
         private final Duration lateness;
         private final Duration quietAfter;
+        /** The wall clock, null for the system's (a test's clock is never shipped to a task). */
+        private final transient Clock wall;
         private transient Reader reader;
 
-        RecommendedAction(long historyEnd, Duration lateness, Duration quietAfter) {
+        RecommendedAction(long historyEnd, Duration lateness, Duration quietAfter, Clock wall) {
             this.historyEnd = historyEnd;
             this.lateness = lateness;
             this.quietAfter = quietAfter;
+            this.wall = wall;
         }
 
         @Override
@@ -141,7 +161,8 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
             }
             // Without a context (unit tests), the system clock: the silence is then wall-clock time.
             return new LiveWatermarks(historyEnd, lateness, quietAfter, reader,
-                    context != null ? context.getInputActivityClock() : SystemClock.getInstance());
+                    context != null ? context.getInputActivityClock() : SystemClock.getInstance(),
+                    wall != null ? wall : SystemClock.getInstance());
         }
 
         @Override

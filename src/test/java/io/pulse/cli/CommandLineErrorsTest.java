@@ -257,6 +257,15 @@ class CommandLineErrorsTest {
         add(2, "--set", "queue", "cooldown", "--set", "URGENT_RETAIN=two-weeks", "--sink", q);
         add(2, "--agent", "queue", "claim", "1", "--agent", "", "--sink", q);
 
+        // deadletters
+        add(2, "--bogus", "deadletters", "list", "--bogus");
+        add(2, "--sink", "deadletters", "list", "--sink", "mysql://x");
+        add(2, "--sink", "deadletters", "list", "--sink", "jdbc:sqlite:" + d);
+        add(1, "--sink", "deadletters", "list", "--sink", "jdbc:sqlite:" + n + ".sqlite");
+        add(4, "--sink", "deadletters", "list", "--sink", pgClosed);
+        add(1, "--limit", "deadletters", "list", "--limit", "0", "--sink", q);
+        add(2, "--limit", "deadletters", "list", "--limit", "many", "--sink", q);
+
         // serve
         String[] serve = {"serve", "--token", "dana:0123456789abcdef", "--sink", q, "--port", "0"};
         add(2, "--bogus", concat(serve, "--bogus"));

@@ -193,8 +193,8 @@ class PulseClusterIT {
                             assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd));
                 }
                 waitFor("the malformed record's dead letter", JOB_LIMIT, () -> count(sink,
-                        "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") > 0, state);
-                assertThat(strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'"))
+                        "SELECT count(*) FROM dead_letters WHERE source LIKE 'kafka:%'") > 0, state);
+                assertThat(strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'kafka:%'"))
                         .as(state.get()).singleElement().asString().contains("malformed JSON");
                 waitFor("a complete checkpoint", JOB_LIMIT, () -> hasCompleteSnapshot(checkpoints), state);
             } finally {

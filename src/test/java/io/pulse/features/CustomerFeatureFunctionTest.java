@@ -217,6 +217,38 @@ class CustomerFeatureFunctionTest {
     }
 
     @Test
+    void aLateLiveEventsDeadLetterKeepsTheLineAsItArrivedAndWhere() throws Exception {
+        harness.processWatermark(new Watermark(endOfDay(3)));
+        String line = "{\"type\": \"PRODUCT_USAGE\",  \"customerId\": \"Acme.Example\", \"eventTime\": "
+                + day(2) + ", \"usage\": {\"feature\": \"r\u00e9ports\"}}  ";
+        CustomerEvent late = usage(ACME, day(2));
+        late.raw = line;
+        late.origin = "/events/batch-7.jsonl:12";
+        send(late);
+        assertThat(harness.getSideOutput(SideOutputs.DEAD_LETTERS)).singleElement().satisfies(r -> {
+            assertThat(r.getValue().reason).startsWith("late event");
+            assertThat(r.getValue().raw).isEqualTo(line);
+            assertThat(r.getValue().source).isEqualTo("/events/batch-7.jsonl:12");
+        });
+    }
+
+    @Test
+    void anOnTimeEventKeepsNoRawInputInState() throws Exception {
+        CustomerEvent onTime = usage(ACME, day(0) + 5);
+        onTime.raw = "{\"a\": 1}";
+        onTime.origin = "/events/a.jsonl:1";
+        send(onTime);
+        KeyedStateBackend<String> backend = harness.getOperator().getKeyedStateBackend();
+        backend.setCurrentKey(ACME);
+        List<CustomerEvent> pending = backend.getPartitionedState(VoidNamespace.INSTANCE,
+                VoidNamespaceSerializer.INSTANCE, CustomerFeatureFunction.PENDING_EVENTS).get(endOfDay(0));
+        assertThat(pending).singleElement().satisfies(e -> {
+            assertThat(e.raw).isNull();
+            assertThat(e.origin).isNull();
+        });
+    }
+
+    @Test
     void ignoresOutcomesSoTheRulesNeverSeeTheFuture() throws Exception {
         send(outcome(ACME, day(0) + 5, "churned"));
         harness.processWatermark(new Watermark(endOfDay(5)));

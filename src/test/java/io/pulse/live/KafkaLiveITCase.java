@@ -123,7 +123,7 @@ class KafkaLiveITCase {
             kafka.produce(records);
 
             waitFor("every bad record in the dead letters", () -> count(sink,
-                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size(), state);
+                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'kafka:%'") >= corpus.size(), state);
             for (String customer : customers) {
                 waitFor(customer + "'s actions", () -> count(sink,
                         "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + customer + "'") >= 2, state);
@@ -133,11 +133,14 @@ class KafkaLiveITCase {
                         .allSatisfy(asOf -> assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd)
                                 .isLessThanOrEqualTo(t + 2_000));
             }
-            List<String> reasons = strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'");
+            List<String> reasons = strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'kafka:%'");
             assertThat(reasons).hasSize(corpus.size());
             for (String expected : corpus.values()) {
                 assertThat(reasons).as("one dead letter says: " + expected).filteredOn(r -> r.contains(expected)).hasSize(1);
             }
+            // Each keeps the record's value as sent.
+            assertThat(strings(sink, "SELECT raw FROM dead_letters WHERE source LIKE 'kafka:%'"))
+                    .containsExactlyInAnyOrderElementsOf(corpus.keySet());
         } finally {
             job.cancel().get();
         }

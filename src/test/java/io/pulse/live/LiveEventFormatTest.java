@@ -57,6 +57,20 @@ class LiveEventFormatTest {
     }
 
     @Test
+    void anEventFurtherAheadOfTheClockThanTheToleranceIsDeadLetteredAndOneWithinItIsRead() {
+        LiveEventFormat fiveMinutes = new LiveEventFormat(1_000, Duration.ofMinutes(5));
+        String hourAhead = "{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": "
+                + (NOW + Duration.ofHours(1).toMillis()) + ", \"usage\": {}}";
+        CustomerEvent rejected = fiveMinutes.parse(hourAhead, NOW);
+        assertThat(rejected.unreadableBecause).startsWith("ahead of the clock: ").contains("PT5M");
+        assertThat(rejected.raw).isEqualTo(hourAhead);
+        assertThat(rejected.eventTime).isEqualTo(NOW + Duration.ofHours(1).toMillis());
+        String withinTolerance = "{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"a\", \"eventTime\": "
+                + (NOW + Duration.ofMinutes(5).toMillis()) + ", \"usage\": {}}";
+        assertThat(fiveMinutes.parse(withinTolerance, NOW).unreadableBecause).isNull();
+    }
+
+    @Test
     void aLineWithoutASourceIsIdentifiedByItsContent() {
         String line = "{\"type\": \"TELEPATHY\"}";
         assertThat(format.parse(line, NOW).source).isEqualTo(format.parse(line, NOW).source)

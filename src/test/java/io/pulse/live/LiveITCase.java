@@ -100,16 +100,23 @@ class LiveITCase {
             Files.move(written, events.resolve("batch-1.jsonl"), StandardCopyOption.ATOMIC_MOVE);
 
             waitFor("every bad line in the dead letters", () -> count(sink,
-                    "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") >= corpus.size(), state);
+                    "SELECT count(*) FROM dead_letters WHERE source LIKE '%batch-1.jsonl:%'") >= corpus.size(), state);
             waitFor("the live customer's actions", () -> count(sink,
                     "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + NEWCO + "'") >= 2, state);
 
             assertThat(strings(sink, "SELECT action FROM recommended_actions WHERE customer_id = '" + NEWCO
                     + "' AND status = 'OPEN'")).contains("URGENT_RETAIN");
-            List<String> reasons = strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE 'live:%'");
+            List<String> reasons = strings(sink, "SELECT reason FROM dead_letters WHERE source LIKE '%batch-1.jsonl:%'");
             assertThat(reasons).hasSize(corpus.size());
             for (String expected : corpus.values()) {
                 assertThat(reasons).as("one dead letter says: " + expected).filteredOn(r -> r.contains(expected)).hasSize(1);
+            }
+            // Each keeps the line as written, and its file and line number.
+            List<String> sources = strings(sink, "SELECT source FROM dead_letters WHERE source LIKE '%batch-1.jsonl:%' ORDER BY id");
+            List<String> raws = strings(sink, "SELECT raw FROM dead_letters WHERE source LIKE '%batch-1.jsonl:%' ORDER BY id");
+            for (int i = 0; i < sources.size(); i++) {
+                int lineNumber = Integer.parseInt(sources.get(i).substring(sources.get(i).lastIndexOf(':') + 1));
+                assertThat(raws.get(i)).as(sources.get(i)).isEqualTo(lines.get(lineNumber - 1));
             }
             assertThat(strings(sink, "SELECT valid_as_of FROM recommended_actions WHERE customer_id = '" + NEWCO + "'"))
                     .allSatisfy(asOf -> assertThat(Instant.parse(asOf).toEpochMilli()).isGreaterThan(historyEnd)

@@ -111,7 +111,47 @@ class LiveWatermarksTest {
         assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 - 200 - 1);
     }
 
-    private static WatermarkGeneratorSupplier.Context activityClock(ManualClock activity) {
+    @Test
+    void anEventAheadOfTheWallClockDoesNotDragEventTimePastIt() {
+        ManualClock activity = new ManualClock();
+        ManualClock wall = wallClockAt(DAY_0 + 10_000);
+        WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, Duration.ofSeconds(1), wall)
+                .createWatermarkGenerator(activityClock(activity));
+        Recorder out = new Recorder();
+        // A producer whose clock is 4 minutes fast (within the parser's tolerance).
+        long ahead = DAY_0 + 10_000 + Duration.ofMinutes(4).toMillis();
+        g.onEvent(accountSnapshot("a.example", ahead, "Enterprise", 1, 1), ahead, out);
+        g.onPeriodicEmit(out);
+        // Quiet for a minute: event time follows the wall clock, not the event ahead of it.
+        activity.advanceTime(Duration.ofMinutes(1));
+        wall.advanceTime(Duration.ofMinutes(1));
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0 + 10_000 - 200 - 1, DAY_0 + 70_000 - 200 - 1);
+        // Still quiet once the wall clock has passed the event: event time passes it too (it is scored).
+        activity.advanceTime(Duration.ofMinutes(10));
+        wall.advanceTime(Duration.ofMinutes(10));
+        g.onPeriodicEmit(out);
+        long last = out.watermarks.get(out.watermarks.size() - 1);
+        assertThat(last).isEqualTo(DAY_0 + 10_000 + Duration.ofMinutes(11).toMillis() - 200 - 1).isGreaterThan(ahead);
+    }
+
+    @Test
+    void eventTimeNeverFallsBackToTheWallClockBelowTheHistorysEnd() {
+        ManualClock wall = wallClockAt(DAY_0 - 60_000);
+        WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, NEVER_QUIET, wall)
+                .createWatermarkGenerator(null);
+        Recorder out = new Recorder();
+        g.onEvent(accountSnapshot("a.example", DAY_0 + 5_000, "Enterprise", 1, 1), DAY_0 + 5_000, out);
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0);
+    }
+
+    /** A wall clock at {@code epochMs} (ManualClock counts nanoseconds). */
+    static ManualClock wallClockAt(long epochMs) {
+        return new ManualClock(epochMs * 1_000_000L);
+    }
+
+    static WatermarkGeneratorSupplier.Context activityClock(ManualClock activity) {
         return new WatermarkGeneratorSupplier.Context() {
             @Override
             public MetricGroup getMetricGroup() {
@@ -129,8 +169,10 @@ class LiveWatermarksTest {
         return LiveWatermarks.after(DAY_0, LATENESS, NEVER_QUIET);
     }
 
-    private static final class Recorder implements WatermarkOutput {
+    static final class Recorder implements WatermarkOutput {
         final List<Long> watermarks = new ArrayList<>();
+
+        Recorder() {}
 
         @Override
         public void emitWatermark(Watermark watermark) {

@@ -101,7 +101,7 @@ class RuleRestoreITCase {
                     LiveEventFormat.toLine(valueSnapshot(BEFORE, t + 2, "Gold", 90_000, 5))));
             waitFor("the first batch's actions and dead letter", () -> count(sink,
                     "SELECT count(*) FROM recommended_actions WHERE customer_id = '" + BEFORE + "'") >= 2
-                    && count(sink, "SELECT count(*) FROM dead_letters WHERE source LIKE 'live:%'") == 1, state);
+                    && count(sink, "SELECT count(*) FROM dead_letters WHERE source LIKE '%batch-1.jsonl:2'") == 1, state);
             waitForStableCount(sink, "SELECT count(*) FROM action_history");
             savepoint = job.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                     SavepointFormatType.CANONICAL).get();
