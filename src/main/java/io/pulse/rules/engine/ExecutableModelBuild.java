@@ -60,8 +60,16 @@ final class ExecutableModelBuild {
         });
         KieBuilder builder = services.newKieBuilder(kfs, classLoader);
         try {
-            builder.buildAll(ExecutableModelProject.class);
             List<Problem> problems = new ArrayList<>();
+            try {
+                builder.buildAll(ExecutableModelProject.class);
+            } catch (RuntimeException e) {
+                // The executable model's code generator throws on some expressions it cannot
+                // translate (e.g. "x.getClass().forName(...)": "... is not NameExpr") instead of
+                // reporting them.
+                problems.add(new Problem("?", 0, "the executable model could not compile the pack: " + e));
+                return new ExecutableModelBuild(problems, Map.of(), null, classLoader);
+            }
             for (Message m : builder.getResults().getMessages(Message.Level.ERROR)) {
                 problems.add(problem(m, files));
             }
@@ -88,7 +96,17 @@ final class ExecutableModelBuild {
         if (file.isEmpty()) {
             file = "?";
         }
-        return new Problem(file, Math.max(m.getLine(), 0), DrlProblems.clean(m.getText()));
+        String text = DrlProblems.clean(m.getText());
+        int source = text.indexOf(" in error: package ");
+        if (source >= 0) {
+            text = text.substring(0, source + " in error".length()); // not the whole generated source
+        }
+        return new Problem(file, Math.max(m.getLine(), 0), text);
+    }
+
+    /** The release the build's module had while it was registered (null when the build failed). */
+    ReleaseId releaseId() {
+        return module == null ? null : module.getReleaseId();
     }
 
     List<Problem> problems() {

@@ -113,8 +113,13 @@ final class PackCompiler {
         KieBase kieBase = null;
         if (compiler == Compiler.EXECUTABLE_MODEL) {
             ExecutableModelBuild build = ExecutableModelBuild.of(files, classLoader);
-            problems.addAll(build.problems());
-            if (build.problems().isEmpty()) {
+            if (!build.problems().isEmpty()) {
+                // The executable model reports errors in a then part against the Java it generated
+                // (src/main/java/<pkg>/P77/LambdaConsequence77FB....java:39) and some condition
+                // errors without a line: the classic compiler says where they are in the DRL.
+                List<Problem> classic = DrlProblems.of(buildDrl(files, classLoader).getErrors(), files, classLoader);
+                problems.addAll(classic.isEmpty() ? build.problems() : classic);
+            } else {
                 problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source));
                 kieBase = build.kieBase();
             }

@@ -10,10 +10,12 @@ import static io.pulse.rules.sandbox.SandboxPolicy.changesSharedFact;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import org.drools.drl.ast.descr.FunctionDescr;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
@@ -40,10 +42,13 @@ final class GeneratedBytecodeScan {
      * property masks of a modify, Drools' null-safe comparisons, and the enum each lambda class is, the operators of {@code in}, {@code matches}, ...
      */
     static final List<String> RUNTIME_PREFIXES = List.of("org.drools.model.functions.", "org.drools.util.bitmask.",
-            "org.drools.model.operators.");
+            "org.drools.model.bitmask.", "org.drools.model.operators.");
     /** {@code D.eval(operator, ...)}: how a constraint with {@code in}, {@code matches}, ... evaluates its operator. */
     static final Set<String> RUNTIME_MEMBERS = Set.of("org.drools.modelcompiler.dsl.pattern.D.eval");
     static final Set<String> RUNTIME_CLASSES = Set.of("org.drools.model.Drools", "org.drools.model.BitMask",
+            // drools.getRule(), as the classic compiler allows it too
+            "org.drools.modelcompiler.consequence.DroolsImpl", "org.drools.core.rule.consequence.KnowledgeHelper",
+            "org.kie.api.definition.rule.Rule", "org.drools.core.common.InternalFactHandle",
             "org.drools.modelcompiler.util.EvaluationUtil", "org.kie.api.runtime.rule.FactHandle",
             "org.kie.api.runtime.rule.RuleContext", "java.lang.Enum");
 
@@ -66,15 +71,163 @@ final class GeneratedBytecodeScan {
      */
     static List<Problem> check(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
         List<Problem> problems = new ArrayList<>();
+        Map<String, String> ruleOfClass = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            if (!skipped.contains(e.getKey()) && !simpleName(e.getKey()).startsWith("Lambda")) {
+                new ClassReader(e.getValue()).accept(new RuleIndex(e.getKey(), classes.keySet(), ruleOfClass),
+                        ClassReader.SKIP_FRAMES);
+            }
+        }
+        // Functions are static methods of the package's Rules class: package path -> name -> where.
+        Map<String, Map<String, Where>> functions = new HashMap<>();
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.descr() != null) {
+                for (FunctionDescr fd : f.descr().getFunctions()) {
+                    functions.computeIfAbsent(f.descr().getName().replace('.', '/'), k -> new HashMap<>())
+                            .put(fd.getName(), new Where(f.name(), fd.getLine(), 0, "function " + fd.getName()));
+                }
+            }
+        }
+        Map<String, Set<String>> calls = new HashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             if (skipped.contains(e.getKey())) {
                 continue;
             }
-            String where = fileOf(e.getKey(), source);
-            new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), problems),
-                    ClassReader.SKIP_FRAMES);
+            String pkg = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
+            Map<String, Where> functionsHere = simpleName(e.getKey()).startsWith("Rules")
+                    ? functions.getOrDefault(pkg, Map.of()) : Map.of();
+            String rule = ruleOfClass.get(e.getKey());
+            Where where;
+            if (rule != null) {
+                DrlSource.RuleLocation at = source.locate(rule);
+                where = new Where(at.file(), at.line(), firstStatementLine(source, at), "rule \"" + rule + "\"");
+            } else {
+                where = new Where(fileOf(e.getKey(), source), 0, 0, "generated class " + e.getKey().replace('/', '.'));
+            }
+            new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), functionsHere, calls,
+                    problems), ClassReader.SKIP_FRAMES);
         }
+        refuseRecursion(functions, calls, problems);
         return problems;
+    }
+
+    /** A function that calls itself, directly or through others, could run without end. */
+    private static void refuseRecursion(Map<String, Map<String, Where>> functions, Map<String, Set<String>> calls,
+                                        List<Problem> problems) {
+        functions.forEach((pkg, byName) -> byName.forEach((name, where) -> {
+            String start = pkg + "." + name;
+            Map<String, String> reachedFrom = new HashMap<>();
+            List<String> queue = new ArrayList<>(List.of(start));
+            for (int i = 0; i < queue.size(); i++) {
+                String f = queue.get(i);
+                for (String callee : calls.getOrDefault(f, Set.of())) {
+                    if (callee.equals(start)) {
+                        List<String> path = new ArrayList<>(List.of(name));
+                        for (String back = f; !back.equals(start); back = reachedFrom.get(back)) {
+                            path.add(1, back.substring(back.lastIndexOf('.') + 1));
+                        }
+                        path.add(name);
+                        problems.add(new Problem(where.file(), where.line(), "in " + where.what() + ": recursion is"
+                                + " not allowed in rules, it could run without end (" + String.join(" -> ", path) + ")"));
+                        return;
+                    }
+                    if (!reachedFrom.containsKey(callee)) {
+                        reachedFrom.put(callee, f);
+                        queue.add(callee);
+                    }
+                }
+            }
+        }));
+    }
+
+    /** The line of the first statement of a rule's then part: the first line after {@code then} with code. */
+    private static int firstStatementLine(DrlSource source, DrlSource.RuleLocation at) {
+        if (at.thenLine() <= 0) {
+            return 0;
+        }
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.name().equals(at.file())) {
+                String[] lines = f.text().split("\\R", -1);
+                for (int i = at.thenLine(); i < lines.length; i++) { // lines[i] is line i + 1
+                    String l = lines[i].strip();
+                    if (!l.isEmpty() && !l.startsWith("//")) {
+                        return i + 1;
+                    }
+                }
+            }
+        }
+        return at.thenLine();
+    }
+
+    private static String simpleName(String internalName) {
+        return internalName.substring(internalName.lastIndexOf('/') + 1);
+    }
+
+    /** Where a generated class's code is written. */
+    private record Where(String file, int line, int thenLine, String what) {}
+
+    /**
+     * Which rule each lambda class belongs to: the executable model declares each rule in a method
+     * of a rule-methods class, {@code D.rule(pkg, name)} followed by the patterns and consequence,
+     * which name their lambda classes ({@code LambdaPredicate...INSTANCE}).
+     */
+    private static final class RuleIndex extends ClassVisitor {
+        private final String className;
+        private final Set<String> generated;
+        private final Map<String, String> ruleOfClass;
+
+        RuleIndex(String className, Set<String> generated, Map<String, String> ruleOfClass) {
+            super(Opcodes.ASM9);
+            this.className = className;
+            this.generated = generated;
+            this.ruleOfClass = ruleOfClass;
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            return new MethodVisitor(Opcodes.ASM9) {
+                private String lastString;
+                private String rule;
+                private final Set<String> lambdas = new HashSet<>();
+
+                @Override
+                public void visitLdcInsn(Object value) {
+                    if (value instanceof String text) {
+                        lastString = text;
+                    }
+                }
+
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                    if (rule == null && n.equals("rule") && owner.startsWith("org/drools/modelcompiler/dsl/")) {
+                        rule = lastString;
+                    }
+                }
+
+                @Override
+                public void visitFieldInsn(int opcode, String owner, String n, String d) {
+                    if (generated.contains(owner) && simpleName(owner).startsWith("Lambda")) {
+                        lambdas.add(owner);
+                    }
+                }
+
+                @Override
+                public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                    for (Object a : args) {
+                        if (a instanceof Handle h && h.getOwner().equals(className)) {
+                            lambdas.add(className + "#" + h.getName());
+                        }
+                    }
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (rule != null) {
+                        lambdas.forEach(l -> ruleOfClass.putIfAbsent(l, rule));
+                    }
+                }
+            };
+        }
     }
 
     /** The first DRL file of the class's package (generated Java carries no DRL line). */
@@ -97,7 +250,6 @@ final class GeneratedBytecodeScan {
     }
 
     private static final class Scanner extends ClassVisitor {
-        private final String file;
         private final String className;
         private final Set<String> generated;
         private final List<Problem> problems;
@@ -108,9 +260,19 @@ final class GeneratedBytecodeScan {
         private boolean inLambdaMethod;
         private String method = "";
 
-        Scanner(String file, String className, Set<String> generated, List<Problem> problems) {
+        private final Where classWhere;
+        private final Map<String, Where> functions;
+        private final Map<String, Set<String>> calls;
+        private Where where;
+        private boolean inFunction;
+
+        Scanner(Where where, String className, Set<String> generated, Map<String, Where> functions,
+                Map<String, Set<String>> calls, List<Problem> problems) {
             super(Opcodes.ASM9);
-            this.file = file;
+            this.classWhere = where;
+            this.where = where;
+            this.functions = functions;
+            this.calls = calls;
             this.className = className;
             this.generated = generated;
             this.problems = problems;
@@ -129,9 +291,26 @@ final class GeneratedBytecodeScan {
             }
         }
 
+        private int firstLine = -1;
+        private int line = -1;
+
+        /**
+         * The DRL line: in a consequence, the then part's first statement's line plus the statement's offset in
+         * the generated method (exact while the generated Java keeps one statement per line as
+         * written); elsewhere the rule's line.
+         */
+        private int drlLine() {
+            if (simpleName(className).startsWith("LambdaConsequence") && method.equals("execute")
+                    && where.thenLine() > 0 && firstLine >= 0) {
+                return where.thenLine() + line - firstLine;
+            }
+            return where.line();
+        }
+
         private void refuse(String message) {
-            if (reported.add(message)) {
-                problems.add(new Problem(file, 0, "in generated class " + className.replace('/', '.') + ": " + message));
+            int at = drlLine();
+            if (reported.add(at + message)) {
+                problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
             }
         }
 
@@ -149,7 +328,7 @@ final class GeneratedBytecodeScan {
                 return; // the values() of an enum (each lambda class is one), as ecj writes it
             } else if (!generated.contains(type) && !allowed(name) && !runtime(name)
                     && !(member != null && RUNTIME_MEMBERS.contains(name + "." + member))
-                    && (lambdaClass || inLambdaMethod || !dsl(name))) {
+                    && (lambdaClass || inLambdaMethod || inFunction || !dsl(name))) {
                 refuse(name + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
                         + allowedSummary());
             }
@@ -159,8 +338,20 @@ final class GeneratedBytecodeScan {
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
             method = name;
             inLambdaMethod = name.startsWith("lambda$");
+            inFunction = (access & Opcodes.ACC_STATIC) != 0 && functions.containsKey(name);
+            where = inFunction ? functions.get(name) : classWhere;
+            firstLine = -1;
+            line = -1;
             return new MethodVisitor(Opcodes.ASM9) {
                 private final Set<Label> seen = new HashSet<>();
+
+                @Override
+                public void visitLineNumber(int number, Label start) {
+                    if (firstLine < 0) {
+                        firstLine = number;
+                    }
+                    line = number;
+                }
 
                 @Override
                 public void visitLabel(Label label) {
@@ -169,6 +360,10 @@ final class GeneratedBytecodeScan {
 
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                    if (inFunction && owner.equals(className) && functions.containsKey(n)) {
+                        String pkg = className.substring(0, Math.max(className.lastIndexOf('/'), 0));
+                        calls.computeIfAbsent(pkg + "." + method, k -> new HashSet<>()).add(pkg + "." + n);
+                    }
                     use(owner, n.startsWith("<") ? null : n);
                 }
 

@@ -7,6 +7,8 @@ import io.pulse.rules.check.ScenarioRunner;
 import io.pulse.rules.pack.RuleSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieRepository;
 
 /**
  * Spike of #23: the shipped pack compiles with Drools' executable model (off by default, see
@@ -18,6 +20,25 @@ class ExecutableModelSpikeTest {
     void theSwitchIsOffByDefault() {
         assertThat(System.getProperty(PackCompiler.EXECUTABLE_MODEL_PROPERTY)).isNull();
         assertThat(PackCompiler.Compiler.configured()).isEqualTo(PackCompiler.Compiler.CLASSIC);
+    }
+
+    @Test
+    void noModuleStaysInTheKieRepository() throws Exception {
+        ExecutableModelBuild build = ExecutableModelBuild.of(RuleSet.load(PACK).files(), getClass().getClassLoader());
+        assertThat(build.problems()).isEmpty();
+        KieRepository repository = KieServices.Factory.get().getRepository();
+        assertThat(repository.getKieModule(build.releaseId())).isNull();
+        assertThat(build.kieBase().getKiePackages()).isNotEmpty();
+        assertThat(repository.getKieModule(build.releaseId())).isNull();
+    }
+
+    @Test
+    void everyGeneratedClassIsScannedConditionsIncluded() throws Exception {
+        ExecutableModelBuild build = ExecutableModelBuild.of(RuleSet.load(PACK).files(), getClass().getClassLoader());
+        // Constraints, extractors and then parts are classes of their own: the sandbox sees them all.
+        assertThat(build.classes().keySet())
+                .anyMatch(c -> c.contains("/LambdaPredicate")).anyMatch(c -> c.contains("/LambdaExtractor"))
+                .anyMatch(c -> c.contains("/LambdaConsequence"));
     }
 
     @Test
