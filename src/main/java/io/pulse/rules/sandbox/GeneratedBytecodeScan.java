@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.drools.drl.ast.descr.FunctionDescr;
+import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
@@ -32,8 +33,11 @@ import org.objectweb.asm.Type;
  * may use Drools' model API ({@code org.drools.model}), through which it declares the rules and
  * reaches the {@code drools} helper of a then part.
  *
- * <p>Not yet: the DRL line of a problem (the generated Java has no DRL lines: problems name the
- * first DRL file of the package and the generated class) and the recursion check of functions.
+ * <p>Problems name the rule of a lambda class (found from the {@code D.rule(...)} call that uses it)
+ * at the rule's line, or for a then part at the statement's line (while the generated Java keeps
+ * one statement per line as written); functions and declared types at their line. Not yet: the
+ * line of the condition itself, and the query of a query's lambdas (reported as generated code of
+ * the package's first file).
  */
 final class GeneratedBytecodeScan {
     /**
@@ -51,6 +55,10 @@ final class GeneratedBytecodeScan {
             "org.kie.api.definition.rule.Rule", "org.drools.core.common.InternalFactHandle",
             "org.drools.modelcompiler.util.EvaluationUtil", "org.kie.api.runtime.rule.FactHandle",
             "org.kie.api.runtime.rule.RuleContext", "java.lang.Enum");
+
+    /** What Drools makes a declared type implement (its field types are checked as anywhere else). */
+    static final Set<String> DECLARED_TYPE_SUPPORT = Set.of("java.io.Serializable",
+            "org.drools.base.factmodel.GeneratedFact", "org.drools.base.factmodel.AccessibleFact");
 
     /**
      * What the classes that declare the rules (not the lambdas of their expressions) may use too:
@@ -88,6 +96,16 @@ final class GeneratedBytecodeScan {
                 }
             }
         }
+        // Declared types become classes of the package, named as declared.
+        Map<String, Where> declaredTypes = new HashMap<>();
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.descr() != null) {
+                for (TypeDeclarationDescr td : f.descr().getTypeDeclarations()) {
+                    declaredTypes.put(f.descr().getName().replace('.', '/') + "/" + td.getTypeName(),
+                            new Where(f.name(), td.getLine(), 0, "declared type " + td.getTypeName()));
+                }
+            }
+        }
         Map<String, Set<String>> calls = new HashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             if (skipped.contains(e.getKey())) {
@@ -99,13 +117,15 @@ final class GeneratedBytecodeScan {
             String rule = ruleOfClass.get(e.getKey());
             Where where;
             if (rule != null) {
-                DrlSource.RuleLocation at = source.locate(rule);
-                where = new Where(at.file(), at.line(), firstStatementLine(source, at), "rule \"" + rule + "\"");
+                where = ruleWhere(source, rule);
+            } else if (declaredTypes.containsKey(e.getKey())) {
+                where = declaredTypes.get(e.getKey());
             } else {
                 where = new Where(fileOf(e.getKey(), source), 0, 0, "generated class " + e.getKey().replace('/', '.'));
             }
             new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), functionsHere, calls,
-                    problems), ClassReader.SKIP_FRAMES);
+                    inlineLambdas(e.getKey(), ruleOfClass, source), declaredTypes.containsKey(e.getKey()), problems),
+                    ClassReader.SKIP_FRAMES);
         }
         refuseRecursion(functions, calls, problems);
         return problems;
@@ -138,6 +158,22 @@ final class GeneratedBytecodeScan {
                 }
             }
         }));
+    }
+
+    private static Where ruleWhere(DrlSource source, String rule) {
+        DrlSource.RuleLocation at = source.locate(rule);
+        return new Where(at.file(), at.line(), firstStatementLine(source, at), "rule \"" + rule + "\"");
+    }
+
+    /** The rule of each lambda method of a class (lambdas Drools did not move to classes of their own). */
+    private static Map<String, Where> inlineLambdas(String className, Map<String, String> ruleOfClass, DrlSource source) {
+        Map<String, Where> out = new HashMap<>();
+        ruleOfClass.forEach((key, rule) -> {
+            if (key.startsWith(className + "#")) {
+                out.put(key.substring(className.length() + 1), ruleWhere(source, rule));
+            }
+        });
+        return out;
     }
 
     /** The line of the first statement of a rule's then part: the first line after {@code then} with code. */
@@ -199,7 +235,8 @@ final class GeneratedBytecodeScan {
 
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                    if (rule == null && n.equals("rule") && owner.startsWith("org/drools/modelcompiler/dsl/")) {
+                    if (rule == null && (n.equals("rule") || n.equals("query"))
+                            && owner.startsWith("org/drools/modelcompiler/dsl/")) {
                         rule = lastString;
                     }
                 }
@@ -265,10 +302,15 @@ final class GeneratedBytecodeScan {
         private final Map<String, Set<String>> calls;
         private Where where;
         private boolean inFunction;
+        private final Map<String, Where> lambdaMethods;
+        private final boolean declaredType;
 
         Scanner(Where where, String className, Set<String> generated, Map<String, Where> functions,
-                Map<String, Set<String>> calls, List<Problem> problems) {
+                Map<String, Set<String>> calls, Map<String, Where> lambdaMethods, boolean declaredType,
+                List<Problem> problems) {
             super(Opcodes.ASM9);
+            this.lambdaMethods = lambdaMethods;
+            this.declaredType = declaredType;
             this.classWhere = where;
             this.where = where;
             this.functions = functions;
@@ -326,6 +368,10 @@ final class GeneratedBytecodeScan {
                 refuse(name + "." + member + ": " + name.substring(name.lastIndexOf('.') + 1) + " " + SHARED_FACT_CHANGED);
             } else if (enumClass && method.equals("values") && name.equals("java.lang.System") && "arraycopy".equals(member)) {
                 return; // the values() of an enum (each lambda class is one), as ecj writes it
+            } else if (method.equals("$deserializeLambda$") && name.equals("java.lang.invoke.SerializedLambda")) {
+                return; // the compiler's own method for serializable lambdas (a query's)
+            } else if (declaredType && DECLARED_TYPE_SUPPORT.contains(name)) {
+                return; // the interfaces Drools gives a declared type
             } else if (!generated.contains(type) && !allowed(name) && !runtime(name)
                     && !(member != null && RUNTIME_MEMBERS.contains(name + "." + member))
                     && (lambdaClass || inLambdaMethod || inFunction || !dsl(name))) {
@@ -339,7 +385,7 @@ final class GeneratedBytecodeScan {
             method = name;
             inLambdaMethod = name.startsWith("lambda$");
             inFunction = (access & Opcodes.ACC_STATIC) != 0 && functions.containsKey(name);
-            where = inFunction ? functions.get(name) : classWhere;
+            where = inFunction ? functions.get(name) : lambdaMethods.getOrDefault(name, classWhere);
             firstLine = -1;
             line = -1;
             return new MethodVisitor(Opcodes.ASM9) {

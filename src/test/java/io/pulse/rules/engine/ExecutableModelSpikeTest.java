@@ -2,10 +2,20 @@ package io.pulse.rules.engine;
 
 import static io.pulse.testing.RulePackFixtures.PACK;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.pulse.rules.check.ScenarioRunner;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.rules.pack.DrlSource;
+import io.pulse.rules.pack.Problem;
+import io.pulse.rules.sandbox.RuleSandbox;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.Test;
 import org.kie.api.KieServices;
 import org.kie.api.builder.KieRepository;
@@ -18,7 +28,8 @@ import org.kie.api.builder.KieRepository;
 class ExecutableModelSpikeTest {
     @Test
     void theSwitchIsOffByDefault() {
-        assertThat(System.getProperty(PackCompiler.EXECUTABLE_MODEL_PROPERTY)).isNull();
+        // Skipped when a run switches it on (-Dpulse.rules.executableModel=true) to test the new compiler.
+        assumeTrue(System.getProperty(PackCompiler.EXECUTABLE_MODEL_PROPERTY) == null);
         assertThat(PackCompiler.Compiler.configured()).isEqualTo(PackCompiler.Compiler.CLASSIC);
     }
 
@@ -39,6 +50,30 @@ class ExecutableModelSpikeTest {
         assertThat(build.classes().keySet())
                 .anyMatch(c -> c.contains("/LambdaPredicate")).anyMatch(c -> c.contains("/LambdaExtractor"))
                 .anyMatch(c -> c.contains("/LambdaConsequence"));
+    }
+
+    /**
+     * What #23 asks: a condition, a salience/from/accumulate expression has bytecode now, and the
+     * bytecode check alone (no text scan) refuses it, at its rule's line.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"condition-runtime.drl", "condition-system-property.drl", "condition-fully-qualified.drl"})
+    void theBytecodeCheckAloneRefusesAForbiddenCallInACondition(String attack) throws Exception {
+        Path hostile = Path.of("src/test/resources/hostile-packs").resolve(attack);
+        String text = Files.readString(hostile).replace("${MARKER}", "/nonexistent/marker");
+        Map<String, String> files = new TreeMap<>(RuleSet.load(PACK).files());
+        files.put(attack, text);
+        ExecutableModelBuild build = ExecutableModelBuild.of(files, getClass().getClassLoader());
+        assertThat(build.problems()).isEmpty();
+
+        List<Problem> problems = RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(),
+                DrlSource.parse(files));
+
+        // Not yet the condition's own line: a constraint's lambda class knows its rule, not its line.
+        int line = text.lines().toList().indexOf(text.lines().filter(l -> l.startsWith("rule ")).findFirst()
+                .orElseThrow()) + 1;
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
+                .startsWith(attack + ":" + line + ": in rule ").contains("is not allowed in rules"));
     }
 
     @Test
