@@ -40,6 +40,25 @@ final class PackCompiler {
     private static final Pattern STRATEGY_CALL =
             Pattern.compile("(?:RecommendedAction\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
 
+    /**
+     * Internal switch of the #23 spike: {@code -Dpulse.rules.executableModel=true} compiles the pack
+     * with Drools' executable model (rules compiled to Java, no MVEL at run time) instead of the
+     * classic compiler. Off by default.
+     */
+    static final String EXECUTABLE_MODEL_PROPERTY = "pulse.rules.executableModel";
+
+    /** The DRL compiler a build uses. */
+    enum Compiler {
+        /** KnowledgeBuilder with drools-mvel: conditions, from, accumulate, salience run in MVEL. */
+        CLASSIC,
+        /** Drools' executable model: every expression becomes Java bytecode. */
+        EXECUTABLE_MODEL;
+
+        static Compiler configured() {
+            return Boolean.getBoolean(EXECUTABLE_MODEL_PROPERTY) ? EXECUTABLE_MODEL : CLASSIC;
+        }
+    }
+
     private PackCompiler() {}
 
     /**
@@ -47,6 +66,12 @@ final class PackCompiler {
      * @throws RuleCompilationException with every problem as {@code file:line: message}
      */
     static CompiledPack compile(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+        return compile(rules, classLoader, Compiler.configured());
+    }
+
+    /** {@link #compile(RuleSet, ClassLoader)} with the given compiler. */
+    static CompiledPack compile(RuleSet rules, ClassLoader classLoader, Compiler compiler)
+            throws RuleCompilationException {
         // MVEL keeps JVM-wide state that captures the thread's context class loader the first time
         // it is used. In Flink that would be the first job's user-code class loader: once that job
         // ends and its class loader is closed, every later build in the JVM fails ("class not
@@ -56,13 +81,14 @@ final class PackCompiler {
         ClassLoader contextClassLoader = thread.getContextClassLoader();
         thread.setContextClassLoader(PackCompiler.class.getClassLoader());
         try {
-            return build(rules, classLoader);
+            return build(rules, classLoader, compiler);
         } finally {
             thread.setContextClassLoader(contextClassLoader);
         }
     }
 
-    private static CompiledPack build(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
+    private static CompiledPack build(RuleSet rules, ClassLoader classLoader, Compiler compiler)
+            throws RuleCompilationException {
         List<Problem> problems = new ArrayList<>();
         rules.refused().forEach((name, why) -> problems.add(new Problem(name, 0, why)));
         Map<String, String> files = rules.files();
@@ -84,13 +110,27 @@ final class PackCompiler {
         DrlSource source = DrlSource.parse(files);
         problems.addAll(RuleSandbox.checkSource(source, classLoader));
 
-        KnowledgeBuilder builder = buildDrl(files, classLoader);
-        List<Problem> compileErrors = DrlProblems.of(builder.getErrors(), files, classLoader);
-        problems.addAll(compileErrors);
         KieBase kieBase = null;
-        if (compileErrors.isEmpty()) {
-            kieBase = immutableKieBase(builder, classLoader);
-            problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
+        if (compiler == Compiler.EXECUTABLE_MODEL) {
+            ExecutableModelBuild build = ExecutableModelBuild.of(files, classLoader);
+            if (!build.problems().isEmpty()) {
+                // The executable model reports errors in a then part against the Java it generated
+                // (src/main/java/<pkg>/P77/LambdaConsequence77FB....java:39) and some condition
+                // errors without a line: the classic compiler says where they are in the DRL.
+                List<Problem> classic = DrlProblems.of(buildDrl(files, classLoader).getErrors(), files, classLoader);
+                problems.addAll(classic.isEmpty() ? build.problems() : classic);
+            } else {
+                problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source));
+                kieBase = build.kieBase();
+            }
+        } else {
+            KnowledgeBuilder builder = buildDrl(files, classLoader);
+            List<Problem> compileErrors = DrlProblems.of(builder.getErrors(), files, classLoader);
+            problems.addAll(compileErrors);
+            if (compileErrors.isEmpty()) {
+                kieBase = immutableKieBase(builder, classLoader);
+                problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
+            }
         }
         if (!problems.isEmpty()) {
             Collections.sort(problems);

@@ -62,6 +62,11 @@ public final class RuleEngine {
         return new RuleEngine(PackCompiler.compile(rules, classLoader));
     }
 
+    /** Spike of #23: the pack compiled with the given compiler, whatever the switch says. */
+    static RuleEngine compile(RuleSet rules, PackCompiler.Compiler compiler) throws RuleCompilationException {
+        return new RuleEngine(PackCompiler.compile(rules, RuleEngine.class.getClassLoader(), compiler));
+    }
+
     /**
      * An engine of the pack compiled once in this JVM for {@code classLoader}: the first caller
      * compiles (as {@link #compile}), callers at the same time wait for that compile, later ones

@@ -3,6 +3,8 @@ package io.pulse.rules.sandbox;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import org.kie.api.KieBase;
 
 /**
@@ -35,5 +37,13 @@ public final class RuleSandbox {
     /** Problems in the classes Drools generated for the pack's then parts, evals and functions ({@link BytecodeScan}). */
     public static List<Problem> checkCompiled(KieBase kieBase, DrlSource source) {
         return BytecodeScan.check(kieBase, source);
+    }
+
+    /**
+     * Spike of #23: problems in every class the executable model generated for the pack (internal
+     * name to bytes), conditions and all ({@link GeneratedBytecodeScan}).
+     */
+    public static List<Problem> checkGenerated(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
+        return GeneratedBytecodeScan.check(classes, skipped, source);
     }
 }
