@@ -1,7 +1,6 @@
 package io.pulse.rules.sandbox;
 
 import static io.pulse.rules.sandbox.SandboxPolicy.DENIED_MEMBERS;
-import static io.pulse.rules.sandbox.SandboxPolicy.LOOP;
 import static io.pulse.rules.sandbox.SandboxPolicy.SHARED_FACT_CHANGED;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowed;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowedSummary;
@@ -25,11 +24,8 @@ import org.kie.api.definition.KiePackage;
 import org.kie.api.definition.rule.Rule;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
-import org.objectweb.asm.Handle;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
  * The check of the Java classes Drools generated for a pack's then parts, evals and functions (the
@@ -49,9 +45,6 @@ final class BytecodeScan {
     /** Property masks Drools passes with the {@code update}/{@code modify} it generates. */
     private static final String DROOLS_BITMASKS = "org.drools.util.bitmask.";
 
-    /** Bootstrap methods of string concatenation and lambdas (javac/ecj output, not callable by name). */
-    private static final Set<String> BOOTSTRAPS = Set.of(
-            "java.lang.invoke.StringConcatFactory", "java.lang.invoke.LambdaMetafactory");
 
     private BytecodeScan() {}
 
@@ -230,28 +223,21 @@ final class BytecodeScan {
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            return new InstructionCheck(name.equals("defaultConsequence"));
+            return new RuleMethodCheck(name.equals("defaultConsequence"));
         }
 
         /** Checks one method's instructions; a then part's lines map back to the DRL line by line. */
-        private final class InstructionCheck extends MethodVisitor {
+        private final class RuleMethodCheck extends InstructionCheck {
             private final boolean consequence;
-            private final Set<Label> seen = new HashSet<>();
             private int firstLine = -1;
             private int line = -1;
 
-            InstructionCheck(boolean consequence) {
-                super(Opcodes.ASM9);
+            RuleMethodCheck(boolean consequence) {
                 this.consequence = consequence;
             }
 
             @Override
-            public void visitLabel(Label label) {
-                seen.add(label);
-            }
-
-            @Override
-            public void visitLineNumber(int number, Label start) {
+            void line(int number) {
                 if (firstLine < 0) {
                     firstLine = number;
                 }
@@ -266,16 +252,25 @@ final class BytecodeScan {
                 return where.line();
             }
 
-            private void refuse(String message) {
+            @Override
+            void refuse(String message) {
                 int at = drlLine();
                 if (reported.add(at + message)) {
                     problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
                 }
             }
 
-            private void use(String owner, String member) {
-                String type = owner.startsWith("[") ? Type.getType(owner).getElementType().getInternalName() : owner;
-                if (type.length() == 1) {
+            @Override
+            void call(String owner, String name) {
+                if (functions.contains(owner)) {
+                    called.add(owner);
+                }
+            }
+
+            @Override
+            void use(String owner, String member) {
+                String type = typeOf(owner);
+                if (type == null) {
                     return; // a primitive array
                 }
                 String className = type.replace('/', '.');
@@ -288,84 +283,6 @@ final class BytecodeScan {
                         && !className.startsWith(DROOLS_BITMASKS)) {
                     refuse(className + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
                             + allowedSummary());
-                }
-            }
-
-            @Override
-            public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
-                if (functions.contains(owner)) {
-                    called.add(owner);
-                }
-                use(owner, name.startsWith("<") ? null : name);
-            }
-
-            @Override
-            public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-                use(owner, name);
-            }
-
-            @Override
-            public void visitTypeInsn(int opcode, String type) {
-                use(type, null);
-            }
-
-            @Override
-            public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-                use(descriptor, null);
-            }
-
-            @Override
-            public void visitLdcInsn(Object value) {
-                if (value instanceof Type t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)) {
-                    use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null);
-                } else if (value instanceof Handle || value instanceof org.objectweb.asm.ConstantDynamic) {
-                    refuse("method handles are not allowed in rules: reflection");
-                }
-            }
-
-            @Override
-            public void visitInvokeDynamicInsn(String name, String descriptor, Handle bsm, Object... args) {
-                if (!BOOTSTRAPS.contains(bsm.getOwner().replace('/', '.'))) {
-                    refuse("invokedynamic with " + bsm.getOwner().replace('/', '.') + " is not allowed in rules");
-                }
-                for (Object a : args) {
-                    if (a instanceof Handle h) {
-                        use(h.getOwner(), h.getName().startsWith("<") ? null : h.getName());
-                    }
-                }
-            }
-
-            @Override
-            public void visitJumpInsn(int opcode, Label label) {
-                if (seen.contains(label)) {
-                    refuse(LOOP);
-                }
-            }
-
-            @Override
-            public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-                backwardSwitch(dflt, labels);
-            }
-
-            @Override
-            public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-                backwardSwitch(dflt, labels);
-            }
-
-            private void backwardSwitch(Label dflt, Label[] labels) {
-                boolean back = seen.contains(dflt);
-                for (Label l : labels) {
-                    back |= seen.contains(l);
-                }
-                if (back) {
-                    refuse(LOOP);
-                }
-            }
-
-            @Override
-            public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-                if (type != null) {
-                    use(type, null);
                 }
             }
         }

@@ -1,7 +1,6 @@
 package io.pulse.rules.sandbox;
 
 import static io.pulse.rules.sandbox.SandboxPolicy.DENIED_MEMBERS;
-import static io.pulse.rules.sandbox.SandboxPolicy.LOOP;
 import static io.pulse.rules.sandbox.SandboxPolicy.SHARED_FACT_CHANGED;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowed;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowedSummary;
@@ -20,10 +19,8 @@ import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
 import org.objectweb.asm.Handle;
-import org.objectweb.asm.Label;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
-import org.objectweb.asm.Type;
 
 /**
  * Spike of #23: the check of every class the executable model generated for a pack (rule model
@@ -66,9 +63,6 @@ final class GeneratedBytecodeScan {
      */
     static final List<String> DSL_PREFIXES = List.of("org.drools.model.", "org.drools.modelcompiler.dsl.");
     static final Set<String> DSL_CLASSES = Set.of("org.drools.util.DateUtils");
-
-    private static final Set<String> BOOTSTRAPS = Set.of(
-            "java.lang.invoke.StringConcatFactory", "java.lang.invoke.LambdaMetafactory");
 
     private GeneratedBytecodeScan() {}
 
@@ -357,8 +351,8 @@ final class GeneratedBytecodeScan {
         }
 
         private void use(String owner, String member) {
-            String type = owner.startsWith("[") ? Type.getType(owner).getElementType().getInternalName() : owner;
-            if (type.length() == 1) {
+            String type = InstructionCheck.typeOf(owner);
+            if (type == null) {
                 return;
             }
             String name = type.replace('/', '.');
@@ -388,11 +382,9 @@ final class GeneratedBytecodeScan {
             where = inFunction ? functions.get(name) : lambdaMethods.getOrDefault(name, classWhere);
             firstLine = -1;
             line = -1;
-            return new MethodVisitor(Opcodes.ASM9) {
-                private final Set<Label> seen = new HashSet<>();
-
+            return new InstructionCheck() {
                 @Override
-                public void visitLineNumber(int number, Label start) {
+                void line(int number) {
                     if (firstLine < 0) {
                         firstLine = number;
                     }
@@ -400,87 +392,21 @@ final class GeneratedBytecodeScan {
                 }
 
                 @Override
-                public void visitLabel(Label label) {
-                    seen.add(label);
-                }
-
-                @Override
-                public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                void call(String owner, String n) {
                     if (inFunction && owner.equals(className) && functions.containsKey(n)) {
                         String pkg = className.substring(0, Math.max(className.lastIndexOf('/'), 0));
                         calls.computeIfAbsent(pkg + "." + method, k -> new HashSet<>()).add(pkg + "." + n);
                     }
-                    use(owner, n.startsWith("<") ? null : n);
                 }
 
                 @Override
-                public void visitFieldInsn(int opcode, String owner, String n, String d) {
-                    use(owner, n);
+                void use(String owner, String member) {
+                    Scanner.this.use(owner, member);
                 }
 
                 @Override
-                public void visitTypeInsn(int opcode, String type) {
-                    use(type, null);
-                }
-
-                @Override
-                public void visitMultiANewArrayInsn(String d, int dims) {
-                    use(d, null);
-                }
-
-                @Override
-                public void visitLdcInsn(Object value) {
-                    if (value instanceof Type t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)) {
-                        use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null);
-                    } else if (value instanceof Handle || value instanceof org.objectweb.asm.ConstantDynamic) {
-                        refuse("method handles are not allowed in rules: reflection");
-                    }
-                }
-
-                @Override
-                public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
-                    if (!BOOTSTRAPS.contains(bsm.getOwner().replace('/', '.'))) {
-                        refuse("invokedynamic with " + bsm.getOwner().replace('/', '.') + " is not allowed in rules");
-                    }
-                    for (Object a : args) {
-                        if (a instanceof Handle h) {
-                            use(h.getOwner(), h.getName().startsWith("<") ? null : h.getName());
-                        }
-                    }
-                }
-
-                @Override
-                public void visitJumpInsn(int opcode, Label label) {
-                    if (seen.contains(label)) {
-                        refuse(LOOP);
-                    }
-                }
-
-                @Override
-                public void visitTableSwitchInsn(int min, int max, Label dflt, Label... labels) {
-                    backward(dflt, labels);
-                }
-
-                @Override
-                public void visitLookupSwitchInsn(Label dflt, int[] keys, Label[] labels) {
-                    backward(dflt, labels);
-                }
-
-                private void backward(Label dflt, Label[] labels) {
-                    boolean back = seen.contains(dflt);
-                    for (Label l : labels) {
-                        back |= seen.contains(l);
-                    }
-                    if (back) {
-                        refuse(LOOP);
-                    }
-                }
-
-                @Override
-                public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
-                    if (type != null) {
-                        use(type, null);
-                    }
+                void refuse(String message) {
+                    Scanner.this.refuse(message);
                 }
             };
         }
