@@ -172,7 +172,7 @@ final class BytecodeScan {
     }
 
     /** The calls from {@code start} back to itself (start first and last), or null when there are none. */
-    private static List<String> cycleFrom(String start, Map<String, Set<String>> calls) {
+    static List<String> cycleFrom(String start, Map<String, Set<String>> calls) {
         Map<String, String> reachedFrom = new HashMap<>();
         List<String> queue = new ArrayList<>(List.of(start));
         for (int i = 0; i < queue.size(); i++) {

@@ -129,27 +129,11 @@ final class GeneratedBytecodeScan {
     private static void refuseRecursion(Map<String, Map<String, Where>> functions, Map<String, Set<String>> calls,
                                         List<Problem> problems) {
         functions.forEach((pkg, byName) -> byName.forEach((name, where) -> {
-            String start = pkg + "." + name;
-            Map<String, String> reachedFrom = new HashMap<>();
-            List<String> queue = new ArrayList<>(List.of(start));
-            for (int i = 0; i < queue.size(); i++) {
-                String f = queue.get(i);
-                for (String callee : calls.getOrDefault(f, Set.of())) {
-                    if (callee.equals(start)) {
-                        List<String> path = new ArrayList<>(List.of(name));
-                        for (String back = f; !back.equals(start); back = reachedFrom.get(back)) {
-                            path.add(1, back.substring(back.lastIndexOf('.') + 1));
-                        }
-                        path.add(name);
-                        problems.add(new Problem(where.file(), where.line(), "in " + where.what() + ": recursion is"
-                                + " not allowed in rules, it could run without end (" + String.join(" -> ", path) + ")"));
-                        return;
-                    }
-                    if (!reachedFrom.containsKey(callee)) {
-                        reachedFrom.put(callee, f);
-                        queue.add(callee);
-                    }
-                }
+            List<String> cycle = BytecodeScan.cycleFrom(pkg + "." + name, calls);
+            if (cycle != null) {
+                String path = String.join(" -> ", cycle.stream().map(f -> f.substring(f.lastIndexOf('.') + 1)).toList());
+                problems.add(new Problem(where.file(), where.line(), "in " + where.what() + ": recursion is"
+                        + " not allowed in rules, it could run without end (" + path + ")"));
             }
         }));
     }
