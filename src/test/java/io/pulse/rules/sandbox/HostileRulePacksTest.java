@@ -41,7 +41,7 @@ class HostileRulePacksTest {
 
     @Test
     void theCorpusHoldsAnAttackInEveryPlaceARuleHasCode() throws IOException {
-        assertThat(attacks().toList()).hasSizeGreaterThanOrEqualTo(40)
+        assertThat(attacks().toList()).hasSizeGreaterThanOrEqualTo(50)
                 .anyMatch(n -> n.startsWith("condition-")).anyMatch(n -> n.startsWith("then-"))
                 .anyMatch(n -> n.startsWith("function-")).anyMatch(n -> n.startsWith("import-"))
                 .contains("from-expression.drl", "accumulate-expression.drl", "salience-expression.drl",
