@@ -3,6 +3,7 @@ package io.pulse.cli;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
+import io.pulse.features.CorrectionHorizon;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
@@ -67,6 +68,13 @@ final class LiveCommand implements Callable<Integer> {
             description = "How late a live event may arrive after a later one before it is dead-lettered as late;"
                     + " also the least delay before an event is scored (default: ${DEFAULT-VALUE}).")
     Duration lateness;
+
+    @Option(names = "--correction-horizon", defaultValue = LiveDefaults.CORRECTION_HORIZON,
+            description = "A late event at most this far behind event time corrects its customer's features (the"
+                    + " customer is re-scored at the next period end, as if the event had come in order); further"
+                    + " behind it is dead-lettered as late. Costs state: each customer's events of up to twice"
+                    + " this are kept; PT0S turns corrections off (default: ${DEFAULT-VALUE}).")
+    Duration correctionHorizon;
 
     @Option(names = "--watermark-interval", defaultValue = LiveDefaults.WATERMARK_INTERVAL,
             description = "How often the live source moves event time on; up to this is added to an event's"
@@ -144,7 +152,8 @@ final class LiveCommand implements Callable<Integer> {
         String historyUrl = "jdbc:sqlite:" + history;
         long historyEnd = HistorySource.endTime(historyUrl);
         PulseJob pulseJob = new PulseJob(liveEvents(historyUrl, historyEnd, topic, directory), PulseJob.jdbc(db),
-                ruleSet, settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd)))
+                ruleSet, settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd))
+                        .withCorrections(CorrectionHorizon.after(historyEnd, correctionHorizon)))
                 .withRuleReload(rules, RulePackWatcher.POLL);
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
                 history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
@@ -176,6 +185,9 @@ final class LiveCommand implements Callable<Integer> {
         }
         if (lateness.isNegative()) {
             throw CliFailure.usage("--lateness cannot be negative, got " + lateness);
+        }
+        if (correctionHorizon.isNegative()) {
+            throw CliFailure.usage("--correction-horizon cannot be negative, got " + correctionHorizon);
         }
         if (maxClockAhead.isNegative()) {
             throw CliFailure.usage("--max-clock-ahead cannot be negative, got " + maxClockAhead);

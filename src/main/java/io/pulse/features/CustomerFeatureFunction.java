@@ -5,10 +5,6 @@ import io.pulse.events.EventType;
 import io.pulse.flink.PulseMetrics;
 import io.pulse.flink.SideOutputs;
 import io.pulse.flink.SnapshotThreads;
-import io.pulse.rules.facts.Account;
-import io.pulse.rules.facts.CustomerProfile;
-import io.pulse.rules.facts.PlanChangeWindow;
-import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.CheckpointListener;
 import org.apache.flink.api.common.state.MapState;
@@ -18,50 +14,53 @@ import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.java.tuple.Tuple2;
 import org.apache.flink.metrics.Counter;
-import org.apache.flink.streaming.api.TimerService;
+import org.apache.flink.metrics.MetricGroup;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.util.Collector;
 
-import java.time.Duration;
+import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Comparator;
+import java.util.Arrays;
 import java.util.List;
-import java.util.NavigableMap;
-import java.util.Objects;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Keeps each customer's features in keyed state and emits them once per evaluation period, when
- * the event-time watermark passes the period's end and something calls for an evaluation (see
- * the triggers below).
+ * the event-time watermark passes the period's end and something calls for an evaluation
+ * ({@link PeriodStep}).
  *
  * <p>Determinism: an event is buffered under its period and applied only when that period's timer
  * fires, in (event time, source) order. The watermark is the minimum over all inputs, so events of
  * later periods that arrive early (one table read ahead of another, one subtask faster than
- * another) cannot leak into an earlier period's features. Events at or behind the watermark are
- * late: their period was already emitted, so they go to the dead letters rather than silently
- * changing the past.
+ * another) cannot leak into an earlier period's features.
+ *
+ * <p>Late events: an event whose period was already evaluated is a correction when it is within
+ * the {@link CorrectionHorizon}: it joins the events logged under its period, and at the next
+ * period end the customer's state is rebuilt from the state before the logged periods, replaying
+ * them in time order ({@link CorrectionReplay}), and re-scored if that changed it. So after events
+ * arrive out of order within the horizon, each customer's state is the one an in-order run
+ * reaches. Beyond the horizon (or with none) a late event goes to the dead letters rather than
+ * silently changing the past. The log keeps a customer's periods of the last one to two horizons:
+ * the base moves forward a horizon at a time.
+ *
+ * <p>Retries: an event with the same source, type and time as one already buffered or logged for its
+ * period counts once (a webhook sent twice, a file dropped again, a live line repeating a history
+ * row), across restarts too, as the buffers are state.
  *
  * <p>Rolling windows: product usage and conversations are counted in UTC-day buckets
  * ({@link DayActivity}, packed into the customer's state by {@link DayBuckets}), kept 61 days (a
- * plan change's baseline window reaches 60 days back);
- * {@link SupportWindows} turns them into the figures the rules read. Buckets that leave the
- * retention are evicted by the period timer, and a timer is kept at the day the oldest remaining
- * bucket leaves it, so a customer who goes quiet still has its buckets removed.
+ * plan change's baseline window reaches 60 days back); {@link SupportWindows} turns them into the
+ * figures the rules read.
  *
- * <p>Evaluation triggers: a change in the account, profile or subscription, a support
- * conversation opened or closed in the period, or an open plan-change window (and the day after
- * it closes). Product usage alone does not trigger one: its figures ride along with the next.
- *
- * <p>State per customer: one byte array ({@link CustomerRollingState}, packed) and the events
- * waiting for their period's end.
+ * <p>State per customer: one byte array ({@link CustomerRollingState}, packed), the events
+ * waiting for their period's end and, with a correction horizon, the logged periods and the base.
  */
 public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, PeriodFeatures>
         implements CheckpointListener {
-    private static final long DAY_MS = Duration.ofDays(1).toMillis();
-
-    private static final Comparator<CustomerEvent> IN_EVENT_ORDER =
-            Comparator.<CustomerEvent>comparingLong(e -> e.eventTime).thenComparing(e -> e.source);
+    private static final byte[] NO_STATE = new byte[0];
 
     /** The customer's {@link CustomerRollingState}, packed: snapshots, open plan-change episode, day buckets. */
     public static final ValueStateDescriptor<byte[]> CUSTOMER =
@@ -69,22 +68,49 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     /** Events waiting for their period's end. */
     public static final MapStateDescriptor<Long, List<CustomerEvent>> PENDING_EVENTS = new MapStateDescriptor<>(
             "events by period end", Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class)));
+    /** Events of the periods within the correction horizon, by period end, in the order applied: what a correction replays. */
+    public static final MapStateDescriptor<Long, List<CustomerEvent>> LOGGED_EVENTS = new MapStateDescriptor<>(
+            "logged events by period end", Types.LONG, Types.LIST(TypeInformation.of(CustomerEvent.class)));
+    /** The last period end before the logged periods, and the packed state as of it (empty: none). */
+    public static final ValueStateDescriptor<Tuple2<Long, byte[]>> CORRECTION_BASE = new ValueStateDescriptor<>(
+            "correction base", Types.TUPLE(Types.LONG, PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+    /** The period end at which the customer is rebuilt with the corrections that arrived. */
+    public static final ValueStateDescriptor<Long> CORRECTION_DUE =
+            new ValueStateDescriptor<>("correction due at", Types.LONG);
 
-    private final Cadence cadence;
+    private final PeriodStep step;
+    private final CorrectionHorizon horizon;
 
     private transient ValueState<byte[]> customerState;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
+    private transient MapState<Long, List<CustomerEvent>> loggedByPeriod;
+    private transient ValueState<Tuple2<Long, byte[]>> correctionBase;
+    private transient ValueState<Long> correctionDue;
     private transient Counter lateEvents;
+    private transient Counter corrections;
+    private transient Counter duplicates;
 
+    /** No corrections: events whose period was evaluated are dead-lettered. */
     public CustomerFeatureFunction(Cadence cadence) {
-        this.cadence = cadence;
+        this(cadence, CorrectionHorizon.none());
+    }
+
+    public CustomerFeatureFunction(Cadence cadence, CorrectionHorizon horizon) {
+        this.step = new PeriodStep(cadence);
+        this.horizon = horizon;
     }
 
     @Override
     public void open(OpenContext openContext) {
         customerState = getRuntimeContext().getState(CUSTOMER);
         pendingByPeriod = getRuntimeContext().getMapState(PENDING_EVENTS);
-        lateEvents = PulseMetrics.of(getRuntimeContext()).counter(PulseMetrics.DEAD_LETTERS);
+        loggedByPeriod = getRuntimeContext().getMapState(LOGGED_EVENTS);
+        correctionBase = getRuntimeContext().getState(CORRECTION_BASE);
+        correctionDue = getRuntimeContext().getState(CORRECTION_DUE);
+        MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
+        lateEvents = metrics.counter(PulseMetrics.DEAD_LETTERS);
+        corrections = metrics.counter(PulseMetrics.CORRECTIONS);
+        duplicates = metrics.counter(PulseMetrics.DUPLICATES);
     }
 
     /** From the second checkpoint on, the snapshot threads yield to record processing ({@link SnapshotThreads}). */
@@ -95,26 +121,79 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
 
     @Override
     public void processElement(CustomerEvent event, Context ctx, Collector<PeriodFeatures> out) throws Exception {
-        if (event.eventTime <= ctx.timerService().currentWatermark()) {
+        long watermark = ctx.timerService().currentWatermark();
+        long periodEnd = step.cadence().periodEnd(event.eventTime);
+        boolean evaluated = periodEnd <= watermark;
+        if (evaluated && !correctable(event, periodEnd, watermark)) {
             lateEvents.inc();
-            ctx.output(SideOutputs.DEAD_LETTERS, event.toDeadLetter(
-                    "late event: event time is behind the watermark " + ctx.timerService().currentWatermark()));
+            ctx.output(SideOutputs.DEAD_LETTERS, event.toDeadLetter(lateBecause(watermark)));
             return;
         }
         if (!readByFeatures(event)) {
             return;
         }
-        // On time: it can no longer be a dead letter, so its input need not be kept in state.
+        MapState<Long, List<CustomerEvent>> buffer = evaluated ? loggedByPeriod : pendingByPeriod;
+        List<CustomerEvent> events = buffer.get(periodEnd);
+        if (events == null) {
+            events = new ArrayList<>();
+        } else if (containsRetryOf(events, event)) {
+            duplicates.inc();
+            return;
+        }
+        // Accepted: it can no longer be a dead letter, so its input need not be kept in state.
         event.raw = null;
         event.origin = null;
-        long periodEnd = cadence.periodEnd(event.eventTime);
-        List<CustomerEvent> pending = pendingByPeriod.get(periodEnd);
-        if (pending == null) {
-            pending = new ArrayList<>();
+        events.add(event);
+        if (evaluated) {
+            correct(ctx, watermark);
+        } else {
+            ctx.timerService().registerEventTimeTimer(periodEnd);
         }
-        pending.add(event);
-        pendingByPeriod.put(periodEnd, pending);
-        ctx.timerService().registerEventTimeTimer(periodEnd);
+        buffer.put(periodEnd, events);
+    }
+
+    /** Whether a late event can still correct: within the horizon, and in a period that is logged. */
+    private boolean correctable(CustomerEvent event, long periodEnd, long watermark) throws IOException {
+        if (!horizon.covers(event.eventTime, watermark) || !horizon.logs(periodEnd)) {
+            return false;
+        }
+        Tuple2<Long, byte[]> base = correctionBase.value();
+        return base == null || periodEnd > base.f0;
+    }
+
+    private String lateBecause(long watermark) {
+        return horizon.enabled()
+                ? "late event: more than " + horizon.horizon() + " behind the watermark " + watermark
+                        + " (the correction horizon)"
+                : "late event: event time is behind the watermark " + watermark;
+    }
+
+    /** A correction arrived: the customer is rebuilt at the next period end (one rebuild for all that arrive before it). */
+    private void correct(Context ctx, long watermark) throws IOException {
+        corrections.inc();
+        if (correctionBase.value() == null) {
+            // No logged period yet: what the customer has is all from before the logged ones.
+            byte[] packed = customerState.value();
+            correctionBase.update(Tuple2.of(horizon.from(), packed == null ? NO_STATE : packed));
+        }
+        if (correctionDue.value() == null) {
+            long due = step.cadence().periodEnd(watermark + 1);
+            correctionDue.update(due);
+            ctx.timerService().registerEventTimeTimer(due);
+        }
+    }
+
+    /**
+     * The same event sent again: same source, type and event time (a conversation's open and close
+     * share its source, and a history snapshot's source names the account, not the row).
+     */
+    private static boolean containsRetryOf(List<CustomerEvent> events, CustomerEvent event) {
+        for (CustomerEvent e : events) {
+            if (e.eventTime == event.eventTime && e.type == event.type && e.source.equals(event.source)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Outcomes are what really happened: they must never reach the rules. */
@@ -125,159 +204,72 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<PeriodFeatures> out) throws Exception {
         String customerId = ctx.getCurrentKey();
-        CustomerRollingState state = state(customerId);
+        byte[] packed = customerState.value();
         List<CustomerEvent> pending = pendingByPeriod.get(timestamp);
-        if (state == null && pending == null) {
+        Long due = horizon.enabled() ? correctionDue.value() : null;
+        boolean correcting = due != null && due <= timestamp;
+        if (packed == null && pending == null && !correcting) {
             return;
         }
-        if (state == null) {
-            state = new CustomerRollingState();
+        Tuple2<Long, byte[]> base = horizon.logs(timestamp) ? baseBefore(timestamp, packed) : null;
+        CustomerRollingState state = packed == null ? new CustomerRollingState()
+                : CustomerRollingState.unpack(packed, customerId);
+        boolean corrected = false;
+        if (correcting) {
+            correctionDue.clear();
+            state = rebuilt(customerId, base, timestamp - 1);
+            corrected = packed == null || !Arrays.equals(packed, state.pack(customerId));
         }
-        // What the period starts with was emitted (a period that changes a snapshot emits it), so a
-        // snapshot that differs at its end is a change since the last emission.
-        Snapshots atStart = new Snapshots(state);
-        boolean eventCallsForEvaluation = false;
         if (pending != null) {
-            eventCallsForEvaluation = applyInOrder(state, pending);
             pendingByPeriod.remove(timestamp);
         }
-        long today = SupportWindows.dayOf(timestamp);
-        evictAndKeepTimer(state.days, today, ctx.timerService());
-        PlanChangeWindow window = state.planChange == null
-                ? null : SupportWindows.window(customerId, state.planChange, state.days, today);
-        boolean windowEnded = closeOrKeepPlanChange(state, today, ctx.timerService());
-
-        // An evaluation follows a change in the snapshots the rules read, a support conversation,
-        // or an open (or just closed) plan-change window; usage alone only moves the figures that
-        // ride along, so a customer is not re-scored on every product click.
-        if (eventCallsForEvaluation || window != null || windowEnded || atStart.changedIn(state)) {
-            out.collect(features(customerId, timestamp, state, today, window));
-            if (window != null) {
-                state.planChange.emitted = true;
-            }
+        PeriodFeatures features = step.advance(customerId, state, timestamp, pending, corrected,
+                ctx.timerService()::registerEventTimeTimer);
+        if (features != null) {
+            out.collect(features);
+        }
+        if (pending != null && base != null) {
+            loggedByPeriod.put(timestamp, pending);
+        }
+        if (base != null && base.f0 < timestamp - 2 * horizon.horizon().toMillis()) {
+            moveBase(customerId, base, timestamp - horizon.horizon().toMillis());
         }
         customerState.update(state.pack(customerId));
     }
 
-    /** The snapshots the rules read, as a period starts. */
-    private record Snapshots(Account account, CustomerProfile profile, Subscription subscription) {
-        Snapshots(CustomerRollingState s) {
-            this(s.account, s.profile, s.subscription);
+    /** The correction base; the first logged period takes the state it starts with as the base. */
+    private Tuple2<Long, byte[]> baseBefore(long periodEnd, byte[] packed) throws IOException {
+        Tuple2<Long, byte[]> base = correctionBase.value();
+        if (base == null) {
+            base = Tuple2.of(periodEnd - 1, packed == null ? NO_STATE : packed);
+            correctionBase.update(base);
         }
-
-        boolean changedIn(CustomerRollingState s) {
-            return !Objects.equals(s.account, account) || !Objects.equals(s.profile, profile)
-                    || !Objects.equals(s.subscription, subscription);
-        }
+        return base;
     }
 
-    /**
-     * Applies a period's events in (event time, source) order; true when one of them calls for an
-     * evaluation by itself.
-     */
-    private static boolean applyInOrder(CustomerRollingState state, List<CustomerEvent> events) {
-        events.sort(IN_EVENT_ORDER);
-        boolean callsForEvaluation = false;
-        for (CustomerEvent e : events) {
-            if (state.firstEventDay == Long.MIN_VALUE) {
-                state.firstEventDay = SupportWindows.dayOf(e.eventTime);
+    /** The customer's state through {@code until}, replayed in time order from the base over the logged periods. */
+    private CustomerRollingState rebuilt(String customerId, Tuple2<Long, byte[]> base, long until) throws Exception {
+        TreeMap<Long, List<CustomerEvent>> logged = new TreeMap<>();
+        for (Map.Entry<Long, List<CustomerEvent>> e : loggedByPeriod.entries()) {
+            logged.put(e.getKey(), e.getValue());
+        }
+        CustomerRollingState from = base.f1.length == 0 ? new CustomerRollingState()
+                : CustomerRollingState.unpack(base.f1, customerId);
+        return CorrectionReplay.replay(step, customerId, from, base.f0, logged, until);
+    }
+
+    /** Folds the logged periods up to {@code through} into the base: a correction can reach back one horizon. */
+    private void moveBase(String customerId, Tuple2<Long, byte[]> base, long through) throws Exception {
+        CustomerRollingState moved = rebuilt(customerId, base, through);
+        correctionBase.update(Tuple2.of(through, moved.pack(customerId)));
+        List<Long> folded = new ArrayList<>();
+        for (Long periodEnd : loggedByPeriod.keys()) {
+            if (periodEnd <= through) {
+                folded.add(periodEnd);
             }
-            apply(state, e);
-            callsForEvaluation |= callsForEvaluation(e.type);
         }
-        return callsForEvaluation;
-    }
-
-    /** Applies one event to the snapshots, the plan-change episode or the day buckets. */
-    private static void apply(CustomerRollingState s, CustomerEvent e) {
-        switch (e.type) {
-            case ACCOUNT_SNAPSHOT -> s.account = e.account;
-            case ACTIVITY_SNAPSHOT -> s.profile = SnapshotEvents.withActivity(s.profile, e);
-            case FUNNEL_SNAPSHOT -> s.profile = SnapshotEvents.withFunnel(s.profile, e);
-            case VALUE_SNAPSHOT -> s.profile = SnapshotEvents.withValue(s.profile, e);
-            case COMPANY_SNAPSHOT -> s.subscription = SnapshotEvents.withCompany(s.subscription, e);
-            case PLAN_CHANGE -> applyPlanChange(s, e);
-            case CONVERSATION_CREATED -> applyConversationCreated(s, e);
-            case CONVERSATION_CLOSED -> SupportEvents.conversationClosed(s.days, e);
-            case PRODUCT_USAGE -> SupportEvents.productUsed(s.days, e);
-            default -> throw new IllegalArgumentException("features do not read " + e.type);
-        }
-    }
-
-    /** A support conversation opened or closed calls for an evaluation, whatever else changed. */
-    private static boolean callsForEvaluation(EventType type) {
-        return type == EventType.CONVERSATION_CREATED || type == EventType.CONVERSATION_CLOSED;
-    }
-
-    /** The new plan, if the customer has a subscription yet, and a plan-change window opened. */
-    private static void applyPlanChange(CustomerRollingState s, CustomerEvent e) {
-        if (s.subscription != null) {
-            s.subscription = SnapshotEvents.withPlan(s.subscription, e.customerId, e.planChange.newPlan);
-        }
-        PlanChangeEvents.planChanged(s, e);
-    }
-
-    /**
-     * Counted in the day's bucket; its segment tag, if any, moves the subscription's segment; a
-     * mention of an upgrade or downgrade may open a plan-change window.
-     */
-    private static void applyConversationCreated(CustomerRollingState s, CustomerEvent e) {
-        ConversationTags tags = ConversationTags.parse(e.conversation.tags);
-        SupportEvents.conversationCreated(s.days, e, tags);
-        String segment = tags.segment();
-        if (segment != null && s.subscription != null && !segment.equals(s.subscription.getSegment())) {
-            s.subscription = SnapshotEvents.withSegment(s.subscription, e.customerId, segment);
-        }
-        PlanChangeEvents.conversationCreated(s, e);
-    }
-
-    /**
-     * Drops the plan-change episode once its post window has closed, returning whether a window of
-     * it was emitted (its end is then due for evaluation); while it is open, keeps a timer for the
-     * day after it closes, which must be evaluated even if nothing happens then.
-     */
-    private boolean closeOrKeepPlanChange(CustomerRollingState state, long today, TimerService timers) {
-        if (state.planChange == null) {
-            return false;
-        }
-        if (!state.planChange.openOn(today)) {
-            boolean emitted = state.planChange.emitted;
-            state.planChange = null;
-            return emitted;
-        }
-        timers.registerEventTimeTimer(cadence.periodEnd(
-                (state.planChange.changeDay + SupportWindows.POST_WINDOW_DAYS + 1) * DAY_MS));
-        return false;
-    }
-
-    private static PeriodFeatures features(String customerId, long asOf, CustomerRollingState state, long today,
-                                           PlanChangeWindow window) {
-        PeriodFeatures features = new PeriodFeatures();
-        features.customerId = customerId;
-        features.asOf = asOf;
-        features.account = state.account;
-        features.profile = state.profile;
-        features.subscription = state.subscription;
-        features.support = SupportWindows.supportActivity(customerId, state.days, today, asOf + 1);
-        features.planChange = window;
-        return features;
-    }
-
-    /** The current customer's state, null if it has none. */
-    private CustomerRollingState state(String customerId) throws Exception {
-        byte[] packed = customerState.value();
-        return packed == null ? null : CustomerRollingState.unpack(packed, customerId);
-    }
-
-    /**
-     * Removes the day buckets that left the retention window, and keeps a timer for the day the
-     * oldest remaining bucket leaves it, so a customer who goes quiet still has its buckets removed.
-     */
-    private void evictAndKeepTimer(NavigableMap<Long, DayActivity> days, long today, TimerService timers) {
-        days.headMap(today - SupportWindows.RETENTION_DAYS, true).clear();
-        if (!days.isEmpty()) {
-            // Registering the same (key, time) twice is a no-op.
-            timers.registerEventTimeTimer(cadence.periodEnd((days.firstKey() + SupportWindows.RETENTION_DAYS) * DAY_MS));
+        for (Long periodEnd : folded) {
+            loggedByPeriod.remove(periodEnd);
         }
     }
 }

@@ -15,6 +15,10 @@ public final class PulseMetrics {
     public static final String EVENTS_IN = "eventsIn";
     /** Dead letters: invalid events (validators), late events (customer features), failed evaluations (evaluator). */
     public static final String DEAD_LETTERS = "deadLetters";
+    /** Late events within the correction horizon, taken in as corrections (customer features). */
+    public static final String CORRECTIONS = "corrections";
+    /** Events sent again (same source, type and event time), counted once (customer features). */
+    public static final String DUPLICATES = "duplicates";
     /** Customer evaluations run (evaluator). */
     public static final String EVALUATIONS = "evaluations";
     /** Time of one customer evaluation in microseconds, over the last 1,000 (evaluator; a histogram). */

@@ -4,6 +4,7 @@ import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
+import io.pulse.features.CorrectionHorizon;
 import io.pulse.history.HistorySource;
 import io.pulse.live.KafkaTopic;
 import io.pulse.live.LiveSource;
@@ -67,9 +68,10 @@ public final class PulseJob {
      */
     public record Settings(Cadence cadence, int parallelism, Duration checkpointInterval, URI checkpointDirectory,
                            int restartAttempts, StateBackend stateBackend, Duration watermarkInterval,
-                           Duration bufferTimeout, ActionSink.Batching sinkBatching) {
+                           Duration bufferTimeout, ActionSink.Batching sinkBatching, CorrectionHorizon corrections) {
         public Settings {
             Objects.requireNonNull(sinkBatching, "sinkBatching cannot be null");
+            Objects.requireNonNull(corrections, "corrections cannot be null");
             if (watermarkInterval != null && (watermarkInterval.isNegative() || watermarkInterval.isZero())) {
                 throw new IllegalArgumentException("the watermark interval must be positive, not " + watermarkInterval);
             }
@@ -82,56 +84,63 @@ public final class PulseJob {
          * Daily evaluation, the environment's parallelism, a checkpoint every 10 s into the cluster's
          * checkpoint directory (or {@code <tmp>/pulse-checkpoints}), 3 restarts, the cluster's state
          * backend (or the heap), the cluster's watermark interval and buffer timeout (or Flink's),
-         * and {@link ActionSink.Batching#defaults() the sinks' default batching}.
+         * {@link ActionSink.Batching#defaults() the sinks' default batching}, and no corrections (a
+         * late event is a dead letter).
          */
         public static Settings defaults() {
             return new Settings(Cadence.every(Duration.ofDays(1)), -1, Duration.ofSeconds(10), null, 3, null, null, null,
-                    ActionSink.Batching.defaults());
+                    ActionSink.Batching.defaults(), CorrectionHorizon.none());
         }
 
         public Settings withParallelism(int p) {
             return new Settings(cadence, p, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withCadence(Cadence c) {
             return new Settings(c, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, stateBackend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withCheckpointDirectory(URI dir) {
             return new Settings(cadence, parallelism, checkpointInterval, dir, restartAttempts, stateBackend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withCheckpointInterval(Duration interval) {
             return new Settings(cadence, parallelism, interval, checkpointDirectory, restartAttempts, stateBackend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withStateBackend(StateBackend backend) {
             return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts, backend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withRestartAttempts(int attempts) {
             return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, attempts, stateBackend,
-                    watermarkInterval, bufferTimeout, sinkBatching);
+                    watermarkInterval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withWatermarkInterval(Duration interval) {
             return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
-                    stateBackend, interval, bufferTimeout, sinkBatching);
+                    stateBackend, interval, bufferTimeout, sinkBatching, corrections);
         }
 
         public Settings withBufferTimeout(Duration timeout) {
             return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
-                    stateBackend, watermarkInterval, timeout, sinkBatching);
+                    stateBackend, watermarkInterval, timeout, sinkBatching, corrections);
+        }
+
+        /** Late events within the horizon correct their customer's features (live mode). */
+        public Settings withCorrections(CorrectionHorizon horizon) {
+            return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
+                    stateBackend, watermarkInterval, bufferTimeout, sinkBatching, horizon);
         }
 
         public Settings withSinkBatching(ActionSink.Batching batching) {
             return new Settings(cadence, parallelism, checkpointInterval, checkpointDirectory, restartAttempts,
-                    stateBackend, watermarkInterval, bufferTimeout, batching);
+                    stateBackend, watermarkInterval, bufferTimeout, batching, corrections);
         }
     }
 
@@ -236,7 +245,7 @@ public final class PulseJob {
     void build(StreamExecutionEnvironment env) {
         JobConfiguration.apply(env, settings);
         PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence(),
-                reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
+                settings.corrections(), reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
         sinks.attach(output, settings.sinkBatching());
     }
 }

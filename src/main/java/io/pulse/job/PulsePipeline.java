@@ -7,6 +7,7 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.model.DeadLetter;
 import io.pulse.events.EventValidator;
 import io.pulse.features.Cadence;
+import io.pulse.features.CorrectionHorizon;
 import io.pulse.features.CustomerFeatureFunction;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
@@ -50,15 +51,17 @@ public final class PulsePipeline {
 
     private PulsePipeline() {}
 
+    /** Without corrections or rule reload: replays and backtests. */
     public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Cadence cadence) {
-        return build(eventStreams, rules, cadence, null);
+        return build(eventStreams, rules, cadence, CorrectionHorizon.none(), null);
     }
 
     /**
+     * @param corrections how late an event may arrive and still correct its customer's features
      * @param ruleUpdates validated rule packs to switch to while running (live mode), or null
      */
     public static Output build(List<DataStream<CustomerEvent>> eventStreams, RuleSet rules, Cadence cadence,
-                               SingleOutputStreamOperator<RuleSet> ruleUpdates) {
+                               CorrectionHorizon corrections, SingleOutputStreamOperator<RuleSet> ruleUpdates) {
         if (eventStreams.isEmpty()) {
             throw new IllegalArgumentException("the pipeline needs at least one event stream");
         }
@@ -76,7 +79,7 @@ public final class PulsePipeline {
 
         SingleOutputStreamOperator<PeriodFeatures> features = valid
                 .keyBy(new ByCustomer(), Types.STRING)
-                .process(new CustomerFeatureFunction(cadence))
+                .process(new CustomerFeatureFunction(cadence, corrections))
                 .uid("customer-features")
                 .name("Customer features");
 

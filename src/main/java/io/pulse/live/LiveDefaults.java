@@ -8,6 +8,11 @@ package io.pulse.live;
 public final class LiveDefaults {
     /** How late an event may arrive after a later one before it is dead-lettered. */
     public static final String LATENESS = "PT0.2S";
+    /**
+     * How far behind event time a late event may arrive and still correct its customer's features:
+     * sized for CRM syncs (every 15-60 minutes) and hourly or daily exports.
+     */
+    public static final String CORRECTION_HORIZON = "P2D";
     /** The evaluation period after the history's end. */
     public static final String LIVE_CADENCE = "PT0.1S";
     /** How often the live source emits a watermark (Flink's default is 200 ms). */
