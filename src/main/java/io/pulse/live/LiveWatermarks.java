@@ -27,7 +27,8 @@ import java.util.List;
  *   <li>when no event has arrived for {@code quietAfter} of wall-clock time, event time is taken
  *   to advance with the wall clock from the latest event on (less the lateness), so the last events
  *   before a pause are evaluated without waiting for the next one. An event that then arrives with
- *   an older time than that is late. A back-pressured source is not quiet: the silence is counted
+ *   an older time than that is late. After the pause, event time goes on from where the pause took
+ *   it, not back from the latest event: a batch of late events must not stall it. A back-pressured source is not quiet: the silence is counted
  *   on Flink's input-activity clock, which stops while the source cannot emit (as Flink's own
  *   idleness detection does), so a job that falls behind does not take its own lag for quiet.</li>
  *   <li>event time never passes the wall clock less the lateness: an event stamped ahead of the
@@ -82,6 +83,11 @@ public final class LiveWatermarks implements WatermarkGenerator<CustomerEvent> {
         long active = own.activity.relativeTimeMillis();
         if (event.unreadableBecause == null) {
             own.maxTimestamp = Math.max(own.maxTimestamp, eventTimestamp);
+        }
+        if (emitted != Long.MIN_VALUE && own.maxTimestamp != Long.MIN_VALUE) {
+            // Event time already reached (a quiet stretch moved it on) is kept: a late batch after a
+            // pause must not hold the watermark until the silence after it is as long as the pause.
+            own.maxTimestamp = Math.max(own.maxTimestamp, emitted + latenessMs + 1);
         }
         // An unreadable line still counts as activity (no quiet advance right after it).
         own.lastActive = active;

@@ -100,6 +100,23 @@ class LiveWatermarksTest {
     }
 
     @Test
+    void aLateBatchAfterAPauseGoesOnFromWhereThePauseTookEventTime() {
+        ManualClock activity = new ManualClock();
+        WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, Duration.ofSeconds(1))
+                .createWatermarkGenerator(activityClock(activity));
+        Recorder out = new Recorder();
+        g.onEvent(accountSnapshot("a.example", DAY_0 + 5_000, "Enterprise", 1, 1), DAY_0 + 5_000, out);
+        activity.advanceTime(Duration.ofSeconds(10));
+        g.onPeriodicEmit(out);
+        long afterPause = DAY_0 + 5_000 + 10_000 - 200 - 1;
+        // An hour-old batch: activity, not new event time; once quiet again, time moves on from the pause's end.
+        g.onEvent(accountSnapshot("a.example", DAY_0 + 1_000, "Enterprise", 1, 1), DAY_0 + 1_000, out);
+        activity.advanceTime(Duration.ofSeconds(2));
+        g.onPeriodicEmit(out);
+        assertThat(out.watermarks).containsExactly(DAY_0 + 5_000 + 10_000 - 200 - 1, afterPause + 200 + 1 + 2_000 - 200 - 1);
+    }
+
+    @Test
     void aBackPressuredSourceIsNotQuietWhateverTheWallClockSays() throws Exception {
         ManualClock activity = new ManualClock(); // stopped: the source cannot emit
         WatermarkGenerator<CustomerEvent> g = LiveWatermarks.after(DAY_0, LATENESS, Duration.ofMillis(10))
