@@ -83,8 +83,9 @@ public final class QueueServer implements AutoCloseable {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             security(config, tokens);
             queueRoutes(config, queue);
+            // Without ingest no token has the role: the 403 of security() answers before this handler.
             config.routes.post("/api/events", ingest == null ? ctx -> {
-                throw new IllegalStateException("no ingest");
+                throw new IllegalStateException("no ingest configured");
             } : ingest::handle, Role.INGEST);
             errors(config);
         });
