@@ -123,7 +123,7 @@ final class LiveCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Configuration conf = job.startConfiguration(history);
-        KafkaTopic topic = kafkaTopic();
+        KafkaTopic topic = kafkaTopic(events);
         Path directory = topic == null ? Args.directoryToCreate("--events", Path.of(events)) : null;
         RulesCommand.checkPack("--rules", rules);
         checkNumbersAndDurations();
@@ -164,7 +164,7 @@ final class LiveCommand implements Callable<Integer> {
     }
 
     /** The Kafka topic of {@code --events}, or null when it names a directory. */
-    private KafkaTopic kafkaTopic() {
+    static KafkaTopic kafkaTopic(String events) {
         if (!KafkaTopic.isKafka(events)) {
             return null;
         }

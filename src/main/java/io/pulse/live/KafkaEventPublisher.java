@@ -29,8 +29,9 @@ final class KafkaEventPublisher implements EventPublisher {
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.LINGER_MS_CONFIG, "5");
-        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "20000");
+        // A batch is given up after 30 s in all; the client needs linger + one request's timeout to fit in it.
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "30000");
+        p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new StringSerializer());
     }

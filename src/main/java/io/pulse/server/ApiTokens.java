@@ -1,5 +1,7 @@
 package io.pulse.server;
 
+import io.javalin.security.RouteRole;
+
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -7,32 +9,57 @@ import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.EnumSet;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.regex.Pattern;
 
 /**
- * The API's bearer tokens, each naming the person it belongs to ({@code agent:token}): the API acts
- * as that person, so nobody can act under another's name. Tokens are compared in constant time and
- * never printed; {@link #toString()} shows only the names.
+ * The API's bearer tokens, each naming who it belongs to ({@code agent:token}) and carrying one
+ * {@link Role}: a queue token acts as that person on the queue routes, so nobody can act under
+ * another's name; an ingest token may only send events. An entry is the same {@code agent:token}
+ * for both roles: where it comes from (the option, file or variable) gives its role. Tokens are
+ * compared in constant time and never printed; {@link #toString()} shows only the names.
  */
 public final class ApiTokens {
     private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(\\S{16,})");
 
-    private final Map<String, byte[]> tokenByAgent;
+    /** What a token may do: work the queue ({@code /api/actions}, {@code /api/queue}) or send events ({@code /api/events}). */
+    public enum Role implements RouteRole {
+        QUEUE, INGEST;
 
-    private ApiTokens(Map<String, byte[]> tokenByAgent) {
-        this.tokenByAgent = tokenByAgent;
+        String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** Who presented a valid token, and the roles it carries. */
+    public record Caller(String agent, Set<Role> roles) {}
+
+    private record Key(String agent, Role role) {}
+
+    private final Map<Key, byte[]> tokens;
+
+    private ApiTokens(Map<Key, byte[]> tokens) {
+        this.tokens = tokens;
+    }
+
+    /** Queue tokens: the form {@code pulse serve} has always taken (see {@link #of(Collection, String, Role)}). */
+    public static ApiTokens of(Collection<String> entries, String origin) {
+        return of(entries, origin, Role.QUEUE);
     }
 
     /**
-     * Reads {@code agent:token} entries (a token has at least 16 characters and no spaces). A bad
-     * entry fails with its position, never its text.
+     * Reads {@code agent:token} entries of one role (a token has at least 16 characters and no
+     * spaces). A bad entry fails with its position, never its text.
      */
-    public static ApiTokens of(Collection<String> entries, String origin) {
-        Map<String, byte[]> tokens = new LinkedHashMap<>();
+    public static ApiTokens of(Collection<String> entries, String origin, Role role) {
+        Map<Key, byte[]> tokens = new LinkedHashMap<>();
         int n = 0;
         for (String entry : entries) {
             n++;
@@ -41,7 +68,7 @@ public final class ApiTokens {
                 throw new IllegalArgumentException("token entry " + n + " of " + origin + " is not agent:token"
                         + " (agent: letters, digits, '.', '_', '@', '-'; token: 16 or more characters, no spaces)");
             }
-            tokens.put(m.group(1), m.group(2).getBytes(StandardCharsets.UTF_8));
+            tokens.put(new Key(m.group(1), role), m.group(2).getBytes(StandardCharsets.UTF_8));
         }
         return new ApiTokens(tokens);
     }
@@ -70,33 +97,57 @@ public final class ApiTokens {
         return entries;
     }
 
+    /** Both sets; for one name and role the other's token wins. */
     public ApiTokens and(ApiTokens other) {
-        Map<String, byte[]> all = new LinkedHashMap<>(tokenByAgent);
-        all.putAll(other.tokenByAgent);
+        Map<Key, byte[]> all = new LinkedHashMap<>(tokens);
+        all.putAll(other.tokens);
         return new ApiTokens(all);
     }
 
     public boolean isEmpty() {
-        return tokenByAgent.isEmpty();
+        return tokens.isEmpty();
     }
 
-    /** The person a presented token belongs to. Checks every token, so timing does not tell which matched. */
-    public Optional<String> agentOf(String presented) {
+    /** Whether any token carries {@code role}. */
+    public boolean has(Role role) {
+        return tokens.keySet().stream().anyMatch(k -> k.role() == role);
+    }
+
+    /**
+     * Who a presented token belongs to, with every role it was given (the same token may be given
+     * both). Checks every token, so timing does not tell which matched.
+     */
+    public Optional<Caller> authenticate(String presented) {
         if (presented == null) {
             return Optional.empty();
         }
         byte[] given = presented.getBytes(StandardCharsets.UTF_8);
         String agent = null;
-        for (Map.Entry<String, byte[]> e : tokenByAgent.entrySet()) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        for (Map.Entry<Key, byte[]> e : tokens.entrySet()) {
             if (MessageDigest.isEqual(e.getValue(), given)) {
-                agent = e.getKey();
+                agent = e.getKey().agent();
+                roles.add(e.getKey().role());
             }
         }
-        return Optional.ofNullable(agent);
+        return agent == null ? Optional.empty() : Optional.of(new Caller(agent, roles));
+    }
+
+    /** The person a presented queue token belongs to. */
+    public Optional<String> agentOf(String presented) {
+        return authenticate(presented).filter(c -> c.roles().contains(Role.QUEUE)).map(Caller::agent);
     }
 
     @Override
     public String toString() {
-        return "tokens for " + tokenByAgent.keySet();
+        List<String> parts = new ArrayList<>();
+        for (Role role : Role.values()) {
+            Set<String> names = new LinkedHashSet<>();
+            tokens.keySet().stream().filter(k -> k.role() == role).forEach(k -> names.add(k.agent()));
+            if (!names.isEmpty()) {
+                parts.add(role.label() + " tokens for " + names);
+            }
+        }
+        return parts.isEmpty() ? "no tokens" : String.join(", ", parts);
     }
 }

@@ -3,7 +3,10 @@ package io.pulse.server;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.javalin.Javalin;
+import io.javalin.config.JavalinConfig;
 import io.javalin.http.Context;
+import io.javalin.http.ForbiddenResponse;
+import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.pulse.queue.ActionQueue;
@@ -13,6 +16,7 @@ import io.pulse.queue.QueueFilter;
 import io.pulse.queue.QueueJson;
 import io.pulse.queue.QueuedAction;
 import io.pulse.queue.Status;
+import io.pulse.server.ApiTokens.Role;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +25,7 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -30,13 +35,18 @@ import java.util.Set;
  * {@code Authorization: Bearer TOKEN}; the API acts as the token's person) and, at {@code /}, the
  * page CSMs work the queue from (it calls the same API with the token the person types in).
  *
- * <p>Errors are JSON {@code {"error": "..."}}: 400 bad input, 401 no valid token, 404 unknown
- * action or route, 409 a transition the action's status does not allow.
+ * <p>Tokens carry roles ({@link Role}): the queue routes need a queue token, {@code POST /api/events}
+ * (see {@link EventIngest}) an ingest token.
+ *
+ * <p>Errors are JSON {@code {"error": "..."}}: 400 bad input, 401 no valid token, 403 a token
+ * without the route's role, 404 unknown action or route, 409 a transition the action's status does
+ * not allow, 413 a body over 8 MiB, 503 events that could not be published.
  */
 public final class QueueServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueServer.class);
     private static final String AGENT = "pulse.agent";
     private static final String ERROR = "pulse.error";
+    private static final String ROLES = "pulse.roles";
 
     private final Javalin app;
 
@@ -46,57 +56,105 @@ public final class QueueServer implements AutoCloseable {
 
     /** Starts serving {@code queue} on localhost's {@code port} (0: any free port). */
     public static QueueServer start(ActionQueue queue, ApiTokens tokens, int port) {
-        return start(queue, tokens, "127.0.0.1", port);
+        return start(queue, tokens, "127.0.0.1", port, null);
     }
 
-    /** Starts serving {@code queue} on {@code host:port}. */
+    /** Starts serving {@code queue} on {@code host:port}, taking no events. */
     public static QueueServer start(ActionQueue queue, ApiTokens tokens, String host, int port) {
+        return start(queue, tokens, host, port, null);
+    }
+
+    /**
+     * Starts serving {@code queue} on {@code host:port}, and {@code POST /api/events} into
+     * {@code ingest} (null: no ingest; then no token may carry the ingest role).
+     */
+    public static QueueServer start(ActionQueue queue, ApiTokens tokens, String host, int port, EventIngest ingest) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no API tokens configured: nobody could use the API");
         }
+        if (ingest == null && tokens.has(Role.INGEST)) {
+            throw new IllegalArgumentException("ingest tokens configured but nowhere to publish events");
+        }
         String page = resource("queue.html");
-        Api api = new Api(queue);
         Javalin app = Javalin.create(config -> {
             config.jsonMapper(new JavalinJackson(QueueJson.mapper(), false));
             config.startup.showJavalinBanner = false;
+            config.http.maxRequestSize = EventIngest.MAX_BODY_BYTES;
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
-            config.routes.before("/api/*", ctx -> {
-                String header = ctx.header("Authorization");
-                Optional<String> agent = header != null && header.startsWith("Bearer ")
-                        ? tokens.agentOf(header.substring("Bearer ".length()).trim()) : Optional.empty();
-                if (agent.isEmpty()) {
-                    ctx.header("WWW-Authenticate", "Bearer");
-                    throw new Unauthorized();
-                }
-                ctx.attribute(AGENT, agent.get());
-            });
-            config.routes.get("/api/actions", api::list);
-            config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))));
-            config.routes.post("/api/queue/next", api::next);
-            config.routes.post("/api/actions/{id}/claim", ctx -> api.change(ctx, "claim"));
-            config.routes.post("/api/actions/{id}/release", ctx -> api.change(ctx, "release"));
-            config.routes.post("/api/actions/{id}/done", ctx -> api.change(ctx, "done"));
-            config.routes.post("/api/actions/{id}/dismiss", ctx -> api.change(ctx, "dismiss"));
-            config.routes.post("/api/actions/{id}/snooze", ctx -> api.change(ctx, "snooze"));
-            config.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, HttpStatus.UNAUTHORIZED,
-                    "missing or invalid token: send Authorization: Bearer TOKEN"));
-            config.routes.exception(QueueException.class, (e, ctx) -> error(ctx, switch (e.kind()) {
-                case NOT_FOUND -> HttpStatus.NOT_FOUND;
-                case ILLEGAL_TRANSITION -> HttpStatus.CONFLICT;
-                case BAD_INPUT -> HttpStatus.BAD_REQUEST;
-            }, e.getMessage()));
-            config.routes.exception(Exception.class, (e, ctx) -> {
-                LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
-                error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: see the server's log");
-            });
-            config.routes.error(404, "*", ctx -> {
-                if (ctx.attribute(ERROR) == null) { // not an unknown action: an unknown route
-                    error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
-                }
-            });
+            security(config, tokens);
+            queueRoutes(config, queue);
+            // Without ingest no token has the role: the 403 of security() answers before this handler.
+            config.routes.post("/api/events", ingest == null ? ctx -> {
+                throw new IllegalStateException("no ingest configured");
+            } : ingest::handle, Role.INGEST);
+            errors(config);
         });
         app.start(host, port);
         return new QueueServer(app);
+    }
+
+    /** Every {@code /api} request needs a valid token (else 401), and a matched route one of its roles (else 403). */
+    private static void security(JavalinConfig config, ApiTokens tokens) {
+        config.routes.before("/api/*", ctx -> {
+            String header = ctx.header("Authorization");
+            Optional<ApiTokens.Caller> caller = header != null && header.startsWith("Bearer ")
+                    ? tokens.authenticate(header.substring("Bearer ".length()).trim()) : Optional.empty();
+            if (caller.isEmpty()) {
+                ctx.header("WWW-Authenticate", "Bearer");
+                throw new Unauthorized();
+            }
+            ctx.attribute(AGENT, caller.get().agent());
+            ctx.attribute(ROLES, caller.get().roles());
+        });
+        config.routes.beforeMatched("/api/*", ctx -> {
+            Set<Role> held = ctx.attribute(ROLES);
+            if (held == null || ctx.routeRoles().isEmpty() || ctx.routeRoles().stream().anyMatch(held::contains)) {
+                return;
+            }
+            if (ctx.routeRoles().contains(Role.INGEST)) {
+                throw new ForbiddenResponse(tokens.has(Role.INGEST)
+                        ? "this token may not send events: POST /api/events needs an ingest token"
+                        : "this server takes no events: start pulse serve with an ingest token"
+                                + " (--ingest-token, --ingest-tokens-file or PULSE_INGEST_TOKENS)");
+            }
+            throw new ForbiddenResponse("this token may only send events (POST /api/events): the queue needs a"
+                    + " queue token");
+        });
+    }
+
+    private static void queueRoutes(JavalinConfig config, ActionQueue queue) {
+        Api api = new Api(queue);
+        config.routes.get("/api/actions", api::list, Role.QUEUE);
+        config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))), Role.QUEUE);
+        config.routes.post("/api/queue/next", api::next, Role.QUEUE);
+        for (String verb : List.of("claim", "release", "done", "dismiss", "snooze")) {
+            config.routes.post("/api/actions/{id}/" + verb, ctx -> api.change(ctx, verb), Role.QUEUE);
+        }
+    }
+
+    private static void errors(JavalinConfig config) {
+        config.routes.exception(Unauthorized.class, (e, ctx) -> error(ctx, HttpStatus.UNAUTHORIZED,
+                "missing or invalid token: send Authorization: Bearer TOKEN"));
+        config.routes.exception(QueueException.class, (e, ctx) -> error(ctx, switch (e.kind()) {
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+            case ILLEGAL_TRANSITION -> HttpStatus.CONFLICT;
+            case BAD_INPUT -> HttpStatus.BAD_REQUEST;
+        }, e.getMessage()));
+        config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
+                switch (e.getStatus()) {
+                    case 404 -> "no such route: " + ctx.method() + " " + ctx.path(); // Javalin's "Endpoint ... not found"
+                    case 413 -> "the body is over " + EventIngest.MAX_BODY_BYTES + " bytes (8 MiB): send smaller batches";
+                    default -> e.getMessage();
+                }));
+        config.routes.exception(Exception.class, (e, ctx) -> {
+            LOG.error("{} {} failed", ctx.method(), ctx.path(), e);
+            error(ctx, HttpStatus.INTERNAL_SERVER_ERROR, "internal error: see the server's log");
+        });
+        config.routes.error(404, "*", ctx -> {
+            if (ctx.attribute(ERROR) == null) { // not an unknown action: an unknown route
+                error(ctx, HttpStatus.NOT_FOUND, "no such route: " + ctx.method() + " " + ctx.path());
+            }
+        });
     }
 
     public int port() {

@@ -279,6 +279,12 @@ class CommandLineErrorsTest {
         add(1, "--sink", concat(serve, "--sink", "jdbc:sqlite:" + n + ".sqlite"));
         add(4, "--sink", concat(serve, "--sink", pgClosed));
         add(4, "--sink", concat(serve, "--sink", pgWrongPassword));
+        add(2, "--ingest-token", concat(serve, "--ingest-token", "hook"));
+        add(2, "--ingest-tokens-file", concat(serve, "--ingest-tokens-file", n));
+        String[] ingest = concat(serve, "--ingest-token", "hook:0123456789abcdef");
+        add(2, "--events", concat(ingest, "--events", "kafka://nohost/topic"));
+        add(2, "--events", concat(ingest, "--events", f));
+        add(2, "--max-line-bytes", concat(ingest, "--max-line-bytes", "0"));
 
         // report portfolio
         add(2, "--bogus", "report", "portfolio", "--bogus");

@@ -14,8 +14,19 @@ final class ServerFixtures {
     static final String DANA_TOKEN = "dana-0123456789abcdef";
     static final String LEE_TOKEN = "lee-fedcba9876543210";
     static final ApiTokens TOKENS = ApiTokens.of(List.of("dana:" + DANA_TOKEN, "lee:" + LEE_TOKEN), "the test");
+    /** A webhook's token: it may send events, nothing else. */
+    static final String HOOK_TOKEN = "hook-00112233445566778899";
+    /** The two people's queue tokens and the webhook's ingest token. */
+    static final ApiTokens WITH_INGEST = TOKENS.and(ApiTokens.of(List.of("hook:" + HOOK_TOKEN), "the test",
+            ApiTokens.Role.INGEST));
 
     private ServerFixtures() {}
+
+    /** A valid live event line (product usage, 2025-03-01) of {@code customer}, with its own {@code source}. */
+    static String event(String customer, String source) {
+        return "{\"type\": \"PRODUCT_USAGE\", \"customerId\": \"" + customer + "\", \"eventTime\": \"2025-03-01T10:00:00Z\","
+                + " \"source\": \"" + source + "\", \"usage\": {\"feature\": \"reports\"}}";
+    }
 
     /** A SQLite queue in {@code dir} with two OPEN actions: acme.com's URGENT_RETAIN first, then beta.io's. */
     static String queueOfTwo(Path dir) throws Exception {
