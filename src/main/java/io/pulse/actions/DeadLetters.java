@@ -177,8 +177,9 @@ public final class DeadLetters {
         try (ResultSet rs = ps.executeQuery()) {
             while (rs.next()) {
                 long replayOf = rs.getLong(8);
+                Long link = rs.wasNull() ? null : replayOf;
                 rows.add(new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                        rs.getString(6), rs.getString(7), rs.wasNull() ? null : replayOf));
+                        rs.getString(6), rs.getString(7), link));
             }
         }
         return rows;
