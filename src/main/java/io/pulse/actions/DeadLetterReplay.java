@@ -26,7 +26,8 @@ import java.util.function.Consumer;
  * replay running at the same time skips them). A crash between the publish and the commit leaves the
  * batch unmarked, so the next replay sends it again: a duplicate, never a loss. The duplicate
  * carries the same line, hence the same event {@code source} (the line's own, or the hash of its
- * content), by which the job drops an event it has already taken.
+ * content): harmless once the job drops events by {@code source} (being added; until then a
+ * duplicate conversation or usage event counts twice).
  */
 public final class DeadLetterReplay {
     /** Rows per publish and transaction: what a crash can duplicate, and how long SQLite's write lock is held. */

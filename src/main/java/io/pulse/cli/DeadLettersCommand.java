@@ -150,7 +150,8 @@ final class DeadLettersCommand {
                     + "replayed file's path:line).",
                     "Each row sent is marked (replayed_at, replayed_to) and never sent again. A batch is published "
                             + "first and marked after: a crash in between sends it again on the next replay (the "
-                            + "same lines, which the job knows by their source), it never loses one.",
+                            + "same lines, with the same event source, by which the job can drop them), it never "
+                            + "loses one.",
                     "Only live inputs can be replayed: a history row's or a failed rule evaluation's dead letter, "
                             + "or one without raw input, is skipped and counted.",
                     "Give at least one of --reason, --source, --id, or --all. Exit 1 when the sink cannot be read "
@@ -285,8 +286,7 @@ final class DeadLettersCommand {
                 parts.add(c.noRaw() + " skipped: no raw input");
             }
             if (c.notLive() > 0) {
-                parts.add(c.notLive() + " skipped: not a live input (a history row or a failed rule evaluation; "
-                        + "fix the history or the rules and replay the history)");
+                parts.add(c.notLive() + " skipped: not a live input (a history row or a rule failure)");
             }
             if (c.replayed() > 0) {
                 parts.add(c.replayed() + " already replayed");
