@@ -28,8 +28,8 @@ public final class DeadLetters {
 
     /**
      * Which dead letters to take: every one ({@code all}), or those matching every criterion given
-     * (null or empty = not given): reason contains {@code reason} in any case, source contains
-     * {@code source}, id one of {@code ids}.
+     * (null or empty = not given): reason contains {@code reason}, source contains {@code source}
+     * (both in any case, on either database), id one of {@code ids}.
      */
     public record Selection(boolean all, String reason, String source, List<Long> ids) {
         public Selection {
@@ -56,8 +56,8 @@ public final class DeadLetters {
                 params.add("%" + likeLiteral(reason.toLowerCase(Locale.ROOT)) + "%");
             }
             if (source != null) {
-                terms.add(alias + "source LIKE ? ESCAPE '\\'");
-                params.add("%" + likeLiteral(source) + "%");
+                terms.add("LOWER(" + alias + "source) LIKE ? ESCAPE '\\'");
+                params.add("%" + likeLiteral(source.toLowerCase(Locale.ROOT)) + "%");
             }
             if (!ids.isEmpty()) {
                 terms.add(alias + "id IN (" + String.join(", ", Collections.nCopies(ids.size(), "?")) + ")");

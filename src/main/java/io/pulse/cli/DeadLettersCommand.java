@@ -172,7 +172,8 @@ final class DeadLettersCommand {
         String reason;
 
         @Option(names = "--source", paramLabel = "TEXT",
-                description = "Only dead letters whose source contains TEXT, e.g. a file name or kafka:TOPIC-2@.")
+                description = "Only dead letters whose source contains TEXT, in any case, e.g. a file name or "
+                        + "kafka:TOPIC-2@.")
         String source;
 
         @Option(names = "--id", paramLabel = "N", description = "Only this dead letter (repeatable).")

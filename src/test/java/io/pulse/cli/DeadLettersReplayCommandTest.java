@@ -138,7 +138,7 @@ class DeadLettersReplayCommandTest {
         assertThat(out.toString()).contains("replayed #1 ", "replayed #3 ", "replayed 2 dead letters");
         assertThat(publishedLines()).containsExactlyInAnyOrder(LATE_LINE, MALFORMED, AHEAD_LINE);
 
-        assertThat(replay("--source", "batch-1.jsonl", "--reason", "late")).isZero();
+        assertThat(replay("--source", "BATCH-1.jsonl", "--reason", "late")).isZero();
         assertThat(out.toString()).contains("replayed 0 dead letters", "(1 already replayed)");
     }
 
