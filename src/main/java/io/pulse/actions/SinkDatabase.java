@@ -7,9 +7,15 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
+import java.sql.ResultSet;
 import java.sql.Statement;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * The database the job writes to (the CS queue, the dead letters, the rule deployments): SQLite by
@@ -56,9 +62,16 @@ public final class SinkDatabase {
     }
 
     /**
+     * Columns added to a table after its first release, as {@code name TYPE}: a database from before
+     * them gets them (NULL in existing rows) from {@link #createSchema}; {@code schema.sql} has them too.
+     */
+    static final Map<String, List<String>> LATER_COLUMNS = Map.of(
+            "dead_letters", List.of("replayed_at TEXT", "replayed_to TEXT"));
+
+    /**
      * Creates the tables and indexes of {@code schema.sql} and the dialect's history trigger if they
-     * do not exist, in one transaction; on PostgreSQL under an advisory lock, so processes starting
-     * together do not race.
+     * do not exist, and adds the {@link #LATER_COLUMNS} an existing table lacks, in one transaction;
+     * on PostgreSQL under an advisory lock, so processes starting together do not race.
      */
     public void createSchema() throws SQLException {
         List<String> ddl = new ArrayList<>();
@@ -71,11 +84,37 @@ public final class SinkDatabase {
             if (dialect == SqlDialect.POSTGRESQL) {
                 s.execute("SELECT pg_advisory_xact_lock(7271)");
             }
+            addLaterColumns(c, s); // first: schema.sql may index them
             for (String sql : ddl) {
                 s.execute(sql);
             }
             dialect.commit(c);
             dialect.end(c);
         }
+    }
+
+    /** Adds each of {@link #LATER_COLUMNS} that an existing table lacks; a table not there yet is left to schema.sql. */
+    private void addLaterColumns(Connection c, Statement s) throws SQLException {
+        for (Map.Entry<String, List<String>> table : new TreeMap<>(LATER_COLUMNS).entrySet()) {
+            Set<String> existing = dialect == SqlDialect.SQLITE ? sqliteColumns(s, table.getKey()) : null;
+            for (String column : table.getValue()) {
+                if (existing == null) { // PostgreSQL says IF NOT EXISTS itself
+                    s.execute("ALTER TABLE IF EXISTS " + table.getKey() + " ADD COLUMN IF NOT EXISTS " + column);
+                } else if (!existing.isEmpty() && !existing.contains(column.substring(0, column.indexOf(' ')))) {
+                    s.execute("ALTER TABLE " + table.getKey() + " ADD COLUMN " + column);
+                }
+            }
+        }
+    }
+
+    /** The column names of a SQLite table, lower-cased; empty when there is no such table. */
+    private static Set<String> sqliteColumns(Statement s, String table) throws SQLException {
+        Set<String> names = new HashSet<>();
+        try (ResultSet rs = s.executeQuery("PRAGMA table_info(" + table + ")")) {
+            while (rs.next()) {
+                names.add(rs.getString("name").toLowerCase(Locale.ROOT));
+            }
+        }
+        return names;
     }
 }

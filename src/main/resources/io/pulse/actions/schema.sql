@@ -64,13 +64,21 @@ CREATE TABLE IF NOT EXISTS action_cooldowns (
 
 INSERT INTO action_cooldowns (action, cooldown_days) VALUES ('*', 30) ON CONFLICT (action) DO NOTHING;
 
+-- One row per input the job could not process (source: where it arrived; raw: the input as it
+-- arrived). replayed_at/replayed_to: when `pulse deadletters replay` sent raw again, and where;
+-- added to an older table by SinkDatabase.LATER_COLUMNS.
 CREATE TABLE IF NOT EXISTS dead_letters (
     ${id},
     source TEXT NOT NULL,
     reason TEXT NOT NULL,
     raw TEXT,
     event_time TEXT,
+    replayed_at TEXT,
+    replayed_to TEXT,
     UNIQUE (source, reason));
+
+-- The replayed dead letters: what `deadletters list` looks up to link a row to an earlier replay.
+CREATE INDEX IF NOT EXISTS dead_letters_replayed ON dead_letters (replayed_at);
 
 -- Every attempt to deploy a rule pack in a running job, and the re-score that followed.
 CREATE TABLE IF NOT EXISTS rule_deployments (

@@ -265,6 +265,17 @@ class CommandLineErrorsTest {
         add(4, "--sink", "deadletters", "list", "--sink", pgClosed);
         add(1, "--limit", "deadletters", "list", "--limit", "0", "--sink", q);
         add(2, "--limit", "deadletters", "list", "--limit", "many", "--sink", q);
+        String[] resend = {"deadletters", "replay", "--sink", q, "--events", dir.resolve("live").toString()};
+        add(2, "--reason", resend);
+        add(2, "--all", concat(resend, "--all", "--reason", "late"));
+        add(2, "--id", concat(resend, "--id", "first"));
+        add(1, "--id", concat(resend, "--id", "12345"));
+        add(2, "--events", "deadletters", "replay", "--all", "--sink", q, "--events", f);
+        add(2, "--events", "deadletters", "replay", "--all", "--sink", q, "--events", "kafka://nohost");
+        add(4, "--events", "deadletters", "replay", "--all", "--sink", q, "--events",
+                "kafka://127.0.0.1:" + closedPort + "/events");
+        add(1, "--sink", "deadletters", "replay", "--all", "--sink", "jdbc:sqlite:" + n + ".sqlite");
+        add(4, "--sink", "deadletters", "replay", "--all", "--sink", pgClosed);
 
         // serve
         String[] serve = {"serve", "--token", "dana:0123456789abcdef", "--sink", q, "--port", "0"};
