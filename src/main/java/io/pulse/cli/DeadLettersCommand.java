@@ -30,8 +30,6 @@ import java.util.concurrent.Callable;
 final class DeadLettersCommand {
     /** Longest raw input the text listing shows of one dead letter; --json shows it whole. */
     static final int TEXT_RAW_CHARS = 300;
-    /** Where `deadletters replay` sends by default: the demo's events directory, for `pulse live --events`. */
-    static final String DEFAULT_EVENTS = DemoCommand.DEFAULT_DIR + "/live";
 
     /** The sink database of {@code --sink}, which must exist, with its schema brought up to date. */
     static SinkDatabase existingSink(String sink) {
@@ -162,7 +160,7 @@ final class DeadLettersCommand {
                 description = "JDBC URL of the sink database, SQLite or PostgreSQL (default: ${DEFAULT-VALUE}, the demo's).")
         String sink;
 
-        @Option(names = "--events", defaultValue = DEFAULT_EVENTS, paramLabel = "DIR|kafka://HOST:PORT/TOPIC",
+        @Option(names = "--events", defaultValue = DemoCommand.DEFAULT_EVENTS, paramLabel = "DIR|kafka://HOST:PORT/TOPIC",
                 description = "Where the live job reads: the directory given to `pulse live --events` or its Kafka "
                         + "topic (default: ${DEFAULT-VALUE}).")
         String events;

@@ -29,6 +29,8 @@ final class DemoCommand implements Callable<Integer> {
     static final String DEFAULT_DIR = "data/demo";
     static final String ACTIONS_FILE = "actions.sqlite";
     /** The queue the demo writes: what `pulse queue` and `pulse serve` use unless given --sink. */
+    /** Where `pulse serve` and `pulse deadletters replay` send live events unless told: give it to `pulse live --events`. */
+    static final String DEFAULT_EVENTS = DEFAULT_DIR + "/live";
     static final String DEFAULT_SINK = "jdbc:sqlite:" + DEFAULT_DIR + "/" + ACTIONS_FILE;
 
     @Option(names = "--dir", defaultValue = DEFAULT_DIR, description = "Where the demo files live (default: ${DEFAULT-VALUE}).")

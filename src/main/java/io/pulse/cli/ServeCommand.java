@@ -31,8 +31,6 @@ import java.util.concurrent.CountDownLatch;
 final class ServeCommand implements Callable<Integer> {
     static final String TOKENS_ENV = "PULSE_API_TOKENS";
     static final String INGEST_TOKENS_ENV = "PULSE_INGEST_TOKENS";
-    /** Where events go unless --events says otherwise: next to the demo's queue. */
-    static final String DEFAULT_EVENTS = DemoCommand.DEFAULT_DIR + "/live";
 
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
     int port;
@@ -65,7 +63,7 @@ final class ServeCommand implements Callable<Integer> {
             description = "A file of NAME:TOKEN lines, ingest tokens (# comments allowed).")
     Path ingestTokensFile;
 
-    @Option(names = "--events", paramLabel = "DIR|kafka://HOST:PORT/TOPIC", defaultValue = DEFAULT_EVENTS,
+    @Option(names = "--events", paramLabel = "DIR|kafka://HOST:PORT/TOPIC", defaultValue = DemoCommand.DEFAULT_EVENTS,
             description = "Where POST /api/events publishes: the directory or Kafka topic `pulse live --events` reads"
                     + " (default: ${DEFAULT-VALUE}). Used only with an ingest token.")
     String events;
