@@ -152,7 +152,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         buffer.put(periodEnd, events);
     }
 
-    /** Whether a late event can still correct: within the horizon, and in a period that is logged. */
+    /** Whether a late event can still correct: within the horizon, and in a period that is logged (or can be). */
     private boolean correctable(CustomerEvent event, long periodEnd, long watermark) throws IOException {
         if (!horizon.covers(event.eventTime, watermark) || !horizon.logs(periodEnd)) {
             return false;
@@ -171,11 +171,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     /** A correction arrived: the customer is rebuilt at the next period end (one rebuild for all that arrive before it). */
     private void correct(Context ctx, long watermark) throws IOException {
         corrections.inc();
-        if (correctionBase.value() == null) {
-            // No logged period yet: what the customer has is all from before the logged ones.
-            byte[] packed = customerState.value();
-            correctionBase.update(Tuple2.of(horizon.from(), packed == null ? NO_STATE : packed));
-        }
+        base(customerState.value());
         if (correctionDue.value() == null) {
             long due = step.cadence().periodEnd(watermark + 1);
             correctionDue.update(due);
@@ -211,7 +207,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         if (packed == null && pending == null && !correcting) {
             return;
         }
-        Tuple2<Long, byte[]> base = horizon.logs(timestamp) ? baseBefore(timestamp, packed) : null;
+        Tuple2<Long, byte[]> base = horizon.logs(timestamp) ? base(packed) : null;
         CustomerRollingState state = packed == null ? new CustomerRollingState()
                 : CustomerRollingState.unpack(packed, customerId);
         boolean corrected = false;
@@ -237,11 +233,14 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         customerState.update(state.pack(customerId));
     }
 
-    /** The correction base; the first logged period takes the state it starts with as the base. */
-    private Tuple2<Long, byte[]> baseBefore(long periodEnd, byte[] packed) throws IOException {
+    /**
+     * The correction base. The first logged period takes the state it starts with as the base as of
+     * the horizon's start: no step of the customer came between (this is its first after it).
+     */
+    private Tuple2<Long, byte[]> base(byte[] packed) throws IOException {
         Tuple2<Long, byte[]> base = correctionBase.value();
         if (base == null) {
-            base = Tuple2.of(periodEnd - 1, packed == null ? NO_STATE : packed);
+            base = Tuple2.of(horizon.from(), packed == null ? NO_STATE : packed);
             correctionBase.update(base);
         }
         return base;

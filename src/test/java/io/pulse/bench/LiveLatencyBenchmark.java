@@ -5,6 +5,7 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventType;
 import io.pulse.features.Cadence;
+import io.pulse.features.CorrectionHorizon;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistoryQueries;
@@ -62,6 +63,7 @@ import java.util.regex.Pattern;
 
 import static io.pulse.testing.TestEvents.accountSnapshot;
 import static io.pulse.testing.TestEvents.activitySnapshot;
+import static io.pulse.testing.TestEvents.usage;
 import static io.pulse.testing.TestEvents.valueSnapshot;
 
 /**
@@ -91,7 +93,11 @@ import static io.pulse.testing.TestEvents.valueSnapshot;
  *     [state-backend=hashmap|rocksdb] [checkpoint-interval=D] [checkpoint-dir=DIR, default: in its temporary directory]
  *     [customers=N, 0: every visit a new customer]
  *     [quiet-after=D] [partitions=2 (of the topic)] [events-from=HISTORY.sqlite] [latencies-csv=FILE]
- *     [flink-conf=key=value;...]</pre>
+ *     [flink-conf=key=value;...] [correction-horizon=D] [late-share=0.01] [late-by=PT1H]</pre>
+ * {@code late-share} sends that share of all events late: product usage of a customer already
+ * created, stamped up to {@code late-by} before the wall clock, taken by the job as corrections
+ * (within {@code correction-horizon}, {@code pulse live}'s by default); the visits measured stay
+ * on time.
  * With {@code events-from}, the events sent are instead a generated history's, in its event-time
  * order, each sent with the wall clock as its event time: the mix of event types a running job
  * receives (snapshots, support conversations, product usage, plan changes), most of which change a
@@ -112,6 +118,8 @@ public final class LiveLatencyBenchmark {
                 "live-cadence", LiveDefaults.LIVE_CADENCE, "watermark-interval", LiveDefaults.WATERMARK_INTERVAL,
                 "buffer-timeout", LiveDefaults.BUFFER_TIMEOUT, "sink-flush-interval", LiveDefaults.SINK_FLUSH_INTERVAL,
                 "state-backend", "hashmap", "checkpoint-interval", "PT10S", "customers", "0"));
+        options.putAll(Map.of("correction-horizon", LiveDefaults.CORRECTION_HORIZON, "late-share", "0",
+                "late-by", "PT1H"));
         options.putAll(Map.of("quiet-after", LiveSource.Settings.defaults().quietAfter().toString(), "partitions", "2",
                 "events-from", "", "latencies-csv", "", "flink-conf", "", "checkpoint-dir", ""));
         for (int i = 2; i < args.length; i++) {
@@ -167,6 +175,7 @@ public final class LiveLatencyBenchmark {
                     KafkaTopic.parse("kafka://" + kafka.bootstrapServers() + "/events"), live),
                     PulseJob.jdbc(db), RuleSet.load(Path.of("rules")), PulseJob.Settings.defaults().withParallelism(2)
                     .withCadence(Cadence.every(Duration.ofDays(1)).thenEvery(liveCadence, historyEnd))
+                    .withCorrections(CorrectionHorizon.after(historyEnd, Duration.parse(options.get("correction-horizon"))))
                     .withWatermarkInterval(Duration.parse(options.get("watermark-interval")))
                     .withBufferTimeout(Duration.parse(options.get("buffer-timeout")))
                     .withStateBackend(PulseJob.StateBackend.valueOf(options.get("state-backend").toUpperCase(Locale.ROOT)))
@@ -185,7 +194,9 @@ public final class LiveLatencyBenchmark {
                 }
                 if (options.get("events-from").isEmpty()) {
                     run(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Integer.parseInt(options.get("customers")), rows,
-                            options.get("latencies-csv"), checkpoints);
+                            options.get("latencies-csv"), checkpoints, new LateEvents(
+                                    Double.parseDouble(options.get("late-share")),
+                                    Duration.parse(options.get("late-by")).toMillis()));
                 } else {
                     streamHistory(job, kafka.bootstrapServers(), c, rate, seconds, warmup, Path.of(options.get("events-from")),
                             rows, options.get("latencies-csv"), checkpoints);
@@ -198,11 +209,18 @@ public final class LiveLatencyBenchmark {
         FileUtils.deleteDirectory(dir.toFile()); // the queue database: hundreds of MB after a run
     }
 
+    /**
+     * Late events sent among the visits: this share of all events, each a product usage of a
+     * customer already created, stamped up to {@code byMs} before the wall clock (a correction).
+     */
+    private record LateEvents(double share, long byMs) {}
+
     /** A visit written and not yet seen in the sink: when it was written, and its event time. */
     private record Visit(long writtenAt, long eventTime, int events) {}
 
     private static void run(JobClient job, String bootstrap, Connection sink, int rate, int seconds, int warmup, int population,
-                            long startId, String latenciesCsv, CheckpointSeconds checkpoints) throws Exception {
+                            long startId, String latenciesCsv, CheckpointSeconds checkpoints, LateEvents late)
+            throws Exception {
         Map<String, Visit> written = new ConcurrentHashMap<>();
         List<Long> latencies = Collections.synchronizedList(new ArrayList<>());
         List<String> timeline = Collections.synchronizedList(new ArrayList<>()); // as streamHistory's, type "visit"
@@ -233,6 +251,10 @@ public final class LiveLatencyBenchmark {
                 LiveEventFormat.toLine(valueSnapshot(PLACEHOLDER, 0, "Gold", 90_000, 5))};
         String[] accounts = { // a revisit sends the other one than the customer's last visit
                 templates[0], LiveEventFormat.toLine(accountSnapshot(PLACEHOLDER, 0, "Enterprise", 5, 400))};
+        String usageTemplate = LiveEventFormat.toLine(usage(PLACEHOLDER, 0));
+        java.util.Random random = new java.util.Random(42);
+        double lateDue = 0;
+        long lateSent = 0;
         int[] lastAccount = new int[population];
         boolean[] incomplete = new boolean[population];
         Properties props = new Properties();
@@ -307,6 +329,16 @@ public final class LiveLatencyBenchmark {
                     written.put(customer, new Visit(System.currentTimeMillis(), t, lines.length));
                     visits++;
                     sent += lines.length;
+                    for (lateDue += lines.length * late.share(); lateDue >= 1; lateDue--) {
+                        String someone = "c" + random.nextInt(customers) + ".bench";
+                        long at = t - (long) (random.nextDouble() * late.byMs());
+                        producer.send(new ProducerRecord<>("events", someone, usageTemplate
+                                .replace(PLACEHOLDER + "@0", someone + "@" + at + "-" + lateSent)
+                                .replace(EPOCH, Instant.ofEpochMilli(at).toString())
+                                .replace(PLACEHOLDER, someone)));
+                        lateSent++;
+                        sent++;
+                    }
                 }
                 Thread.sleep(1);
             }
@@ -323,9 +355,9 @@ public final class LiveLatencyBenchmark {
         Collections.sort(sorted);
         System.out.printf("rate %,d events/s for %d s (+%d s warm-up, +%d s after, not measured; generator took %.1f s,"
                         + " %,.0f events/s after the warm-up): %,d visits measured of %,d; not seen within %d s: %,d, and"
-                        + " %,d at the end (late events in dead letters: %,d)%n", rate, seconds, warmup, TRAILING_SECONDS,
-                generatorSeconds / 1000.0,
-                achieved, sorted.size(), expected, NEVER_SEEN_MS / 1000, lost, written.size(), lateEvents(sink));
+                        + " %,d at the end (late events in dead letters: %,d); late events sent (corrections): %,d%n",
+                rate, seconds, warmup, TRAILING_SECONDS, generatorSeconds / 1000.0,
+                achieved, sorted.size(), expected, NEVER_SEEN_MS / 1000, lost, written.size(), lateEvents(sink), lateSent);
         if (!sorted.isEmpty()) {
             System.out.printf("event-to-action latency: p50 %d ms, p90 %d ms, p99 %d ms, max %d ms%n",
                     percentile(sorted, 0.50), percentile(sorted, 0.90), percentile(sorted, 0.99),

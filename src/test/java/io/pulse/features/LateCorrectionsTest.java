@@ -128,6 +128,22 @@ class LateCorrectionsTest {
     }
 
     @Test
+    void aNewCustomersEventFromBeforeItsFirstIsACorrectionToo() throws Exception {
+        try (var h = harness("hashmap", new CorrectionHorizon(HORIZON, endOfDay(0)))) {
+            h.open();
+            h.processWatermark(new Watermark(endOfDay(2)));
+            send(h, accountSnapshot(ACME, day(3) + 10, "Large", 1, 1));
+            h.processWatermark(new Watermark(endOfDay(3)));
+            h.getOutput().clear();
+            send(h, conversation(ACME, day(1) + 10, "bug", false));
+            h.processWatermark(new Watermark(endOfDay(4)));
+            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).isNull();
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(f -> assertThat(f.support.getConversations30d()).isEqualTo(1));
+        }
+    }
+
+    @Test
     void anEventSentAgainCountsOnceOnTimeLateAndAfterARestore() throws Exception {
         Map<String, byte[]> once;
         try (var h = harness("hashmap", FROM_THE_START)) {
