@@ -86,7 +86,7 @@ final class Reachability {
             Args.existingFile(option, history.sqliteFile(), "history database", "create one with `pulse generate`");
             return history;
         }
-        if (SqlDialect.driverClass(history.url()) != null) {
+        if (history.url().startsWith(SqlDialect.POSTGRESQL.urlPrefix())) {
             postgres(option, history.url());
         } else {
             otherDatabase(option, history);
