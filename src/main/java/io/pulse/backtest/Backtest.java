@@ -1,5 +1,6 @@
 package io.pulse.backtest;
 
+import io.pulse.history.HistoryDatabase;
 import io.pulse.rules.pack.RuleSet;
 
 import java.nio.file.Files;
@@ -9,8 +10,8 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * A backtest: the history's window replayed through the real job with a rule set (and a
- * challenger), each run's recommendation changes logged into its own SQLite file in the output
+ * A backtest: the history's window (SQLite or any JDBC database: {@link HistoryDatabase}) replayed
+ * through the real job with a rule set (and a challenger), each run's recommendation changes logged into its own SQLite file in the output
  * directory, then scored against the outcomes in the history. Writes {@code report.html},
  * {@code metrics.json}, {@code recommendations-<role>.csv} and, with a challenger,
  * {@code diff.csv}.
@@ -20,8 +21,15 @@ public final class Backtest {
     public static final String CHALLENGER = "challenger";
 
     /** What to run. {@code challenger} and {@code teamSize} may be null. */
-    public record Options(Path history, Path rules, Path challenger, BacktestWindow window, Path out,
+    public record Options(HistoryDatabase history, Path rules, Path challenger, BacktestWindow window, Path out,
                           int parallelism, Integer teamSize, boolean progress) {
+        /** A backtest of a SQLite history file. */
+        public Options(Path history, Path rules, Path challenger, BacktestWindow window, Path out,
+                       int parallelism, Integer teamSize, boolean progress) {
+            this(HistoryDatabase.sqlite(history.toAbsolutePath()), rules, challenger, window, out, parallelism,
+                    teamSize, progress);
+        }
+
         public Options {
             Objects.requireNonNull(history, "history");
             Objects.requireNonNull(rules, "rules");
@@ -64,11 +72,12 @@ public final class Backtest {
     private Backtest() {}
 
     public static Result run(Options o) throws Exception {
-        if (!Files.isRegularFile(o.history())) {
-            throw new IllegalArgumentException("no history database at " + o.history());
+        Path historyFile = o.history().sqliteFile();
+        if (historyFile != null && !Files.isRegularFile(historyFile)) {
+            throw new IllegalArgumentException("no history database at " + historyFile);
         }
         Files.createDirectories(o.out());
-        String historyUrl = "jdbc:sqlite:" + o.history().toAbsolutePath();
+        String historyUrl = o.history().url();
         RuleSet champion = RuleSet.load(o.rules());
         RuleSet challenger = o.challenger() == null ? null : RuleSet.load(o.challenger());
 

@@ -1,5 +1,8 @@
 package io.pulse.backtest;
 
+import io.pulse.history.HistoryDatabase;
+import io.pulse.jdbc.SqlDialect;
+
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -33,10 +36,12 @@ public final class EventTables {
     /** About how many events the job reads before {@code endMs} (rows without a readable time included). */
     public static long eventsBefore(String historyUrl, long endMs) throws SQLException {
         long total = 0;
+        SqlDialect dialect = HistoryDatabase.of(historyUrl).dialect();
         try (Connection c = DriverManager.getConnection(historyUrl)) {
             for (TimeColumn t : ALL) {
+                String time = dialect.epochMillis(t.column());
                 String sql = "SELECT count(*) FROM " + t.table() + " WHERE " + t.column() + " IS NOT NULL AND"
-                        + " coalesce(unixepoch(" + t.column() + ") * 1000 < ?, 1)";
+                        + " (" + time + " IS NULL OR " + time + " < ?)";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setLong(1, endMs);
                     try (ResultSet rs = ps.executeQuery()) {

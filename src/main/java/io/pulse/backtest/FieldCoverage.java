@@ -1,5 +1,7 @@
 package io.pulse.backtest;
 
+import io.pulse.history.HistoryDatabase;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.pack.RuleSet;
 
 import java.sql.Connection;
@@ -122,11 +124,13 @@ public final class FieldCoverage {
     /** The fields the rule set reads that are missing from rows of the history before the window's end. */
     static List<Gap> gaps(RuleSet rules, String historyUrl, BacktestWindow window) throws SQLException {
         List<Gap> gaps = new ArrayList<>();
+        SqlDialect dialect = HistoryDatabase.of(historyUrl).dialect();
         try (Connection c = DriverManager.getConnection(historyUrl)) {
             for (Source s : read(rules)) {
-                String time = "unixepoch(" + s.timeColumn() + ") * 1000";
-                String sql = "SELECT count(*), sum(" + s.column() + " IS NULL), max(CASE WHEN " + s.column()
-                        + " IS NULL THEN " + time + " END) FROM " + s.table() + " WHERE " + time + " < ?";
+                String time = dialect.epochMillis(s.timeColumn());
+                String sql = "SELECT count(*), sum(CASE WHEN " + s.column() + " IS NULL THEN 1 ELSE 0 END),"
+                        + " max(CASE WHEN " + s.column() + " IS NULL THEN " + time + " END) FROM " + s.table()
+                        + " WHERE " + time + " < ?";
                 try (PreparedStatement ps = c.prepareStatement(sql)) {
                     ps.setLong(1, window.endMs());
                     try (ResultSet rs = ps.executeQuery()) {

@@ -1,6 +1,7 @@
 package io.pulse.backtest;
 
 import io.pulse.events.CustomerEvent;
+import io.pulse.history.HistoryDatabase;
 import io.pulse.history.HistoryQueries;
 
 import java.sql.Connection;
@@ -34,7 +35,7 @@ final class Outcomes {
     /** Customer id -> outcomes in time order; rows that map to no customer are left out. */
     static Map<String, List<Outcome>> read(String historyUrl) throws SQLException {
         Map<String, List<Outcome>> byCustomer = new TreeMap<>();
-        HistoryQueries.Query q = HistoryQueries.outcomes();
+        HistoryQueries.Query q = HistoryQueries.outcomes(HistoryDatabase.of(historyUrl).dialect());
         try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement();
              ResultSet rs = s.executeQuery(q.sql())) {
             while (rs.next()) {

@@ -3,6 +3,7 @@ package io.pulse.cli;
 import io.pulse.backtest.Backtest;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.backtest.Scores;
+import io.pulse.history.HistoryDatabase;
 import io.pulse.rules.pack.RuleSet;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -18,8 +19,8 @@ import java.util.concurrent.Callable;
                 + " weekly workload; a per-customer diff against the challenger.",
                 "Writes report.html, metrics.json, recommendations-*.csv and diff.csv into --out."})
 final class BacktestCommand implements Callable<Integer> {
-    @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
-    Path history;
+    @Option(names = "--history", required = true, paramLabel = "FILE|JDBC_URL", description = ReplayCommand.HISTORY)
+    String history;
 
     @Option(names = "--rules", defaultValue = "rules", description = "Rule pack (the champion; default: ${DEFAULT-VALUE}).")
     Path rules;
@@ -48,7 +49,7 @@ final class BacktestCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Args.existingFile("--history", history, "history database", "create one with `pulse generate`");
+        HistoryDatabase historyDb = Reachability.history("--history", history);
         RulesCommand.checkPack("--rules", rules);
         if (challenger != null) {
             RulesCommand.checkPack("--challenger", challenger);
@@ -74,7 +75,7 @@ final class BacktestCommand implements Callable<Integer> {
         }
         Backtest.Result r;
         try {
-            r = Backtest.run(new Backtest.Options(history, rules, challenger, window, out, parallelism, teamSize, true));
+            r = Backtest.run(new Backtest.Options(historyDb, rules, challenger, window, out, parallelism, teamSize, true));
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage(), e);
         }

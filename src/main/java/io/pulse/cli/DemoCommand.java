@@ -67,7 +67,7 @@ final class DemoCommand implements Callable<Integer> {
             Files.deleteIfExists(Path.of(actions + suffix));
         }
         String sink = "jdbc:sqlite:" + actions;
-        int status = ReplayCommand.run(history, rules, sink, parallelism, Duration.ofDays(1), new JobOptions());
+        int status = ReplayCommand.run(history.toString(), rules, sink, parallelism, Duration.ofDays(1), new JobOptions());
         if (status != 0) {
             return status;
         }

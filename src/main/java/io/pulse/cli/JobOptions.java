@@ -36,13 +36,14 @@ final class JobOptions {
     Path resumeFrom;
 
     /**
-     * The Flink configuration a job over {@code history} starts with: resuming from the snapshot
-     * {@code --resume-from} names, if given (printed). A {@link CliFailure} naming the option when
-     * the job cannot start: no history database, a checkpoint directory that cannot be, or no
-     * complete snapshot where {@code --resume-from} points.
+     * The Flink configuration a job over {@code history} (a SQLite file or a JDBC URL) starts with:
+     * resuming from the snapshot {@code --resume-from} names, if given (printed). A
+     * {@link CliFailure} naming the option when the job cannot start: no history database (or one
+     * that does not answer), a checkpoint directory that cannot be, or no complete snapshot where
+     * {@code --resume-from} points.
      */
-    Configuration startConfiguration(Path history) throws IOException {
-        Args.existingFile("--history", history, "history database", "create one with `pulse generate`");
+    Configuration startConfiguration(String history) throws IOException {
+        Reachability.history("--history", history);
         if (checkpoints != null && !checkpoints.contains("://")) {
             Args.directoryToCreate("--checkpoints", Path.of(checkpoints));
         }

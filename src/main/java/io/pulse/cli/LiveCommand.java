@@ -4,6 +4,7 @@ import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.features.CorrectionHorizon;
+import io.pulse.history.HistoryDatabase;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
@@ -34,8 +35,8 @@ import java.util.concurrent.Callable;
                 "The rule directory is watched: a changed pack that validates replaces the running one and every "
                         + "customer is re-scored; a bad one is rejected (see the rule_deployments table)."})
 final class LiveCommand implements Callable<Integer> {
-    @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
-    Path history;
+    @Option(names = "--history", required = true, paramLabel = "FILE|JDBC_URL", description = ReplayCommand.HISTORY)
+    String history;
 
     @Option(names = "--events", required = true,
             description = {"Where live events come from: a directory watched for JSON-lines files (move finished "
@@ -149,16 +150,17 @@ final class LiveCommand implements Callable<Integer> {
             return 1;
         }
         db.createSchema();
-        String historyUrl = "jdbc:sqlite:" + history;
+        HistoryDatabase historyDb = HistoryDatabase.of(history);
+        String historyUrl = historyDb.url();
         long historyEnd = HistorySource.endTime(historyUrl);
         PulseJob pulseJob = new PulseJob(liveEvents(historyUrl, historyEnd, topic, directory), PulseJob.jdbc(db),
                 ruleSet, settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd))
                         .withCorrections(CorrectionHorizon.after(historyEnd, correctionHorizon)))
                 .withRuleReload(rules, RulePackWatcher.POLL);
         System.out.printf("Replaying %s (to %s), then following %s, with rules %s (version %s) into %s%n",
-                history, historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
+                historyDb.describe(), historyEnd == Long.MIN_VALUE ? "empty" : Instant.ofEpochMilli(historyEnd),
                 topic != null ? topic : directory, rules,
-                ruleSet.version(), sink);
+                ruleSet.version(), Reachability.masked(sink));
         pulseJob.execute(environment(conf), "Pulse live");
         return 0;
     }

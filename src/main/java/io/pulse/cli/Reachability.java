@@ -1,6 +1,10 @@
 package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
+import io.pulse.history.HistoryDatabase;
+import io.pulse.history.HistoryTables;
+import io.pulse.jdbc.JdbcUrls;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.live.KafkaTopic;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -18,8 +22,11 @@ import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.Driver;
+import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -64,6 +71,64 @@ final class Reachability {
             }
             return db;
         }
+        postgres(option, url);
+        return db;
+    }
+
+    /**
+     * The history of {@code --history}: a SQLite file that is there, or a database at a JDBC URL
+     * that answers, lets the URL's user in and has the tables Pulse reads (else a bad-input failure
+     * that names the missing ones).
+     */
+    static HistoryDatabase history(String option, String pathOrUrl) {
+        HistoryDatabase history = HistoryDatabase.of(pathOrUrl);
+        if (history.sqlite()) {
+            Args.existingFile(option, history.sqliteFile(), "history database", "create one with `pulse generate`");
+            return history;
+        }
+        if (history.url().startsWith(SqlDialect.POSTGRESQL.urlPrefix())) {
+            postgres(option, history.url());
+        } else {
+            otherDatabase(option, history);
+        }
+        List<String> missing;
+        try {
+            missing = HistoryTables.missing(history.url());
+        } catch (SQLException e) {
+            throw CliFailure.unavailable(option + ": cannot read " + history.describe() + ": "
+                    + CliErrors.oneLine(masked(e.getMessage())), e);
+        }
+        if (!missing.isEmpty()) {
+            throw CliFailure.badInput(option + ": " + history.describe() + " has no table " + String.join(", ", missing)
+                    + " (Pulse reads " + HistoryTables.ALL.size() + " tables: see \"Your own data\" in the README)");
+        }
+        return history;
+    }
+
+    /** A database without a dialect here: its driver on the classpath, and a server that answers. */
+    private static void otherDatabase(String option, HistoryDatabase history) {
+        Driver driver;
+        try {
+            driver = DriverManager.getDriver(history.url());
+        } catch (SQLException e) {
+            throw CliFailure.usage(option + ": no JDBC driver on the classpath takes " + history.describe()
+                    + " (give a SQLite file, jdbc:sqlite:FILE or jdbc:postgresql://HOST/DB, or add the database's driver)");
+        }
+        Properties none = new Properties();
+        int before = DriverManager.getLoginTimeout();
+        DriverManager.setLoginTimeout((int) TIMEOUT.toSeconds());
+        try (Connection c = driver.connect(history.url(), none)) {
+            // connected
+        } catch (SQLException e) {
+            throw CliFailure.unavailable(option + ": cannot connect to " + history.describe() + ": "
+                    + CliErrors.oneLine(masked(e.getMessage())), e);
+        } finally {
+            DriverManager.setLoginTimeout(before);
+        }
+    }
+
+    /** That a PostgreSQL URL is well-formed, and its server answers within {@link #TIMEOUT} and lets its user in. */
+    private static void postgres(String option, String url) {
         // The driver warns of a bad port through java.util.logging, on stderr: the one line below says it.
         java.util.logging.Level driverLevel = PG_LOG.getLevel();
         PG_LOG.setLevel(java.util.logging.Level.OFF);
@@ -93,12 +158,11 @@ final class Reachability {
             throw CliFailure.unavailable(option + ": cannot connect to PostgreSQL at " + where + " as " + user + ": "
                     + CliErrors.oneLine(e.getMessage()) + " (check the host, port, user and password of the URL)", e);
         }
-        return db;
     }
 
     /** A URL with its password, if any, starred out: messages and logs never show it. */
     static String masked(String text) {
-        return text.replaceAll("(?i)(password=)[^&\\s']*", "$1***");
+        return JdbcUrls.masked(text);
     }
 
     /** That a Kafka broker of {@code topic} answers within {@link #TIMEOUT}. */

@@ -2,6 +2,7 @@ package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
+import io.pulse.history.HistoryDatabase;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -18,8 +19,12 @@ import java.util.concurrent.Callable;
 @Command(name = "replay", mixinStandardHelpOptions = true,
         description = "Run a history database through the Flink job into the action queue (in-process Flink).")
 final class ReplayCommand implements Callable<Integer> {
-    @Option(names = "--history", required = true, description = "History SQLite file (see `pulse generate`).")
-    Path history;
+    @Option(names = "--history", required = true, paramLabel = "FILE|JDBC_URL", description = HISTORY)
+    String history;
+
+    /** What every command's --history takes. */
+    static final String HISTORY = "The history: a SQLite file (see `pulse generate`) or the JDBC URL of a database with"
+            + " the same tables, e.g. jdbc:postgresql://HOST/DB?user=NAME&password=SECRET.";
 
     @Option(names = "--rules", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
     Path rules;
@@ -44,7 +49,7 @@ final class ReplayCommand implements Callable<Integer> {
         return run(history, rules, sink, parallelism, cadence, job);
     }
 
-    static int run(Path history, Path rulesDir, String sink, int parallelism, Duration cadence, JobOptions options)
+    static int run(String history, Path rulesDir, String sink, int parallelism, Duration cadence, JobOptions options)
             throws Exception {
         Configuration conf = options.startConfiguration(history);
         RulesCommand.checkPack("--rules", rulesDir);
@@ -58,10 +63,11 @@ final class ReplayCommand implements Callable<Integer> {
             return 1;
         }
         db.createSchema();
-        PulseJob job = new PulseJob(PulseJob.history("jdbc:sqlite:" + history), PulseJob.jdbc(db), rules,
+        HistoryDatabase historyDb = HistoryDatabase.of(history);
+        PulseJob job = new PulseJob(PulseJob.history(historyDb.url()), PulseJob.jdbc(db), rules,
                 options.applyTo(PulseJob.Settings.defaults().withParallelism(parallelism).withCadence(every)));
         System.out.printf("Replaying %s with rules %s (version %s) at parallelism %d into %s%n",
-                history, rulesDir, rules.version(), parallelism, sink);
+                historyDb.describe(), rulesDir, rules.version(), parallelism, Reachability.masked(sink));
         JobExecutionResult result = job.execute(StreamExecutionEnvironment.getExecutionEnvironment(conf), "Pulse replay");
         ReplayStats stats = ReplayStats.of(result, System.currentTimeMillis());
         System.out.printf("Replayed %,d events in %.1f s: %,.0f events/s from the first event to the end"

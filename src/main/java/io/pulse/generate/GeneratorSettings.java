@@ -1,20 +1,23 @@
 package io.pulse.generate;
 
+import io.pulse.history.HistoryDatabase;
+
 import java.nio.file.Path;
 import java.time.LocalDate;
 import java.util.Objects;
 
 /**
  * What {@link HistoryGenerator} makes: how many companies, over how many days from which start
- * date, from which seed, into which SQLite file. The same settings always give the same file.
+ * date, from which seed, into which database (a SQLite file, or the history tables of a
+ * PostgreSQL database). The same settings always give the same rows (and the same SQLite file).
  *
  * @param companies number of companies (customers), 1 .. {@link #MAX_COMPANIES}
  * @param days      length of the history in days, 1 .. {@link #MAX_DAYS}
  * @param seed      random seed; every company draws from its own stream derived from it
  * @param startDate first day of the history (UTC)
- * @param output    SQLite file to write; an existing file is replaced
+ * @param output    where to write; an existing SQLite file, or existing history tables, are replaced
  */
-public record GeneratorSettings(int companies, int days, long seed, LocalDate startDate, Path output) {
+public record GeneratorSettings(int companies, int days, long seed, LocalDate startDate, HistoryDatabase output) {
 
     /** The start date when none is given. */
     public static final LocalDate DEFAULT_START_DATE = LocalDate.of(2025, 1, 1);
@@ -34,6 +37,11 @@ public record GeneratorSettings(int companies, int days, long seed, LocalDate st
         if (days < 1 || days > MAX_DAYS) {
             throw new IllegalArgumentException("days must be 1.." + MAX_DAYS + ", got " + days);
         }
+    }
+
+    /** Settings that write a SQLite file. */
+    public GeneratorSettings(int companies, int days, long seed, LocalDate startDate, Path output) {
+        this(companies, days, seed, startDate, HistoryDatabase.sqlite(output));
     }
 
     /** Settings starting on {@link #DEFAULT_START_DATE}. */

@@ -1,8 +1,8 @@
 package io.pulse.generate;
 
+import io.pulse.history.HistoryDatabase;
+
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.Map;
 
@@ -42,28 +42,34 @@ public final class HistoryGenerator {
     }
 
     /**
-     * Writes the history to the settings' output file, replacing any existing file. A failed run
-     * deletes its partial file.
+     * Writes the history to the settings' output, replacing an existing file or history tables. A
+     * failed run removes what it wrote.
      */
     public GenerationReport generate() throws IOException, SQLException {
-        Path file = settings.output();
+        HistoryDatabase target = settings.output();
         long startEpochDay = settings.startDate().toEpochDay();
         Names names = new Names(settings.seed());
         long closedConversations = 0;
-        boolean complete = false;
-        try (HistoryWriter out = new HistoryWriter(file)) {
+        try (HistoryWriter out = new HistoryWriter(target)) {
             for (int index = 0; index < settings.companies(); index++) {
                 CompanyProfile profile = new CompanyProfile(settings.seed(), index, settings.days(), names);
                 closedConversations += new CompanySimulation(settings.seed(), profile, settings.days(),
                         startEpochDay, out).run();
             }
             out.finish();
-            complete = true;
             return report(out.counts(), closedConversations);
-        } finally {
-            if (!complete) {
-                Files.deleteIfExists(file);
-            }
+        } catch (IOException | SQLException | RuntimeException e) {
+            discard(target, e);
+            throw e;
+        }
+    }
+
+    /** Removes a failed run's output; a failure to do so is added to the run's own. */
+    private static void discard(HistoryDatabase target, Exception failure) {
+        try {
+            HistoryWriter.discard(target);
+        } catch (IOException | SQLException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
     }
 

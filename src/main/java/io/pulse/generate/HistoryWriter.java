@@ -1,5 +1,8 @@
 package io.pulse.generate;
 
+import io.pulse.history.HistoryDatabase;
+import io.pulse.jdbc.SqlDialect;
+
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -13,22 +16,23 @@ import java.sql.Statement;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Streams generated rows into a new SQLite history file: creates the schema from the classpath
- * DDL, keeps one prepared INSERT per table, and executes and commits the batches every
- * {@link #BATCH_ROWS} rows so memory stays flat however large the history is.
+ * Streams generated rows into a new SQLite history file, or into new history tables of a
+ * PostgreSQL database (dropped first if they exist): creates the schema from the classpath DDL,
+ * keeps one prepared INSERT per table, and executes and commits the batches every {@link #BATCH_ROWS} rows so memory stays flat however large the history is.
  *
  * <p>Rows are collected in chunks of {@link #BATCH_ROWS} and handed through a short queue to one
- * writing thread, so generating and SQLite's inserting each get a core. There is one queue and
+ * writing thread, so generating and the database's inserting each get a core. There is one queue and
  * one writer, so rows reach each table in the order they were added, and every chunk is one
  * batch per table (executed in table order) and one commit, wherever the threads happen to be.
  *
- * <p>The file is written with the rollback journal off and without fsyncs, for speed (a failed
- * run's file is deleted by the caller), and never in WAL mode, so the result is one
+ * <p>A SQLite file is written with the rollback journal off and without fsyncs, for speed (a failed
+ * run's file is deleted by the caller, {@link #discard}), and never in WAL mode, so the result is one
  * self-contained file.
  */
 final class HistoryWriter implements AutoCloseable {
@@ -103,27 +107,13 @@ final class HistoryWriter implements AutoCloseable {
     private Chunk chunk = new Chunk();
     private boolean ended;
 
-    HistoryWriter(Path file) throws IOException, SQLException {
-        Path parent = file.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        // A leftover journal or WAL next to a new file would be replayed into it by SQLite.
-        for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
-            Files.deleteIfExists(Path.of(file + suffix));
-        }
-        connection = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+    HistoryWriter(HistoryDatabase target) throws IOException, SQLException {
+        SqlDialect dialect = SqlDialect.of(target.url());
+        connection = target.sqlite() ? newSqliteFile(target.sqliteFile()) : emptiedServerDatabase(target);
         statements = new PreparedStatement[Table.values().length];
         rows = new Row[Table.values().length];
         try (Statement s = connection.createStatement()) {
-            // Large pages: fewer page splits and B-tree levels for these wide append-mostly tables.
-            s.execute("PRAGMA page_size=16384");
-            s.execute("PRAGMA journal_mode=OFF");
-            s.execute("PRAGMA synchronous=OFF");
-            s.execute("PRAGMA locking_mode=EXCLUSIVE");
-            s.execute("PRAGMA temp_store=MEMORY");
-            s.execute("PRAGMA cache_size=-131072");
-            for (String ddl : schemaStatements()) {
+            for (String ddl : schemaStatements(dialect)) {
                 s.execute(ddl);
             }
             connection.setAutoCommit(false);
@@ -140,8 +130,74 @@ final class HistoryWriter implements AutoCloseable {
         writerThread.start();
     }
 
-    /** The DDL statements of the schema resource, comments removed (they may contain ';'). */
-    static String[] schemaStatements() throws IOException {
+    /** A connection to a new SQLite file, set up for one fast bulk load. */
+    private static Connection newSqliteFile(Path file) throws IOException, SQLException {
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        // A leftover journal or WAL next to a new file would be replayed into it by SQLite.
+        for (String suffix : new String[] {"", "-journal", "-wal", "-shm"}) {
+            Files.deleteIfExists(Path.of(file + suffix));
+        }
+        Connection c = DriverManager.getConnection("jdbc:sqlite:" + file.toAbsolutePath());
+        try (Statement s = c.createStatement()) {
+            // Large pages: fewer page splits and B-tree levels for these wide append-mostly tables.
+            s.execute("PRAGMA page_size=16384");
+            s.execute("PRAGMA journal_mode=OFF");
+            s.execute("PRAGMA synchronous=OFF");
+            s.execute("PRAGMA locking_mode=EXCLUSIVE");
+            s.execute("PRAGMA temp_store=MEMORY");
+            s.execute("PRAGMA cache_size=-131072");
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /**
+     * A connection to a database server whose history tables were dropped, to be created anew;
+     * its other tables are left alone. Batches go as multi-row INSERTs (PostgreSQL's
+     * {@code reWriteBatchedInserts}).
+     */
+    private static Connection emptiedServerDatabase(HistoryDatabase target) throws SQLException {
+        Properties options = new Properties();
+        options.setProperty("reWriteBatchedInserts", "true");
+        Connection c = DriverManager.getConnection(target.url(), options);
+        try {
+            dropTables(c);
+        } catch (SQLException e) {
+            c.close();
+            throw e;
+        }
+        return c;
+    }
+
+    /** Removes what a failed run wrote: the SQLite file, or the history tables of a server database. */
+    static void discard(HistoryDatabase target) throws IOException, SQLException {
+        if (target.sqlite()) {
+            Files.deleteIfExists(target.sqliteFile());
+            return;
+        }
+        try (Connection c = DriverManager.getConnection(target.url())) {
+            dropTables(c);
+        }
+    }
+
+    private static void dropTables(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            for (Table t : Table.values()) {
+                s.execute("DROP TABLE IF EXISTS " + t.tableName);
+            }
+        }
+    }
+
+    /**
+     * The DDL statements of the schema resource for a database, comments removed (they may contain
+     * ';'), {@code ${integer_key}} replaced by the dialect's {@link SqlDialect#integerKey()}.
+     */
+    static String[] schemaStatements(SqlDialect dialect) throws IOException {
         String text;
         try (InputStream in = HistoryWriter.class.getResourceAsStream(SCHEMA_RESOURCE)) {
             if (in == null) {
@@ -154,7 +210,7 @@ final class HistoryWriter implements AutoCloseable {
             int comment = line.indexOf("--");
             sql.append(comment >= 0 ? line.substring(0, comment) : line).append('\n');
         }
-        return Arrays.stream(sql.toString().split(";"))
+        return Arrays.stream(sql.toString().replace("${integer_key}", dialect.integerKey()).split(";"))
                 .map(String::strip)
                 .filter(s -> !s.isEmpty())
                 .toArray(String[]::new);

@@ -2,6 +2,7 @@ package io.pulse.history;
 
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventType;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.facts.Account;
 import org.apache.flink.connector.jdbc.core.datastream.source.reader.extractor.ResultExtractor;
 
@@ -29,53 +30,93 @@ import java.util.List;
  *   <li>customer-360 rows: the domain of {@code primary_email}.
  * </ul>
  * Rows that map to no customer keep a null customer id and end in the dead letters.
- * Times are parsed by SQLite ({@code unixepoch}), which honours offsets such as {@code +08:00}.
+ * Times are parsed by the database ({@link SqlDialect#epochMillis}), honouring offsets such as
+ * {@code +08:00}. Rows of one event time come in the order of their id compared byte-wise, so
+ * SQLite and PostgreSQL give the same order (and any other database read with PostgreSQL's SQL).
  */
 public final class HistoryQueries {
 
     /** One event stream read from the history database. */
     public record Query(String name, String sql, ResultExtractor<CustomerEvent> extractor) {}
 
-    private static final String NAME_TO_CUSTOMER =
-            "WITH name_to_customer AS (SELECT name_key, customer_id FROM ("
-                    + " SELECT lower(trim(company_name)) AS name_key, lower(website_domain) AS customer_id,"
-                    + " row_number() OVER (PARTITION BY lower(trim(company_name)) ORDER BY created_at, company_id) AS rn"
-                    + " FROM intercom__company_enhanced) WHERE rn = 1),"
-                    + " company_domains AS (SELECT DISTINCT lower(website_domain) AS customer_id"
-                    + " FROM intercom__company_enhanced) ";
+    private final SqlDialect dialect;
 
-    private static final String ACCOUNT_TO_CUSTOMER = NAME_TO_CUSTOMER
-            + ", account_to_customer AS (SELECT c.account_id, min(d.customer_id) AS customer_id"
-            + " FROM salesforce__contact_enhanced c JOIN company_domains d"
-            + " ON d.customer_id = lower(substr(c.email, instr(c.email, '@') + 1)) GROUP BY c.account_id) ";
+    private HistoryQueries(SqlDialect dialect) {
+        this.dialect = dialect;
+    }
 
-    private static final String CONTACT_TO_CUSTOMER = NAME_TO_CUSTOMER
-            + ", contact_to_customer AS (SELECT 'contact:' || k.contact_id AS contact_key, d.customer_id"
-            + " FROM intercom__contact_enhanced k JOIN company_domains d"
-            + " ON d.customer_id = lower(substr(k.contact_email, instr(k.contact_email, '@') + 1))) ";
+    /** All event streams of a history database in the dialect of its SQL. */
+    public static List<Query> all(SqlDialect dialect) {
+        HistoryQueries q = new HistoryQueries(dialect);
+        return List.of(q.accounts(), q.activity(), q.funnel(), q.value(), q.companies(),
+                q.conversationsCreated(), q.conversationsClosed(), q.usage(), q.planChanges(), q.outcomes());
+    }
+
+    /** What really happened (churned, downgraded, upgraded, renewed): kept from the rules, read by backtests. */
+    public static Query outcomes(SqlDialect dialect) {
+        return new HistoryQueries(dialect).outcomes();
+    }
+
+    private String epochMillis(String timestamp) {
+        return dialect.epochMillis(timestamp) + " AS event_time";
+    }
+
+    /** The lower-cased domain of an email column. */
+    private String emailDomain(String email) {
+        return "lower(substr(" + email + ", " + dialect.position("'@'", email) + " + 1))";
+    }
+
+    /**
+     * ORDER BY event time (rows without one first, as SQLite sorts NULL), then the row's text id
+     * compared byte-wise: one total order on every database.
+     */
+    private String inTimeOrder(String textId) {
+        return inTimeOrderOfNumber(dialect.byteOrder(textId));
+    }
+
+    private static String inTimeOrderOfNumber(String numericId) {
+        return " ORDER BY event_time NULLS FIRST, " + numericId;
+    }
+
+    private String nameToCustomer() {
+        return "WITH name_to_customer AS (SELECT name_key, customer_id FROM ("
+                + " SELECT lower(trim(company_name)) AS name_key, lower(website_domain) AS customer_id,"
+                + " row_number() OVER (PARTITION BY lower(trim(company_name)) ORDER BY "
+                + dialect.byteOrder("created_at") + ", " + dialect.byteOrder("company_id") + ") AS rn"
+                + " FROM intercom__company_enhanced) AS ranked WHERE rn = 1),"
+                + " company_domains AS (SELECT DISTINCT lower(website_domain) AS customer_id"
+                + " FROM intercom__company_enhanced) ";
+    }
+
+    private String accountToCustomer() {
+        return nameToCustomer()
+                + ", account_to_customer AS (SELECT c.account_id, min(" + dialect.byteOrder("d.customer_id")
+                + ") AS customer_id FROM salesforce__contact_enhanced c JOIN company_domains d"
+                + " ON d.customer_id = " + emailDomain("c.email") + " GROUP BY c.account_id) ";
+    }
+
+    private String contactToCustomer() {
+        return nameToCustomer()
+                + ", contact_to_customer AS (SELECT 'contact:' || k.contact_id AS contact_key, d.customer_id"
+                + " FROM intercom__contact_enhanced k JOIN company_domains d"
+                + " ON d.customer_id = " + emailDomain("k.contact_email") + ") ";
+    }
 
     /** The first {@code contact:<id>} of a conversation's comma-separated contact list. */
-    private static final String FIRST_CONTACT = "trim(CASE WHEN instr(c.all_conversation_contacts, ',') > 0"
-            + " THEN substr(c.all_conversation_contacts, 1, instr(c.all_conversation_contacts, ',') - 1)"
-            + " ELSE c.all_conversation_contacts END)";
+    private String firstContact() {
+        String comma = dialect.position("','", "c.all_conversation_contacts");
+        return "trim(CASE WHEN " + comma + " > 0"
+                + " THEN substr(c.all_conversation_contacts, 1, " + comma + " - 1)"
+                + " ELSE c.all_conversation_contacts END)";
+    }
 
     private static final String COMPANY_TO_CUSTOMER =
             "WITH company_to_customer AS (SELECT company_id, lower(website_domain) AS customer_id"
                     + " FROM intercom__company_enhanced) ";
 
-    private static final String EMAIL_DOMAIN = "lower(substr(primary_email, instr(primary_email, '@') + 1))";
-
-    private HistoryQueries() {}
-
-    /** All event streams of a history database. */
-    public static List<Query> all() {
-        return List.of(accounts(), activity(), funnel(), value(), companies(),
-                conversationsCreated(), conversationsClosed(), usage(), planChanges(), outcomes());
-    }
-
-    static Query accounts() {
-        String sql = ACCOUNT_TO_CUSTOMER
-                + "SELECT unixepoch(a.snapshot_at) * 1000 AS event_time, coalesce(e.customer_id, n.customer_id)"
+    private Query accounts() {
+        String sql = accountToCustomer()
+                + "SELECT " + epochMillis("a.snapshot_at") + ", coalesce(e.customer_id, n.customer_id)"
                 + " AS customer_id, a.account_id, a.account_name,"
                 + " a.industry_normalized, a.account_size_segment, a.number_of_employees, a.annual_revenue,"
                 + " a.total_won_amount, a.current_pipeline_amount, a.total_contacts, a.contacts_with_email,"
@@ -83,7 +124,7 @@ public final class HistoryQueries {
                 + " FROM salesforce__customer_360_view a"
                 + " LEFT JOIN account_to_customer e ON e.account_id = a.account_id"
                 + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(a.account_name))"
-                + " ORDER BY event_time, a.account_id";
+                + inTimeOrder("a.account_id");
         return new Query("accounts", sql, rs -> {
             CustomerEvent e = event(EventType.ACCOUNT_SNAPSHOT, rs,
                     "salesforce__customer_360_view:" + rs.getString("account_id"));
@@ -105,11 +146,11 @@ public final class HistoryQueries {
         });
     }
 
-    static Query activity() {
-        String sql = "SELECT unixepoch(activity_analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+    private Query activity() {
+        String sql = "SELECT " + epochMillis("activity_analysis_timestamp") + ", " + emailDomain("primary_email")
                 + " AS customer_id, primary_email, composite_engagement_score, customer_health_score,"
                 + " days_since_last_activity, primary_engagement_channel, engagement_velocity, activity_risk_level,"
-                + " zendesk_active FROM customer360__customer_activity_metrics ORDER BY event_time, primary_email";
+                + " zendesk_active FROM customer360__customer_activity_metrics" + inTimeOrder("primary_email");
         return new Query("activity", sql, rs -> {
             CustomerEvent e = event(EventType.ACTIVITY_SNAPSHOT, rs,
                     "customer360__customer_activity_metrics:" + rs.getString("primary_email"));
@@ -126,11 +167,11 @@ public final class HistoryQueries {
         });
     }
 
-    static Query funnel() {
-        String sql = "SELECT unixepoch(funnel_analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+    private Query funnel() {
+        String sql = "SELECT " + epochMillis("funnel_analysis_timestamp") + ", " + emailDomain("primary_email")
                 + " AS customer_id, primary_email, customer_tier, marketing_to_sales_days, sales_to_support_days,"
                 + " estimated_customer_ltv FROM customer360__conversion_funnel_analysis"
-                + " ORDER BY event_time, primary_email";
+                + inTimeOrder("primary_email");
         return new Query("funnel", sql, rs -> {
             CustomerEvent e = event(EventType.FUNNEL_SNAPSHOT, rs,
                     "customer360__conversion_funnel_analysis:" + rs.getString("primary_email"));
@@ -144,11 +185,11 @@ public final class HistoryQueries {
         });
     }
 
-    static Query value() {
-        String sql = "SELECT unixepoch(analysis_timestamp) * 1000 AS event_time, " + EMAIL_DOMAIN
+    private Query value() {
+        String sql = "SELECT " + epochMillis("analysis_timestamp") + ", " + emailDomain("primary_email")
                 + " AS customer_id, primary_email, customer_tier, recency_score, frequency_score, monetary_score,"
                 + " estimated_customer_ltv, churn_probability FROM customer360__customer_value_analysis"
-                + " ORDER BY event_time, primary_email";
+                + inTimeOrder("primary_email");
         return new Query("value", sql, rs -> {
             CustomerEvent e = event(EventType.VALUE_SNAPSHOT, rs,
                     "customer360__customer_value_analysis:" + rs.getString("primary_email"));
@@ -164,10 +205,10 @@ public final class HistoryQueries {
         });
     }
 
-    static Query companies() {
-        String sql = "SELECT unixepoch(created_at) * 1000 AS event_time, lower(website_domain) AS customer_id,"
+    private Query companies() {
+        String sql = "SELECT " + epochMillis("created_at") + ", lower(website_domain) AS customer_id,"
                 + " company_id, company_name, plan_name, user_count, monthly_spend, all_company_tags"
-                + " FROM intercom__company_enhanced ORDER BY event_time, company_id";
+                + " FROM intercom__company_enhanced" + inTimeOrder("company_id");
         return new Query("companies", sql, rs -> {
             CustomerEvent e = event(EventType.COMPANY_SNAPSHOT, rs,
                     "intercom__company_enhanced:" + rs.getString("company_id"));
@@ -183,25 +224,27 @@ public final class HistoryQueries {
         });
     }
 
-    private static final String CONVERSATION_COLUMNS = " coalesce(k.customer_id, n.customer_id) AS customer_id,"
-            + " c.conversation_id, c.conversation_subject,"
-            + " c.all_conversation_tags, c.conversation_rating, c.conversation_author_type, c.sla_status,"
-            + " m.time_to_first_response_minutes"
-            + " FROM intercom__conversation_enhanced c"
-            + " LEFT JOIN intercom__conversation_metrics m ON m.conversation_id = c.conversation_id"
-            + " LEFT JOIN contact_to_customer k ON k.contact_key = " + FIRST_CONTACT
-            + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(c.all_contact_company_names))";
+    private String conversationColumns() {
+        return " coalesce(k.customer_id, n.customer_id) AS customer_id,"
+                + " c.conversation_id, c.conversation_subject,"
+                + " c.all_conversation_tags, c.conversation_rating, c.conversation_author_type, c.sla_status,"
+                + " m.time_to_first_response_minutes"
+                + " FROM intercom__conversation_enhanced c"
+                + " LEFT JOIN intercom__conversation_metrics m ON m.conversation_id = c.conversation_id"
+                + " LEFT JOIN contact_to_customer k ON k.contact_key = " + firstContact()
+                + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(c.all_contact_company_names))";
+    }
 
-    static Query conversationsCreated() {
-        String sql = CONTACT_TO_CUSTOMER + "SELECT unixepoch(c.conversation_created_at) * 1000 AS event_time,"
-                + CONVERSATION_COLUMNS + " ORDER BY event_time, c.conversation_id";
+    private Query conversationsCreated() {
+        String sql = contactToCustomer() + "SELECT " + epochMillis("c.conversation_created_at") + ","
+                + conversationColumns() + inTimeOrder("c.conversation_id");
         return new Query("conversations-created", sql,
                 rs -> conversation(EventType.CONVERSATION_CREATED, rs));
     }
 
-    static Query conversationsClosed() {
-        String sql = CONTACT_TO_CUSTOMER + "SELECT unixepoch(c.last_close_at) * 1000 AS event_time,"
-                + CONVERSATION_COLUMNS + " WHERE c.last_close_at IS NOT NULL ORDER BY event_time, c.conversation_id";
+    private Query conversationsClosed() {
+        String sql = contactToCustomer() + "SELECT " + epochMillis("c.last_close_at") + ","
+                + conversationColumns() + " WHERE c.last_close_at IS NOT NULL" + inTimeOrder("c.conversation_id");
         return new Query("conversations-closed", sql,
                 rs -> conversation(EventType.CONVERSATION_CLOSED, rs));
     }
@@ -223,10 +266,10 @@ public final class HistoryQueries {
         return e;
     }
 
-    static Query usage() {
-        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(u.used_at) * 1000 AS event_time, k.customer_id,"
+    private Query usage() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT " + epochMillis("u.used_at") + ", k.customer_id,"
                 + " u.usage_id, u.feature, u.contact_email FROM pulse__product_usage u"
-                + " LEFT JOIN company_to_customer k ON k.company_id = u.company_id ORDER BY event_time, u.usage_id";
+                + " LEFT JOIN company_to_customer k ON k.company_id = u.company_id" + inTimeOrderOfNumber("u.usage_id");
         return new Query("usage", sql, rs -> {
             CustomerEvent e = event(EventType.PRODUCT_USAGE, rs, "pulse__product_usage:" + rs.getLong("usage_id"));
             CustomerEvent.ProductUsage s = new CustomerEvent.ProductUsage();
@@ -237,10 +280,10 @@ public final class HistoryQueries {
         });
     }
 
-    static Query planChanges() {
-        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(s.changed_at) * 1000 AS event_time, k.customer_id,"
+    private Query planChanges() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT " + epochMillis("s.changed_at") + ", k.customer_id,"
                 + " s.change_id, s.old_plan, s.new_plan, s.monthly_spend_delta FROM pulse__subscription_changes s"
-                + " LEFT JOIN company_to_customer k ON k.company_id = s.company_id ORDER BY event_time, s.change_id";
+                + " LEFT JOIN company_to_customer k ON k.company_id = s.company_id" + inTimeOrderOfNumber("s.change_id");
         return new Query("plan-changes", sql, rs -> {
             CustomerEvent e = event(EventType.PLAN_CHANGE, rs,
                     "pulse__subscription_changes:" + rs.getLong("change_id"));
@@ -253,11 +296,10 @@ public final class HistoryQueries {
         });
     }
 
-    /** What really happened (churned, downgraded, upgraded, renewed): kept from the rules, read by backtests. */
-    public static Query outcomes() {
-        String sql = COMPANY_TO_CUSTOMER + "SELECT unixepoch(o.outcome_at) * 1000 AS event_time, k.customer_id,"
+    private Query outcomes() {
+        String sql = COMPANY_TO_CUSTOMER + "SELECT " + epochMillis("o.outcome_at") + ", k.customer_id,"
                 + " o.outcome_id, o.outcome FROM pulse__customer_outcomes o"
-                + " LEFT JOIN company_to_customer k ON k.company_id = o.company_id ORDER BY event_time, o.outcome_id";
+                + " LEFT JOIN company_to_customer k ON k.company_id = o.company_id" + inTimeOrderOfNumber("o.outcome_id");
         return new Query("outcomes", sql, rs -> {
             CustomerEvent e = event(EventType.OUTCOME, rs, "pulse__customer_outcomes:" + rs.getLong("outcome_id"));
             CustomerEvent.Outcome s = new CustomerEvent.Outcome();

@@ -1,10 +1,10 @@
 package io.pulse.history;
 
-import io.pulse.jdbc.SqlDialect;
 import io.pulse.events.CustomerEvent;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSource;
+import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSourceBuilder;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -17,12 +17,15 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Reads a history database as event streams: a Flink JDBC source per event stream of
- * {@link HistoryQueries}, each read in event-time order by one reader with its own monotonous
+ * Reads a history database (SQLite, PostgreSQL or another JDBC database: {@link HistoryDatabase})
+ * as event streams: a Flink JDBC source per event stream of {@link HistoryQueries}, each read in event-time order by one reader with its own monotonous
  * watermarks. Downstream of their union the watermark is the minimum of all of them, which merges
  * the tables in event time for every operator.
  */
 public final class HistorySource {
+    /** Rows a database server sends at a time. */
+    static final int FETCH_ROWS = 5_000;
+
     private HistorySource() {}
 
     /**
@@ -31,9 +34,10 @@ public final class HistorySource {
      */
     public static long endTime(String historyUrl) throws SQLException {
         long end = Long.MIN_VALUE;
+        HistoryDatabase history = HistoryDatabase.of(historyUrl);
         try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all()) {
-                try (ResultSet rs = s.executeQuery("SELECT max(event_time) FROM (" + q.sql() + ")")) {
+            for (HistoryQueries.Query q : HistoryQueries.all(history.dialect())) {
+                try (ResultSet rs = s.executeQuery("SELECT max(event_time) FROM (" + q.sql() + ") AS stream")) {
                     if (rs.next() && rs.getObject(1) != null) {
                         end = Math.max(end, rs.getLong(1));
                     }
@@ -43,16 +47,24 @@ public final class HistorySource {
         return end;
     }
 
+    /** One stream per {@link HistoryQueries} query of the history at {@code historyUrl} (a JDBC URL). */
     public static List<DataStream<CustomerEvent>> read(StreamExecutionEnvironment env, String historyUrl) {
+        HistoryDatabase history = HistoryDatabase.of(historyUrl);
+        String driver = driverClass(history);
         List<DataStream<CustomerEvent>> all = new ArrayList<>();
-        for (HistoryQueries.Query q : HistoryQueries.all()) {
-            JdbcSource<CustomerEvent> source = JdbcSource.<CustomerEvent>builder()
+        for (HistoryQueries.Query q : HistoryQueries.all(history.dialect())) {
+            JdbcSourceBuilder<CustomerEvent> builder = JdbcSource.<CustomerEvent>builder()
                     .setDBUrl(historyUrl)
-                    .setDriverName(SqlDialect.driverClass(historyUrl))
+                    .setDriverName(driver)
                     .setSql(q.sql())
                     .setResultExtractor(q.extractor())
-                    .setTypeInformation(TypeInformation.of(CustomerEvent.class))
-                    .build();
+                    .setTypeInformation(TypeInformation.of(CustomerEvent.class));
+            if (!history.sqlite()) {
+                // A server streams the rows through a cursor, FETCH_ROWS at a time, instead of
+                // sending the whole table at once (PostgreSQL does that only outside auto-commit).
+                builder.setAutoCommit(false).setResultSetFetchSize(FETCH_ROWS);
+            }
+            JdbcSource<CustomerEvent> source = builder.build();
             DataStream<CustomerEvent> events = env
                     .fromSource(source, WatermarkStrategy.<CustomerEvent>forMonotonousTimestamps()
                             .withTimestampAssigner((e, previous) -> e.eventTime), "History: " + q.name())
@@ -65,5 +77,14 @@ public final class HistorySource {
             all.add(events);
         }
         return all;
+    }
+
+    private static String driverClass(HistoryDatabase history) {
+        try {
+            return history.driverClass();
+        } catch (SQLException e) {
+            throw new IllegalArgumentException("no JDBC driver for the history " + history.describe()
+                    + " on the classpath: " + e.getMessage(), e);
+        }
     }
 }

@@ -5,8 +5,9 @@ import java.sql.SQLException;
 import java.sql.Statement;
 
 /**
- * What differs between the databases Pulse writes to: the driver, the URL's defaults, the schema
- * resource, row locks and how a write transaction starts. Everything else is the same SQL.
+ * What differs between the databases Pulse reads and writes: the driver, the URL's defaults, the
+ * schema resource, row locks, how a write transaction starts, and the few SQL functions the history
+ * queries need (times, string search, byte-wise text order). Everything else is the same SQL.
  */
 public enum SqlDialect {
     /**
@@ -62,6 +63,26 @@ public enum SqlDialect {
         public String forUpdateSkipLocked() {
             return "";
         }
+
+        @Override
+        public String epochMillis(String timestamp) {
+            return "unixepoch(" + timestamp + ") * 1000";
+        }
+
+        @Override
+        public String position(String needle, String text) {
+            return "instr(" + text + ", " + needle + ")";
+        }
+
+        @Override
+        public String byteOrder(String text) {
+            return text; // SQLite compares text byte-wise (BINARY) unless told otherwise
+        }
+
+        @Override
+        public String integerKey() {
+            return "INTEGER PRIMARY KEY"; // the rowid itself: no second index
+        }
     },
 
     /** A server with row locks: writers in parallel, a claim skips rows another agent holds. */
@@ -100,7 +121,42 @@ public enum SqlDialect {
         public String forUpdateSkipLocked() {
             return " FOR UPDATE SKIP LOCKED";
         }
+
+        /**
+         * Through the text form, so the session's time zone never matters: a TEXT column as the
+         * history schema writes it, a {@code timestamptz} (its text has an offset), a
+         * {@code timestamp} or a {@code date} (read as UTC). Text of another shape is NULL, as
+         * SQLite's {@code unixepoch} makes it; a well-shaped but impossible date fails the query.
+         */
+        @Override
+        public String epochMillis(String timestamp) {
+            String text = "CAST(" + timestamp + " AS TEXT)";
+            return "CAST(floor(extract(epoch FROM CAST(CASE WHEN " + text + " ~ '" + TIMESTAMP_SHAPE + "' THEN "
+                    + text + " || CASE WHEN " + text + " ~ '" + OFFSET_AT_END + "' THEN '' ELSE ' UTC' END END"
+                    + " AS TIMESTAMPTZ))) AS BIGINT) * 1000";
+        }
+
+        @Override
+        public String position(String needle, String text) {
+            return "strpos(" + text + ", " + needle + ")";
+        }
+
+        @Override
+        public String byteOrder(String text) {
+            return text + " COLLATE \"C\"";
+        }
+
+        @Override
+        public String integerKey() {
+            return "BIGINT PRIMARY KEY";
+        }
     };
+
+    /** An ISO-8601 date, optionally with a time (space or T), fractions and an offset or Z. */
+    private static final String TIMESTAMP_SHAPE =
+            "^\\d{4}-\\d\\d-\\d\\d([ T]\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)?)?$";
+    /** A time followed by its offset or Z (a bare date's day is no offset). */
+    private static final String OFFSET_AT_END = "\\d\\d:\\d\\d(:\\d\\d(\\.\\d+)?)?\\s*(Z|[+-]\\d\\d(:?\\d\\d)?)$";
 
     private final String id;
     private final String urlPrefix;
@@ -171,6 +227,22 @@ public enum SqlDialect {
 
     /** Appended to a SELECT that picks one of many rows for this transaction alone. */
     public abstract String forUpdateSkipLocked();
+
+    /**
+     * SQL for a timestamp's epoch milliseconds, truncated to the second (as SQLite's
+     * {@code unixepoch}): ISO-8601 text, UTC unless an offset such as {@code +08:00} follows; NULL
+     * when the value is NULL or not a timestamp.
+     */
+    public abstract String epochMillis(String timestamp);
+
+    /** SQL for the 1-based position of {@code needle} in {@code text}, 0 when it is not there. */
+    public abstract String position(String needle, String text);
+
+    /** {@code text} compared byte-wise, whatever the database's collation: the same order everywhere. */
+    public abstract String byteOrder(String text);
+
+    /** The column type of an integer primary key the writer gives (no generated values). */
+    public abstract String integerKey();
 
     /** True when the database takes one writer at a time, so parallel writers only wait for each other. */
     public boolean singleWriter() {

@@ -2,6 +2,10 @@
 -- (Intercom, Salesforce, customer-360 marts), plus the generator's extras (usage,
 -- subscription changes, outcomes). Timestamps are ISO-8601 text ('YYYY-MM-DD HH:MM:SS',
 -- UTC unless an explicit offset such as '+08:00' follows). Column names are the dbt packages'.
+-- The same DDL runs on SQLite and PostgreSQL (TEXT, DOUBLE PRECISION, BIGINT; SQLite stores them
+-- as TEXT, REAL, INTEGER). ${integer_key} is SQLite's INTEGER PRIMARY KEY (the rowid itself, no
+-- second index) or BIGINT PRIMARY KEY elsewhere. Timestamps stay text on both, so both hold the
+-- same values; Pulse also reads timestamp, timestamptz and date columns of a team's own tables.
 
 CREATE TABLE IF NOT EXISTS intercom__company_enhanced (
   company_id TEXT PRIMARY KEY,          -- 24 hex chars; one row per plan snapshot of a company
@@ -11,24 +15,24 @@ CREATE TABLE IF NOT EXISTS intercom__company_enhanced (
   industry TEXT,
   created_at TEXT NOT NULL,             -- snapshot time: rows of one name in order are plan changes
   updated_at TEXT,
-  user_count INTEGER,                   -- seats
-  session_count INTEGER,
-  monthly_spend REAL,                   -- USD per month, ACV = x12
+  user_count BIGINT,                    -- seats
+  session_count BIGINT,
+  monthly_spend DOUBLE PRECISION,       -- USD per month, ACV = x12
   plan_id TEXT,
   plan_name TEXT,                       -- Starter < Growth < Scale < Enterprise
-  company_age_days INTEGER,
+  company_age_days BIGINT,
   all_company_tags TEXT                 -- comma-separated key:value
 );
 
 CREATE TABLE IF NOT EXISTS intercom__company_metrics (
   company_id TEXT PRIMARY KEY,
-  total_conversations INTEGER,
-  avg_conversation_rating REAL,
-  contacts_active_7d INTEGER,
-  contacts_active_30d INTEGER,
-  registration_retention_7d REAL,
-  registration_retention_30d REAL,
-  p50_time_to_first_response_min REAL
+  total_conversations BIGINT,
+  avg_conversation_rating DOUBLE PRECISION,
+  contacts_active_7d BIGINT,
+  contacts_active_30d BIGINT,
+  registration_retention_7d DOUBLE PRECISION,
+  registration_retention_30d DOUBLE PRECISION,
+  p50_time_to_first_response_min DOUBLE PRECISION
 );
 
 CREATE TABLE IF NOT EXISTS intercom__contact_enhanced (
@@ -36,8 +40,8 @@ CREATE TABLE IF NOT EXISTS intercom__contact_enhanced (
   contact_email TEXT,                   -- first.last@<website_domain>
   contact_role TEXT,
   last_activity_ts TEXT,
-  is_active_7d INTEGER,
-  is_active_30d INTEGER,
+  is_active_7d BIGINT,
+  is_active_30d BIGINT,
   all_contact_tags TEXT,
   all_contact_company_names TEXT
 );
@@ -54,7 +58,7 @@ CREATE TABLE IF NOT EXISTS intercom__conversation_enhanced (
   conversation_state TEXT,
   sla_name TEXT,
   sla_status TEXT,                      -- met / warning / breached
-  conversation_rating REAL,             -- 1-5; 0 or NULL = not rated
+  conversation_rating DOUBLE PRECISION, -- 1-5; 0 or NULL = not rated
   first_close_at TEXT,
   last_close_at TEXT,
   all_conversation_tags TEXT,           -- 'topic:billing|first_response:bot|...' or 'Bug, Escalation'
@@ -64,12 +68,12 @@ CREATE TABLE IF NOT EXISTS intercom__conversation_enhanced (
 
 CREATE TABLE IF NOT EXISTS intercom__conversation_metrics (
   conversation_id TEXT PRIMARY KEY,
-  count_reopens INTEGER,
-  count_total_parts INTEGER,
-  count_assignments INTEGER,
-  time_to_first_response_minutes REAL,
-  time_to_first_close_minutes REAL,
-  time_to_last_close_minutes REAL,
+  count_reopens BIGINT,
+  count_total_parts BIGINT,
+  count_assignments BIGINT,
+  time_to_first_response_minutes DOUBLE PRECISION,
+  time_to_first_close_minutes DOUBLE PRECISION,
+  time_to_last_close_minutes DOUBLE PRECISION,
   first_response_at TEXT,
   first_close_at TEXT,
   last_close_at TEXT
@@ -81,28 +85,28 @@ CREATE TABLE IF NOT EXISTS salesforce__customer_360_view (
   account_name TEXT NOT NULL,           -- links to intercom__company_enhanced.company_name
   industry_normalized TEXT,
   account_size_segment TEXT,            -- Enterprise, Large, Mid-Market, Small Business
-  number_of_employees INTEGER,
-  annual_revenue REAL,
-  total_won_amount REAL,
-  current_pipeline_amount REAL,
-  win_rate_percentage REAL,
-  account_age_days INTEGER,
-  total_contacts INTEGER,
-  contacts_with_email INTEGER,
-  days_since_last_activity INTEGER,
-  total_activities_30d INTEGER,
-  customer_health_score REAL,           -- precomputed upstream; Pulse never reuses it
+  number_of_employees BIGINT,
+  annual_revenue DOUBLE PRECISION,
+  total_won_amount DOUBLE PRECISION,
+  current_pipeline_amount DOUBLE PRECISION,
+  win_rate_percentage DOUBLE PRECISION,
+  account_age_days BIGINT,
+  total_contacts BIGINT,
+  contacts_with_email BIGINT,
+  days_since_last_activity BIGINT,
+  total_activities_30d BIGINT,
+  customer_health_score DOUBLE PRECISION, -- precomputed upstream; Pulse never reuses it
   PRIMARY KEY (account_id, snapshot_at)
 );
 
 CREATE TABLE IF NOT EXISTS salesforce__opportunity_enhanced (
   opportunity_id TEXT PRIMARY KEY,
   account_id TEXT NOT NULL,
-  is_won INTEGER,
-  is_closed INTEGER,
+  is_won BIGINT,
+  is_closed BIGINT,
   stage_name TEXT,
   close_date TEXT,
-  amount REAL
+  amount DOUBLE PRECISION
 );
 
 CREATE TABLE IF NOT EXISTS salesforce__contact_enhanced (
@@ -114,42 +118,42 @@ CREATE TABLE IF NOT EXISTS salesforce__contact_enhanced (
 
 CREATE TABLE IF NOT EXISTS customer360__customer_activity_metrics (
   primary_email TEXT NOT NULL,          -- its domain is the customer id
-  composite_engagement_score REAL,
-  customer_health_score REAL,
-  days_since_last_activity INTEGER,
+  composite_engagement_score DOUBLE PRECISION,
+  customer_health_score DOUBLE PRECISION,
+  days_since_last_activity BIGINT,
   primary_engagement_channel TEXT,
   engagement_velocity TEXT,             -- Accelerating, Stable, Volatile, Declining, Stagnant
   activity_risk_level TEXT,             -- Very Low, Low, Medium, High, Critical, High Activity Risk
-  in_marketo INTEGER,
-  in_stripe INTEGER,
-  in_zendesk INTEGER,
-  zendesk_active INTEGER,
-  activity_analysis_timestamp TEXT NOT NULL  -- may carry an offset, e.g. +08:00
+  in_marketo BIGINT,
+  in_stripe BIGINT,
+  in_zendesk BIGINT,
+  zendesk_active BIGINT,
+  activity_analysis_timestamp TEXT NOT NULL -- may carry an offset, e.g. +08:00
 );
 
 CREATE TABLE IF NOT EXISTS customer360__conversion_funnel_analysis (
   primary_email TEXT NOT NULL,
   customer_tier TEXT,                   -- Basic, Bronze, Silver, Gold, Platinum
-  marketing_to_sales_days INTEGER,
-  sales_to_support_days INTEGER,
-  estimated_customer_ltv REAL,
+  marketing_to_sales_days BIGINT,
+  sales_to_support_days BIGINT,
+  estimated_customer_ltv DOUBLE PRECISION,
   funnel_analysis_timestamp TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS customer360__customer_value_analysis (
   primary_email TEXT NOT NULL,
   customer_tier TEXT,
-  recency_score INTEGER,
-  frequency_score INTEGER,
-  monetary_score INTEGER,               -- 1-5
-  estimated_customer_ltv REAL,
-  churn_probability REAL,
+  recency_score BIGINT,
+  frequency_score BIGINT,
+  monetary_score BIGINT,                -- 1-5
+  estimated_customer_ltv DOUBLE PRECISION,
+  churn_probability DOUBLE PRECISION,
   analysis_timestamp TEXT NOT NULL
 );
 
 -- Generator extras that real exports lack. company_id refers to any snapshot row of the company.
 CREATE TABLE IF NOT EXISTS pulse__product_usage (
-  usage_id INTEGER PRIMARY KEY,
+  usage_id ${integer_key},
   company_id TEXT NOT NULL,
   contact_email TEXT,
   feature TEXT NOT NULL,
@@ -157,16 +161,16 @@ CREATE TABLE IF NOT EXISTS pulse__product_usage (
 );
 
 CREATE TABLE IF NOT EXISTS pulse__subscription_changes (
-  change_id INTEGER PRIMARY KEY,
+  change_id ${integer_key},
   company_id TEXT NOT NULL,
   old_plan TEXT NOT NULL,
   new_plan TEXT NOT NULL,
-  monthly_spend_delta REAL,
+  monthly_spend_delta DOUBLE PRECISION,
   changed_at TEXT NOT NULL
 );
 
 CREATE TABLE IF NOT EXISTS pulse__customer_outcomes (
-  outcome_id INTEGER PRIMARY KEY,
+  outcome_id ${integer_key},
   company_id TEXT NOT NULL,
   outcome TEXT NOT NULL,                -- churned, downgraded, upgraded, renewed
   outcome_at TEXT NOT NULL

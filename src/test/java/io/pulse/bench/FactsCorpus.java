@@ -7,6 +7,7 @@ import io.pulse.features.CustomerFeatureFunction;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.features.PopulationAggregator;
 import io.pulse.history.HistoryQueries;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.engine.CustomerFacts;
 import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.facts.Population;
@@ -48,7 +49,7 @@ public final class FactsCorpus {
     public static List<Evaluation> read(String historyUrl, RuleEngine engine, int keepEvery) throws Exception {
         List<CustomerEvent> events = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all()) {
+            for (HistoryQueries.Query q : HistoryQueries.all(SqlDialect.SQLITE)) {
                 try (ResultSet rs = s.executeQuery(q.sql())) {
                     while (rs.next()) {
                         CustomerEvent e = q.extractor().extract(rs);

@@ -9,6 +9,7 @@ import io.pulse.features.CorrectionHorizon;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistoryQueries;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.KafkaTopic;
@@ -427,7 +428,7 @@ public final class LiveLatencyBenchmark {
         long total = (long) rate * (seconds + warmup + TRAILING_SECONDS);
         List<CustomerEvent> events = new ArrayList<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + history); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all()) {
+            for (HistoryQueries.Query q : HistoryQueries.all(SqlDialect.SQLITE)) {
                 try (ResultSet rs = s.executeQuery(q.sql())) {
                     while (rs.next()) {
                         CustomerEvent e = q.extractor().extract(rs);

@@ -3,6 +3,7 @@ package io.pulse.bench;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.events.EventValidator;
 import io.pulse.history.HistoryQueries;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
@@ -33,7 +34,7 @@ public final class ReplayBenchmark {
         long t0 = System.nanoTime();
         long read = 0;
         try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all()) {
+            for (HistoryQueries.Query q : HistoryQueries.all(SqlDialect.SQLITE)) {
                 try (ResultSet rs = s.executeQuery(q.sql())) {
                     while (rs.next()) {
                         q.extractor().extract(rs);

@@ -9,6 +9,7 @@ import io.pulse.features.PopulationAggregator;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.history.HistoryQueries;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.evaluation.EvaluatorDescriptors;
 import io.pulse.evaluation.RuleEvaluationFunction;
 import io.pulse.rules.pack.RuleSet;
@@ -92,7 +93,7 @@ public final class StateSizeBenchmark {
         new HistoryGenerator(new GeneratorSettings(200, days, 42, LocalDate.of(2025, 1, 1), history)).generate();
         Map<String, List<CustomerEvent>> byCustomer = new LinkedHashMap<>();
         try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + history); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all()) {
+            for (HistoryQueries.Query q : HistoryQueries.all(SqlDialect.SQLITE)) {
                 try (ResultSet rs = s.executeQuery(q.sql())) {
                     while (rs.next()) {
                         CustomerEvent e = q.extractor().extract(rs);

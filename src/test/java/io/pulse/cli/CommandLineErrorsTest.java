@@ -48,6 +48,8 @@ class CommandLineErrorsTest {
     static ServerSocket held;
     static String pgClosed;
     static String pgWrongPassword;
+    /** A PostgreSQL database that answers but has none of the history tables. */
+    static String pgEmpty;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -63,6 +65,7 @@ class CommandLineErrorsTest {
         held = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
         pgClosed = "jdbc:postgresql://127.0.0.1:" + closedPort + "/pulse?user=pulse";
         pgWrongPassword = passwordProtectedUrl("wrong");
+        pgEmpty = EmbeddedPostgresServer.freshDatabaseUrl();
     }
 
     @AfterAll
@@ -168,6 +171,10 @@ class CommandLineErrorsTest {
         add(2, "--start", "generate", "--out", d + "/h.sqlite", "--start", "March");
         add(2, "--days", "generate", "--out", d + "/h.sqlite", "--days", "a-year");
         add(2, "--days", "generate", "--out", d + "/h.sqlite", "--days", "0");
+        add(2, "--out", "generate", "--out", "jdbc:mysql://db/pulse");
+        add(2, "--out", "generate", "--out", "jdbc:postgresql://db:port/pulse");
+        add(4, "--out", "generate", "--out", pgClosed);
+        add(4, "--out", "generate", "--out", pgWrongPassword);
 
         // replay
         String[] replay = {"replay", "--history", h, "--rules", "rules", "--sink", sqliteSink};
@@ -175,6 +182,12 @@ class CommandLineErrorsTest {
         add(2, "--sink", "replay", "--history", h);
         add(2, "--history", "replay", "--history", n, "--sink", sqliteSink);
         add(2, "--history", "replay", "--history", d, "--sink", sqliteSink);
+        add(2, "--history", "replay", "--history", "jdbc:sqlite:" + n, "--sink", sqliteSink);
+        add(2, "--history", "replay", "--history", "jdbc:postgresql://db:port/pulse", "--sink", sqliteSink);
+        add(2, "--history", "replay", "--history", "jdbc:nosuchdb://db/pulse", "--sink", sqliteSink);
+        add(4, "--history", "replay", "--history", pgClosed, "--sink", sqliteSink);
+        add(4, "--history", "replay", "--history", pgWrongPassword, "--sink", sqliteSink);
+        add(1, "--history", "replay", "--history", pgEmpty, "--sink", sqliteSink);
         add(2, "--rules", concat(replay, "--rules", n));
         add(2, "--rules", concat(replay, "--rules", f));
         add(2, "--rules", concat(replay, "--rules", e));
@@ -197,6 +210,8 @@ class CommandLineErrorsTest {
         add(2, "--bogus", concat(live, "--bogus"));
         add(2, "--events", "live", "--history", h, "--sink", sqliteSink);
         add(2, "--history", "live", "--history", n, "--events", d + "/live", "--sink", sqliteSink);
+        add(4, "--history", "live", "--history", pgClosed, "--events", d + "/live", "--sink", sqliteSink);
+        add(1, "--history", "live", "--history", pgEmpty, "--events", d + "/live", "--sink", sqliteSink);
         add(2, "--events", concat(live, "--events", f));
         add(2, "--events", concat(live, "--events", "kafka://127.0.0.1/customer-events"));
         add(4, "--events", concat(live, "--events", "kafka://127.0.0.1:" + closedPort + "/customer-events"));
@@ -214,6 +229,9 @@ class CommandLineErrorsTest {
         add(2, "--bogus", concat(backtest, "--bogus"));
         add(2, "--history", "backtest", "--history", n, "--from", "2025-03-01", "--to", "2025-04-01", "--out", d + "/bt");
         add(2, "--history", "backtest", "--history", d, "--from", "2025-03-01", "--to", "2025-04-01", "--out", d + "/bt");
+        add(4, "--history", concat(backtest, "--history", pgClosed));
+        add(4, "--history", concat(backtest, "--history", pgWrongPassword));
+        add(1, "--history", concat(backtest, "--history", pgEmpty));
         add(2, "--rules", concat(backtest, "--rules", n));
         add(2, "--challenger", concat(backtest, "--challenger", f));
         add(2, "--from", concat(backtest, "--from", "March"));
@@ -324,6 +342,19 @@ class CommandLineErrorsTest {
         assertThat(r.err()).contains("--sink: cannot connect to PostgreSQL at ")
                 .contains("as pulse_pw: FATAL: password authentication failed for user \"pulse_pw\"")
                 .doesNotContain("wrong");
+    }
+
+    @Test
+    void anUnreachableHistoryIsOneLineThatNeverShowsThePassword() {
+        Result r = pulse("replay", "--history", pgWrongPassword, "--sink", sqliteSink);
+        assertThat(r.exit()).isEqualTo(PulseCli.UNAVAILABLE);
+        assertThat(r.err()).contains("pulse replay: --history: cannot connect to PostgreSQL at ")
+                .contains("password authentication failed").doesNotContain("wrong");
+
+        Result empty = pulse("backtest", "--history", pgEmpty, "--from", "2025-03-01", "--to", "2025-04-01",
+                "--out", dir.resolve("bt").toString());
+        assertThat(empty.err()).contains("--history: ").contains(" has no table intercom__company_enhanced, ")
+                .contains("pulse__customer_outcomes (Pulse reads 12 tables");
     }
 
     @Test

@@ -41,7 +41,7 @@ class JobOptionsTest {
 
     @Test
     void aMissingHistoryStopsTheStartWithTheReason(@TempDir Path dir) throws Exception {
-        assertThatThrownBy(() -> parse().startConfiguration(dir.resolve("nope.sqlite")))
+        assertThatThrownBy(() -> parse().startConfiguration(dir.resolve("nope.sqlite").toString()))
                 .isInstanceOf(CliFailure.class)
                 .hasMessageStartingWith("--history: no history database at").hasMessageContaining("nope.sqlite");
     }
@@ -51,7 +51,7 @@ class JobOptionsTest {
         Path history = Files.createFile(dir.resolve("history.sqlite"));
         Path checkpoints = Files.createDirectories(dir.resolve("checkpoints/job/chk-3")); // no _metadata: incomplete
 
-        assertThatThrownBy(() -> parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history))
+        assertThatThrownBy(() -> parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history.toString()))
                 .isInstanceOf(CliFailure.class)
                 .hasMessageStartingWith("--resume-from: ").hasMessageContaining(checkpoints.getParent().getParent().toString());
     }
@@ -62,8 +62,8 @@ class JobOptionsTest {
         Path complete = Files.createDirectories(dir.resolve("checkpoints/job/chk-2"));
         Files.writeString(complete.resolve("_metadata"), "x");
 
-        Configuration conf = parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history);
+        Configuration conf = parse("--resume-from", dir.resolve("checkpoints").toString()).startConfiguration(history.toString());
         assertThat(conf.get(StateRecoveryOptions.SAVEPOINT_PATH)).isEqualTo(complete.toUri().toString());
-        assertThat(parse().startConfiguration(history).getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
+        assertThat(parse().startConfiguration(history.toString()).getOptional(StateRecoveryOptions.SAVEPOINT_PATH)).isEmpty();
     }
 }
