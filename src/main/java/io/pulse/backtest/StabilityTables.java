@@ -13,8 +13,8 @@ import java.util.function.Function;
  * (challenger minus champion; shares in percentage points).
  */
 final class StabilityTables {
-    /** How a column is shown: a share as a percentage, a figure with decimals, or a count. */
-    private enum Format { PCT, NUM, COUNT }
+    /** How a column is shown: a share as a percentage, a figure with 2 decimals, days with 1, or a count. */
+    private enum Format { PCT, NUM, DAYS, COUNT }
 
     /** One column: its heading, its value in a row and how it is shown. */
     private record Column<T>(String heading, Function<T, Double> value, Format format) {}
@@ -28,7 +28,7 @@ final class StabilityTables {
             new Column<>("openings / customer / year", Scores.StabilityScore::openingsPerCustomerYear, Format.NUM),
             new Column<>("most openings, one customer", s -> (double) s.maxOpeningsPerCustomer(), Format.COUNT),
             new Column<>("customers opened 3+ times", Scores.StabilityScore::shareOpenedThreeTimes, Format.PCT),
-            new Column<>("median days open", Scores.StabilityScore::medianDaysOpen, Format.NUM),
+            new Column<>("median days open", Scores.StabilityScore::medianDaysOpen, Format.DAYS),
             new Column<>("still open at the end", s -> (double) s.stillOpenAtEnd(), Format.COUNT),
             new Column<>("flip-flops", s -> (double) s.flipFlops(), Format.COUNT),
             new Column<>("customers with flip-flops", s -> (double) s.customersWithFlipFlops(), Format.COUNT));
@@ -57,7 +57,7 @@ final class StabilityTables {
     private static void weekly(StringBuilder h, String role, Scores s) {
         Scores.WeeklyNewActions w = s.stability().weeklyNewActions();
         h.append("New actions per week (").append(role).append(", ").append(w.weeks())
-                .append(" full weeks): median <b>").append(BacktestReport.num(w.median())).append("</b>, max <b>")
+                .append(" full weeks): median <b>").append(format(w.median(), Format.DAYS, false)).append("</b>, max <b>")
                 .append(w.max()).append("</b>");
     }
 
@@ -132,6 +132,7 @@ final class StabilityTables {
         return switch (f) {
             case PCT -> String.format(Locale.ROOT, "%" + sign + ".1f%s", v * 100, signed ? " pp" : "%");
             case NUM -> String.format(Locale.ROOT, "%" + sign + ".2f", v);
+            case DAYS -> String.format(Locale.ROOT, "%" + sign + ".1f", v);
             case COUNT -> String.format(Locale.ROOT, "%" + sign + "d", Math.round(v));
         };
     }
