@@ -36,6 +36,7 @@ final class BacktestReport {
         head(h, r);
         summary(h, r, a, b);
         actionsSection(h, a, b);
+        StabilityTables.append(h, a, b);
         workloadSection(h, a, b, teamSize);
         h.append("<h2>Health bands over time</h2>\n");
         h.append(svg(bands(a)));
@@ -127,6 +128,8 @@ final class BacktestReport {
                 .append("<li><b>recall</b>: share of the customers who churned or downgraded in the window that")
                 .append(" had the action open within the horizon before.</li>")
                 .append("<li><b>lead time</b>: median days from the first flag to that outcome.</li>")
+                .append("<li><b>stability</b>: openings per customer per year, customers opened three times or")
+                .append(" more, median days open and flip-flops; defined in the stability section.</li>")
                 .append("<li>Rules see only events before the moment they are evaluated (event time); outcomes")
                 .append(" are read from the history for scoring and never reach the rules.</li></ul>\n");
     }
@@ -258,11 +261,11 @@ final class BacktestReport {
         return v == null ? "–" : String.format(Locale.ROOT, "%.1f%%", v * 100);
     }
 
-    private static String num(Double v) {
+    static String num(Double v) {
         return v == null ? "–" : String.format(Locale.ROOT, "%.2f", v);
     }
 
-    private static String esc(String s) {
+    static String esc(String s) {
         if (s == null) {
             return "";
         }

@@ -70,6 +70,7 @@ final class MetricsJson {
             ObjectNode perBand = o.putObject("customers");
             w.customers().forEach(perBand::put);
         }
+        stability(n.putObject("stability"), s.stability());
         ArrayNode missing = n.putArray("fields_missing_from_history");
         for (FieldCoverage.Gap g : gaps) {
             ObjectNode o = missing.addObject();
@@ -95,6 +96,35 @@ final class MetricsJson {
             o.put("lead_time_days", s.leadTimeDays());
             o.put("lost_caught", s.lostCaught());
             o.put("churned_while_in_segment", s.churnedWhileInSegment());
+        }
+    }
+
+    /** Per action and per family, in name order; the weekly new actions of the weeks wholly inside the window. */
+    private static void stability(ObjectNode n, Scores.StabilityScores s) {
+        n.put("window_years", s.windowYears());
+        n.put("flip_flop_days", StabilityScorer.FLIP_FLOP_MS / BacktestWindow.DAY_MS);
+        stabilityRows(n.putArray("actions"), "action", s.actions());
+        stabilityRows(n.putArray("families"), "family", s.families());
+        ObjectNode weekly = n.putObject("weekly_new_actions");
+        weekly.put("median", s.weeklyNewActions().median());
+        weekly.put("max", s.weeklyNewActions().max());
+        weekly.put("full_weeks", s.weeklyNewActions().weeks());
+    }
+
+    private static void stabilityRows(ArrayNode out, String nameKey, List<Scores.StabilityScore> rows) {
+        for (Scores.StabilityScore r : rows) {
+            ObjectNode o = out.addObject();
+            o.put(nameKey, r.name());
+            o.put("openings", r.openings());
+            o.put("openings_per_customer_year", r.openingsPerCustomerYear());
+            o.put("customers_opened", r.customersOpened());
+            o.put("max_openings_per_customer", r.maxOpeningsPerCustomer());
+            o.put("customers_opened_3_times_or_more", r.openedThreeTimes());
+            o.put("share_opened_3_times_or_more", r.shareOpenedThreeTimes());
+            o.put("median_days_open", r.medianDaysOpen());
+            o.put("still_open_at_end", r.stillOpenAtEnd());
+            o.put("flip_flops", r.flipFlops());
+            o.put("customers_with_flip_flops", r.customersWithFlipFlops());
         }
     }
 }

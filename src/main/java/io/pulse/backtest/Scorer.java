@@ -69,10 +69,11 @@ final class Scorer {
         int greenThenChurned = byKind.get(Segment.Kind.HEALTH_BAND.ordinal()).stream()
                 .filter(s -> s.segment().name().equals("High"))
                 .mapToInt(Scores.SegmentScore::churnedWhileInSegment).sum();
+        List<Scores.WeekWorkload> workload = workload(population, segments.get(Segment.Kind.ACTION));
         return new Scores(rules, version, window.from().toString(), window.to().toString(), population.size(),
                 withOutcome, baseRate, lostInWindow, greenThenChurned, byKind.get(0), byKind.get(1), byKind.get(2),
-                byKind.get(3), workload(population, segments.get(Segment.Kind.ACTION)),
-                bands(population), deadLetters);
+                byKind.get(3), workload, bands(population), deadLetters,
+                new StabilityScorer(window).score(population, workload));
     }
 
     private Scores.SegmentScore score(Segment segment, Map<String, Timeline> population, double baseRate) {
@@ -243,7 +244,8 @@ final class Scorer {
         return Math.round(v * 10_000) / 10_000.0;
     }
 
-    private static Double median(List<Double> values) {
+    /** The median rounded to 1 decimal, or null for none. */
+    static Double median(List<Double> values) {
         if (values.isEmpty()) {
             return null;
         }

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
@@ -25,12 +26,18 @@ final class Timeline {
         }
     }
 
+    /** A stretch of consecutive states with one key, [start, end); {@code end} as in {@link Span}. */
+    record Run<K>(K key, long start, long end) {}
+
     private final long[] times;
     private final State[] states;
+    /** Action -> its family (VALUE_RISK, HEALTH, ...), as logged. */
+    private final Map<String, String> families;
 
-    private Timeline(long[] times, State[] states) {
+    private Timeline(long[] times, State[] states, Map<String, String> families) {
         this.times = times;
         this.states = states;
+        this.families = families;
     }
 
     private static final Comparator<RecommendationLog.Change> ORDER =
@@ -55,11 +62,15 @@ final class Timeline {
         String valueTier = null;
         String riskTier = null;
         String band = null;
+        Map<String, String> families = new TreeMap<>();
         for (int i = 0; i < changes.size(); ) {
             long at = changes.get(i).validAsOf();
             // Every change of one evaluation carries the same time: apply them all, then record the state.
             for (; i < changes.size() && changes.get(i).validAsOf() == at; i++) {
                 RecommendationLog.Change c = changes.get(i);
+                if (c.family() != null) {
+                    families.putIfAbsent(c.action(), c.family());
+                }
                 if (c.open()) {
                     open.add(c.action());
                     valueTier = c.valueTier();
@@ -72,7 +83,8 @@ final class Timeline {
             times.add(at);
             states.add(new State(Set.copyOf(open), valueTier, riskTier, band));
         }
-        return new Timeline(times.stream().mapToLong(Long::longValue).toArray(), states.toArray(State[]::new));
+        return new Timeline(times.stream().mapToLong(Long::longValue).toArray(), states.toArray(State[]::new),
+                Map.copyOf(families));
     }
 
     /** The states in time order. */
@@ -100,6 +112,24 @@ final class Timeline {
             }
         }
         return found < 0 ? null : states[found];
+    }
+
+    /** The family of an action the log holds for this customer, or null if none was logged. */
+    String familyOf(String action) {
+        return families.get(action);
+    }
+
+    /** The states cut into runs of equal {@code key} (never null), in time order; neighbouring runs differ. */
+    <K> List<Run<K>> runs(Function<State, K> key) {
+        List<Run<K>> runs = new ArrayList<>();
+        int from = 0;
+        for (int i = 1; i <= times.length; i++) {
+            if (i == times.length || !key.apply(states[i]).equals(key.apply(states[from]))) {
+                runs.add(new Run<>(key.apply(states[from]), times[from], i == times.length ? Long.MAX_VALUE : times[i]));
+                from = i;
+            }
+        }
+        return runs;
     }
 
     /** The spans in which the predicate holds, in time order. */

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
         description = {"Replay a window of history with a rule set (and a challenger) through the Flink job,"
                 + " into run-scoped tables under --out (never the live queue), and score the recommendations"
                 + " against what really happened: precision, recall, lift and lead time per action, tier and band;"
-                + " weekly workload; a per-customer diff against the challenger.",
+                + " weekly workload; stability (openings per customer per year, median days open, flip-flops) per"
+                + " action and family; a per-customer diff against the challenger.",
                 "Writes report.html, metrics.json, recommendations-*.csv and diff.csv into --out."})
 final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--history", required = true, paramLabel = "FILE|JDBC_URL", description = ReplayCommand.HISTORY)
@@ -90,6 +91,10 @@ final class BacktestCommand implements Callable<Integer> {
             System.out.printf("%,d customers change between champion and challenger (diff.csv)%n",
                     r.diff().customersChanged());
         }
+        printStability(r.champion());
+        if (r.challenger() != null) {
+            printStability(r.challenger());
+        }
         System.out.println("Report: " + out.resolve("report.html"));
         return 0;
     }
@@ -99,5 +104,24 @@ final class BacktestCommand implements Callable<Integer> {
             System.out.printf("%-22s %-10s %8d %10s %8s %7s %10s%n", a.segment().name(), s.rules(), a.flagged(),
                     a.precision(), a.recall(), a.lift(), a.leadTimeDays());
         }
+    }
+
+    /** The headline stability figures: value x risk openings and the weekly new actions (README, Backtests). */
+    private static void printStability(Scores s) {
+        Scores.StabilityScore v = s.stability().family("VALUE_RISK");
+        Scores.WeeklyNewActions w = s.stability().weeklyNewActions();
+        if (v != null) {
+            System.out.printf("Stability (%s): value x risk openings per customer per year %s (most for one customer"
+                            + " %d; %s of customers opened 3+ times), median %s days open, %,d flip-flops"
+                            + " (A -> B -> A within 60 days) by %,d customers%n", s.rules(), v.openingsPerCustomerYear(),
+                    v.maxOpeningsPerCustomer(), percent(v.shareOpenedThreeTimes()), v.medianDaysOpen(), v.flipFlops(),
+                    v.customersWithFlipFlops());
+        }
+        System.out.printf("Weekly workload (%s): new actions per ISO week, median %s, max %,d (%d full weeks)%n",
+                s.rules(), w.median(), w.max(), w.weeks());
+    }
+
+    private static String percent(Double share) {
+        return share == null ? "-" : String.format(java.util.Locale.ROOT, "%.1f%%", share * 100);
     }
 }

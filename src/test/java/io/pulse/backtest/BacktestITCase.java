@@ -1,5 +1,7 @@
 package io.pulse.backtest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
@@ -110,6 +112,55 @@ class BacktestITCase {
                 .anySatisfy(row -> assertThat(row).contains("URGENT_RETAIN").contains("urgent retain"));
         // The diff is the difference only: the challenger changes nothing about tiers or bands.
         assertThat(atTwo.diff().customersByField()).doesNotContainKeys("value_tier", "risk_tier", "health_band");
+    }
+
+    @Test
+    void theReportAndMetricsCarryTheStabilityOfChampionAndChallengerSideBySide() throws Exception {
+        List<String> strategies = List.of("URGENT_RETAIN", "PROACTIVE_ENGAGE", "VIP_NURTURE", "CLOSE_MONITOR",
+                "STANDARD_CARE", "UPSELL_OPPORTUNITY", "LOW_TOUCH_AUTOMATION", "LOW_PRIORITY", "SELF_SERVICE");
+        for (Scores s : List.of(atTwo.champion(), atTwo.challenger())) {
+            Scores.StabilityScores stability = s.stability();
+            Scores.StabilityScore valueRisk = stability.family("VALUE_RISK");
+            assertThat(valueRisk.openings()).isPositive();
+            assertThat(valueRisk.openingsPerCustomerYear()).isPositive();
+            assertThat(valueRisk.medianDaysOpen()).isPositive();
+            assertThat(valueRisk.shareOpenedThreeTimes()).isBetween(0.0, 1.0);
+            // The family's openings are its nine strategies' openings.
+            assertThat(valueRisk.openings()).isEqualTo(stability.actions().stream()
+                    .filter(a -> strategies.contains(a.name())).mapToInt(Scores.StabilityScore::openings).sum());
+            assertThat(stability.families()).extracting(Scores.StabilityScore::name).contains("VALUE_RISK", "HEALTH");
+            assertThat(stability.weeklyNewActions().weeks()).isEqualTo(21);   // 3 Mar .. 21 Jul 2025
+            assertThat(stability.weeklyNewActions().max()).isPositive();
+        }
+
+        String html = Files.readString(dir.resolve("out-p2/report.html"));
+        assertThat(html).contains("<h2 id=\"stability\">Recommendation stability</h2>", "openings / customer / year");
+        for (String name : List.of("URGENT_RETAIN", "VALUE_RISK", "HEALTH")) {
+            for (String role : List.of(Backtest.CHAMPION, Backtest.CHALLENGER, "difference")) {
+                assertThat(html).as(name + " " + role)
+                        .contains("<tr class=\"" + role + "\"><td>" + name + "</td><td>" + role + "</td>");
+            }
+        }
+        JsonNode metrics = new ObjectMapper().readTree(dir.resolve("out-p2/metrics.json").toFile());
+        for (String role : List.of(Backtest.CHAMPION, Backtest.CHALLENGER)) {
+            Scores s = role.equals(Backtest.CHAMPION) ? atTwo.champion() : atTwo.challenger();
+            JsonNode stability = metrics.path(role).path("stability");
+            assertThat(stability.path("flip_flop_days").asInt()).isEqualTo(60);
+            JsonNode valueRisk = findBy(stability.path("families"), "family", "VALUE_RISK");
+            assertThat(valueRisk.path("openings_per_customer_year").asDouble())
+                    .isEqualTo(s.stability().family("VALUE_RISK").openingsPerCustomerYear());
+            assertThat(findBy(stability.path("actions"), "action", "URGENT_RETAIN").has("flip_flops")).isTrue();
+            assertThat(stability.path("weekly_new_actions").path("median").isNumber()).isTrue();
+        }
+    }
+
+    private static JsonNode findBy(JsonNode array, String key, String value) {
+        for (JsonNode n : array) {
+            if (n.path(key).asText().equals(value)) {
+                return n;
+            }
+        }
+        throw new AssertionError("no " + key + " " + value + " in " + array);
     }
 
     @Test
