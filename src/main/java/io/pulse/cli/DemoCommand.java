@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.QueueSummary;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
+import io.pulse.history.HistorySource;
 import io.pulse.portfolio.LowShareGrades;
 import io.pulse.portfolio.PortfolioMatrix;
 import io.pulse.portfolio.PortfolioQuery;
@@ -15,8 +16,11 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.SQLException;
 import java.time.Duration;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -57,10 +61,13 @@ final class DemoCommand implements Callable<Integer> {
         Path history = dir.resolve("history.sqlite");
         if (Files.exists(history)) {
             Args.existingFile("--dir", history, "history database", "delete it to have the demo make a new one");
-        }
-        if (!Files.exists(history)) {
-            System.out.printf("Generating demo history: %d companies, %d days -> %s%n", companies, days, history);
-            GenerateCommand.generate(new GeneratorSettings(companies, days, 42, LocalDate.of(2025, 1, 1), history));
+            sayIfStale(history);
+        } else {
+            // The history ends yesterday, so the queue's due times fall in the coming days.
+            LocalDate start = LocalDate.now(ZoneOffset.UTC).minusDays(days);
+            System.out.printf("Generating demo history: %d companies, %d days from %s to yesterday -> %s%n",
+                    companies, days, start, history);
+            GenerateCommand.generate(new GeneratorSettings(companies, days, 42, start, history));
         }
         Path actions = dir.resolve(ACTIONS_FILE);
         for (String suffix : List.of("", "-wal", "-shm")) {
@@ -76,6 +83,15 @@ final class DemoCommand implements Callable<Integer> {
         printSummary(new QueueSummary(db), PortfolioQuery.matrix(db, grades));
         System.out.printf("%nThe queue is in %s (table recommended_actions).%n", actions);
         return 0;
+    }
+
+    /** A demo history made days ago gives a queue due in the past: say how to get a current one. */
+    private static void sayIfStale(Path history) throws SQLException {
+        long end = HistorySource.endTime("jdbc:sqlite:" + history);
+        LocalDate lastDay = end == Long.MIN_VALUE ? null : Instant.ofEpochMilli(end).atZone(ZoneOffset.UTC).toLocalDate();
+        if (lastDay != null && lastDay.isBefore(LocalDate.now(ZoneOffset.UTC).minusDays(1))) {
+            System.out.printf("The demo history ends %s: delete %s for one that ends yesterday.%n", lastDay, history);
+        }
     }
 
     private static void printSummary(QueueSummary q, PortfolioMatrix portfolio) throws Exception {
