@@ -2,6 +2,7 @@ package io.pulse.cli;
 
 import io.pulse.queue.ActionDetail;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.queue.QueueException;
 import io.pulse.queue.QueueFilter;
@@ -99,6 +100,22 @@ final class QueueCommand {
 
         @Option(names = "--note", description = "Why, for the action's history.")
         String note;
+    }
+
+    /**
+     * A change to an action that may be someone's claim: a CLAIMED action is its assignee's to
+     * release, finish, snooze or dismiss, or a lead's (exit 1 otherwise). The CLI trusts who it is
+     * told acts (--agent, --as-lead), as it trusts --agent for claims: it keeps people from
+     * closing a colleague's work by mistake; the API's tokens are what keep them out.
+     */
+    abstract static class OwnedActionOperation extends ActionOperation {
+        @Option(names = "--as-lead",
+                description = "Act as a lead: may also change a colleague's claimed action (the history names --agent).")
+        boolean asLead;
+
+        Actor actor() {
+            return new Actor(agent, asLead);
+        }
     }
 
     @Command(name = "next", mixinStandardHelpOptions = true,
@@ -219,18 +236,19 @@ final class QueueCommand {
         }
     }
 
-    @Command(name = "release", mixinStandardHelpOptions = true, description = "Put a CLAIMED action back to OPEN.")
-    static final class Release extends ActionOperation {
+    @Command(name = "release", mixinStandardHelpOptions = true,
+            description = "Put a CLAIMED action back to OPEN (the assignee, or a lead with --as-lead).")
+    static final class Release extends OwnedActionOperation {
         @Override
         int run(ActionQueue queue) throws Exception {
-            return changed(queue.release(id, agent, note));
+            return changed(queue.release(id, actor(), note));
         }
     }
 
     @Command(name = "done", mixinStandardHelpOptions = true,
             description = "Mark an action DONE with its outcome; it comes back only on new evidence after the "
                     + "action type's cooldown.")
-    static final class Done extends ActionOperation {
+    static final class Done extends OwnedActionOperation {
         @Option(names = "--outcome", required = true,
                 description = "saved, churned, downgraded, renewed, expanded or no_action.")
         String outcome;
@@ -243,22 +261,22 @@ final class QueueCommand {
             } catch (QueueException e) {
                 throw QueueException.badInput("--outcome: " + e.getMessage());
             }
-            return changed(queue.done(id, agent, parsed, note));
+            return changed(queue.done(id, actor(), parsed, note));
         }
     }
 
     @Command(name = "dismiss", mixinStandardHelpOptions = true,
             description = "Dismiss an action; it comes back only on new evidence after the action type's cooldown.")
-    static final class Dismiss extends ActionOperation {
+    static final class Dismiss extends OwnedActionOperation {
         @Override
         int run(ActionQueue queue) throws Exception {
-            return changed(queue.dismiss(id, agent, note));
+            return changed(queue.dismiss(id, actor(), note));
         }
     }
 
     @Command(name = "snooze", mixinStandardHelpOptions = true,
             description = "Put an action off; it is OPEN again when the time comes.")
-    static final class Snooze extends ActionOperation {
+    static final class Snooze extends OwnedActionOperation {
         @Option(names = "--until", required = true,
                 description = "An instant (2026-03-02T09:00:00Z), a date (2026-03-02, UTC) or a duration from now "
                         + "(P3D, PT4H).")
@@ -272,7 +290,7 @@ final class QueueCommand {
             } catch (QueueException e) {
                 throw QueueException.badInput("--until: " + e.getMessage());
             }
-            return changed(queue.snooze(id, agent, when, note));
+            return changed(queue.snooze(id, actor(), when, note));
         }
     }
 

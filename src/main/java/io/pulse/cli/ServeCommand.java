@@ -27,7 +27,10 @@ import java.util.concurrent.CountDownLatch;
                 "With an ingest token, also take live events: POST /api/events with JSON lines (one event a line,"
                         + " all or nothing: 202 once published to --events, 400 listing the bad lines and publishing"
                         + " none). Queue tokens (--token) work the queue only, ingest tokens (--ingest-token) send"
-                        + " events only: 403 otherwise."})
+                        + " events only: 403 otherwise.",
+                "A queue token is an agent's (NAME:TOKEN: their own claimed actions and unclaimed ones) unless it"
+                        + " starts with a role word: 'lead NAME:TOKEN' or 'admin NAME:TOKEN' may also release, finish,"
+                        + " snooze or dismiss anyone's claimed action."})
 final class ServeCommand implements Callable<Integer> {
     static final String TOKENS_ENV = "PULSE_API_TOKENS";
     static final String INGEST_TOKENS_ENV = "PULSE_INGEST_TOKENS";
@@ -44,13 +47,15 @@ final class ServeCommand implements Callable<Integer> {
             description = "JDBC URL of the queue (default: ${DEFAULT-VALUE}, the demo's).")
     String sink;
 
-    @Option(names = "--token", paramLabel = "AGENT:TOKEN",
-            description = "A queue token and the person it acts as (repeatable; prefer --tokens-file or "
+    @Option(names = "--token", paramLabel = "[ROLE ]AGENT:TOKEN",
+            description = "A queue token and the person it acts as, an agent's; 'lead AGENT:TOKEN' or"
+                    + " 'admin AGENT:TOKEN' for a lead's or admin's (repeatable; prefer --tokens-file or "
                     + TOKENS_ENV + ": a command line is visible to other users of the machine).")
     List<String> tokens = List.of();
 
     @Option(names = "--tokens-file", paramLabel = "FILE",
-            description = "A file of AGENT:TOKEN lines, queue tokens (# comments allowed).")
+            description = "A file of AGENT:TOKEN lines, queue tokens (# comments allowed); a line"
+                    + " 'lead AGENT:TOKEN' or 'admin AGENT:TOKEN' gives a lead's or admin's.")
     Path tokensFile;
 
     @Option(names = "--ingest-token", paramLabel = "NAME:TOKEN",
@@ -113,7 +118,7 @@ final class ServeCommand implements Callable<Integer> {
     private ApiTokens apiTokens() throws IOException {
         ApiTokens all;
         try {
-            all = read(tokens, TOKENS_ENV, tokensFile, "--tokens-file", Role.QUEUE)
+            all = read(tokens, TOKENS_ENV, tokensFile, "--tokens-file", Role.AGENT)
                     .and(read(ingestTokens, INGEST_TOKENS_ENV, ingestTokensFile, "--ingest-tokens-file", Role.INGEST));
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage());
@@ -127,10 +132,10 @@ final class ServeCommand implements Callable<Integer> {
 
     private static ApiTokens read(List<String> given, String env, Path file, String fileOption, Role role)
             throws IOException {
-        String option = role == Role.QUEUE ? "--token" : "--ingest-token";
+        String option = role.worksTheQueue() ? "--token" : "--ingest-token";
         ApiTokens read = ApiTokens.of(given, option, role).and(ApiTokens.of(ApiTokens.split(System.getenv(env)), env, role));
         if (file != null) {
-            Args.existingFile(fileOption, file, "tokens file", "one " + (role == Role.QUEUE ? "AGENT" : "NAME")
+            Args.existingFile(fileOption, file, "tokens file", "one " + (role.worksTheQueue() ? "[ROLE ]AGENT" : "NAME")
                     + ":TOKEN a line");
             read = read.and(ApiTokens.of(ApiTokens.readFile(file), file.toString(), role));
         }

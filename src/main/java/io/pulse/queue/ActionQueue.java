@@ -38,6 +38,12 @@ import java.util.regex.Pattern;
  * selected {@code FOR UPDATE SKIP LOCKED} (agents skip the rows others are claiming) and an action
  * named by id is locked {@code FOR UPDATE} before its status is checked.
  *
+ * <p>Claims are owned: only the assignee, or a lead ({@link Actor}), may release, finish, snooze or
+ * dismiss a CLAIMED action; anyone may claim, finish, snooze or dismiss an unclaimed one (OPEN, or
+ * SNOOZED: a snooze hands the action back to the team). The rule is checked on the locked row for
+ * the message, and again in the UPDATE's own WHERE clause (the same SQL on both databases), so no
+ * interleaving can write a claimed row for someone else.
+ *
  * <p>Snoozed actions whose time has passed become OPEN again (recorded as the clock's transition)
  * before any read or claim.
  */
@@ -48,7 +54,8 @@ public final class ActionQueue implements AutoCloseable {
     private static final int MAX_NOTE = 2000;
     private static final String UPDATE_WORKFLOW = "UPDATE recommended_actions SET status = ?, assignee = ?,"
             + " notes = ?, outcome = ?, snoozed_until = ?, claimed_at = ?, closed_at = ?, reopen_after = ?,"
-            + " status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?";
+            + " status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?"
+            + " AND status = ? AND (status <> 'CLAIMED' OR assignee = ? OR ? = 1)";
 
     private final HikariDataSource pool;
     private final SqlDialect dialect;
@@ -106,46 +113,55 @@ public final class ActionQueue implements AutoCloseable {
                 return Optional.empty();
             }
             QueuedAction current = find(c, id, false);
-            write(c, new Change(id, Status.CLAIMED, agent, current.notes(), null, null, now(), null, null, agent,
-                    "next in the queue"));
+            write(c, Status.OPEN, new Change(id, Status.CLAIMED, agent, current.notes(), null, null, now(), null, null,
+                    Actor.agent(agent), "next in the queue"));
             return Optional.of(find(c, id, false));
         });
     }
 
+    /** Claims an OPEN or SNOOZED action for {@code agent}; a CLAIMED one stays its assignee's (409). */
     public QueuedAction claim(long id, String agent, String note) throws SQLException {
-        checkAgent(agent);
-        return change(id, agent, EnumSet.of(Status.OPEN, Status.SNOOZED), "claim", (c, a) -> new Change(a.id(), Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, agent, note));
+        Actor actor = checked(Actor.agent(agent));
+        return change(id, actor, EnumSet.of(Status.OPEN, Status.SNOOZED), "claim", (c, a) -> new Change(a.id(),
+                Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, actor, note));
     }
 
-    public QueuedAction release(long id, String agent, String note) throws SQLException {
-        checkAgent(agent);
-        return change(id, agent, EnumSet.of(Status.CLAIMED), "release",
-                (c, a) -> new Change(a.id(), Status.OPEN, null, note(a, note), null, null, null, null, null, agent, note));
+    /** Puts a CLAIMED action back to OPEN: its assignee's or a lead's to do. */
+    public QueuedAction release(long id, Actor actor, String note) throws SQLException {
+        checked(actor);
+        return change(id, actor, EnumSet.of(Status.CLAIMED), "release",
+                (c, a) -> new Change(a.id(), Status.OPEN, null, note(a, note), null, null, null, null, null, actor, note));
     }
 
-    public QueuedAction done(long id, String agent, Outcome outcome, String note) throws SQLException {
-        checkAgent(agent);
+    /** Closes an action with its outcome; a CLAIMED one only by its assignee or a lead (who keeps it assigned). */
+    public QueuedAction done(long id, Actor actor, Outcome outcome, String note) throws SQLException {
+        checked(actor);
         if (outcome == null) {
             throw QueueException.badInput("done needs an outcome (one of " + Status.names(Outcome.values()) + ")");
         }
-        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "mark done",
-                (c, a) -> closed(c, a, Status.DONE, agent, outcome.code(), note));
+        return change(id, actor, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "mark done",
+                (c, a) -> closed(c, a, Status.DONE, actor, outcome.code(), note));
     }
 
-    public QueuedAction dismiss(long id, String agent, String note) throws SQLException {
-        checkAgent(agent);
-        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "dismiss",
-                (c, a) -> closed(c, a, Status.DISMISSED, agent, null, note));
+    /** Closes an action as not worth doing; a CLAIMED one only by its assignee or a lead. */
+    public QueuedAction dismiss(long id, Actor actor, String note) throws SQLException {
+        checked(actor);
+        return change(id, actor, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "dismiss",
+                (c, a) -> closed(c, a, Status.DISMISSED, actor, null, note));
     }
 
-    public QueuedAction snooze(long id, String agent, Instant until, String note) throws SQLException {
-        checkAgent(agent);
+    /**
+     * Puts an action off until {@code until}, unassigned (it is the team's again when it wakes); a
+     * CLAIMED one only by its assignee or a lead.
+     */
+    public QueuedAction snooze(long id, Actor actor, Instant until, String note) throws SQLException {
+        checked(actor);
         if (!until.isAfter(clock.instant())) {
             throw QueueException.badInput("snooze until " + ActionSink.timestamp(until) + " is not in the future");
         }
-        return change(id, agent, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "snooze",
+        return change(id, actor, EnumSet.of(Status.OPEN, Status.CLAIMED, Status.SNOOZED), "snooze",
                 (c, a) -> new Change(a.id(), Status.SNOOZED, null, note(a, note), null, ActionSink.timestamp(until),
-                        null, null, null, agent, note));
+                        null, null, null, actor, note));
     }
 
     /**
@@ -272,7 +288,7 @@ public final class ActionQueue implements AutoCloseable {
 
     /** The new workflow state of a row; written whole by {@link #UPDATE_WORKFLOW}. */
     private record Change(long id, Status status, String assignee, String notes, String outcome, String snoozedUntil,
-                          String claimedAt, String closedAt, String reopenAfter, String actor, String note) {}
+                          String claimedAt, String closedAt, String reopenAfter, Actor actor, String note) {}
 
     private interface Transform {
         Change apply(Connection c, QueuedAction current) throws SQLException;
@@ -282,15 +298,19 @@ public final class ActionQueue implements AutoCloseable {
      * Closing sets when the action may come back: the later of now and the evidence it was closed on,
      * plus the action type's cooldown. Only a recommendation valid as of then reopens it (see ActionSink).
      */
-    private Change closed(Connection c, QueuedAction a, Status to, String agent, String outcome, String note) throws SQLException {
+    private Change closed(Connection c, QueuedAction a, Status to, Actor actor, String outcome, String note) throws SQLException {
         Instant evidence = Instant.parse(a.validAsOf());
         Instant from = evidence.isAfter(clock.instant()) ? evidence : clock.instant();
         String reopenAfter = ActionSink.timestamp(from.plus(Duration.ofDays(cooldownDays(c, a.action()))));
-        return new Change(a.id(), to, a.assignee() == null ? agent : a.assignee(), note(a, note), outcome, null,
-                a.claimedAt(), now(), reopenAfter, agent, note);
+        return new Change(a.id(), to, a.assignee() == null ? actor.name() : a.assignee(), note(a, note), outcome, null,
+                a.claimedAt(), now(), reopenAfter, actor, note);
     }
 
-    private QueuedAction change(long id, String agent, Set<Status> from, String verb, Transform transform)
+    /**
+     * Moves the locked action from one of the {@code from} statuses (else ILLEGAL_TRANSITION); a
+     * CLAIMED one only for its assignee or a lead (else NOT_YOURS).
+     */
+    private QueuedAction change(long id, Actor actor, Set<Status> from, String verb, Transform transform)
             throws SQLException {
         return inTransaction(c -> {
             wakeSnoozed(c);
@@ -301,12 +321,21 @@ public final class ActionQueue implements AutoCloseable {
                         + (current.assignee() != null && status == Status.CLAIMED ? " by " + current.assignee() : "")
                         + " (" + verb + " needs " + from + ")");
             }
-            write(c, transform.apply(c, current));
+            if (status == Status.CLAIMED && !actor.mayActOnClaimOf(current.assignee())) {
+                throw QueueException.notYours("cannot " + verb + " action " + id + ": it is claimed by "
+                        + current.assignee() + ", and only " + current.assignee() + " or a lead may");
+            }
+            write(c, status, transform.apply(c, current));
             return find(c, id, false);
         });
     }
 
-    private void write(Connection c, Change change) throws SQLException {
+    /**
+     * Writes the change if the row is still in {@code expected} and, when CLAIMED, the actor's or
+     * the actor a lead: the UPDATE checks both itself, so a row that moved meanwhile is never
+     * overwritten (the caller's lock makes that a bug, reported as a conflict).
+     */
+    private void write(Connection c, Status expected, Change change) throws SQLException {
         if (change.note() != null && change.note().length() > MAX_NOTE) {
             throw QueueException.badInput("a note is at most " + MAX_NOTE + " characters");
         }
@@ -320,10 +349,16 @@ public final class ActionQueue implements AutoCloseable {
             ps.setString(7, change.closedAt());
             ps.setString(8, change.reopenAfter());
             ps.setString(9, now());
-            ps.setString(10, change.actor());
+            ps.setString(10, change.actor().name());
             ps.setString(11, change.note());
             ps.setLong(12, change.id());
-            ps.executeUpdate();
+            ps.setString(13, expected.name());
+            ps.setString(14, change.actor().name());
+            ps.setInt(15, change.actor().lead() ? 1 : 0);
+            if (ps.executeUpdate() != 1) {
+                throw QueueException.illegal("action " + change.id() + " changed while " + change.actor().name()
+                        + " was changing it: look again and retry");
+            }
         }
     }
 
@@ -372,6 +407,11 @@ public final class ActionQueue implements AutoCloseable {
 
     private String now() {
         return ActionSink.timestamp(clock.instant());
+    }
+
+    private static Actor checked(Actor actor) {
+        checkAgent(actor == null ? null : actor.name());
+        return actor;
     }
 
     private static void checkAgent(String agent) {

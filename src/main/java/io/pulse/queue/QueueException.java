@@ -2,8 +2,8 @@ package io.pulse.queue;
 
 /** A queue request that cannot be done, with a message for the person who asked. */
 public final class QueueException extends RuntimeException {
-    /** Why: the CLI prints the message, the HTTP API maps the kind to 404, 409 or 400. */
-    public enum Kind { NOT_FOUND, ILLEGAL_TRANSITION, BAD_INPUT }
+    /** Why: the CLI prints the message, the HTTP API maps the kind to 404, 409, 400 or 403. */
+    public enum Kind { NOT_FOUND, ILLEGAL_TRANSITION, BAD_INPUT, NOT_YOURS }
 
     private final Kind kind;
 
@@ -22,6 +22,11 @@ public final class QueueException extends RuntimeException {
 
     public static QueueException badInput(String message) {
         return new QueueException(Kind.BAD_INPUT, message);
+    }
+
+    /** Someone else's claimed action, and the actor is no lead. */
+    public static QueueException notYours(String message) {
+        return new QueueException(Kind.NOT_YOURS, message);
     }
 
     public Kind kind() {

@@ -21,17 +21,35 @@ import java.util.regex.Pattern;
 
 /**
  * The API's bearer tokens, each naming who it belongs to ({@code agent:token}) and carrying one
- * {@link Role}: a queue token acts as that person on the queue routes, so nobody can act under
- * another's name; an ingest token may only send events. An entry is the same {@code agent:token}
- * for both roles: where it comes from (the option, file or variable) gives its role. Tokens are
- * compared in constant time and never printed; {@link #toString()} shows only the names.
+ * {@link Role}: a queue token (agent, lead or admin) acts as that person on the queue routes, so
+ * nobody can act under another's name; an ingest token may only send events. Where an entry comes
+ * from (the option, file or variable) says whether it is a queue or an ingest token; a queue entry
+ * is an agent's unless it starts with a role word and a space ({@code lead lee:TOKEN},
+ * {@code admin ops:TOKEN}): no entry valid before roles (a name has no space) changes meaning.
+ * Tokens are compared in constant time and never printed; {@link #toString()} shows only the names.
  */
 public final class ApiTokens {
-    private static final Pattern ENTRY = Pattern.compile("([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(\\S{16,})");
+    private static final Pattern ENTRY =
+            Pattern.compile("(?:(agent|lead|admin)\\s+)?([A-Za-z0-9][A-Za-z0-9._@-]{0,63}):(\\S{16,})");
 
-    /** What a token may do: work the queue ({@code /api/actions}, {@code /api/queue}) or send events ({@code /api/events}). */
+    /**
+     * What a token may do. AGENT, LEAD and ADMIN work the queue ({@code /api/actions},
+     * {@code /api/queue}): an agent acts on unclaimed actions and their own claims, a lead on
+     * anyone's claims too, an admin as a lead (and, later, the configuration). INGEST may only send
+     * events ({@code /api/events}).
+     */
     public enum Role implements RouteRole {
-        QUEUE, INGEST;
+        AGENT, LEAD, ADMIN, INGEST;
+
+        /** The roles that may use the queue routes. */
+        public static Role[] queue() {
+            return new Role[] {AGENT, LEAD, ADMIN};
+        }
+
+        /** Whether this role works the queue. */
+        public boolean worksTheQueue() {
+            return this != INGEST;
+        }
 
         String label() {
             return name().toLowerCase(Locale.ROOT);
@@ -39,7 +57,12 @@ public final class ApiTokens {
     }
 
     /** Who presented a valid token, and the roles it carries. */
-    public record Caller(String agent, Set<Role> roles) {}
+    public record Caller(String agent, Set<Role> roles) {
+        /** Whether the caller may act on anyone's claimed action: a lead or an admin. */
+        public boolean leads() {
+            return roles.contains(Role.LEAD) || roles.contains(Role.ADMIN);
+        }
+    }
 
     private record Key(String agent, Role role) {}
 
@@ -49,14 +72,15 @@ public final class ApiTokens {
         this.tokens = tokens;
     }
 
-    /** Queue tokens: the form {@code pulse serve} has always taken (see {@link #of(Collection, String, Role)}). */
+    /** Queue tokens: agents' unless an entry starts with a role word (see {@link #of(Collection, String, Role)}). */
     public static ApiTokens of(Collection<String> entries, String origin) {
-        return of(entries, origin, Role.QUEUE);
+        return of(entries, origin, Role.AGENT);
     }
 
     /**
-     * Reads {@code agent:token} entries of one role (a token has at least 16 characters and no
-     * spaces). A bad entry fails with its position, never its text.
+     * Reads {@code agent:token} entries (a token has at least 16 characters and no spaces; it may
+     * hold ':'), each of {@code role} unless it starts with a role word ({@code lead lee:TOKEN});
+     * ingest entries take no role word. A bad entry fails with its position, never its text.
      */
     public static ApiTokens of(Collection<String> entries, String origin, Role role) {
         Map<Key, byte[]> tokens = new LinkedHashMap<>();
@@ -64,11 +88,13 @@ public final class ApiTokens {
         for (String entry : entries) {
             n++;
             var m = ENTRY.matcher(entry.trim());
-            if (!m.matches()) {
-                throw new IllegalArgumentException("token entry " + n + " of " + origin + " is not agent:token"
+            if (!m.matches() || (m.group(1) != null && !role.worksTheQueue())) {
+                throw new IllegalArgumentException("token entry " + n + " of " + origin + " is not "
+                        + (role.worksTheQueue() ? "[agent|lead|admin ]agent:token" : "name:token")
                         + " (agent: letters, digits, '.', '_', '@', '-'; token: 16 or more characters, no spaces)");
             }
-            tokens.put(new Key(m.group(1), role), m.group(2).getBytes(StandardCharsets.UTF_8));
+            Role given = m.group(1) == null ? role : Role.valueOf(m.group(1).toUpperCase(Locale.ROOT));
+            tokens.put(new Key(m.group(2), given), m.group(3).getBytes(StandardCharsets.UTF_8));
         }
         return new ApiTokens(tokens);
     }
@@ -133,9 +159,10 @@ public final class ApiTokens {
         return agent == null ? Optional.empty() : Optional.of(new Caller(agent, roles));
     }
 
-    /** The person a presented queue token belongs to. */
+    /** The person a presented queue token (agent, lead or admin) belongs to. */
     public Optional<String> agentOf(String presented) {
-        return authenticate(presented).filter(c -> c.roles().contains(Role.QUEUE)).map(Caller::agent);
+        return authenticate(presented).filter(c -> c.roles().stream().anyMatch(Role::worksTheQueue))
+                .map(Caller::agent);
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.queue.QueueException;
 import io.pulse.queue.QueueFilter;
@@ -35,18 +36,23 @@ import java.util.Set;
  * {@code Authorization: Bearer TOKEN}; the API acts as the token's person) and, at {@code /}, the
  * page CSMs work the queue from (it calls the same API with the token the person types in).
  *
- * <p>Tokens carry roles ({@link Role}): the queue routes need a queue token, {@code POST /api/events}
- * (see {@link EventIngest}) an ingest token.
+ * <p>Tokens carry roles ({@link Role}): the queue routes need a queue token (agent, lead or admin),
+ * {@code POST /api/events} (see {@link EventIngest}) an ingest token. A lead's or admin's token acts
+ * as a lead on the queue ({@link Actor}): it may release, finish, snooze or dismiss anyone's claimed
+ * action; an agent's only their own (the queue enforces it).
  *
  * <p>Errors are JSON {@code {"error": "..."}}: 400 bad input, 401 no valid token, 403 a token
- * without the route's role, 404 unknown action or route, 409 a transition the action's status does
- * not allow, 413 a body over 8 MiB, 503 events that could not be published.
+ * without the route's role or a colleague's claimed action, 404 unknown action or route, 409 a
+ * transition the action's status does not allow, 413 a body over 8 MiB, 503 events that could not
+ * be published.
  */
 public final class QueueServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueServer.class);
     private static final String AGENT = "pulse.agent";
     private static final String ERROR = "pulse.error";
     private static final String ROLES = "pulse.roles";
+    /** Whether the caller acts as a lead on the queue (a lead or admin token). */
+    private static final String LEADS = "pulse.leads";
 
     private final Javalin app;
 
@@ -105,6 +111,7 @@ public final class QueueServer implements AutoCloseable {
             }
             ctx.attribute(AGENT, caller.get().agent());
             ctx.attribute(ROLES, caller.get().roles());
+            ctx.attribute(LEADS, caller.get().leads());
         });
         config.routes.beforeMatched("/api/*", ctx -> {
             Set<Role> held = ctx.attribute(ROLES);
@@ -124,11 +131,11 @@ public final class QueueServer implements AutoCloseable {
 
     private static void queueRoutes(JavalinConfig config, ActionQueue queue) {
         Api api = new Api(queue);
-        config.routes.get("/api/actions", api::list, Role.QUEUE);
-        config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))), Role.QUEUE);
-        config.routes.post("/api/queue/next", api::next, Role.QUEUE);
+        config.routes.get("/api/actions", api::list, Role.queue());
+        config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))), Role.queue());
+        config.routes.post("/api/queue/next", api::next, Role.queue());
         for (String verb : List.of("claim", "release", "done", "dismiss", "snooze")) {
-            config.routes.post("/api/actions/{id}/" + verb, ctx -> api.change(ctx, verb), Role.QUEUE);
+            config.routes.post("/api/actions/{id}/" + verb, ctx -> api.change(ctx, verb), Role.queue());
         }
     }
 
@@ -139,6 +146,7 @@ public final class QueueServer implements AutoCloseable {
             case NOT_FOUND -> HttpStatus.NOT_FOUND;
             case ILLEGAL_TRANSITION -> HttpStatus.CONFLICT;
             case BAD_INPUT -> HttpStatus.BAD_REQUEST;
+            case NOT_YOURS -> HttpStatus.FORBIDDEN;
         }, e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
                 switch (e.getStatus()) {
@@ -227,14 +235,15 @@ public final class QueueServer implements AutoCloseable {
         void change(Context ctx, String verb) throws Exception {
             long id = id(ctx);
             String agent = ctx.attribute(AGENT);
+            Actor actor = new Actor(agent, Boolean.TRUE.equals(ctx.attribute(LEADS)));
             JsonNode body = body(ctx);
             String note = text(body, "note");
             QueuedAction changed = switch (verb) {
                 case "claim" -> queue.claim(id, agent, note);
-                case "release" -> queue.release(id, agent, note);
-                case "done" -> queue.done(id, agent, Outcome.parse(required(body, "outcome")), note);
-                case "dismiss" -> queue.dismiss(id, agent, note);
-                case "snooze" -> queue.snooze(id, agent, queue.parseUntil(required(body, "until")), note);
+                case "release" -> queue.release(id, actor, note);
+                case "done" -> queue.done(id, actor, Outcome.parse(required(body, "outcome")), note);
+                case "dismiss" -> queue.dismiss(id, actor, note);
+                case "snooze" -> queue.snooze(id, actor, queue.parseUntil(required(body, "until")), note);
                 default -> throw new IllegalArgumentException(verb);
             };
             ctx.json(changed);

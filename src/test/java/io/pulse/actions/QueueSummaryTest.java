@@ -2,6 +2,7 @@ package io.pulse.actions;
 
 import io.pulse.model.Recommendation;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.testing.QueueFixtures.TestClock;
 import java.nio.file.Path;
@@ -50,7 +51,7 @@ class QueueSummaryTest {
         // a CSM works a.com's action to the end: the pipeline still says a.com is Low, High x High
         try (ActionQueue queue = ActionQueue.open(url, 1, new TestClock(day(2)))) {
             long id = Long.parseLong(rows(url, "SELECT id FROM recommended_actions WHERE customer_id = 'a.com'").get(0));
-            queue.done(id, "dana", Outcome.SAVED, "rescue plan agreed");
+            queue.done(id, Actor.agent("dana"), Outcome.SAVED, "rescue plan agreed");
         }
 
         QueueSummary summary = new QueueSummary(db);

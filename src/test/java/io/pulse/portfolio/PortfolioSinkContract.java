@@ -3,6 +3,7 @@ package io.pulse.portfolio;
 import io.pulse.model.Recommendation;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.testing.QueueFixtures.TestClock;
 import org.junit.jupiter.api.BeforeEach;
@@ -75,7 +76,7 @@ abstract class PortfolioSinkContract {
         try (ActionQueue queue = ActionQueue.open(url, 1, new TestClock(day(3)))) {
             long id = Long.parseLong(rows(url, "SELECT id FROM recommended_actions WHERE customer_id = '" + customer
                     + "' AND action = '" + action + "'").get(0));
-            queue.done(id, "dana", Outcome.SAVED, "rescue plan agreed");
+            queue.done(id, Actor.agent("dana"), Outcome.SAVED, "rescue plan agreed");
         }
     }
 

@@ -16,9 +16,13 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 import static io.pulse.testing.QueueFixtures.day;
 import static io.pulse.testing.QueueFixtures.many;
@@ -28,6 +32,7 @@ import static io.pulse.testing.QueueFixtures.retired;
 import static io.pulse.testing.SqlRows.rows;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The queue's contract, run on each database by a thin subclass: the pipeline's upsert and people's
@@ -59,6 +64,10 @@ abstract class ActionQueueContract {
                 .get(0).id();
     }
 
+    private static Actor agent(String name) {
+        return Actor.agent(name);
+    }
+
     private QueuedAction reload(long id) throws SQLException {
         return queue.show(id).action();
     }
@@ -67,7 +76,7 @@ abstract class ActionQueueContract {
     void reScoringUpdatesTheRecommendationAndKeepsTheWorkflow() throws Exception {
         pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
         QueuedAction claimed = queue.next("dana").orElseThrow();
-        queue.snooze(claimed.id(), "dana", day(20), "customer on holiday");
+        queue.snooze(claimed.id(), agent("dana"), day(20), "customer on holiday");
         queue.claim(claimed.id(), "lee", "picked up early");
 
         Recommendation rescored = recommendation("acme.com", "URGENT_RETAIN", 2, 64_000, 5);
@@ -93,7 +102,7 @@ abstract class ActionQueueContract {
         Recommendation snoozed = recommendation("c.com", "VIP_NURTURE", 3, 1_000, 1);
         pipelineWrites(url, open, claimed, snoozed);
         queue.claim(idOf("b.com", "VIP_NURTURE"), "dana", null);
-        queue.snooze(idOf("c.com", "VIP_NURTURE"), "dana", day(30), null);
+        queue.snooze(idOf("c.com", "VIP_NURTURE"), agent("dana"), day(30), null);
 
         pipelineWrites(url, retired(open, day(2).toEpochMilli()), retired(claimed, day(2).toEpochMilli()),
                 retired(snoozed, day(2).toEpochMilli()));
@@ -148,8 +157,8 @@ abstract class ActionQueueContract {
         long retain = idOf("acme.com", "URGENT_RETAIN");
         long monitor = idOf("acme.com", "CLOSE_MONITOR");
         clock.set(day(10));
-        QueuedAction done = queue.done(retain, "dana", Outcome.SAVED, "renewal signed");
-        queue.dismiss(monitor, "dana", "duplicate of the retain call");
+        QueuedAction done = queue.done(retain, agent("dana"), Outcome.SAVED, "renewal signed");
+        queue.dismiss(monitor, agent("dana"), "duplicate of the retain call");
         assertThat(done.reopenAfter()).as("closed on day 10 + 7 days").isEqualTo("2026-03-19T00:00:00Z");
         assertThat(reload(monitor).reopenAfter()).as("default cooldown: 30 days").isEqualTo("2026-04-11T00:00:00Z");
 
@@ -182,12 +191,12 @@ abstract class ActionQueueContract {
         clock.set(day(10));
         queue.claim(id, "dana", "calling today");
         clock.set(day(10).plusSeconds(60));
-        queue.snooze(id, "dana", day(12), "no answer");
+        queue.snooze(id, agent("dana"), day(12), "no answer");
         clock.set(day(13));
         assertThat(queue.list(QueueFilter.live())).extracting(QueuedAction::status).containsExactly("OPEN");
         queue.next("lee");
-        queue.release(id, "lee", null);
-        queue.done(id, "kim", Outcome.NO_ACTION, "already renewed");
+        queue.release(id, agent("lee"), null);
+        queue.done(id, agent("kim"), Outcome.NO_ACTION, "already renewed");
 
         assertThat(queue.show(id).history()).containsExactly(
                 new Transition("2026-03-03T00:00:00Z", "pipeline", null, "OPEN", "recommended"),
@@ -250,19 +259,146 @@ abstract class ActionQueueContract {
             assertThat(e.getMessage()).isEqualTo("cannot claim action " + id + ": it is CLAIMED by dana"
                     + " (claim needs [OPEN, SNOOZED])");
         });
-        assertThatThrownBy(() -> queue.done(999_999, "dana", Outcome.SAVED, null))
+        assertThatThrownBy(() -> queue.done(999_999, agent("dana"), Outcome.SAVED, null))
                 .isInstanceOfSatisfying(QueueException.class,
                         e -> assertThat(e.kind()).isEqualTo(QueueException.Kind.NOT_FOUND))
                 .hasMessage("no action with id 999999");
-        assertThatThrownBy(() -> queue.snooze(id, "dana", day(9), null)).hasMessageContaining("is not in the future");
+        assertThatThrownBy(() -> queue.snooze(id, agent("dana"), day(9), null)).hasMessageContaining("is not in the future");
         assertThatThrownBy(() -> queue.next("dana; drop table")).hasMessageContaining("is not valid");
-        assertThatThrownBy(() -> queue.done(id, "dana", null, null)).hasMessageContaining("needs an outcome");
+        assertThatThrownBy(() -> queue.done(id, agent("dana"), null, null)).hasMessageContaining("needs an outcome");
         assertThatThrownBy(() -> Outcome.parse("won")).hasMessage(
                 "unknown outcome 'won' (one of saved, churned, downgraded, renewed, expanded, no_action)");
 
-        queue.done(id, "dana", Outcome.SAVED, null);
-        assertThatThrownBy(() -> queue.dismiss(id, "dana", null)).hasMessageContaining("it is DONE");
+        queue.done(id, agent("dana"), Outcome.SAVED, null);
+        assertThatThrownBy(() -> queue.dismiss(id, agent("dana"), null)).hasMessageContaining("it is DONE");
         assertThat(queue.show(id).history()).extracting(Transition::to).containsExactly("OPEN", "CLAIMED", "DONE");
+    }
+
+    @Test
+    void aClaimedActionIsOnlyItsAssigneesToChange() throws Exception {
+        pipelineWrites(url, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long id = idOf("acme.com", "URGENT_RETAIN");
+        queue.claim(id, "dana", "calling today");
+
+        String refused = "cannot %s action " + id + ": it is claimed by dana, and only dana or a lead may";
+        assertNotYours(() -> queue.done(id, agent("lee"), Outcome.SAVED, null), refused.formatted("mark done"));
+        assertNotYours(() -> queue.release(id, agent("lee"), null), refused.formatted("release"));
+        assertNotYours(() -> queue.snooze(id, agent("lee"), day(20), null), refused.formatted("snooze"));
+        assertNotYours(() -> queue.dismiss(id, agent("lee"), null), refused.formatted("dismiss"));
+        QueuedAction untouched = reload(id);
+        assertThat(untouched.status()).isEqualTo("CLAIMED");
+        assertThat(untouched.assignee()).isEqualTo("dana");
+        assertThat(untouched.notes()).isEqualTo("calling today");
+
+        QueuedAction released = queue.release(id, agent("dana"), "out sick");
+        assertThat(released.status()).isEqualTo("OPEN");
+        assertThat(released.assignee()).isNull();
+        assertThat(queue.show(id).history()).extracting(Transition::actor, Transition::to)
+                .containsExactly(tuple("pipeline", "OPEN"), tuple("dana", "CLAIMED"), tuple("dana", "OPEN"));
+
+        queue.claim(id, "lee", null);
+        assertThat(queue.done(id, agent("lee"), Outcome.SAVED, null).status()).as("now lee's").isEqualTo("DONE");
+    }
+
+    @Test
+    void aLeadMayChangeAnyonesClaimAndTheHistoryNamesTheLead() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1),
+                recommendation("b.com", "URGENT_RETAIN", 1, 40_000, 1),
+                recommendation("c.com", "URGENT_RETAIN", 1, 30_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+        long b = idOf("b.com", "URGENT_RETAIN");
+        long c = idOf("c.com", "URGENT_RETAIN");
+        for (long id : new long[] {a, b, c}) {
+            queue.claim(id, "dana", null);
+        }
+
+        QueuedAction done = queue.done(a, Actor.lead("kim"), Outcome.SAVED, "closed for dana");
+        assertThat(done.status()).isEqualTo("DONE");
+        assertThat(done.assignee()).as("still dana's work").isEqualTo("dana");
+        assertThat(queue.show(a).history()).last().extracting(Transition::actor, Transition::from, Transition::to,
+                Transition::note).containsExactly("kim", "CLAIMED", "DONE", "closed for dana");
+        assertThat(queue.release(b, Actor.lead("kim"), null).status()).isEqualTo("OPEN");
+        assertThat(queue.show(b).history()).last().extracting(Transition::actor).isEqualTo("kim");
+        assertThat(queue.snooze(c, Actor.lead("kim"), day(20), null).status()).isEqualTo("SNOOZED");
+        assertThat(queue.dismiss(c, Actor.lead("kim"), null).status()).isEqualTo("DISMISSED");
+        assertThat(rows(url, "SELECT status_changed_by FROM recommended_actions ORDER BY customer_id"))
+                .containsExactly("kim", "kim", "kim");
+    }
+
+    /** Unclaimed work is the team's: any agent may snooze, dismiss or finish it (the history names who). */
+    @Test
+    void anUnclaimedActionIsAnyAgentsToSnoozeDismissOrFinish() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1),
+                recommendation("b.com", "URGENT_RETAIN", 1, 40_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+        long b = idOf("b.com", "URGENT_RETAIN");
+        queue.claim(a, "dana", null);
+        queue.snooze(a, agent("dana"), day(20), "on holiday");
+
+        assertThat(reload(a).assignee()).as("a snooze hands the action back to the team").isNull();
+        assertThat(queue.dismiss(a, agent("lee"), "not needed").status()).isEqualTo("DISMISSED");
+        assertThat(queue.snooze(b, agent("lee"), day(20), null).status()).isEqualTo("SNOOZED");
+        QueuedAction done = queue.done(b, agent("kim"), Outcome.NO_ACTION, null);
+        assertThat(done.assignee()).as("whoever closes unassigned work").isEqualTo("kim");
+        assertThat(queue.show(a).history()).last().extracting(Transition::actor).isEqualTo("lee");
+    }
+
+    /**
+     * Eight agents claim one action each per round and, together, try to finish their neighbour's
+     * and then their own: nobody ever finishes a colleague's action, and every action is finished
+     * by the one who claimed it.
+     */
+    @Test
+    void eightAgentsFinishingInParallelNeverFinishEachOthersActions() throws Exception {
+        int agents = 8;
+        int rounds = 20;
+        pipelineWrites(url, many(agents * rounds, "URGENT_RETAIN"));
+        AtomicLongArray claimedThisRound = new AtomicLongArray(agents);
+        CyclicBarrier everyoneClaimed = new CyclicBarrier(agents);
+        CyclicBarrier everyoneFinished = new CyclicBarrier(agents);
+        AtomicInteger finishedAColleagues = new AtomicInteger();
+        ConcurrentLinkedQueue<QueueException.Kind> refusals = new ConcurrentLinkedQueue<>();
+        ExecutorService pool = Executors.newFixedThreadPool(agents);
+        List<Future<?>> running = new ArrayList<>();
+        for (int a = 0; a < agents; a++) {
+            int me = a;
+            Actor actor = agent("agent-" + a);
+            running.add(pool.submit(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    claimedThisRound.set(me, queue.next(actor.name()).orElseThrow().id());
+                    everyoneClaimed.await(30, TimeUnit.SECONDS);
+                    try {
+                        queue.done(claimedThisRound.get((me + 1) % agents), actor, Outcome.SAVED, "not mine");
+                        finishedAColleagues.incrementAndGet();
+                    } catch (QueueException e) {
+                        refusals.add(e.kind());
+                    }
+                    queue.done(claimedThisRound.get(me), actor, Outcome.SAVED, null);
+                    everyoneFinished.await(30, TimeUnit.SECONDS); // nobody reads the next round's claims early
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : running) {
+            f.get(120, TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+
+        assertThat(finishedAColleagues).hasValue(0);
+        assertThat(refusals).hasSize(agents * rounds).contains(QueueException.Kind.NOT_YOURS)
+                .allMatch(k -> k == QueueException.Kind.NOT_YOURS || k == QueueException.Kind.ILLEGAL_TRANSITION);
+        List<QueuedAction> done = queue.list(new QueueFilter(Set.of(Status.DONE), null, null, null, null, 10_000));
+        assertThat(done).hasSize(agents * rounds);
+        for (QueuedAction action : done) {
+            assertThat(queue.show(action.id()).history()).extracting(Transition::actor)
+                    .as("claimed and finished by one agent").containsExactly("pipeline", action.assignee(),
+                            action.assignee());
+        }
+    }
+
+    private static void assertNotYours(org.assertj.core.api.ThrowableAssert.ThrowingCallable call, String message) {
+        assertThatThrownBy(call).isInstanceOfSatisfying(QueueException.class,
+                e -> assertThat(e.kind()).isEqualTo(QueueException.Kind.NOT_YOURS)).hasMessage(message);
     }
 
     /** Eight agents on eight connections claim until the queue is empty. */

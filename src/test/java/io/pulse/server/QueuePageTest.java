@@ -66,4 +66,31 @@ class QueuePageTest {
                             tuple("dana", "DONE", null));
         }
     }
+
+    @Test
+    void aColleagueWhoTriesToFinishAClaimedActionSeesWhyNot() throws Exception {
+        String url = ServerFixtures.queueOfTwo(dir);
+        try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
+             QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
+             HeadlessChromium chromium = HeadlessChromium.start()) {
+            long id = queue.next("dana").orElseThrow().id();
+            WebDriver page = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
+            page.get("http://localhost:" + server.port() + "/");
+            page.findElement(By.id("token")).sendKeys(ServerFixtures.LEE_TOKEN);
+            page.findElement(By.id("save-token")).click();
+
+            By rows = By.cssSelector("#queue tbody tr");
+            wait.until(d -> d.findElements(rows).size() == 2);
+            page.findElements(rows).get(0).click();
+            wait.until(d -> d.findElement(By.id("detail")).getText().contains("by dana"));
+            page.findElement(By.id("done")).click();
+            wait.until(d -> d.findElement(By.id("message")).getText().contains("claimed by dana"));
+            assertThat(page.findElement(By.id("message")).getText()).isEqualTo("cannot mark done action " + id
+                    + ": it is claimed by dana, and only dana or a lead may");
+            assertThat(page.findElement(By.id("message")).getAttribute("class")).isEqualTo("error");
+            assertThat(queue.show(id).action().status()).isEqualTo("CLAIMED");
+        }
+    }
 }

@@ -17,6 +17,7 @@ import java.time.Clock;
 
 import static io.pulse.server.ServerFixtures.TOKENS;
 import static io.pulse.server.ServerFixtures.DANA_TOKEN;
+import static io.pulse.server.ServerFixtures.KIM_TOKEN;
 import static io.pulse.server.ServerFixtures.LEE_TOKEN;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -80,7 +81,7 @@ class QueueServerTest {
         assertThat(claimed.get("assignee").asText()).isEqualTo("dana");
         long id = claimed.get("id").asLong();
 
-        HttpResponse<String> done = call("POST", "/api/actions/" + id + "/done", LEE_TOKEN,
+        HttpResponse<String> done = call("POST", "/api/actions/" + id + "/done", DANA_TOKEN,
                 "{\"outcome\": \"saved\", \"note\": \"renewed for two years\"}");
         assertThat(done.statusCode()).isEqualTo(200);
         assertThat(json(done).get("status").asText()).isEqualTo("DONE");
@@ -89,12 +90,35 @@ class QueueServerTest {
         assertThat(detail.get("action").asText()).isEqualTo("URGENT_RETAIN");
         assertThat(detail.get("reasons").get(0).get("rule").asText()).isEqualTo("High value at high risk");
         assertThat(detail.get("history")).extracting(h -> h.get("actor").asText() + " " + h.get("to").asText())
-                .containsExactly("pipeline OPEN", "dana CLAIMED", "lee DONE");
+                .containsExactly("pipeline OPEN", "dana CLAIMED", "dana DONE");
 
         assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).isEqualTo(200);
         assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).as("empty").isEqualTo(204);
         JsonNode mine = json(call("GET", "/api/actions?assignee=dana&status=claimed", DANA_TOKEN, null));
         assertThat(mine).extracting(a -> a.get("customerId").asText()).containsExactly("beta.io");
+    }
+
+    @Test
+    void aColleagueGets403OnAClaimedActionAndALeadMayActOnIt() throws Exception {
+        long id = json(call("POST", "/api/queue/next", DANA_TOKEN, null)).get("id").asLong();
+        String base = "/api/actions/" + id;
+        String refused = "cannot %s action " + id + ": it is claimed by dana, and only dana or a lead may";
+        assertStatus(call("POST", base + "/done", LEE_TOKEN, "{\"outcome\": \"saved\"}"), 403,
+                refused.formatted("mark done"));
+        assertStatus(call("POST", base + "/release", LEE_TOKEN, null), 403, refused.formatted("release"));
+        assertStatus(call("POST", base + "/snooze", LEE_TOKEN, "{\"until\": \"P3D\"}"), 403,
+                refused.formatted("snooze"));
+        assertStatus(call("POST", base + "/dismiss", LEE_TOKEN, null), 403, refused.formatted("dismiss"));
+        assertThat(json(call("GET", base, LEE_TOKEN, null)).get("history")).as("nothing changed").hasSize(2);
+
+        HttpResponse<String> done = call("POST", base + "/done", KIM_TOKEN,
+                "{\"outcome\": \"saved\", \"note\": \"dana is out\"}");
+        assertThat(done.statusCode()).as(done.body()).isEqualTo(200);
+        assertThat(json(done).get("status").asText()).isEqualTo("DONE");
+        assertThat(json(done).get("assignee").asText()).as("still dana's work").isEqualTo("dana");
+        assertThat(json(call("GET", base, KIM_TOKEN, null)).get("history"))
+                .extracting(h -> h.get("actor").asText() + " " + h.get("to").asText())
+                .containsExactly("pipeline OPEN", "dana CLAIMED", "kim DONE");
     }
 
     @Test

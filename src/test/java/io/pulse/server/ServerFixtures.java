@@ -9,11 +9,14 @@ import java.util.List;
 import static io.pulse.testing.QueueFixtures.pipelineWrites;
 import static io.pulse.testing.QueueFixtures.recommendation;
 
-/** The server tests' people (two API tokens) and their queue. */
+/** The server tests' people (two agents' API tokens, a lead's) and their queue. */
 final class ServerFixtures {
     static final String DANA_TOKEN = "dana-0123456789abcdef";
     static final String LEE_TOKEN = "lee-fedcba9876543210";
-    static final ApiTokens TOKENS = ApiTokens.of(List.of("dana:" + DANA_TOKEN, "lee:" + LEE_TOKEN), "the test");
+    /** Kim's token: a lead's, who may act on anyone's claimed action. */
+    static final String KIM_TOKEN = "kim-lead-0123456789ab";
+    static final ApiTokens TOKENS = ApiTokens.of(List.of("dana:" + DANA_TOKEN, "lee:" + LEE_TOKEN,
+            "lead kim:" + KIM_TOKEN), "the test");
     /** A webhook's token: it may send events, nothing else. */
     static final String HOOK_TOKEN = "hook-00112233445566778899";
     /** The two people's queue tokens and the webhook's ingest token. */
