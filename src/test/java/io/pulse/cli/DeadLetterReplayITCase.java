@@ -2,13 +2,11 @@ package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
-import io.pulse.generate.GeneratorSettings;
-import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.testing.SmallHistory;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -23,7 +21,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.List;
 import java.util.function.Supplier;
 
@@ -57,14 +54,12 @@ class DeadLetterReplayITCase {
 
     @Test
     void aLineAheadOfTheClockIsReplayedOnceTheClockCaughtUpAndScored() throws Exception {
-        Path history = dir.resolve("history.sqlite");
-        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
-        String historyUrl = "jdbc:sqlite:" + history;
-        long historyEnd = HistorySource.endTime(historyUrl);
+        SmallHistory small = SmallHistory.in(dir);
+        String historyUrl = small.url();
+        long historyEnd = small.end();
         Path events = Files.createDirectories(dir.resolve("events"));
-        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
-        SinkDatabase db = SinkDatabase.of(sink);
-        db.createSchema();
+        String sink = small.sink();
+        SinkDatabase db = small.db();
         Supplier<String> state = () -> "dead letters: " + strings(sink, "SELECT source || ' ' || reason FROM dead_letters")
                 + "; actions of " + NEWCO + ": " + strings(sink, "SELECT action FROM recommended_actions"
                 + " WHERE customer_id = '" + NEWCO + "'");

@@ -2,13 +2,11 @@ package io.pulse.live;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
-import io.pulse.generate.GeneratorSettings;
-import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.BadLines;
 import io.pulse.testing.InProcessKafka;
+import io.pulse.testing.SmallHistory;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -26,7 +24,6 @@ import java.io.StringWriter;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -73,13 +70,11 @@ class KafkaLiveITCase {
 
     @Test
     void recordsAfterTheHistoryBecomeActionsAndBadRecordsBecomeDeadLetters() throws Exception {
-        Path history = dir.resolve("history.sqlite");
-        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
-        String historyUrl = "jdbc:sqlite:" + history;
-        long historyEnd = HistorySource.endTime(historyUrl);
-        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
-        SinkDatabase db = SinkDatabase.of(sink);
-        db.createSchema();
+        SmallHistory small = SmallHistory.in(dir);
+        String historyUrl = small.url();
+        long historyEnd = small.end();
+        String sink = small.sink();
+        SinkDatabase db = small.db();
         // Three partitions; the third gets no record and must not hold the others back.
         String topicName = "customer-events";
         kafka.createTopic(topicName, 3);

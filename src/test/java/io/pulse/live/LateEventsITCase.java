@@ -5,12 +5,10 @@ import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.features.CorrectionHorizon;
 import io.pulse.flink.PulseMetrics;
-import io.pulse.generate.GeneratorSettings;
-import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.InProcessKafka;
+import io.pulse.testing.SmallHistory;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -28,7 +26,6 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
@@ -91,10 +88,9 @@ class LateEventsITCase {
     @ParameterizedTest(name = "{0}")
     @ValueSource(strings = {"directory", "kafka"})
     void eventsArrivingUpToAnHourLateGiveTheCurrentTableOfAnInOrderRun(String source) throws Exception {
-        Path history = dir.resolve("history.sqlite");
-        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
-        String historyUrl = "jdbc:sqlite:" + history;
-        long historyEnd = HistorySource.endTime(historyUrl);
+        SmallHistory small = SmallHistory.in(dir);
+        String historyUrl = small.url();
+        long historyEnd = small.end();
         // Two hours of a day after the history's, so every score of both runs reads the same day's windows.
         long start = Math.floorDiv(historyEnd, 86_400_000L) * 86_400_000L + 86_400_000L + 3_600_000L;
         List<CustomerEvent> events = liveEvents(start, new Random(5));

@@ -2,13 +2,11 @@ package io.pulse.live;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
-import io.pulse.generate.GeneratorSettings;
-import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.BadLines;
 import io.pulse.flink.PulseMetrics;
+import io.pulse.testing.SmallHistory;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.InMemoryReporter;
@@ -26,7 +24,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -58,14 +55,12 @@ class LiveITCase {
 
     @Test
     void liveEventsAfterTheHistoryBecomeActionsAndBadLinesBecomeDeadLetters() throws Exception {
-        Path history = dir.resolve("history.sqlite");
-        new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
-        String historyUrl = "jdbc:sqlite:" + history;
-        long historyEnd = HistorySource.endTime(historyUrl);
+        SmallHistory small = SmallHistory.in(dir);
+        String historyUrl = small.url();
+        long historyEnd = small.end();
         Path events = Files.createDirectories(dir.resolve("events"));
-        String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
-        SinkDatabase db = SinkDatabase.of(sink);
-        db.createSchema();
+        String sink = small.sink();
+        SinkDatabase db = small.db();
         Supplier<String> state = () -> "dead letters: " + strings(sink, "SELECT reason FROM dead_letters")
                 + "; customers with actions: " + count(sink, "SELECT count(DISTINCT customer_id) FROM recommended_actions");
 

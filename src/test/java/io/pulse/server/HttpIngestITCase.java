@@ -4,16 +4,14 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.features.Cadence;
 import io.pulse.features.CorrectionHorizon;
 import io.pulse.flink.PulseMetrics;
-import io.pulse.testing.PulseMetricsReader;
-import io.pulse.generate.GeneratorSettings;
-import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.live.EventPublisher;
 import io.pulse.live.LiveEventFormat;
 import io.pulse.live.LiveSource;
 import io.pulse.queue.ActionQueue;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.testing.PulseMetricsReader;
+import io.pulse.testing.SmallHistory;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.core.execution.JobClient;
@@ -34,7 +32,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
@@ -177,14 +174,12 @@ class HttpIngestITCase {
                            EventIngest ingest, QueueServer server, Supplier<String> state) implements AutoCloseable {
         /** @param horizon the correction horizon, zero for none */
         static Running start(Path dir, Duration horizon) throws Exception {
-            Path history = dir.resolve("history.sqlite");
-            new HistoryGenerator(new GeneratorSettings(20, 40, 5, LocalDate.of(2025, 1, 1), history)).generate();
-            String historyUrl = "jdbc:sqlite:" + history;
-            long historyEnd = HistorySource.endTime(historyUrl);
+            SmallHistory small = SmallHistory.in(dir);
+            String historyUrl = small.url();
+            long historyEnd = small.end();
             Path events = Files.createDirectories(dir.resolve("events"));
-            String sink = "jdbc:sqlite:" + dir.resolve("actions.sqlite");
-            SinkDatabase db = SinkDatabase.of(sink);
-            db.createSchema();
+            String sink = small.sink();
+            SinkDatabase db = small.db();
             JobClient job = new PulseJob(PulseJob.historyThenLive(historyUrl, historyEnd, events,
                     LiveSource.Settings.defaults()), PulseJob.jdbc(db), RuleSet.load(Path.of("rules")),
                     PulseJob.Settings.defaults().withParallelism(2)
