@@ -172,6 +172,33 @@ class LateCorrectionsTest {
         }
     }
 
+    @Test
+    void aLiveLineRepeatingAHistoryRowCountsOnceAndAnUnseenOneCorrects() throws Exception {
+        long historyEnd = endOfDay(5);
+        Cadence cadence = Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), historyEnd);
+        try (var h = new KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures>(
+                new KeyedProcessOperator<>(new CustomerFeatureFunction(cadence,
+                        CorrectionHorizon.after(historyEnd, HORIZON))), e -> e.customerId, Types.STRING)) {
+            h.open();
+            send(h, accountSnapshot(ACME, day(1) + 10, "Large", 1, 1));
+            send(h, conversation(ACME, day(5) + 10, "bug", false));
+            h.processWatermark(new Watermark(historyEnd)); // the history's end: live from here
+            byte[] afterHistory = packedStates(h).get(ACME);
+            h.getOutput().clear();
+
+            send(h, conversation(ACME, day(5) + 10, "bug", false)); // the same row, sent live
+            h.processWatermark(new Watermark(historyEnd + 2_000));
+            assertThat(h.extractOutputValues()).as("nothing changed, nothing re-scored").isEmpty();
+            assertThat(packedStates(h).get(ACME)).isEqualTo(afterHistory);
+
+            send(h, conversation(ACME, day(5) + 20, "api", false)); // one the history missed
+            h.processWatermark(new Watermark(historyEnd + 4_000));
+            assertThat(h.extractOutputValues()).singleElement()
+                    .satisfies(f -> assertThat(f.support.getConversations30d()).isEqualTo(2));
+            assertThat(h.getSideOutput(SideOutputs.DEAD_LETTERS)).isNull();
+        }
+    }
+
     /**
      * The scenario's days with one event in seven held back 1-4 days (after its day was
      * evaluated), then sent in a shuffled batch; returns how many were held.
