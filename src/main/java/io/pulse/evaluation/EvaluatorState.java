@@ -16,8 +16,8 @@ import java.util.TreeMap;
 
 /**
  * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
- * {@link RuleEvaluationFunction#EVALUATED}: the health band of the last evaluation (the band rules
- * damp flapping with it), a {@link Fingerprint} of each recommendation written as open, by action
+ * {@link RuleEvaluationFunction#EVALUATED}: the health band and value tier of the last evaluation
+ * (the band and tier rules damp flapping with them), a {@link Fingerprint} of each recommendation written as open, by action
  * (enough for "changed since written?"), and the features of the last evaluation, serialized and
  * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
  * BENCHMARKS.md, "State per customer: heap and RocksDB").
@@ -39,6 +39,7 @@ public final class EvaluatorState {
     private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
     private String healthBand;
+    private String valueTier;
     private final TreeMap<String, Fingerprint> open = new TreeMap<>();
     /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
     private byte[] features;
@@ -49,6 +50,15 @@ public final class EvaluatorState {
 
     public void setHealthBand(String healthBand) {
         this.healthBand = healthBand;
+    }
+
+    /** The value tier of the last evaluation (the value-tier rules damp flapping with it); null before. */
+    public String valueTier() {
+        return valueTier;
+    }
+
+    public void setValueTier(String valueTier) {
+        this.valueTier = valueTier;
     }
 
     /** The recommendations written as open, by action, in action order; changed in place. */
@@ -92,6 +102,11 @@ public final class EvaluatorState {
             if (featureBytes > 0) {
                 out.write(state.features);
             }
+            // Last: a state written before the value tier was kept ends here, and reads as none.
+            out.writeBoolean(state.valueTier != null);
+            if (state.valueTier != null) {
+                out.writeUTF(state.valueTier);
+            }
             return out.getCopyOfBuffer();
         }
 
@@ -111,6 +126,9 @@ public final class EvaluatorState {
             if (featureBytes >= 0) {
                 state.features = new byte[featureBytes];
                 in.readFully(state.features);
+            }
+            if (in.available() > 0 && in.readBoolean()) {
+                state.valueTier = in.readUTF();
             }
             return state;
         }

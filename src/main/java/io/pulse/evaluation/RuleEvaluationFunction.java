@@ -233,12 +233,14 @@ public class RuleEvaluationFunction
             PeriodFeatures latest = codec.features(state);
             if (latest != null) {
                 String band = state.healthBand();
+                String tier = state.valueTier();
                 int written = evaluate(latest, state, population, latest.asOf + 1,
                         (tag, letter) -> ctx.output(tag, letter), out);
                 rescored[0]++;
                 rescored[1] += written;
                 // Most customers come out as they were: their packed state says so already.
-                if (written > 0 || !Objects.equals(band, state.healthBand())) {
+                if (written > 0 || !Objects.equals(band, state.healthBand())
+                        || !Objects.equals(tier, state.valueTier())) {
                     packed.update(codec.encode(state));
                 }
             }
@@ -291,7 +293,7 @@ public class RuleEvaluationFunction
         long start = System.nanoTime();
         try {
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
-                    features.support, features.planChange, state.healthBand()), population, asOf);
+                    features.support, features.planChange, state.healthBand(), state.valueTier()), population, asOf);
             evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
             deadLetters.inc();
@@ -304,6 +306,7 @@ public class RuleEvaluationFunction
             return 0;
         }
         state.setHealthBand(evaluation.healthBand());
+        state.setValueTier(evaluation.valueTier());
         Map<String, Recommendation> now = new TreeMap<>();
         for (Recommendation r : evaluation.recommendations()) {
             now.put(r.getAction(), r);

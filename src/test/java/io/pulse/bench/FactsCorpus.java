@@ -114,7 +114,7 @@ public final class FactsCorpus {
                 continue;
             }
             CustomerFacts facts = new CustomerFacts(f.account, f.profile, f.subscription, f.support, f.planChange,
-                    bands.get(f.customerId));
+                    bands.get(f.customerId), null);
             bands.put(f.customerId, engine.evaluate(facts, current[0], f.asOf + 1).healthBand());
             if (seen[0]++ % keepEvery == 0) {
                 corpus.add(new Evaluation(facts, current[0], f.asOf + 1));

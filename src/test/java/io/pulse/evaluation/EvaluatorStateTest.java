@@ -56,6 +56,25 @@ class EvaluatorStateTest {
     }
 
     @Test
+    void theValueTierSurvivesPackingAndAStatePackedBeforeItWasKeptHasNone() throws Exception {
+        EvaluatorState state = new EvaluatorState();
+        state.setHealthBand("High");
+        state.setValueTier("Low");
+        codec.setFeatures(state, RulePackFixtures.features("acme.com", 86_399_999L));
+        byte[] packed = codec.encode(state);
+        assertThat(codec.decode(packed).valueTier()).isEqualTo("Low");
+
+        state.setValueTier(null);
+        byte[] withoutTier = codec.encode(state);
+        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 1); // what a version before it wrote
+        EvaluatorState back = codec.decode(older);
+        assertThat(back.valueTier()).isNull();
+        assertThat(back.healthBand()).isEqualTo("High");
+        assertThat(codec.features(back)).usingRecursiveComparison()
+                .isEqualTo(RulePackFixtures.features("acme.com", 86_399_999L));
+    }
+
+    @Test
     void aNewCustomerHasNoBandNoRowsAndNoFeatures() throws Exception {
         EvaluatorState back = codec.decode(codec.encode(new EvaluatorState()));
         assertThat(back.healthBand()).isNull();
@@ -131,8 +150,10 @@ class EvaluatorStateTest {
         codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
 
+        // After the features comes the value tier's flag (1 byte): keep it, cut the features.
         byte[] truncated = Arrays.copyOf(packed, packed.length - 5);
-        int featureBytes = truncated.length - 9; // after no band (1), no rows (4), the length (4)
+        truncated[truncated.length - 1] = 0;
+        int featureBytes = truncated.length - 10; // after no band (1), no rows (4), the length (4); before the flag
         truncated[5] = (byte) (featureBytes >>> 24);
         truncated[6] = (byte) (featureBytes >>> 16);
         truncated[7] = (byte) (featureBytes >>> 8);
@@ -142,7 +163,7 @@ class EvaluatorStateTest {
                 .hasMessageContaining("packed features of a customer are");
 
         byte[] corrupt = packed.clone();
-        Arrays.fill(corrupt, 13, corrupt.length, (byte) 0xff); // the LZ4 block after layout and length
+        Arrays.fill(corrupt, 13, corrupt.length - 1, (byte) 0xff); // the LZ4 block after layout and length
         EvaluatorState garbled = codec.decode(corrupt);
         assertThatThrownBy(() -> codec.features(garbled)).isInstanceOf(IOException.class)
                 .hasMessageContaining("packed features of a customer are");

@@ -36,7 +36,8 @@ import java.util.stream.Stream;
  * <pre>
  * { "description": "...", "asOf": "2025-01-01T00:00:00Z",
  *   "given": { "population": {...}, "account": {...}, "profile": {...},        defaults for every scenario
- *              optional: "subscription", "support", "planChange", "previousHealthBand" },
+ *              optional: "subscription", "support", "planChange", "previousHealthBand",
+ *              "previousValueTier" },
  *   "scenarios": [ { "name": "...",
  *                    "given": { "profile": { "monetaryScore": 5 } },             overrides, field by field
  *                    "expect": { "healthBand", "healthScore" (to 0.01), "valueTier", "riskTier",
@@ -65,7 +66,7 @@ public final class ScenarioRunner {
 
     /** What a scenario's "given" may hold; account, profile and population are required. */
     private static final List<String> GIVEN_FACTS = List.of("population", "account", "profile", "subscription",
-            "support", "planChange", "previousHealthBand");
+            "support", "planChange", "previousHealthBand", "previousValueTier");
     private static final List<String> EXPECTATIONS = List.of("healthBand", "valueTier", "riskTier", "healthScore",
             "actions", "priorities", "cohorts", "signals", "rulesFired", "rulesNotFired", "playbooks");
 
@@ -134,7 +135,7 @@ public final class ScenarioRunner {
 
     /**
      * Evaluates the facts a scenario gives ({@code account}, {@code profile}, {@code population};
-     * optional {@code subscription}, {@code support}, {@code planChange}, {@code previousHealthBand}),
+     * optional {@code subscription}, {@code support}, {@code planChange}, {@code previousHealthBand}, {@code previousValueTier}),
      * named as in the fact model.
      *
      * @throws IOException when the facts do not map onto the fact model
@@ -152,7 +153,9 @@ public final class ScenarioRunner {
         SupportActivity support = optional(given, "support", SupportActivity.class);
         PlanChangeWindow planChange = optional(given, "planChange", PlanChangeWindow.class);
         String previousBand = given.hasNonNull("previousHealthBand") ? given.get("previousHealthBand").asText() : null;
-        return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange, previousBand),
+        String previousTier = given.hasNonNull("previousValueTier") ? given.get("previousValueTier").asText() : null;
+        return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange, previousBand,
+                        previousTier),
                 population, asOf);
     }
 

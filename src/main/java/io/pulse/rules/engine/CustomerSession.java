@@ -4,6 +4,7 @@ import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.PreviousHealthBand;
+import io.pulse.rules.facts.PreviousValueTier;
 import io.pulse.rules.facts.TierAverage;
 import java.util.ArrayList;
 import java.util.List;
@@ -71,6 +72,9 @@ final class CustomerSession {
         addIfKnown(inserted, facts.planChange());
         if (facts.previousHealthBand() != null) {
             inserted.add(new PreviousHealthBand(facts.previousHealthBand()));
+        }
+        if (facts.previousValueTier() != null) {
+            inserted.add(new PreviousValueTier(facts.previousValueTier()));
         }
         return inserted;
     }

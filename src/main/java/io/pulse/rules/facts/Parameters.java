@@ -132,13 +132,22 @@ public final class Parameters {
         public double getPipelineWeight() { return pipelineWeight; }
     }
 
-    /** High: LTV above the tier average and monetary >= highMin; Low: below and <= lowMax. */
+    /**
+     * High: LTV above the tier average and monetary >= highMin; Low: below and <= lowMax. A High
+     * or Low customer keeps its tier while it misses the tier's conditions by no more than the
+     * margins: its LTV within {@code ltvMargin} (a share of the tier average) on the wrong side of
+     * the average, its monetary score within {@code monetaryScoreMargin} points. Both 0: no damping.
+     */
     public static final class ValueTierThresholds {
         private int highMinMonetaryScore;
         private int lowMaxMonetaryScore;
+        private double ltvMargin;
+        private int monetaryScoreMargin;
 
         public int getHighMinMonetaryScore() { return highMinMonetaryScore; }
         public int getLowMaxMonetaryScore() { return lowMaxMonetaryScore; }
+        public double getLtvMargin() { return ltvMargin; }
+        public int getMonetaryScoreMargin() { return monetaryScoreMargin; }
     }
 
     /** Red alert: slow to reach support, declining, at high activity risk, and health below a ceiling. */
