@@ -2,6 +2,7 @@ package io.pulse.events;
 
 import io.pulse.flink.SideOutputs;
 import io.pulse.model.DeadLetter;
+import io.pulse.rules.facts.Account;
 import org.apache.flink.streaming.api.operators.ProcessOperator;
 import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
 import org.apache.flink.streaming.util.OneInputStreamOperatorTestHarness;
@@ -65,6 +66,91 @@ class EventValidatorTest {
             assertThat(d.source).isEqualTo(unmapped.source);
             assertThat(d.raw).isEqualTo(unmapped.toString());
         });
+    }
+
+    @Test
+    void everyEventTypeIsValidWithItsOwnPayloadAndMissingItWithAnothers() {
+        for (EventType type : EventType.values()) {
+            CustomerEvent own = withPayload(type, type);
+            assertThat(own.payload()).as("%s's payload", type).isNotNull();
+            assertThat(EventValidator.problem(own)).as("%s with its payload", type).isNull();
+
+            EventType other = type == EventType.OUTCOME ? EventType.PRODUCT_USAGE : EventType.OUTCOME;
+            CustomerEvent wrong = withPayload(type, other);
+            assertThat(wrong.payload()).as("%s with an %s payload", type, other).isNull();
+            assertThat(EventValidator.problem(wrong)).isEqualTo("missing " + type + " payload");
+        }
+    }
+
+    @Test
+    void aConversationEventCarriesTheConversationWhetherCreatedOrClosed() {
+        CustomerEvent created = withPayload(EventType.CONVERSATION_CREATED, EventType.CONVERSATION_CREATED);
+        CustomerEvent closed = withPayload(EventType.CONVERSATION_CLOSED, EventType.CONVERSATION_CLOSED);
+        assertThat(created.payload()).isSameAs(created.conversation);
+        assertThat(closed.payload()).isSameAs(closed.conversation);
+    }
+
+    @Test
+    void aBlankCustomerIdMatchesNoCustomer() {
+        assertThat(EventValidator.problem(usage(" \t", DAY_0))).startsWith("no customer matches");
+        assertThat(EventValidator.problem(usage("", DAY_0))).startsWith("no customer matches");
+    }
+
+    @Test
+    void theParsersVerdictComesBeforeTheValidatorsOwn() {
+        CustomerEvent unreadable = CustomerEvent.unreadable("live:x", "line too long", "{...", Long.MIN_VALUE);
+        assertThat(EventValidator.problem(unreadable)).isEqualTo("line too long");
+    }
+
+    @Test
+    void validEventsPassThroughAndInvalidOnesGoToTheDeadLettersWithTheirEventTime() throws Exception {
+        CustomerEvent valid = usage(ACME, DAY_0);
+        CustomerEvent unmapped = usage(null, DAY_0 + 5);
+        EventValidator validator = new EventValidator();
+        try (OneInputStreamOperatorTestHarness<CustomerEvent, CustomerEvent> harness =
+                     new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(validator))) {
+            harness.open();
+            long before = System.currentTimeMillis();
+            harness.processElement(new StreamRecord<>(valid, 0));
+            long after = System.currentTimeMillis();
+            long firstEventAt = validator.getRuntimeContext().<Long, Long>getAccumulator(EventValidator.FIRST_EVENT_AT)
+                    .getLocalValue();
+            assertThat(firstEventAt).as("wall clock of the first event").isBetween(before, after);
+            harness.processElement(new StreamRecord<>(unmapped, 0));
+
+            assertThat(harness.extractOutputValues()).as("the valid event, passed on")
+                    .usingRecursiveFieldByFieldElementComparator().containsExactly(valid);
+            assertThat(harness.getSideOutput(SideOutputs.DEAD_LETTERS)).singleElement()
+                    .satisfies(r -> assertThat(r.getValue().eventTime).isEqualTo(DAY_0 + 5));
+            assertThat(validator.getRuntimeContext().<Long, Long>getAccumulator(EventValidator.EVENTS_IN)
+                    .getLocalValue()).as("events in, valid or not").isEqualTo(2L);
+            assertThat(validator.getRuntimeContext().<Long, Long>getAccumulator(EventValidator.FIRST_EVENT_AT)
+                    .getLocalValue()).as("wall clock of the first event, after the second").isEqualTo(firstEventAt);
+        }
+    }
+
+    @Test
+    void anEventsTextNamesItsTypeCustomerTimeAndSource() {
+        CustomerEvent e = usage(ACME, DAY_0);
+        e.source = "pulse__product_usage:7";
+        assertThat(e).hasToString("PRODUCT_USAGE(" + ACME + " @" + DAY_0 + " from pulse__product_usage:7)");
+    }
+
+    /** An event of {@code type} for ACME carrying only the payload field of {@code payloadOf}. */
+    private static CustomerEvent withPayload(EventType type, EventType payloadOf) {
+        CustomerEvent e = new CustomerEvent(type, ACME, DAY_0, "test");
+        switch (payloadOf) {
+            case ACCOUNT_SNAPSHOT -> e.account = new Account();
+            case ACTIVITY_SNAPSHOT -> e.activity = new CustomerEvent.ActivitySnapshot();
+            case FUNNEL_SNAPSHOT -> e.funnel = new CustomerEvent.FunnelSnapshot();
+            case VALUE_SNAPSHOT -> e.value = new CustomerEvent.ValueSnapshot();
+            case COMPANY_SNAPSHOT -> e.company = new CustomerEvent.CompanySnapshot();
+            case CONVERSATION_CREATED, CONVERSATION_CLOSED -> e.conversation = new CustomerEvent.Conversation();
+            case PRODUCT_USAGE -> e.usage = new CustomerEvent.ProductUsage();
+            case PLAN_CHANGE -> e.planChange = new CustomerEvent.PlanChange();
+            case OUTCOME -> e.outcome = new CustomerEvent.Outcome();
+        }
+        return e;
     }
 
     private static List<DeadLetter> validate(CustomerEvent... events) throws Exception {

@@ -6,6 +6,7 @@ import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.testing.EmbeddedPostgresServer;
+import io.pulse.testing.SinkPolling;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.api.common.functions.MapFunction;
 import org.apache.flink.core.execution.JobClient;
@@ -18,7 +19,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.util.Comparator;
-import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import static io.pulse.testing.SqlRows.rows;
@@ -91,13 +94,20 @@ final class RecoveryFixtures {
         assertThat(rows(url, HISTORY)).as("the action history " + why).isEqualTo(rows(undisturbed, HISTORY));
     }
 
-    /** Waits until the job runs and has written part of the queue: mid-run. */
+    /** Waits (up to 2 minutes) until the job runs and has written part of the queue: mid-run. */
     static void awaitMidRun(JobClient client, String url) throws Exception {
-        while (client.getJobStatus().get() != JobStatus.RUNNING
-                || rows(url, "SELECT count(*) FROM recommended_actions").equals(List.of("0"))) {
-            assertThat(client.getJobStatus().get().isGloballyTerminalState()).as("the job ended before mid-run")
-                    .isFalse();
-            Thread.sleep(50);
+        SinkPolling.waitFor("the job running with part of the queue written (mid-run)", Duration.ofMinutes(2), () -> {
+            JobStatus status = status(client);
+            assertThat(status.isGloballyTerminalState()).as("the job ended before mid-run: %s", status).isFalse();
+            return status == JobStatus.RUNNING && SinkPolling.count(url, "SELECT count(*) FROM recommended_actions") > 0;
+        }, () -> "job " + status(client) + ", rows " + SinkPolling.count(url, "SELECT count(*) FROM recommended_actions"));
+    }
+
+    static JobStatus status(JobClient client) {
+        try {
+            return client.getJobStatus().get(30, TimeUnit.SECONDS);
+        } catch (InterruptedException | ExecutionException | TimeoutException e) {
+            throw new AssertionError("cannot read the status of job " + client.getJobID(), e);
         }
     }
 

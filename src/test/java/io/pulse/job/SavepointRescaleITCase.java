@@ -55,11 +55,16 @@ class SavepointRescaleITCase {
                 .executeAsync(StreamExecutionEnvironment.getExecutionEnvironment(), "until the savepoint, p=2");
         awaitMidRun(client, url);
         String savepoint = null;
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(3);
+        ExecutionException lastRefusal = null;
         while (savepoint == null) {
+            assertThat(System.nanoTime()).as("a savepoint of the running job within 3 minutes; last refusal: %s",
+                    lastRefusal).isLessThan(deadline);
             try {
                 savepoint = client.stopWithSavepoint(false, dir.resolve("savepoints").toUri().toString(),
                         SavepointFormatType.CANONICAL).get(5, TimeUnit.MINUTES);
             } catch (ExecutionException e) { // a task still starting (compiling its rules) cannot take part yet
+                lastRefusal = e;
                 assertThat(client.getJobStatus().get().isGloballyTerminalState())
                         .as("the job ended before the savepoint: %s", e).isFalse();
                 Thread.sleep(200);

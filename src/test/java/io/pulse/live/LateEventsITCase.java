@@ -161,12 +161,17 @@ class LateEventsITCase {
         }
     }
 
-    /** Waits until the open actions have not changed for 3 s. */
+    /** Waits (up to 3 minutes) until the open actions have not changed for 3 s. */
     private static void waitForStableTable(String sink) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
         List<String> last = null;
         int stableFor = 0;
         while (stableFor < 15) {
             List<String> now = strings(sink, CURRENT_TABLE + ", valid_as_of");
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for the open actions to stay put for 3 s; "
+                        + now.size() + " rows now, " + (last == null ? 0 : last.size()) + " before");
+            }
             stableFor = now.equals(last) && !now.isEmpty() ? stableFor + 1 : 0;
             last = now;
             Thread.sleep(200);

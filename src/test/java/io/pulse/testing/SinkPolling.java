@@ -31,12 +31,20 @@ public final class SinkPolling {
         }
     }
 
-    /** Polls until {@code sql}'s count is positive and has not changed for 3 s (a burst of writes is over). */
+    /**
+     * Polls until {@code sql}'s count is positive and has not changed for 3 s (a burst of writes is
+     * over); after 3 minutes fails with the count then.
+     */
     public static void waitForStableCount(String url, String sql) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + Duration.ofMinutes(3).toMillis();
         long last = -1;
         int stableFor = 0;
         while (stableFor < 15) {
             long now = count(url, sql);
+            if (System.currentTimeMillis() > deadline) {
+                throw new AssertionError("timed out waiting for a positive count that stays put for 3 s of " + sql
+                        + "; last " + last + ", now " + now);
+            }
             stableFor = now == last && now > 0 ? stableFor + 1 : 0;
             last = now;
             Thread.sleep(200);

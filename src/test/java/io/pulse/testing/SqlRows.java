@@ -13,9 +13,15 @@ public final class SqlRows {
     private SqlRows() {}
 
     public static List<String> rows(String url, String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(url)) {
+            return rows(c, sql);
+        }
+    }
+
+    /** The same over a connection the caller holds (say, one spared while others are refused). */
+    public static List<String> rows(Connection c, String sql) throws Exception {
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(sql)) {
+        try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(sql)) {
             ResultSetMetaData md = rs.getMetaData();
             while (rs.next()) {
                 StringBuilder row = new StringBuilder();
