@@ -23,8 +23,8 @@ import org.kie.api.conf.KieBaseMutabilityOption;
 import org.kie.api.runtime.KieContainer;
 
 /**
- * Spike of #23: the pack built with Drools' executable model, every expression of the rules
- * (conditions, from, accumulate, salience, queries, functions, then parts) compiled to Java. The
+ * The pack built with Drools' executable model, every expression of the rules (conditions, from,
+ * accumulate, salience, queries, functions, then parts) compiled to Java. The
  * build goes through a KieBuilder, which registers its module in the JVM-wide KieRepository: the
  * module is removed again before this returns, so reloads do not accumulate.
  *

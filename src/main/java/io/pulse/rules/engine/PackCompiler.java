@@ -14,12 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.drools.kiesession.rulebase.InternalKnowledgeBase;
-import org.drools.kiesession.rulebase.KnowledgeBaseFactory;
 import org.kie.api.KieBase;
-import org.kie.api.KieBaseConfiguration;
-import org.kie.api.KieServices;
-import org.kie.api.conf.KieBaseMutabilityOption;
 import org.kie.api.io.ResourceType;
 import org.kie.internal.builder.CompositeKnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilder;
@@ -28,9 +23,11 @@ import org.kie.internal.io.ResourceFactory;
 
 /**
  * Compiles a rule pack: reads its parameters, checks the pack's texts (sandbox, actions without
- * terms), builds the DRL files with the classic (mvel) compiler and checks the compiled rules.
- * Nothing of the build is registered JVM-wide (no KieRepository module), so repeated reloads do
- * not accumulate.
+ * terms), builds the DRL files with Drools' executable model, which compiles every expression of
+ * the rules (conditions, from, accumulate, salience, queries, functions, then parts) to Java
+ * bytecode, so nothing runs in MVEL; checks every generated class against the sandbox's allow-list
+ * before any is loaded. Nothing of the build stays registered JVM-wide, so repeated reloads do not
+ * accumulate.
  */
 final class PackCompiler {
     /**
@@ -40,25 +37,6 @@ final class PackCompiler {
     private static final Pattern STRATEGY_CALL =
             Pattern.compile("(?:RecommendedAction\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
 
-    /**
-     * Internal switch of the #23 spike: {@code -Dpulse.rules.executableModel=true} compiles the pack
-     * with Drools' executable model (rules compiled to Java, no MVEL at run time) instead of the
-     * classic compiler. Off by default.
-     */
-    static final String EXECUTABLE_MODEL_PROPERTY = "pulse.rules.executableModel";
-
-    /** The DRL compiler a build uses. */
-    enum Compiler {
-        /** KnowledgeBuilder with drools-mvel: conditions, from, accumulate, salience run in MVEL. */
-        CLASSIC,
-        /** Drools' executable model: every expression becomes Java bytecode. */
-        EXECUTABLE_MODEL;
-
-        static Compiler configured() {
-            return Boolean.getBoolean(EXECUTABLE_MODEL_PROPERTY) ? EXECUTABLE_MODEL : CLASSIC;
-        }
-    }
-
     private PackCompiler() {}
 
     /**
@@ -66,12 +44,6 @@ final class PackCompiler {
      * @throws RuleCompilationException with every problem as {@code file:line: message}
      */
     static CompiledPack compile(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
-        return compile(rules, classLoader, Compiler.configured());
-    }
-
-    /** {@link #compile(RuleSet, ClassLoader)} with the given compiler. */
-    static CompiledPack compile(RuleSet rules, ClassLoader classLoader, Compiler compiler)
-            throws RuleCompilationException {
         // MVEL keeps JVM-wide state that captures the thread's context class loader the first time
         // it is used. In Flink that would be the first job's user-code class loader: once that job
         // ends and its class loader is closed, every later build in the JVM fails ("class not
@@ -81,13 +53,13 @@ final class PackCompiler {
         ClassLoader contextClassLoader = thread.getContextClassLoader();
         thread.setContextClassLoader(PackCompiler.class.getClassLoader());
         try {
-            return build(rules, classLoader, compiler);
+            return build(rules, classLoader);
         } finally {
             thread.setContextClassLoader(contextClassLoader);
         }
     }
 
-    private static CompiledPack build(RuleSet rules, ClassLoader classLoader, Compiler compiler)
+    private static CompiledPack build(RuleSet rules, ClassLoader classLoader)
             throws RuleCompilationException {
         List<Problem> problems = new ArrayList<>();
         rules.refused().forEach((name, why) -> problems.add(new Problem(name, 0, why)));
@@ -111,25 +83,18 @@ final class PackCompiler {
         problems.addAll(RuleSandbox.checkSource(source, classLoader));
 
         KieBase kieBase = null;
-        if (compiler == Compiler.EXECUTABLE_MODEL) {
-            ExecutableModelBuild build = ExecutableModelBuild.of(files, classLoader);
-            if (!build.problems().isEmpty()) {
-                // The executable model reports errors in a then part against the Java it generated
-                // (src/main/java/<pkg>/P77/LambdaConsequence77FB....java:39) and some condition
-                // errors without a line: the classic compiler says where they are in the DRL.
-                List<Problem> classic = DrlProblems.of(buildDrl(files, classLoader).getErrors(), files, classLoader);
-                problems.addAll(classic.isEmpty() ? build.problems() : classic);
-            } else {
-                problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source));
-                kieBase = build.kieBase();
-            }
+        ExecutableModelBuild build = ExecutableModelBuild.of(files, classLoader);
+        if (!build.problems().isEmpty()) {
+            // The executable model reports errors in a then part against the Java it generated
+            // (src/main/java/<pkg>/P77/LambdaConsequence77FB....java:39) and some condition errors
+            // without a line: the classic compiler, run for its messages only, says where they are
+            // in the DRL.
+            List<Problem> classic = DrlProblems.of(classicBuild(files, classLoader).getErrors(), files, classLoader);
+            problems.addAll(classic.isEmpty() ? build.problems() : classic);
         } else {
-            KnowledgeBuilder builder = buildDrl(files, classLoader);
-            List<Problem> compileErrors = DrlProblems.of(builder.getErrors(), files, classLoader);
-            problems.addAll(compileErrors);
-            if (compileErrors.isEmpty()) {
-                kieBase = immutableKieBase(builder, classLoader);
-                problems.addAll(RuleSandbox.checkCompiled(kieBase, source));
+            problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source));
+            if (problems.isEmpty()) {
+                kieBase = build.kieBase(); // loads the generated classes: only once they passed the check
             }
         }
         if (!problems.isEmpty()) {
@@ -140,10 +105,10 @@ final class PackCompiler {
     }
 
     /**
-     * A KnowledgeBuilder straight from the texts: what KieBuilder runs inside, without the module
-     * scaffolding around it (pom, kmodule, KieRepository, KieContainer).
+     * The classic (mvel) compiler's build of the texts, for its error messages: they name the DRL
+     * line where the executable model's name generated Java.
      */
-    private static KnowledgeBuilder buildDrl(Map<String, String> files, ClassLoader classLoader) {
+    private static KnowledgeBuilder classicBuild(Map<String, String> files, ClassLoader classLoader) {
         KnowledgeBuilder builder = KnowledgeBuilderFactory.newKnowledgeBuilder(
                 KnowledgeBuilderFactory.newKnowledgeBuilderConfiguration(null, classLoader));
         CompositeKnowledgeBuilder batch = builder.batch();
@@ -155,20 +120,6 @@ final class PackCompiler {
         });
         batch.build();
         return builder;
-    }
-
-    /**
-     * One KieBase of every package, never changed after the build: immutable, it lets each session
-     * use Drools' light identity object store instead of the class-aware one it would rebuild for
-     * every evaluation (see BENCHMARKS.md, "Rule evaluation, one thread").
-     */
-    private static KieBase immutableKieBase(KnowledgeBuilder builder, ClassLoader classLoader) {
-        KieBaseConfiguration configuration = KieServices.Factory.get().newKieBaseConfiguration(null, classLoader);
-        configuration.setOption(KieBaseMutabilityOption.DISABLED);
-        InternalKnowledgeBase knowledgeBase = KnowledgeBaseFactory.newKnowledgeBase(configuration);
-        // Loads no rule class yet: nothing of the rules runs before the bytecode check.
-        knowledgeBase.addPackages(builder.getKnowledgePackages());
-        return knowledgeBase;
     }
 
     /** An action a rule recommends must have its priority and SLA in parameters.json. */

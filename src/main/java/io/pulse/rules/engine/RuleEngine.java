@@ -51,20 +51,15 @@ public final class RuleEngine {
     }
 
     /**
-     * Compiles the DRL files with the classic (mvel) compiler and reads the parameters. Nothing of
-     * the build is registered JVM-wide (no KieRepository module), so repeated reloads do not
-     * accumulate.
+     * Compiles the DRL files (Drools' executable model, every expression checked by the sandbox)
+     * and reads the parameters. Nothing of the build stays registered JVM-wide, so repeated
+     * reloads do not accumulate.
      *
      * @param classLoader loads the fact classes (in Flink: the user-code class loader)
      * @throws RuleCompilationException with every problem as {@code file:line: message}
      */
     public static RuleEngine compile(RuleSet rules, ClassLoader classLoader) throws RuleCompilationException {
         return new RuleEngine(PackCompiler.compile(rules, classLoader));
-    }
-
-    /** Spike of #23: the pack compiled with the given compiler, whatever the switch says. */
-    static RuleEngine compile(RuleSet rules, PackCompiler.Compiler compiler) throws RuleCompilationException {
-        return new RuleEngine(PackCompiler.compile(rules, RuleEngine.class.getClassLoader(), compiler));
     }
 
     /**

@@ -8,167 +8,134 @@ import static io.pulse.rules.sandbox.SandboxPolicy.changesSharedFact;
 
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
-import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.drools.base.definitions.InternalKnowledgePackage;
-import org.drools.base.definitions.rule.impl.RuleImpl;
-import org.drools.core.rule.JavaDialectRuntimeData;
 import org.drools.drl.ast.descr.FunctionDescr;
-import org.kie.api.KieBase;
-import org.kie.api.definition.KiePackage;
-import org.kie.api.definition.rule.Rule;
+import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
+import org.objectweb.asm.Handle;
 import org.objectweb.asm.MethodVisitor;
 import org.objectweb.asm.Opcodes;
 
 /**
- * The check of the Java classes Drools generated for a pack's then parts, evals and functions (the
- * bytes in each package's {@link JavaDialectRuntimeData} store): every class, method and field they
- * use must be allowed, whatever the spelling; a backward jump (a loop) and functions that call
- * themselves, directly or through others, are refused. Drools' own invoker classes, generated from
- * its templates without rule text, are not checked: they are told by the build's registry of
- * invokers, never by their names, and a function may not take the name of one.
+ * The check of every class the executable model generated for a pack (rule model
+ * classes, the lambda classes of constraints, extractors, accumulate functions and consequences,
+ * functions, declared types). Every class, method and field they use must be allowed, whatever the
+ * spelling; a backward jump (a loop) is refused. Beyond the rules' allow-list, the generated code
+ * may use Drools' model API ({@code org.drools.model}), through which it declares the rules and
+ * reaches the {@code drools} helper of a then part.
+ *
+ * <p>Problems name the rule of a lambda class (found from the {@code D.rule(...)} call that uses it)
+ * at the rule's line, or for a then part at the statement's line (while the generated Java keeps
+ * one statement per line as written); functions and declared types at their line. Not yet: the
+ * line of the condition itself, and the query of a query's lambdas (reported as generated code of
+ * the package's first file).
  */
 final class BytecodeScan {
-    /** What the code Drools generates around a then part uses: the {@code drools}/{@code kcontext} helpers. */
-    private static final Set<String> DROOLS_HELPERS = Set.of(
-            "org.drools.core.rule.consequence.KnowledgeHelper", "org.drools.base.rule.consequence.ConsequenceContext",
-            "org.kie.api.runtime.rule.RuleContext", "org.kie.api.runtime.rule.FactHandle",
-            "org.kie.api.definition.rule.Rule", "org.drools.core.common.InternalFactHandle");
+    /**
+     * What any generated code, rule expressions included, may use beyond the rules' allow-list: the
+     * functional interfaces the lambdas implement, the {@code drools} helper of a then part, the
+     * property masks of a modify, Drools' null-safe comparisons, and the enum each lambda class is, the operators of {@code in}, {@code matches}, ...
+     */
+    static final List<String> RUNTIME_PREFIXES = List.of("org.drools.model.functions.", "org.drools.util.bitmask.",
+            "org.drools.model.bitmask.", "org.drools.model.operators.");
+    /** {@code D.eval(operator, ...)}: how a constraint with {@code in}, {@code matches}, ... evaluates its operator. */
+    static final Set<String> RUNTIME_MEMBERS = Set.of("org.drools.modelcompiler.dsl.pattern.D.eval");
+    static final Set<String> RUNTIME_CLASSES = Set.of("org.drools.model.Drools", "org.drools.model.BitMask",
+            // drools.getRule(), as the classic compiler allows it too
+            "org.drools.modelcompiler.consequence.DroolsImpl", "org.drools.core.rule.consequence.KnowledgeHelper",
+            "org.kie.api.definition.rule.Rule", "org.drools.core.common.InternalFactHandle",
+            "org.drools.modelcompiler.util.EvaluationUtil", "org.kie.api.runtime.rule.FactHandle",
+            "org.kie.api.runtime.rule.RuleContext", "java.lang.Enum");
 
-    /** Property masks Drools passes with the {@code update}/{@code modify} it generates. */
-    private static final String DROOLS_BITMASKS = "org.drools.util.bitmask.";
+    /** What Drools makes a declared type implement (its field types are checked as anywhere else). */
+    static final Set<String> DECLARED_TYPE_SUPPORT = Set.of("java.io.Serializable",
+            "org.drools.base.factmodel.GeneratedFact", "org.drools.base.factmodel.AccessibleFact");
 
+    /**
+     * What the classes that declare the rules (not the lambdas of their expressions) may use too:
+     * Drools' model DSL.
+     */
+    static final List<String> DSL_PREFIXES = List.of("org.drools.model.", "org.drools.modelcompiler.dsl.");
+    static final Set<String> DSL_CLASSES = Set.of("org.drools.util.DateUtils");
 
     private BytecodeScan() {}
 
-    /** Problems in the classes Drools generated for the pack's then parts, evals and functions. */
-    static List<Problem> check(KieBase kieBase, DrlSource source) {
+    /**
+     * @param classes  every generated class, internal name to bytes
+     * @param skipped  classes Drools generates from the module descriptor, without rule text (the
+     *                 project model), by exact internal name
+     */
+    static List<Problem> check(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
         List<Problem> problems = new ArrayList<>();
-        for (KiePackage p : kieBase.getKiePackages()) {
-            InternalKnowledgePackage pkg = (InternalKnowledgePackage) p;
-            if (!(pkg.getDialectRuntimeRegistry().getDialectData("java") instanceof JavaDialectRuntimeData java)) {
-                continue;
-            }
-            checkPackage(p, java, source, problems);
-        }
-        return problems;
-    }
-
-    private static void checkPackage(KiePackage p, JavaDialectRuntimeData java, DrlSource source,
-                                     List<Problem> problems) {
-        Set<String> invokers = invokers(java);
-        // Generated rule class (internal name) -> rule name, from each rule's consequence invoker.
         Map<String, String> ruleOfClass = new HashMap<>();
-        for (Rule r : p.getRules()) {
-            RuleImpl rule = (RuleImpl) r;
-            if (rule.getConsequence() != null) {
-                String invoker = rule.getConsequence().getClass().getName().replace('.', '/');
-                ruleOfClass.put(invoker.replaceFirst("DefaultConsequenceInvoker$", ""), rule.getName());
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            if (!skipped.contains(e.getKey()) && !simpleName(e.getKey()).startsWith("Lambda")) {
+                new ClassReader(e.getValue()).accept(new RuleIndex(e.getKey(), classes.keySet(), ruleOfClass),
+                        ClassReader.SKIP_FRAMES);
             }
         }
-        // Function class (internal name: the package path and the capitalised function name) -> where it is.
-        Map<String, Where> functions = new HashMap<>();
+        // Functions are static methods of the package's Rules class: package path -> name -> where.
+        Map<String, Map<String, Where>> functions = new HashMap<>();
         for (DrlSource.DrlFile f : source.files()) {
-            if (f.descr() != null && pkgPath(f.descr().getName()).equals(pkgPath(p.getName()))) {
+            if (f.descr() != null) {
                 for (FunctionDescr fd : f.descr().getFunctions()) {
-                    String name = fd.getName();
-                    String className = pkgPath(p.getName()) + Character.toUpperCase(name.charAt(0)) + name.substring(1);
-                    Where where = new Where(f.name(), fd.getLine(), fd.getLine(), "function " + name);
-                    if (isInvoker(className, invokers)) {
-                        problems.add(new Problem(where.file(), where.line(), "function " + name + " is named like a"
-                                + " class Drools generates for a rule: give it another name"));
-                    }
-                    functions.put(className, where);
+                    functions.computeIfAbsent(f.descr().getName().replace('.', '/'), k -> new HashMap<>())
+                            .put(fd.getName(), new Where(f.name(), fd.getLine(), 0, "function " + fd.getName()));
                 }
             }
         }
-        Set<String> generated = new HashSet<>();
-        for (String entry : java.getStore().keySet()) {
-            generated.add(entry.replaceFirst("\\.class$", ""));
+        // Declared types become classes of the package, named as declared.
+        Map<String, Where> declaredTypes = new HashMap<>();
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.descr() != null) {
+                for (TypeDeclarationDescr td : f.descr().getTypeDeclarations()) {
+                    declaredTypes.put(f.descr().getName().replace('.', '/') + "/" + td.getTypeName(),
+                            new Where(f.name(), td.getLine(), 0, "declared type " + td.getTypeName()));
+                }
+            }
         }
         Map<String, Set<String>> calls = new HashMap<>();
-        for (Map.Entry<String, byte[]> e : java.getStore().entrySet()) {
-            String className = e.getKey().replaceFirst("\\.class$", "");
-            if (isInvoker(className, invokers) && !functions.containsKey(className)) {
-                continue; // Drools' invokers, from its templates: registered as such by the build
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            if (skipped.contains(e.getKey())) {
+                continue;
             }
-            Where where = functions.get(className);
-            if (where == null) {
-                where = ruleClassWhere(className, ruleOfClass, source);
+            String pkg = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
+            Map<String, Where> functionsHere = simpleName(e.getKey()).startsWith("Rules")
+                    ? functions.getOrDefault(pkg, Map.of()) : Map.of();
+            String rule = ruleOfClass.get(e.getKey());
+            Where where;
+            if (rule != null) {
+                where = ruleWhere(source, rule);
+            } else if (declaredTypes.containsKey(e.getKey())) {
+                where = declaredTypes.get(e.getKey());
+            } else {
+                where = new Where(fileOf(e.getKey(), source), 0, 0, "generated class " + e.getKey().replace('/', '.'));
             }
-            Set<String> called = new HashSet<>();
-            new ClassReader(e.getValue()).accept(new Scanner(where, generated, functions.keySet(), called, problems),
+            new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), functionsHere, calls,
+                    inlineLambdas(e.getKey(), ruleOfClass, source), declaredTypes.containsKey(e.getKey()), problems),
                     ClassReader.SKIP_FRAMES);
-            if (functions.containsKey(className)) {
-                calls.put(className, called);
-            }
         }
         refuseRecursion(functions, calls, problems);
-    }
-
-    /**
-     * The classes the build registered as invokers (internal names). Drools keeps them in a private
-     * map with no getter; {@code BytecodeScanTest} pins that it is found.
-     */
-    static Set<String> invokers(JavaDialectRuntimeData java) {
-        try {
-            Field lookups = JavaDialectRuntimeData.class.getDeclaredField("invokerLookups");
-            lookups.setAccessible(true);
-            Set<String> invokers = new HashSet<>();
-            for (Object name : ((Map<?, ?>) lookups.get(java)).keySet()) {
-                invokers.add(name.toString().replace('.', '/'));
-            }
-            return invokers;
-        } catch (ReflectiveOperationException | RuntimeException e) {
-            throw new IllegalStateException("this Drools version keeps its invokers elsewhere: the sandbox"
-                    + " cannot tell them from rule code", e);
-        }
-    }
-
-    private static boolean isInvoker(String className, Set<String> invokers) {
-        if (invokers.contains(className)) {
-            return true;
-        }
-        int nested = className.lastIndexOf('$');
-        return nested > 0 && isInvoker(className.substring(0, nested), invokers);
-    }
-
-    /** Where a rule's class is written: the rule whose class name is the longest prefix of this one. */
-    private static Where ruleClassWhere(String className, Map<String, String> ruleOfClass, DrlSource source) {
-        String ruleClass = null;
-        for (String r : ruleOfClass.keySet()) {
-            if (className.startsWith(r) && (ruleClass == null || r.length() > ruleClass.length())) {
-                ruleClass = r;
-            }
-        }
-        if (ruleClass == null) {
-            return new Where(source.locate("").file(), 0, 0, "generated class " + className);
-        }
-        String rule = ruleOfClass.get(ruleClass);
-        DrlSource.RuleLocation at = source.locate(rule);
-        return new Where(at.file(), at.line(), at.thenLine(), "rule \"" + rule + "\"");
+        return problems;
     }
 
     /** A function that calls itself, directly or through others, could run without end. */
-    private static void refuseRecursion(Map<String, Where> functions, Map<String, Set<String>> calls,
+    private static void refuseRecursion(Map<String, Map<String, Where>> functions, Map<String, Set<String>> calls,
                                         List<Problem> problems) {
-        for (String function : functions.keySet()) {
-            List<String> cycle = cycleFrom(function, calls);
+        functions.forEach((pkg, byName) -> byName.forEach((name, where) -> {
+            List<String> cycle = cycleFrom(pkg + "." + name, calls);
             if (cycle != null) {
-                Where where = functions.get(function);
-                String path = String.join(" -> ", cycle.stream()
-                        .map(c -> functions.get(c).what().substring("function ".length())).toList());
-                problems.add(new Problem(where.file(), where.line(), "in " + where.what() + ": recursion is not"
-                        + " allowed in rules, it could run without end (" + path + ")"));
+                String path = String.join(" -> ", cycle.stream().map(f -> f.substring(f.lastIndexOf('.') + 1)).toList());
+                problems.add(new Problem(where.file(), where.line(), "in " + where.what() + ": recursion is"
+                        + " not allowed in rules, it could run without end (" + path + ")"));
             }
-        }
+        }));
     }
 
     /** The calls from {@code start} back to itself (start first and last), or null when there are none. */
@@ -195,96 +162,261 @@ final class BytecodeScan {
         return null;
     }
 
-    private static String pkgPath(String packageName) {
-        return (packageName + ".").replace('.', '/');
+    private static Where ruleWhere(DrlSource source, String rule) {
+        DrlSource.RuleLocation at = source.locate(rule);
+        return new Where(at.file(), at.line(), firstStatementLine(source, at), "rule \"" + rule + "\"");
     }
 
-    /** Where a generated class's code is written, and how its lines map back to the DRL. */
+    /** The rule of each lambda method of a class (lambdas Drools did not move to classes of their own). */
+    private static Map<String, Where> inlineLambdas(String className, Map<String, String> ruleOfClass, DrlSource source) {
+        Map<String, Where> out = new HashMap<>();
+        ruleOfClass.forEach((key, rule) -> {
+            if (key.startsWith(className + "#")) {
+                out.put(key.substring(className.length() + 1), ruleWhere(source, rule));
+            }
+        });
+        return out;
+    }
+
+    /** The line of the first statement of a rule's then part: the first line after {@code then} with code. */
+    private static int firstStatementLine(DrlSource source, DrlSource.RuleLocation at) {
+        if (at.thenLine() <= 0) {
+            return 0;
+        }
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.name().equals(at.file())) {
+                String[] lines = f.text().split("\\R", -1);
+                for (int i = at.thenLine(); i < lines.length; i++) { // lines[i] is line i + 1
+                    String l = lines[i].strip();
+                    if (!l.isEmpty() && !l.startsWith("//")) {
+                        return i + 1;
+                    }
+                }
+            }
+        }
+        return at.thenLine();
+    }
+
+    private static String simpleName(String internalName) {
+        return internalName.substring(internalName.lastIndexOf('/') + 1);
+    }
+
+    /** Where a generated class's code is written. */
     private record Where(String file, int line, int thenLine, String what) {}
 
-    /** Checks every instruction of one generated class. */
-    private static final class Scanner extends ClassVisitor {
-        private final Where where;
+    /**
+     * Which rule each lambda class belongs to: the executable model declares each rule in a method
+     * of a rule-methods class, {@code D.rule(pkg, name)} followed by the patterns and consequence,
+     * which name their lambda classes ({@code LambdaPredicate...INSTANCE}).
+     */
+    private static final class RuleIndex extends ClassVisitor {
+        private final String className;
         private final Set<String> generated;
-        private final List<Problem> problems;
-        private final Set<String> functions;
-        private final Set<String> called;
-        private final Set<String> reported = new HashSet<>();
+        private final Map<String, String> ruleOfClass;
 
-        /** {@code called} collects the functions this class calls (internal names). */
-        Scanner(Where where, Set<String> generated, Set<String> functions, Set<String> called, List<Problem> problems) {
+        RuleIndex(String className, Set<String> generated, Map<String, String> ruleOfClass) {
             super(Opcodes.ASM9);
-            this.where = where;
+            this.className = className;
             this.generated = generated;
-            this.functions = functions;
-            this.called = called;
-            this.problems = problems;
+            this.ruleOfClass = ruleOfClass;
         }
 
         @Override
         public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
-            return new RuleMethodCheck(name.equals("defaultConsequence"));
+            return new MethodVisitor(Opcodes.ASM9) {
+                private String lastString;
+                private String rule;
+                private final Set<String> lambdas = new HashSet<>();
+
+                @Override
+                public void visitLdcInsn(Object value) {
+                    if (value instanceof String text) {
+                        lastString = text;
+                    }
+                }
+
+                @Override
+                public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                    if (rule == null && (n.equals("rule") || n.equals("query"))
+                            && owner.startsWith("org/drools/modelcompiler/dsl/")) {
+                        rule = lastString;
+                    }
+                }
+
+                @Override
+                public void visitFieldInsn(int opcode, String owner, String n, String d) {
+                    if (generated.contains(owner) && simpleName(owner).startsWith("Lambda")) {
+                        lambdas.add(owner);
+                    }
+                }
+
+                @Override
+                public void visitInvokeDynamicInsn(String n, String d, Handle bsm, Object... args) {
+                    for (Object a : args) {
+                        if (a instanceof Handle h && h.getOwner().equals(className)) {
+                            lambdas.add(className + "#" + h.getName());
+                        }
+                    }
+                }
+
+                @Override
+                public void visitEnd() {
+                    if (rule != null) {
+                        lambdas.forEach(l -> ruleOfClass.putIfAbsent(l, rule));
+                    }
+                }
+            };
+        }
+    }
+
+    /** The first DRL file of the class's package (generated Java carries no DRL line). */
+    private static String fileOf(String className, DrlSource source) {
+        String pkg = className.contains("/") ? className.substring(0, className.lastIndexOf('/')).replace('/', '.') : "";
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.descr() != null && pkg.equals(f.descr().getName())) {
+                return f.name();
+            }
+        }
+        return source.locate("").file();
+    }
+
+    static boolean runtime(String className) {
+        return RUNTIME_CLASSES.contains(className) || RUNTIME_PREFIXES.stream().anyMatch(className::startsWith);
+    }
+
+    static boolean dsl(String className) {
+        return DSL_CLASSES.contains(className) || DSL_PREFIXES.stream().anyMatch(className::startsWith);
+    }
+
+    private static final class Scanner extends ClassVisitor {
+        private final String className;
+        private final Set<String> generated;
+        private final List<Problem> problems;
+        private final Set<String> reported = new HashSet<>();
+        /** Whether the class holds rule expressions only (a lambda class), so no DSL. */
+        private final boolean lambdaClass;
+        private boolean enumClass;
+        private boolean inLambdaMethod;
+        private String method = "";
+
+        private final Where classWhere;
+        private final Map<String, Where> functions;
+        private final Map<String, Set<String>> calls;
+        private Where where;
+        private boolean inFunction;
+        private final Map<String, Where> lambdaMethods;
+        private final boolean declaredType;
+
+        Scanner(Where where, String className, Set<String> generated, Map<String, Where> functions,
+                Map<String, Set<String>> calls, Map<String, Where> lambdaMethods, boolean declaredType,
+                List<Problem> problems) {
+            super(Opcodes.ASM9);
+            this.lambdaMethods = lambdaMethods;
+            this.declaredType = declaredType;
+            this.classWhere = where;
+            this.where = where;
+            this.functions = functions;
+            this.calls = calls;
+            this.className = className;
+            this.generated = generated;
+            this.problems = problems;
+            String simple = className.substring(className.lastIndexOf('/') + 1);
+            this.lambdaClass = simple.startsWith("Lambda");
         }
 
-        /** Checks one method's instructions; a then part's lines map back to the DRL line by line. */
-        private final class RuleMethodCheck extends InstructionCheck {
-            private final boolean consequence;
-            private int firstLine = -1;
-            private int line = -1;
-
-            RuleMethodCheck(boolean consequence) {
-                this.consequence = consequence;
+        @Override
+        public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
+            enumClass = "java/lang/Enum".equals(superName);
+            if (superName != null) {
+                use(superName, null);
             }
-
-            @Override
-            void line(int number) {
-                if (firstLine < 0) {
-                    firstLine = number;
-                }
-                line = number;
+            for (String i : interfaces) {
+                use(i, null);
             }
+        }
 
-            /** The DRL line of the current statement: exact in a then part, else the rule's line. */
-            private int drlLine() {
-                if (consequence && where.thenLine() > 0 && firstLine >= 0) {
-                    return where.thenLine() + line - firstLine;
-                }
-                return where.line();
-            }
+        private int firstLine = -1;
+        private int line = -1;
 
-            @Override
-            void refuse(String message) {
-                int at = drlLine();
-                if (reported.add(at + message)) {
-                    problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
-                }
+        /**
+         * The DRL line: in a consequence, the then part's first statement's line plus the statement's offset in
+         * the generated method (exact while the generated Java keeps one statement per line as
+         * written); elsewhere the rule's line.
+         */
+        private int drlLine() {
+            if (simpleName(className).startsWith("LambdaConsequence") && method.equals("execute")
+                    && where.thenLine() > 0 && firstLine >= 0) {
+                return where.thenLine() + line - firstLine;
             }
+            return where.line();
+        }
 
-            @Override
-            void call(String owner, String name) {
-                if (functions.contains(owner)) {
-                    called.add(owner);
-                }
+        private void refuse(String message) {
+            int at = drlLine();
+            if (reported.add(at + message)) {
+                problems.add(new Problem(where.file(), at, "in " + where.what() + ": " + message));
             }
+        }
 
-            @Override
-            void use(String owner, String member) {
-                String type = typeOf(owner);
-                if (type == null) {
-                    return; // a primitive array
-                }
-                String className = type.replace('/', '.');
-                if (member != null && DENIED_MEMBERS.containsKey(member)) {
-                    refuse(className + "." + member + " is not allowed in rules: " + DENIED_MEMBERS.get(member));
-                } else if (member != null && changesSharedFact(className, member)) {
-                    refuse(className + "." + member + ": " + className.substring(className.lastIndexOf('.') + 1)
-                            + " " + SHARED_FACT_CHANGED);
-                } else if (!generated.contains(type) && !allowed(className) && !DROOLS_HELPERS.contains(className)
-                        && !className.startsWith(DROOLS_BITMASKS)) {
-                    refuse(className + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
-                            + allowedSummary());
-                }
+        private void use(String owner, String member) {
+            String type = InstructionCheck.typeOf(owner);
+            if (type == null) {
+                return;
             }
+            String name = type.replace('/', '.');
+            if (member != null && DENIED_MEMBERS.containsKey(member)) {
+                refuse(name + "." + member + " is not allowed in rules: " + DENIED_MEMBERS.get(member));
+            } else if (member != null && changesSharedFact(name, member)) {
+                refuse(name + "." + member + ": " + name.substring(name.lastIndexOf('.') + 1) + " " + SHARED_FACT_CHANGED);
+            } else if (enumClass && method.equals("values") && name.equals("java.lang.System") && "arraycopy".equals(member)) {
+                return; // the values() of an enum (each lambda class is one), as ecj writes it
+            } else if (method.equals("$deserializeLambda$") && name.equals("java.lang.invoke.SerializedLambda")) {
+                return; // the compiler's own method for serializable lambdas (a query's)
+            } else if (declaredType && DECLARED_TYPE_SUPPORT.contains(name)) {
+                return; // the interfaces Drools gives a declared type
+            } else if (!generated.contains(type) && !allowed(name) && !runtime(name)
+                    && !(member != null && RUNTIME_MEMBERS.contains(name + "." + member))
+                    && (lambdaClass || inLambdaMethod || inFunction || !dsl(name))) {
+                refuse(name + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
+                        + allowedSummary());
+            }
+        }
+
+        @Override
+        public MethodVisitor visitMethod(int access, String name, String descriptor, String signature, String[] exceptions) {
+            method = name;
+            inLambdaMethod = name.startsWith("lambda$");
+            inFunction = (access & Opcodes.ACC_STATIC) != 0 && functions.containsKey(name);
+            where = inFunction ? functions.get(name) : lambdaMethods.getOrDefault(name, classWhere);
+            firstLine = -1;
+            line = -1;
+            return new InstructionCheck() {
+                @Override
+                void line(int number) {
+                    if (firstLine < 0) {
+                        firstLine = number;
+                    }
+                    line = number;
+                }
+
+                @Override
+                void call(String owner, String n) {
+                    if (inFunction && owner.equals(className) && functions.containsKey(n)) {
+                        String pkg = className.substring(0, Math.max(className.lastIndexOf('/'), 0));
+                        calls.computeIfAbsent(pkg + "." + method, k -> new HashSet<>()).add(pkg + "." + n);
+                    }
+                }
+
+                @Override
+                void use(String owner, String member) {
+                    Scanner.this.use(owner, member);
+                }
+
+                @Override
+                void refuse(String message) {
+                    Scanner.this.refuse(message);
+                }
+            };
         }
     }
 }

@@ -5,25 +5,22 @@ import io.pulse.rules.pack.Problem;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.kie.api.KieBase;
 
 /**
  * Rules are code that runs inside the job, so the pack may only use the fact model and a small set
- * of value types: no files, network, processes, reflection, class loading, threads, clocks or
- * {@code System}. Two checks, both reporting {@code file:line: message}:
+ * of value operations: no files, network, processes, reflection, class loading, threads, clocks,
+ * randomness or JVM-wide state ({@link SandboxPolicy}). Two checks, both reporting
+ * {@code file:line: message}:
  *
  * <ol>
  *   <li>{@link #checkSource} on the DRL text, before compiling: imports, globals and function imports
- *       from Drools' parse; every class named anywhere in the rules (conditions, then parts,
- *       functions, declared types; simple, imported or fully qualified names), reflective members
- *       and loop keywords, from a scan of the text without comments and string literals. This
- *       covers what is never compiled to Java bytecode (conditions and {@code dialect "mvel"}
- *       code are run by MVEL).
- *   <li>{@link #checkCompiled} on the Java classes Drools generated for the then parts, evals and
- *       functions (the bytes in the package's {@code JavaDialectRuntimeData} store): every class,
- *       method and field they use must be allowed, whatever the spelling, and a backward jump (a
- *       loop) is refused. Drools' own invoker classes, generated from its templates without rule
- *       text, are not checked.
+ *       from Drools' parse; every class named anywhere in the rules (simple, imported or fully
+ *       qualified names), reflective members, loop keywords and unicode escapes, from a scan of the
+ *       text without comments and string literals. It names the line of what it refuses.
+ *   <li>{@link #checkGenerated} on every class Drools' executable model generated for the pack
+ *       (conditions, from, accumulate, salience, queries, functions, then parts): every type, method
+ *       and field they use must be on the allow-list, whatever the spelling; loops and recursion
+ *       are refused. This is the check nothing gets around: no rule code runs that it did not see.
  * </ol>
  */
 public final class RuleSandbox {
@@ -34,16 +31,13 @@ public final class RuleSandbox {
         return SourceScan.check(source, classLoader);
     }
 
-    /** Problems in the classes Drools generated for the pack's then parts, evals and functions ({@link BytecodeScan}). */
-    public static List<Problem> checkCompiled(KieBase kieBase, DrlSource source) {
-        return BytecodeScan.check(kieBase, source);
-    }
-
     /**
-     * Spike of #23: problems in every class the executable model generated for the pack (internal
-     * name to bytes), conditions and all ({@link GeneratedBytecodeScan}).
+     * Problems in every class the executable model generated for the pack ({@link BytecodeScan}).
+     *
+     * @param classes internal name to bytes
+     * @param skipped classes Drools generates from the module descriptor, without rule text
      */
     public static List<Problem> checkGenerated(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
-        return GeneratedBytecodeScan.check(classes, skipped, source);
+        return BytecodeScan.check(classes, skipped, source);
     }
 }
