@@ -297,8 +297,9 @@ public class RuleEvaluationFunction
             evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
             deadLetters.inc();
-            // A rule threw, looped (stopped at the firing cap) or broke the exactly-one safety net:
-            // report it with the rule to blame and keep the customer's last recommendations.
+            // A rule threw, looped (stopped at the firing cap or the time budget) or broke the
+            // exactly-one safety net: report it with the rule to blame and keep the customer's last
+            // recommendations.
             String rule = e instanceof RuleEvaluationException r ? r.rule() : null;
             sideOutput.accept(SideOutputs.DEAD_LETTERS, new DeadLetter(
                     "rules:" + engine.version() + (rule == null ? "" : ":" + rule),

@@ -38,7 +38,8 @@ import java.util.regex.Pattern;
  * <ul>
  *   <li>a <b>gap</b>: a customer who gets no value tier, risk tier, health band or strategy;
  *   <li>an <b>overlap</b>: a customer who gets two of them (or the same action twice);
- *   <li>a rule that <b>fails</b> (throws, or keeps firing until the firing cap stops it);
+ *   <li>a rule that <b>fails</b> (throws, or keeps firing until the firing cap or the time budget
+ *       stops it);
  *   <li>an <b>unreachable</b> rule: one that fires for none of the examples nor the scenarios
  *       (reported once no rule fails: a failing rule stops the rules after it);
  * </ul>

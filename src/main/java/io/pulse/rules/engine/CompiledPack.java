@@ -3,6 +3,7 @@ package io.pulse.rules.engine;
 import io.pulse.rules.facts.Parameters;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.rules.pack.DrlSource;
+import io.pulse.rules.pack.EngineLimits;
 import org.kie.api.KieBase;
 
 /**
@@ -11,6 +12,6 @@ import org.kie.api.KieBase;
  * long as an engine uses it.
  *
  * @param source     where each rule is written, for problems found after the compile
- * @param maxFirings rule firings allowed per evaluation: more means a rule keeps re-triggering itself
+ * @param limits rule firings and milliseconds allowed per evaluation (parameters.json, {@code engine})
  */
-record CompiledPack(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, int maxFirings) {}
+record CompiledPack(RuleSet rules, Parameters parameters, KieBase kieBase, DrlSource source, EngineLimits limits) {}

@@ -14,7 +14,7 @@ import org.kie.api.runtime.StatelessKieSession;
 
 /**
  * One thread's session on a compiled pack: gives the rules one customer's facts, fires them
- * within the pack's firing budget and records in a {@link RuleTrace} what they derived. Not
+ * within the pack's limits (firings and time) and records in a {@link RuleTrace} what they derived. Not
  * thread-safe: the trace is reset at each evaluation.
  */
 final class CustomerSession {
@@ -26,7 +26,7 @@ final class CustomerSession {
 
     CustomerSession(CompiledPack pack) {
         this.pack = pack;
-        this.trace = new RuleTrace(BindingOrder.of(pack.rules()), pack.maxFirings());
+        this.trace = new RuleTrace(BindingOrder.of(pack.rules()), pack.limits().maxFirings(), pack.limits().maxMillis());
         this.session = pack.kieBase().newKieSessionsPool(1).newStatelessKieSession();
         session.addEventListener((AgendaEventListener) trace);
         session.addEventListener((RuleRuntimeEventListener) trace);
@@ -37,7 +37,8 @@ final class CustomerSession {
      * the customer's tier ({@link TierAverage}), and fires the rules.
      *
      * @return the trace of this evaluation: valid until the next one
-     * @throws RuleEvaluationException when a rule throws or the rules exceed the firing budget
+     * @throws RuleEvaluationException when a rule throws or the rules exceed the firing cap or the
+     *     time budget
      */
     RuleTrace fire(CustomerFacts facts, Population population) {
         String customerId = facts.account().getCustomerId();
@@ -53,7 +54,10 @@ final class CustomerSession {
             throw SafetyNet.ruleThrew(customerId, pack.rules().version(), trace, e);
         }
         if (trace.capped()) {
-            throw SafetyNet.runaway(customerId, pack.rules().version(), pack.maxFirings(), trace);
+            throw SafetyNet.runaway(customerId, pack.rules().version(), pack.limits().maxFirings(), trace);
+        }
+        if (trace.overTime()) {
+            throw SafetyNet.overTime(customerId, pack.rules().version(), pack.limits().maxMillis(), trace);
         }
         return trace;
     }

@@ -2,6 +2,7 @@ package io.pulse.rules.engine;
 
 import io.pulse.rules.facts.Parameters;
 import io.pulse.rules.pack.DrlSource;
+import io.pulse.rules.pack.EngineLimits;
 import io.pulse.rules.pack.ParametersReader;
 import io.pulse.rules.pack.Problem;
 import io.pulse.rules.pack.RuleCompilationException;
@@ -65,11 +66,12 @@ final class PackCompiler {
         rules.refused().forEach((name, why) -> problems.add(new Problem(name, 0, why)));
         Map<String, String> files = rules.files();
         Parameters parameters = null;
-        int maxFirings = RuleEngine.DEFAULT_MAX_FIRINGS;
+        EngineLimits defaults = new EngineLimits(RuleEngine.DEFAULT_MAX_FIRINGS, RuleEngine.DEFAULT_MAX_MILLIS);
+        EngineLimits limits = defaults;
         if (files.containsKey(RuleSet.PARAMETERS_FILE)) {
             String text = files.get(RuleSet.PARAMETERS_FILE);
             parameters = ParametersReader.read(text, problems);
-            maxFirings = ParametersReader.maxFirings(text, RuleEngine.DEFAULT_MAX_FIRINGS, problems);
+            limits = ParametersReader.engineLimits(text, defaults, problems);
         } else {
             problems.add(new Problem(RuleSet.PARAMETERS_FILE, 0, "missing: the rule pack needs its parameters file"));
         }
@@ -101,7 +103,7 @@ final class PackCompiler {
             Collections.sort(problems);
             throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
         }
-        return new CompiledPack(rules, parameters, kieBase, source, maxFirings);
+        return new CompiledPack(rules, parameters, kieBase, source, limits);
     }
 
     /**

@@ -35,6 +35,14 @@ public final class RuleEngine {
      */
     public static final int DEFAULT_MAX_FIRINGS = 1_000;
 
+    /**
+     * Milliseconds the rules may run per customer evaluation when parameters.json sets no
+     * {@code engine.maxMillisPerEvaluation}: about 40,000 times a normal evaluation (~25 µs), so a
+     * GC pause or a busy machine does not trip it, while a rule that keeps re-triggering itself
+     * with slow then parts is stopped within a second. Checked between firings.
+     */
+    public static final long DEFAULT_MAX_MILLIS = 1_000;
+
     private final CompiledPack compiled;
     private final CustomerSession session;
     private final RecommendationMapper mapper;
@@ -118,7 +126,12 @@ public final class RuleEngine {
 
     /** Rule firings allowed per evaluation. */
     public int maxFirings() {
-        return compiled.maxFirings();
+        return compiled.limits().maxFirings();
+    }
+
+    /** Milliseconds the rules may run per evaluation (checked between firings). */
+    public long maxMillis() {
+        return compiled.limits().maxMillis();
     }
 
     /** {@link #evaluate(CustomerFacts, Population, long)} with only the account and the profile. */
@@ -136,7 +149,8 @@ public final class RuleEngine {
      * @throws RuleEvaluationException when the rules do not give exactly one health score, health
      *     band, value tier, risk tier, VALUE_RISK strategy and HEALTH strategy (a rule-pack bug),
      *     recommend the same action twice, a rule throws, or the rules fire more than
-     *     {@link #maxFirings()} times (a rule that keeps re-triggering itself, stopped there); the
+     *     {@link #maxFirings()} times (a rule that keeps re-triggering itself, stopped there) or
+     *     run longer than {@link #maxMillis()} (stopped at the next firing); the
      *     message names the customer and the rules
      */
     public CustomerEvaluation evaluate(CustomerFacts facts, Population population, long asOfEpochMs) {

@@ -4,8 +4,8 @@ import java.util.List;
 
 /**
  * The rules failed for one customer: a rule threw, the rules fired more often than the firing
- * cap allows (a rule that re-triggers itself), or they did not give exactly one of each
- * classification and strategy. Names the customer and, where one rule is to blame, that rule.
+ * cap allows (a rule that re-triggers itself) or ran longer than the time budget, or they did not
+ * give exactly one of each classification and strategy. Names the customer and, where one rule is to blame, that rule.
  */
 public class RuleEvaluationException extends IllegalStateException {
     private static final long serialVersionUID = 1L;

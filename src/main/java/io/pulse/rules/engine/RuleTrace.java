@@ -5,6 +5,7 @@ import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.kie.api.event.rule.AfterMatchFiredEvent;
 import org.kie.api.event.rule.BeforeMatchFiredEvent;
 import org.kie.api.event.rule.DefaultAgendaEventListener;
@@ -12,6 +13,7 @@ import org.kie.api.event.rule.ObjectDeletedEvent;
 import org.kie.api.event.rule.ObjectInsertedEvent;
 import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
+import org.kie.api.runtime.KieRuntime;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.rule.Match;
 
@@ -41,6 +43,13 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     private final BindingOrder bindingOrder;
     private final int maxFirings;
     private boolean capped;
+    /** The time budget, and {@link System#nanoTime} when the evaluation started. */
+    private final long maxNanos;
+    private long startNanos;
+    private boolean overTime;
+    /** The rule blamed for running over time, and whether its then part was running then. */
+    private String overTimeRule;
+    private boolean overTimeInThenPart;
     private final List<Firing> firings = new ArrayList<>();
     private final IdentityHashMap<Object, Firing> producedBy = new IdentityHashMap<>();
     /** Facts inserted by rules (not the input facts), in insertion order. */
@@ -49,13 +58,18 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     private final Map<String, Integer> changesByRule = new HashMap<>();
     private Firing current;
 
-    /** @param maxFirings firings after which the evaluation is halted (see {@link #capped()}) */
-    RuleTrace(BindingOrder bindingOrder, int maxFirings) {
+    /**
+     * @param maxFirings firings after which the evaluation is halted (see {@link #capped()})
+     * @param maxMillis  time after which the evaluation is halted, checked before and after each
+     *                   firing (see {@link #overTime()})
+     */
+    RuleTrace(BindingOrder bindingOrder, int maxFirings, long maxMillis) {
         this.bindingOrder = bindingOrder;
         this.maxFirings = maxFirings;
+        this.maxNanos = TimeUnit.MILLISECONDS.toNanos(maxMillis);
     }
 
-    /** Forgets the previous evaluation. */
+    /** Forgets the previous evaluation and starts the clock of the next. */
     void reset() {
         firings.clear();
         producedBy.clear();
@@ -63,6 +77,10 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
         changesByRule.clear();
         current = null;
         capped = false;
+        overTime = false;
+        overTimeRule = null;
+        overTimeInThenPart = false;
+        startNanos = System.nanoTime();
     }
 
     @Override
@@ -71,6 +89,10 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
             // A rule keeps re-triggering itself: let this firing be the last one.
             capped = true;
             ((KieSession) event.getKieRuntime()).halt();
+        } else if (!overTime && System.nanoTime() - startNanos > maxNanos) {
+            // Out of time between firings: let this firing be the last one, blame the one before
+            // (none when matching the input facts took that long).
+            haltOverTime(event.getKieRuntime(), firings.isEmpty() ? null : firings.get(firings.size() - 1).rule(), false);
         }
         Match match = event.getMatch();
         List<Firing> causes = List.of();
@@ -96,7 +118,17 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
 
     @Override
     public void afterMatchFired(AfterMatchFiredEvent event) {
+        if (!overTime && System.nanoTime() - startNanos > maxNanos) {
+            haltOverTime(event.getKieRuntime(), current.rule(), true);
+        }
         current = null;
+    }
+
+    private void haltOverTime(KieRuntime runtime, String rule, boolean inThenPart) {
+        overTime = true;
+        overTimeRule = rule;
+        overTimeInThenPart = inThenPart;
+        ((KieSession) runtime).halt();
     }
 
     @Override
@@ -126,6 +158,27 @@ final class RuleTrace extends DefaultAgendaEventListener implements RuleRuntimeE
     /** Whether the evaluation was halted at the firing cap. */
     boolean capped() {
         return capped;
+    }
+
+    /** Whether the evaluation was halted because it ran over its time budget. */
+    boolean overTime() {
+        return overTime;
+    }
+
+    /**
+     * The rule blamed for running over time (see {@link #overTimeInThenPart()}), or null when the
+     * budget ran out before the first firing.
+     */
+    String overTimeRule() {
+        return overTimeRule;
+    }
+
+    /**
+     * Whether the budget ran out while {@link #overTimeRule()}'s then part ran; otherwise it ran
+     * out between firings, after that rule fired.
+     */
+    boolean overTimeInThenPart() {
+        return overTimeInThenPart;
     }
 
     /** The rule firing now (its then part running), or null between firings. */

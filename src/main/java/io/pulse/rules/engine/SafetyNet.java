@@ -42,6 +42,20 @@ final class SafetyNet {
                 + "rule \"" + rule + "\" keeps re-triggering itself (fired " + trace.firingsOf(rule) + " times)", null);
     }
 
+    /**
+     * The rules ran longer than {@code maxMillis}: names the rule whose then part was running when
+     * the budget ran out (or, when it ran out between firings, the rule that fired last).
+     */
+    static RuleEvaluationException overTime(String customerId, String version, long maxMillis, RuleTrace trace) {
+        String rule = trace.overTimeRule();
+        String blame = rule == null ? "no rule had fired yet (matching the input facts took that long)"
+                : "rule \"" + rule + "\" " + (trace.overTimeInThenPart() ? "was running" : "had just fired")
+                + " (fired " + trace.firingsOf(rule) + " times)";
+        return new RuleEvaluationException(customerId, rule, List.of(), firedRules(trace), "customer " + customerId
+                + ": rule set " + version + ": stopped after " + maxMillis + " ms (engine.maxMillisPerEvaluation): "
+                + blame, null);
+    }
+
     /** A rule recommends an action on terms that have no priority and SLA. */
     static RuleEvaluationException noTerms(String customerId, RecommendedAction s, RuleTrace trace) {
         String rule = trace.producer(s).rule();

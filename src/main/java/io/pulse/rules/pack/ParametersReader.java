@@ -72,11 +72,13 @@ public final class ParametersReader {
     }
 
     /**
-     * {@code engine.maxFiringsPerEvaluation}: rule firings allowed per customer evaluation, or
-     * {@code dflt} when the file does not set it; problems (not a positive whole number, an unknown
-     * key in the section) are added to {@code problems}. Malformed JSON is left to {@link #read}.
+     * The engine's limits per customer evaluation, from the optional {@value #ENGINE} section:
+     * {@code maxFiringsPerEvaluation} (rule firings) and {@code maxMillisPerEvaluation} (time the
+     * rules may run), each taken from {@code dflt} when the file does not set it. Problems (a value
+     * that is not a positive whole number, an unknown key in the section) are added to
+     * {@code problems}. Malformed JSON is left to {@link #read}.
      */
-    public static int maxFirings(String json, int dflt, List<Problem> problems) {
+    public static EngineLimits engineLimits(String json, EngineLimits dflt, List<Problem> problems) {
         JsonNode engine;
         Map<String, Integer> lines;
         try {
@@ -88,21 +90,33 @@ public final class ParametersReader {
         if (engine.isMissingNode()) {
             return dflt;
         }
-        int max = dflt;
+        int maxFirings = dflt.maxFirings();
+        long maxMillis = dflt.maxMillis();
         for (Iterator<Map.Entry<String, JsonNode>> it = engine.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             int line = line(lines, "/" + ENGINE + "/" + e.getKey());
-            if (!e.getKey().equals("maxFiringsPerEvaluation")) {
-                problems.add(new Problem(FILE, line, "unknown key \"" + e.getKey() + "\" in " + ENGINE
-                        + " (known: maxFiringsPerEvaluation)"));
-            } else if (!e.getValue().canConvertToInt() || !e.getValue().isIntegralNumber() || e.getValue().asInt() < 1) {
-                problems.add(new Problem(FILE, line, ENGINE + ".maxFiringsPerEvaluation must be a whole number of at "
-                        + "least 1, not " + e.getValue()));
-            } else {
-                max = e.getValue().asInt();
+            switch (e.getKey()) {
+                case EngineLimits.MAX_FIRINGS -> maxFirings =
+                        (int) wholeNumber(e.getKey(), e.getValue(), Integer.MAX_VALUE, maxFirings, line, problems);
+                case EngineLimits.MAX_MILLIS -> maxMillis =
+                        wholeNumber(e.getKey(), e.getValue(), Long.MAX_VALUE, maxMillis, line, problems);
+                default -> problems.add(new Problem(FILE, line, "unknown key \"" + e.getKey() + "\" in " + ENGINE
+                        + " (known: " + EngineLimits.MAX_FIRINGS + ", " + EngineLimits.MAX_MILLIS + ")"));
             }
         }
-        return max;
+        return new EngineLimits(maxFirings, maxMillis);
+    }
+
+    /** A whole number from 1 to {@code max}, else {@code otherwise} and a problem. */
+    private static long wholeNumber(String key, JsonNode value, long max, long otherwise, int line,
+                                    List<Problem> problems) {
+        if (value.isIntegralNumber() && value.canConvertToLong() && value.asLong() >= 1 && value.asLong() <= max) {
+            return value.asLong();
+        }
+        boolean tooBig = value.isIntegralNumber() && value.bigIntegerValue().signum() > 0;
+        problems.add(new Problem(FILE, line, ENGINE + "." + key + " must be a whole number of at least 1"
+                + (tooBig ? " and at most " + max : "") + ", not " + value));
+        return otherwise;
     }
 
     /** Every field of the parameter classes must be present in the file: no silent zero weights. */

@@ -101,6 +101,19 @@ class TotalityLintTest {
     }
 
     @Test
+    void aRuleThatRunsOverTheTimeBudgetIsReportedAtItsLine(@TempDir Path dir) throws Exception {
+        packWith(dir, "slow-retrigger.drl");
+        Path parameters = dir.resolve("parameters.json");
+        String json = Files.readString(parameters).strip();
+        Files.writeString(parameters, json.substring(0, json.length() - 1).stripTrailing()
+                + ",\n  \"engine\": { \"maxFiringsPerEvaluation\": 100000, \"maxMillisPerEvaluation\": 20 }\n}\n");
+        int line = lineOf(dir.resolve("slow-retrigger.drl"), "rule \"Rebuild the profile notes");
+        assertThat(lint(dir).problems()).anySatisfy(p -> assertThat(p)
+                .startsWith("slow-retrigger.drl:" + line + ": rule \"Rebuild the profile notes on every change\" fails for ")
+                .contains(": stopped after 20 ms (engine.maxMillisPerEvaluation): rule \"Rebuild the profile notes"));
+    }
+
+    @Test
     void aRuleThatThrowsIsReportedAtItsLine(@TempDir Path dir) throws Exception {
         packWith(dir, "throwing-rule.drl");
         int line = lineOf(dir.resolve("throwing-rule.drl"), "rule \"Tier number");
