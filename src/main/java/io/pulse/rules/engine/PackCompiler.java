@@ -94,7 +94,7 @@ final class PackCompiler {
             List<Problem> classic = DrlProblems.of(classicBuild(files, classLoader).getErrors(), files, classLoader);
             problems.addAll(classic.isEmpty() ? build.problems() : classic);
         } else {
-            problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source));
+            problems.addAll(RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), source, classLoader));
             if (problems.isEmpty()) {
                 kieBase = build.kieBase(); // loads the generated classes: only once they passed the check
             }

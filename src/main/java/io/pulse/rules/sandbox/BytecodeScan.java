@@ -1,10 +1,8 @@
 package io.pulse.rules.sandbox;
 
-import static io.pulse.rules.sandbox.SandboxPolicy.DENIED_MEMBERS;
-import static io.pulse.rules.sandbox.SandboxPolicy.SHARED_FACT_CHANGED;
+import static io.pulse.rules.sandbox.InstructionCheck.ARRAY_OF_CHOSEN_SIZE;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowed;
 import static io.pulse.rules.sandbox.SandboxPolicy.allowedSummary;
-import static io.pulse.rules.sandbox.SandboxPolicy.changesSharedFact;
 
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.Problem;
@@ -14,6 +12,8 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.drools.drl.ast.descr.FunctionDescr;
 import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.objectweb.asm.ClassReader;
@@ -30,28 +30,46 @@ import org.objectweb.asm.Opcodes;
  * may use Drools' model API ({@code org.drools.model}), through which it declares the rules and
  * reaches the {@code drools} helper of a then part.
  *
- * <p>Problems name the rule of a lambda class (found from the {@code D.rule(...)} call that uses it)
- * at the rule's line, or for a then part at the statement's line (while the generated Java keeps
- * one statement per line as written); functions and declared types at their line. Not yet: the
- * line of the condition itself, and the query of a query's lambdas (reported as generated code of
- * the package's first file).
+ * <p>Problems name the rule of a lambda class (found from the {@code D.rule(...)} call that uses it):
+ * a constraint at its own line (found from the text Drools keeps of it), a then part at the
+ * statement's line (while the generated Java keeps one statement per line as written), other
+ * expressions ({@code from}, accumulate, salience) at the rule's line; functions and declared types
+ * at their line. Not yet: the query of a query's lambdas (reported as generated code of the
+ * package's first file).
  */
 final class BytecodeScan {
     /**
-     * What any generated code, rule expressions included, may use beyond the rules' allow-list: the
-     * functional interfaces the lambdas implement, the {@code drools} helper of a then part, the
-     * property masks of a modify, Drools' null-safe comparisons, and the enum each lambda class is, the operators of {@code in}, {@code matches}, ...
+     * What any generated code, rule expressions included, may use of Drools beyond the rules'
+     * allow-list, by type: a predicate's description, the {@code drools} helper of a then part,
+     * Drools' null-safe comparisons and the operators of {@code in}, {@code contains}, ...
+     * ({@code matches} is no such operator: a regular expression can take exponential time).
+     * {@code *}: every member.
      */
-    static final List<String> RUNTIME_PREFIXES = List.of("org.drools.model.functions.", "org.drools.util.bitmask.",
-            "org.drools.model.bitmask.", "org.drools.model.operators.");
-    /** {@code D.eval(operator, ...)}: how a constraint with {@code in}, {@code matches}, ... evaluates its operator. */
-    static final Set<String> RUNTIME_MEMBERS = Set.of("org.drools.modelcompiler.dsl.pattern.D.eval");
-    static final Set<String> RUNTIME_CLASSES = Set.of("org.drools.model.Drools", "org.drools.model.BitMask",
-            // drools.getRule(), as the classic compiler allows it too
-            "org.drools.modelcompiler.consequence.DroolsImpl", "org.drools.core.rule.consequence.KnowledgeHelper",
-            "org.kie.api.definition.rule.Rule", "org.drools.core.common.InternalFactHandle",
-            "org.drools.modelcompiler.util.EvaluationUtil", "org.kie.api.runtime.rule.FactHandle",
-            "org.kie.api.runtime.rule.RuleContext", "java.lang.Enum");
+    static final Map<String, Set<String>> RUNTIME = Map.ofEntries(
+            Map.entry("org.drools.model.functions.PredicateInformation", Set.of("<init>", "addRuleNames")),
+            Map.entry("org.drools.model.functions.HashedExpression", Set.of("getExpressionHash")),
+            Map.entry("org.drools.model.Drools", Set.of("insert", "update", "delete")),
+            Map.entry("org.drools.model.DroolsEntryPoint", Set.of("insert", "update", "delete")),
+            Map.entry("org.drools.model.BitMask", Set.of("*")),
+            Map.entry("org.drools.modelcompiler.util.EvaluationUtil", Set.of("*")),
+            Map.entry("org.drools.modelcompiler.dsl.pattern.D", Set.of("eval")),
+            Map.entry("org.drools.model.operators.InOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.ContainsOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.ExcludesOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.MemberOfOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.StringStartsWithOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.StringEndsWithOperator", Set.of("INSTANCE")),
+            Map.entry("org.drools.model.operators.StringLengthWithOperator", Set.of("INSTANCE")),
+            // drools.getRule().getName(), as the classic compiler allows it too
+            Map.entry("org.drools.modelcompiler.consequence.DroolsImpl", Set.of("asKnowledgeHelper", "getRule")),
+            Map.entry("org.drools.core.rule.consequence.KnowledgeHelper", Set.of("getRule")),
+            Map.entry("org.kie.api.runtime.rule.RuleContext", Set.of("getRule")),
+            Map.entry("org.kie.api.definition.rule.Rule", Set.of("getName")));
+    /** The functional interfaces of Drools' lambdas (Predicate1, Function2, Block3, ...): their one method. */
+    private static final Pattern RUNTIME_LAMBDA =
+            Pattern.compile("org\\.drools\\.model\\.functions\\.(?:Predicate|Function|Block)(?:\\d+|N)");
+    /** The property masks of a modify. */
+    private static final List<String> BITMASKS = List.of("org.drools.util.bitmask.", "org.drools.model.bitmask.");
 
     /** What Drools makes a declared type implement (its field types are checked as anywhere else). */
     static final Set<String> DECLARED_TYPE_SUPPORT = Set.of("java.io.Serializable",
@@ -70,8 +88,10 @@ final class BytecodeScan {
      * @param classes  every generated class, internal name to bytes
      * @param skipped  classes Drools generates from the module descriptor, without rule text (the
      *                 project model), by exact internal name
+     * @param loader   loads the fact classes and the JDK's, to find where a member is declared
      */
-    static List<Problem> check(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
+    static List<Problem> check(Map<String, byte[]> classes, Set<String> skipped, DrlSource source,
+                               ClassLoader loader) {
         List<Problem> problems = new ArrayList<>();
         Map<String, String> ruleOfClass = new HashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
@@ -111,13 +131,13 @@ final class BytecodeScan {
             String rule = ruleOfClass.get(e.getKey());
             Where where;
             if (rule != null) {
-                where = ruleWhere(source, rule);
+                where = constraintWhere(source, rule, constraintText(e.getValue()));
             } else if (declaredTypes.containsKey(e.getKey())) {
                 where = declaredTypes.get(e.getKey());
             } else {
                 where = new Where(fileOf(e.getKey(), source), 0, 0, "generated class " + e.getKey().replace('/', '.'));
             }
-            new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), functionsHere, calls,
+            new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), loader, functionsHere, calls,
                     inlineLambdas(e.getKey(), ruleOfClass, source), declaredTypes.containsKey(e.getKey()), problems),
                     ClassReader.SKIP_FRAMES);
         }
@@ -160,6 +180,68 @@ final class BytecodeScan {
             }
         }
         return null;
+    }
+
+    /**
+     * The text of the constraint a lambda class tests, as Drools describes it in the class's
+     * {@code predicateInformation()} (its first string), or null for other lambdas.
+     */
+    private static String constraintText(byte[] lambdaClass) {
+        String[] text = new String[1];
+        new ClassReader(lambdaClass).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                if (!name.equals("predicateInformation")) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitLdcInsn(Object value) {
+                        if (text[0] == null && value instanceof String t) {
+                            text[0] = t;
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        return text[0];
+    }
+
+    /**
+     * A constraint's rule, at the line where the rule writes the constraint (the first line from
+     * the rule's on that holds its text, whitespace aside), else at the rule's line.
+     */
+    private static Where constraintWhere(DrlSource source, String rule, String constraint) {
+        Where where = ruleWhere(source, rule);
+        if (constraint == null || constraint.isBlank() || where.line() <= 0) {
+            return where;
+        }
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.name().equals(where.file())) {
+                String text = f.text();
+                int from = 0;
+                for (int line = 1; line < where.line() && from >= 0; line++) {
+                    from = text.indexOf('\n', from) + 1;
+                }
+                String[] words = constraint.strip().split("\\s+");
+                StringBuilder regex = new StringBuilder();
+                for (String w : words) {
+                    regex.append(regex.isEmpty() ? "" : "\\s*").append(Pattern.quote(w));
+                }
+                Matcher m = Pattern.compile(regex.toString()).matcher(text);
+                if (from >= 0 && m.find(from)) {
+                    int line = 1;
+                    for (int i = 0; i < m.start(); i++) {
+                        if (text.charAt(i) == '\n') {
+                            line++;
+                        }
+                    }
+                    return new Where(where.file(), line, where.thenLine(), where.what());
+                }
+            }
+        }
+        return where;
     }
 
     private static Where ruleWhere(DrlSource source, String rule) {
@@ -280,8 +362,13 @@ final class BytecodeScan {
         return source.locate("").file();
     }
 
-    static boolean runtime(String className) {
-        return RUNTIME_CLASSES.contains(className) || RUNTIME_PREFIXES.stream().anyMatch(className::startsWith);
+    /** Whether generated code may use that member of Drools (null: the type alone). */
+    static boolean runtime(String className, String member) {
+        if (RUNTIME_LAMBDA.matcher(className).matches() || BITMASKS.stream().anyMatch(className::startsWith)) {
+            return true;
+        }
+        Set<String> members = RUNTIME.get(className);
+        return members != null && (member == null || members.contains("*") || members.contains(member));
     }
 
     static boolean dsl(String className) {
@@ -291,6 +378,7 @@ final class BytecodeScan {
     private static final class Scanner extends ClassVisitor {
         private final String className;
         private final Set<String> generated;
+        private final ClassLoader loader;
         private final List<Problem> problems;
         private final Set<String> reported = new HashSet<>();
         /** Whether the class holds rule expressions only (a lambda class), so no DSL. */
@@ -307,10 +395,11 @@ final class BytecodeScan {
         private final Map<String, Where> lambdaMethods;
         private final boolean declaredType;
 
-        Scanner(Where where, String className, Set<String> generated, Map<String, Where> functions,
+        Scanner(Where where, String className, Set<String> generated, ClassLoader loader, Map<String, Where> functions,
                 Map<String, Set<String>> calls, Map<String, Where> lambdaMethods, boolean declaredType,
                 List<Problem> problems) {
             super(Opcodes.ASM9);
+            this.loader = loader;
             this.lambdaMethods = lambdaMethods;
             this.declaredType = declaredType;
             this.classWhere = where;
@@ -328,10 +417,10 @@ final class BytecodeScan {
         public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
             enumClass = "java/lang/Enum".equals(superName);
             if (superName != null) {
-                use(superName, null);
+                use(superName, null, null, false);
             }
             for (String i : interfaces) {
-                use(i, null);
+                use(i, null, null, false);
             }
         }
 
@@ -358,27 +447,30 @@ final class BytecodeScan {
             }
         }
 
-        private void use(String owner, String member) {
+        private void use(String owner, String member, String descriptor, boolean write) {
             String type = InstructionCheck.typeOf(owner);
-            if (type == null) {
-                return;
+            if (type == null || generated.contains(type)) {
+                return; // a primitive array, or a generated class: checked itself
             }
             String name = type.replace('/', '.');
-            if (member != null && DENIED_MEMBERS.containsKey(member)) {
-                refuse(name + "." + member + " is not allowed in rules: " + DENIED_MEMBERS.get(member));
-            } else if (member != null && changesSharedFact(name, member)) {
-                refuse(name + "." + member + ": " + name.substring(name.lastIndexOf('.') + 1) + " " + SHARED_FACT_CHANGED);
-            } else if (enumClass && method.equals("values") && name.equals("java.lang.System") && "arraycopy".equals(member)) {
+            boolean ruleCode = lambdaClass || inLambdaMethod || inFunction || declaredType;
+            if (enumClass && method.equals("values") && name.equals("java.lang.System") && "arraycopy".equals(member)) {
                 return; // the values() of an enum (each lambda class is one), as ecj writes it
-            } else if (method.equals("$deserializeLambda$") && name.equals("java.lang.invoke.SerializedLambda")) {
+            } else if (!inFunction && method.equals("$deserializeLambda$")
+                    && name.equals("java.lang.invoke.SerializedLambda")) {
                 return; // the compiler's own method for serializable lambdas (a query's)
             } else if (declaredType && DECLARED_TYPE_SUPPORT.contains(name)) {
                 return; // the interfaces Drools gives a declared type
-            } else if (!generated.contains(type) && !allowed(name) && !runtime(name)
-                    && !(member != null && RUNTIME_MEMBERS.contains(name + "." + member))
-                    && (lambdaClass || inLambdaMethod || inFunction || !dsl(name))) {
-                refuse(name + (member == null ? "" : "." + member) + " is not allowed in rules: they may use "
-                        + allowedSummary());
+            } else if (runtime(name, member) || (!ruleCode && dsl(name))) {
+                return;
+            } else if (!ruleCode && member != null && allowed(name)) {
+                return; // Drools' own code around the rules (Integer.TYPE, its date formatter): types checked
+            }
+            String why = member == null
+                    ? (allowed(name) ? null : name + " is not allowed in rules: they may use " + allowedSummary())
+                    : SandboxPolicy.refusal(name, member, descriptor, write, loader);
+            if (why != null) {
+                refuse(why);
             }
         }
 
@@ -408,8 +500,16 @@ final class BytecodeScan {
                 }
 
                 @Override
-                void use(String owner, String member) {
-                    Scanner.this.use(owner, member);
+                void use(String owner, String member, String descriptor, boolean write) {
+                    Scanner.this.use(owner, member, descriptor, write);
+                }
+
+                @Override
+                void arrayOfChosenSize() {
+                    boolean ruleCode = lambdaClass || inLambdaMethod || inFunction || declaredType;
+                    if (ruleCode && !(enumClass && method.equals("values"))) { // values(): each lambda class is an enum
+                        refuse(ARRAY_OF_CHOSEN_SIZE);
+                    }
                 }
 
                 @Override

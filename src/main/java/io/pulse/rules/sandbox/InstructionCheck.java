@@ -1,6 +1,7 @@
 package io.pulse.rules.sandbox;
 
 import static io.pulse.rules.sandbox.SandboxPolicy.LOOP;
+import static io.pulse.rules.sandbox.SandboxPolicy.MAX_ARRAY;
 
 import java.util.HashSet;
 import java.util.Set;
@@ -13,9 +14,8 @@ import org.objectweb.asm.Type;
 /**
  * Visits one generated method's instructions: hands every type and member it uses to {@link #use},
  * whatever the instruction (call, field, new, cast, constant, method handle, exception type), and
- * refuses method handles, unknown bootstraps and backward jumps (loops). What may be used is the
- * subclass's call: the classic compiler's classes and the executable model's differ in the Drools
- * classes around the rule code.
+ * refuses method handles, unknown bootstraps, backward jumps (loops) and arrays whose size is not a
+ * small constant (an allocation the rule would size). What may be used is the subclass's call.
  */
 abstract class InstructionCheck extends MethodVisitor {
     /** Bootstrap methods of string concatenation and lambdas (javac/ecj output, not callable by name). */
@@ -23,13 +23,21 @@ abstract class InstructionCheck extends MethodVisitor {
             "java.lang.invoke.StringConcatFactory", "java.lang.invoke.LambdaMetafactory");
 
     private final Set<Label> seen = new HashSet<>();
+    /** The int the previous instruction pushed, if it pushed a constant: the size of an array created next. */
+    private Integer pushed;
 
     InstructionCheck() {
         super(Opcodes.ASM9);
     }
 
-    /** A type the method uses (internal name or array descriptor) and the member, null for the type alone. */
-    abstract void use(String owner, String member);
+    /**
+     * A type the method uses (internal name or array descriptor) and the member, null for the type
+     * alone ({@code <init>} for a constructor).
+     *
+     * @param descriptor the method's descriptor, null for a field or the type alone
+     * @param write      whether the member is a field the instruction writes
+     */
+    abstract void use(String owner, String member, String descriptor, boolean write);
 
     /** A problem at the method's current line. */
     abstract void refuse(String message);
@@ -49,7 +57,45 @@ abstract class InstructionCheck extends MethodVisitor {
     @Override
     public void visitLabel(Label label) {
         seen.add(label);
+        pushed = null; // another path may jump here with another value
     }
+
+    @Override
+    public void visitInsn(int opcode) {
+        pushed = opcode >= Opcodes.ICONST_M1 && opcode <= Opcodes.ICONST_5 ? opcode - Opcodes.ICONST_0 : null;
+    }
+
+    @Override
+    public void visitIntInsn(int opcode, int operand) {
+        if (opcode == Opcodes.NEWARRAY) {
+            checkArraySize();
+        }
+        pushed = opcode == Opcodes.BIPUSH || opcode == Opcodes.SIPUSH ? operand : null;
+    }
+
+    @Override
+    public void visitVarInsn(int opcode, int varIndex) {
+        pushed = null;
+    }
+
+    @Override
+    public void visitIincInsn(int varIndex, int increment) {
+        pushed = null;
+    }
+
+    private void checkArraySize() {
+        if (pushed == null || pushed > MAX_ARRAY) {
+            arrayOfChosenSize();
+        }
+    }
+
+    /** An array is created whose size is not a small constant. */
+    void arrayOfChosenSize() {
+        refuse(ARRAY_OF_CHOSEN_SIZE);
+    }
+
+    static final String ARRAY_OF_CHOSEN_SIZE = "an array is not allowed in rules unless its size is a constant of at"
+            + " most " + MAX_ARRAY + ": an allocation whose size the rule chooses";
 
     @Override
     public void visitLineNumber(int number, Label start) {
@@ -59,28 +105,36 @@ abstract class InstructionCheck extends MethodVisitor {
     @Override
     public void visitMethodInsn(int opcode, String owner, String name, String descriptor, boolean isInterface) {
         call(owner, name);
-        use(owner, name.startsWith("<") ? null : name);
+        use(owner, name, descriptor, false);
+        pushed = null;
     }
 
     @Override
     public void visitFieldInsn(int opcode, String owner, String name, String descriptor) {
-        use(owner, name);
+        use(owner, name, null, opcode == Opcodes.PUTFIELD || opcode == Opcodes.PUTSTATIC);
+        pushed = null;
     }
 
     @Override
     public void visitTypeInsn(int opcode, String type) {
-        use(type, null);
+        if (opcode == Opcodes.ANEWARRAY) {
+            checkArraySize();
+        }
+        use(type, null, null, false);
+        pushed = null;
     }
 
     @Override
     public void visitMultiANewArrayInsn(String descriptor, int numDimensions) {
-        use(descriptor, null);
+        refuse("arrays of arrays are not allowed in rules: an allocation whose size the rule chooses");
+        pushed = null;
     }
 
     @Override
     public void visitLdcInsn(Object value) {
+        pushed = value instanceof Integer i ? i : null;
         if (value instanceof Type t && (t.getSort() == Type.OBJECT || t.getSort() == Type.ARRAY)) {
-            use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null);
+            use(t.getDescriptor().startsWith("[") ? t.getDescriptor() : t.getInternalName(), null, null, false);
         } else if (value instanceof Handle || value instanceof org.objectweb.asm.ConstantDynamic) {
             refuse("method handles are not allowed in rules: reflection");
         }
@@ -93,9 +147,10 @@ abstract class InstructionCheck extends MethodVisitor {
         }
         for (Object a : args) {
             if (a instanceof Handle h) {
-                use(h.getOwner(), h.getName().startsWith("<") ? null : h.getName());
+                use(h.getOwner(), h.getName(), h.getDesc(), false);
             }
         }
+        pushed = null;
     }
 
     @Override
@@ -103,6 +158,7 @@ abstract class InstructionCheck extends MethodVisitor {
         if (seen.contains(label)) {
             refuse(LOOP);
         }
+        pushed = null;
     }
 
     @Override
@@ -116,6 +172,7 @@ abstract class InstructionCheck extends MethodVisitor {
     }
 
     private void backwardSwitch(Label dflt, Label[] labels) {
+        pushed = null;
         boolean back = seen.contains(dflt);
         for (Label l : labels) {
             back |= seen.contains(l);
@@ -128,7 +185,7 @@ abstract class InstructionCheck extends MethodVisitor {
     @Override
     public void visitTryCatchBlock(Label start, Label end, Label handler, String type) {
         if (type != null) {
-            use(type, null);
+            use(type, null, null, false);
         }
     }
 }

@@ -36,8 +36,10 @@ public final class RuleSandbox {
      *
      * @param classes internal name to bytes
      * @param skipped classes Drools generates from the module descriptor, without rule text
+     * @param classLoader loads the fact classes
      */
-    public static List<Problem> checkGenerated(Map<String, byte[]> classes, Set<String> skipped, DrlSource source) {
-        return BytecodeScan.check(classes, skipped, source);
+    public static List<Problem> checkGenerated(Map<String, byte[]> classes, Set<String> skipped, DrlSource source,
+                                               ClassLoader classLoader) {
+        return BytecodeScan.check(classes, skipped, source, classLoader);
     }
 }

@@ -1,6 +1,6 @@
 package io.pulse.rules.sandbox;
 
-import static io.pulse.rules.sandbox.SandboxPolicy.DENIED_MEMBERS;
+import static io.pulse.rules.sandbox.SandboxPolicy.REASONS;
 import static io.pulse.rules.sandbox.SandboxPolicy.FACT_PACKAGE;
 import static io.pulse.rules.sandbox.SandboxPolicy.LOOP;
 import static io.pulse.rules.sandbox.SandboxPolicy.LOOP_KEYWORDS;
@@ -207,7 +207,7 @@ final class SourceScan {
             return LOOP + " (\"" + parts[0] + "\")";
         }
         for (int i = members ? 0 : 1; i < parts.length; i++) {
-            String why = DENIED_MEMBERS.get(parts[i]);
+            String why = REASONS.get(parts[i]);
             if (why != null) {
                 return "\"" + String.join(".", parts) + "\" is not allowed in rules: " + why;
             }

@@ -81,9 +81,12 @@ public class RuleSandboxTest {
     @Test
     void aForbiddenTypeReachedWithoutNamingItIsCaughtInTheBytecode(@TempDir Path dir) throws IOException {
         packWith(dir, "hidden-stream.drl");
-        assertThat(problems(dir)).singleElement().asString()
-                .startsWith("hidden-stream.drl:" + lineOf(dir.resolve("hidden-stream.drl"), ".stream()") + ": ")
-                .contains("in rule \"Count something through a stream\": java.util.stream.Stream.count is not allowed");
+        String at = "hidden-stream.drl:" + lineOf(dir.resolve("hidden-stream.drl"), ".stream()") + ": ";
+        // The call that leads there is not on the allow-list, and neither is the type it reaches.
+        assertThat(problems(dir)).hasSize(2)
+                .anySatisfy(p -> assertThat(p).startsWith(at).contains("in rule \"Count something through a stream\": "
+                        + "java.util.List.stream is not allowed"))
+                .anySatisfy(p -> assertThat(p).startsWith(at).contains("java.util.stream.Stream.count is not allowed"));
     }
 
     @Test
@@ -198,8 +201,8 @@ public class RuleSandboxTest {
                     $a : Account( $days : daysSinceLastActivity )
                 then
                     List<String> notes = new ArrayList<>();
-                    notes.add(drools.getRule().getName() + ": " + $p.getCustomerTier().toLowerCase());
-                    notes.add(String.format("%.2f", Math.max(0.0, $days / 7.0)));
+                    notes.add(drools.getRule().getName() + ": " + $p.getCustomerTier().toLowerCase(java.util.Locale.ROOT));
+                    notes.add(Math.round(Math.max(0.0, $days / 7.0) * 100) / 100.0 + " weeks");
                     long hours = Duration.ofDays(Math.max(0, $days)).toHours();
                     java.time.LocalDate due = java.time.LocalDate.of(2025, 1, 1).plusDays(hours / 24);
                     String who = kcontext.getRule().getName();
