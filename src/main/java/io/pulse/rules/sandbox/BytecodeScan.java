@@ -93,13 +93,6 @@ final class BytecodeScan {
     static List<Problem> check(Map<String, byte[]> classes, Set<String> skipped, DrlSource source,
                                ClassLoader loader) {
         List<Problem> problems = new ArrayList<>();
-        Map<String, String> ruleOfClass = new HashMap<>();
-        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
-            if (!skipped.contains(e.getKey()) && !simpleName(e.getKey()).startsWith("Lambda")) {
-                new ClassReader(e.getValue()).accept(new RuleIndex(e.getKey(), classes.keySet(), ruleOfClass),
-                        ClassReader.SKIP_FRAMES);
-            }
-        }
         // Functions are static methods of the package's Rules class: package path -> name -> where.
         Map<String, Map<String, Where>> functions = new HashMap<>();
         for (DrlSource.DrlFile f : source.files()) {
@@ -120,13 +113,21 @@ final class BytecodeScan {
                 }
             }
         }
+        Set<String> functionNames = new HashSet<>();
+        functions.values().forEach(byName -> functionNames.addAll(byName.keySet()));
+        Set<String> scaffolding = scaffolding(classes, skipped, functionNames, declaredTypes.keySet());
+        Map<String, String> ruleOfClass = new HashMap<>();
+        for (String c : scaffolding) {
+            new ClassReader(classes.get(c)).accept(new RuleIndex(c, classes.keySet(), scaffolding, ruleOfClass),
+                    ClassReader.SKIP_FRAMES);
+        }
         Map<String, Set<String>> calls = new HashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
             if (skipped.contains(e.getKey())) {
                 continue;
             }
             String pkg = e.getKey().contains("/") ? e.getKey().substring(0, e.getKey().lastIndexOf('/')) : "";
-            Map<String, Where> functionsHere = simpleName(e.getKey()).startsWith("Rules")
+            Map<String, Where> functionsHere = scaffolding.contains(e.getKey())
                     ? functions.getOrDefault(pkg, Map.of()) : Map.of();
             String rule = ruleOfClass.get(e.getKey());
             Where where;
@@ -138,11 +139,85 @@ final class BytecodeScan {
                 where = new Where(fileOf(e.getKey(), source), 0, 0, "generated class " + e.getKey().replace('/', '.'));
             }
             new ClassReader(e.getValue()).accept(new Scanner(where, e.getKey(), classes.keySet(), loader, functionsHere, calls,
-                    inlineLambdas(e.getKey(), ruleOfClass, source), declaredTypes.containsKey(e.getKey()), problems),
+                    inlineLambdas(e.getKey(), ruleOfClass, source), !scaffolding.contains(e.getKey()),
+                    declaredTypes.containsKey(e.getKey()), problems),
                     ClassReader.SKIP_FRAMES);
         }
         refuseRecursion(functions, calls, problems);
         return problems;
+    }
+
+    /**
+     * Drools' scaffolding around the rules, identified by how the executable model generated it,
+     * never by name: the model classes the project model (the descriptor class) creates, the
+     * generated classes whose static members their code uses (rule methods, domain metadata), and
+     * the implementations of {@code DomainClassMetadata}. Not lambda classes (they implement Drools'
+     * functional interfaces), declared types, functions or lambda methods: everything outside this
+     * set holds rule code, and is checked as rule code.
+     */
+    private static Set<String> scaffolding(Map<String, byte[]> classes, Set<String> descriptor, Set<String> functionNames,
+                                           Set<String> declaredTypes) {
+        Set<String> found = new HashSet<>();
+        List<String> todo = new ArrayList<>();
+        for (String d : descriptor) {
+            if (classes.containsKey(d)) {
+                todo.addAll(staticUses(classes.get(d), classes.keySet(), Set.of(), true));
+            }
+        }
+        for (Map.Entry<String, byte[]> e : classes.entrySet()) {
+            if (interfaces(e.getValue()).contains("org/drools/model/DomainClassMetadata")) {
+                found.add(e.getKey());
+            }
+        }
+        while (!todo.isEmpty()) {
+            String c = todo.remove(todo.size() - 1);
+            if (declaredTypes.contains(c) || found.contains(c) || !classes.containsKey(c)
+                    || interfaces(classes.get(c)).stream().anyMatch(i -> i.startsWith("org/drools/model/functions/"))) {
+                continue;
+            }
+            found.add(c);
+            todo.addAll(staticUses(classes.get(c), classes.keySet(), functionNames, false));
+        }
+        return found;
+    }
+
+    private static List<String> interfaces(byte[] bytes) {
+        return List.of(new ClassReader(bytes).getInterfaces());
+    }
+
+    /**
+     * The generated classes a class's code uses statically (static calls and fields; with
+     * {@code creations}, the classes it creates), outside its functions and lambda methods.
+     */
+    private static Set<String> staticUses(byte[] bytes, Set<String> generated, Set<String> functionNames,
+                                          boolean creations) {
+        Set<String> used = new HashSet<>();
+        new ClassReader(bytes).accept(new ClassVisitor(Opcodes.ASM9) {
+            @Override
+            public MethodVisitor visitMethod(int access, String name, String descriptor, String signature,
+                                             String[] exceptions) {
+                if (name.startsWith("lambda$") || ((access & Opcodes.ACC_STATIC) != 0 && functionNames.contains(name))) {
+                    return null;
+                }
+                return new MethodVisitor(Opcodes.ASM9) {
+                    @Override
+                    public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
+                        if (generated.contains(owner) && (opcode == Opcodes.INVOKESTATIC
+                                || (creations && opcode == Opcodes.INVOKESPECIAL && n.equals("<init>")))) {
+                            used.add(owner);
+                        }
+                    }
+
+                    @Override
+                    public void visitFieldInsn(int opcode, String owner, String n, String d) {
+                        if (generated.contains(owner) && opcode == Opcodes.GETSTATIC) {
+                            used.add(owner);
+                        }
+                    }
+                };
+            }
+        }, ClassReader.SKIP_FRAMES | ClassReader.SKIP_DEBUG);
+        return used;
     }
 
     /** A function that calls itself, directly or through others, could run without end. */
@@ -289,17 +364,20 @@ final class BytecodeScan {
     /**
      * Which rule each lambda class belongs to: the executable model declares each rule in a method
      * of a rule-methods class, {@code D.rule(pkg, name)} followed by the patterns and consequence,
-     * which name their lambda classes ({@code LambdaPredicate...INSTANCE}).
+     * which name their lambda classes (the {@code INSTANCE} of each: any generated class outside
+     * the scaffolding).
      */
     private static final class RuleIndex extends ClassVisitor {
         private final String className;
         private final Set<String> generated;
+        private final Set<String> scaffolding;
         private final Map<String, String> ruleOfClass;
 
-        RuleIndex(String className, Set<String> generated, Map<String, String> ruleOfClass) {
+        RuleIndex(String className, Set<String> generated, Set<String> scaffolding, Map<String, String> ruleOfClass) {
             super(Opcodes.ASM9);
             this.className = className;
             this.generated = generated;
+            this.scaffolding = scaffolding;
             this.ruleOfClass = ruleOfClass;
         }
 
@@ -327,7 +405,7 @@ final class BytecodeScan {
 
                 @Override
                 public void visitFieldInsn(int opcode, String owner, String n, String d) {
-                    if (generated.contains(owner) && simpleName(owner).startsWith("Lambda")) {
+                    if (generated.contains(owner) && !scaffolding.contains(owner)) {
                         lambdas.add(owner);
                     }
                 }
@@ -381,8 +459,10 @@ final class BytecodeScan {
         private final ClassLoader loader;
         private final List<Problem> problems;
         private final Set<String> reported = new HashSet<>();
-        /** Whether the class holds rule expressions only (a lambda class), so no DSL. */
-        private final boolean lambdaClass;
+        /** Whether the class holds rule code (all but Drools' scaffolding), so no DSL. */
+        private final boolean ruleCodeClass;
+        /** Whether the class is a then part's lambda (it implements one of Drools' Block interfaces). */
+        private boolean consequence;
         private boolean enumClass;
         private boolean inLambdaMethod;
         private String method = "";
@@ -396,8 +476,8 @@ final class BytecodeScan {
         private final boolean declaredType;
 
         Scanner(Where where, String className, Set<String> generated, ClassLoader loader, Map<String, Where> functions,
-                Map<String, Set<String>> calls, Map<String, Where> lambdaMethods, boolean declaredType,
-                List<Problem> problems) {
+                Map<String, Set<String>> calls, Map<String, Where> lambdaMethods, boolean ruleCodeClass,
+                boolean declaredType, List<Problem> problems) {
             super(Opcodes.ASM9);
             this.loader = loader;
             this.lambdaMethods = lambdaMethods;
@@ -409,13 +489,15 @@ final class BytecodeScan {
             this.className = className;
             this.generated = generated;
             this.problems = problems;
-            String simple = className.substring(className.lastIndexOf('/') + 1);
-            this.lambdaClass = simple.startsWith("Lambda");
+            this.ruleCodeClass = ruleCodeClass;
         }
 
         @Override
         public void visit(int version, int access, String name, String signature, String superName, String[] interfaces) {
             enumClass = "java/lang/Enum".equals(superName);
+            for (String i : interfaces) {
+                consequence |= i.startsWith("org/drools/model/functions/Block");
+            }
             if (superName != null) {
                 use(superName, null, null, false);
             }
@@ -433,7 +515,7 @@ final class BytecodeScan {
          * written); elsewhere the rule's line.
          */
         private int drlLine() {
-            if (simpleName(className).startsWith("LambdaConsequence") && method.equals("execute")
+            if (consequence && method.equals("execute")
                     && where.thenLine() > 0 && firstLine >= 0) {
                 return where.thenLine() + line - firstLine;
             }
@@ -453,7 +535,7 @@ final class BytecodeScan {
                 return; // a primitive array, or a generated class: checked itself
             }
             String name = type.replace('/', '.');
-            boolean ruleCode = lambdaClass || inLambdaMethod || inFunction || declaredType;
+            boolean ruleCode = ruleCodeClass || inLambdaMethod || inFunction;
             if (enumClass && method.equals("values") && name.equals("java.lang.System") && "arraycopy".equals(member)) {
                 return; // the values() of an enum (each lambda class is one), as ecj writes it
             } else if (!inFunction && method.equals("$deserializeLambda$")
@@ -506,7 +588,7 @@ final class BytecodeScan {
 
                 @Override
                 void arrayOfChosenSize() {
-                    boolean ruleCode = lambdaClass || inLambdaMethod || inFunction || declaredType;
+                    boolean ruleCode = ruleCodeClass || inLambdaMethod || inFunction;
                     if (ruleCode && !(enumClass && method.equals("values"))) { // values(): each lambda class is an enum
                         refuse(ARRAY_OF_CHOSEN_SIZE);
                     }
