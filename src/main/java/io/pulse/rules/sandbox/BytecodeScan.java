@@ -71,15 +71,31 @@ final class BytecodeScan {
     /** The property masks of a modify. */
     private static final List<String> BITMASKS = List.of("org.drools.util.bitmask.", "org.drools.model.bitmask.");
 
+    /**
+     * What Drools' scaffolding uses of the JDK beyond the allow-list: the primitive types of
+     * declarations and the date formatter of date literals. The rest of its code is checked like
+     * rule code: a constraint's value is computed there when Drools indexes it ({@code customerId
+     * == <expression>}), at build time.
+     */
+    static final Set<String> SCAFFOLDING_JDK = Set.of("java.lang.Integer.TYPE", "java.lang.Long.TYPE",
+            "java.lang.Double.TYPE", "java.lang.Float.TYPE", "java.lang.Short.TYPE", "java.lang.Byte.TYPE",
+            "java.lang.Boolean.TYPE", "java.lang.Character.TYPE",
+            "java.time.format.DateTimeFormatterBuilder.<init>",
+            "java.time.format.DateTimeFormatterBuilder.parseCaseInsensitive",
+            "java.time.format.DateTimeFormatterBuilder.appendPattern",
+            "java.time.format.DateTimeFormatterBuilder.toFormatter");
+
     /** What Drools makes a declared type implement (its field types are checked as anywhere else). */
     static final Set<String> DECLARED_TYPE_SUPPORT = Set.of("java.io.Serializable",
             "org.drools.base.factmodel.GeneratedFact", "org.drools.base.factmodel.AccessibleFact");
 
     /**
      * What the classes that declare the rules (not the lambdas of their expressions) may use too:
-     * Drools' model DSL.
+     * Drools' model DSL, and its built-in accumulate functions (sum, count, average, min, max,
+     * collectList, ...), which the DSL creates for an {@code accumulate}.
      */
-    static final List<String> DSL_PREFIXES = List.of("org.drools.model.", "org.drools.modelcompiler.dsl.");
+    static final List<String> DSL_PREFIXES = List.of("org.drools.model.", "org.drools.modelcompiler.dsl.",
+            "org.drools.core.base.accumulators.");
     static final Set<String> DSL_CLASSES = Set.of("org.drools.util.DateUtils");
 
     private BytecodeScan() {}
@@ -117,9 +133,12 @@ final class BytecodeScan {
         functions.values().forEach(byName -> functionNames.addAll(byName.keySet()));
         Set<String> scaffolding = scaffolding(classes, skipped, functionNames, declaredTypes.keySet());
         Map<String, String> ruleOfClass = new HashMap<>();
-        for (String c : scaffolding) {
-            new ClassReader(classes.get(c)).accept(new RuleIndex(c, classes.keySet(), scaffolding, ruleOfClass),
-                    ClassReader.SKIP_FRAMES);
+        Map<String, String> queryDefs = new HashMap<>();
+        for (int pass = 0; pass < 2; pass++) { // the first finds the queries' definitions, which the second uses
+            for (String c : scaffolding) {
+                new ClassReader(classes.get(c)).accept(new RuleIndex(c, classes.keySet(), scaffolding, queryDefs,
+                        ruleOfClass), ClassReader.SKIP_FRAMES);
+            }
         }
         Map<String, Set<String>> calls = new HashMap<>();
         for (Map.Entry<String, byte[]> e : classes.entrySet()) {
@@ -365,19 +384,25 @@ final class BytecodeScan {
      * Which rule each lambda class belongs to: the executable model declares each rule in a method
      * of a rule-methods class, {@code D.rule(pkg, name)} followed by the patterns and consequence,
      * which name their lambda classes (the {@code INSTANCE} of each: any generated class outside
-     * the scaffolding).
+     * the scaffolding); a query is defined once ({@code D.query(pkg, name)} into a static field)
+     * and built in a method that reads that field. The method itself belongs to the rule too: it
+     * computes the values of indexed constraints.
      */
     private static final class RuleIndex extends ClassVisitor {
         private final String className;
         private final Set<String> generated;
         private final Set<String> scaffolding;
+        /** Static field (owner.name) holding a query's definition, to the query's name. */
+        private final Map<String, String> queryDefs;
         private final Map<String, String> ruleOfClass;
 
-        RuleIndex(String className, Set<String> generated, Set<String> scaffolding, Map<String, String> ruleOfClass) {
+        RuleIndex(String className, Set<String> generated, Set<String> scaffolding, Map<String, String> queryDefs,
+                  Map<String, String> ruleOfClass) {
             super(Opcodes.ASM9);
             this.className = className;
             this.generated = generated;
             this.scaffolding = scaffolding;
+            this.queryDefs = queryDefs;
             this.ruleOfClass = ruleOfClass;
         }
 
@@ -386,6 +411,7 @@ final class BytecodeScan {
             return new MethodVisitor(Opcodes.ASM9) {
                 private String lastString;
                 private String rule;
+                private String definedQuery;
                 private final Set<String> lambdas = new HashSet<>();
 
                 @Override
@@ -397,15 +423,21 @@ final class BytecodeScan {
 
                 @Override
                 public void visitMethodInsn(int opcode, String owner, String n, String d, boolean itf) {
-                    if (rule == null && (n.equals("rule") || n.equals("query"))
-                            && owner.startsWith("org/drools/modelcompiler/dsl/")) {
+                    if (n.equals("query") && owner.startsWith("org/drools/modelcompiler/dsl/")) {
+                        definedQuery = lastString; // stored next into a static field
+                    } else if (rule == null && n.equals("rule") && owner.startsWith("org/drools/modelcompiler/dsl/")) {
                         rule = lastString;
                     }
                 }
 
                 @Override
                 public void visitFieldInsn(int opcode, String owner, String n, String d) {
-                    if (generated.contains(owner) && !scaffolding.contains(owner)) {
+                    if (opcode == Opcodes.PUTSTATIC && definedQuery != null) {
+                        queryDefs.put(owner + "." + n, definedQuery);
+                        definedQuery = null;
+                    } else if (opcode == Opcodes.GETSTATIC && rule == null && queryDefs.containsKey(owner + "." + n)) {
+                        rule = queryDefs.get(owner + "." + n);
+                    } else if (generated.contains(owner) && !scaffolding.contains(owner)) {
                         lambdas.add(owner);
                     }
                 }
@@ -422,6 +454,7 @@ final class BytecodeScan {
                 @Override
                 public void visitEnd() {
                     if (rule != null) {
+                        lambdas.add(className + "#" + name);
                         lambdas.forEach(l -> ruleOfClass.putIfAbsent(l, rule));
                     }
                 }
@@ -545,8 +578,8 @@ final class BytecodeScan {
                 return; // the interfaces Drools gives a declared type
             } else if (runtime(name, member) || (!ruleCode && dsl(name))) {
                 return;
-            } else if (!ruleCode && member != null && allowed(name)) {
-                return; // Drools' own code around the rules (Integer.TYPE, its date formatter): types checked
+            } else if (!ruleCode && SCAFFOLDING_JDK.contains(name + "." + member)) {
+                return;
             }
             String why = member == null
                     ? (allowed(name) ? null : name + " is not allowed in rules: they may use " + allowedSummary())

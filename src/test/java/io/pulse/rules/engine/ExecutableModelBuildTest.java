@@ -48,7 +48,8 @@ class ExecutableModelBuildTest {
      */
     @ParameterizedTest
     @ValueSource(strings = {"condition-runtime.drl", "condition-system-property.drl", "condition-fully-qualified.drl",
-            "condition-string-format-width.drl", "condition-matches-operator.drl"})
+            "condition-string-format-width.drl", "condition-matches-operator.drl", "condition-index-value.drl",
+            "query-index-value.drl"})
     void theBytecodeCheckAloneRefusesAForbiddenCallInACondition(String attack) throws Exception {
         Path hostile = Path.of("src/test/resources/hostile-packs").resolve(attack);
         String text = Files.readString(hostile).replace("${MARKER}", "/nonexistent/marker");
@@ -64,5 +65,37 @@ class ExecutableModelBuildTest {
                 .orElseThrow()) + 1;
         assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
                 .startsWith(attack + ":" + line + ": in rule ").contains("is not allowed in rules"));
+    }
+
+    /**
+     * Every other place a rule has an expression: the executable model compiles it to Java too, and
+     * the bytecode check alone refuses what the allow-list does not name ({@code Locale.getDefault}
+     * is no name the text check knows), at the rule's line or the expression's.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {
+            "rule \"from\" when $s : String() from java.util.Locale.getDefault().toString() // refused\nthen end",
+            "rule \"accumulate\" when $n : Number() from accumulate( Account( $c : customerId ), // refused\n"
+                    + "    sum( $c.length() + Locale.getDefault().hashCode() ) )\nthen end",
+            "rule \"salience\" salience ( java.util.Locale.getDefault().hashCode() ) // refused\nwhen Account()\nthen end",
+            "rule \"enabled\" enabled ( java.util.Locale.getDefault().hashCode() > 0 ) // refused\nwhen Account()\nthen end",
+            "query \"query\" Account( customerId == java.util.Locale.getDefault().toString() ) // refused\nend",
+            "query \"query lambda\" Account( customerId.length() > java.util.Locale.getDefault().toString().length() ) // refused\nend",
+            "function int f() { return java.util.Locale.getDefault().hashCode(); } // refused",
+            "declare Flag // refused\n  locale : String = java.util.Locale.getDefault().toString()\nend"})
+    void theBytecodeCheckAloneRefusesItInEveryPlaceARuleHasAnExpression(String code) throws Exception {
+        String text = "package pulse.rules;\nimport io.pulse.rules.facts.Account;\nimport java.util.Locale;\n" + code + "\n";
+        Map<String, String> files = new TreeMap<>(RuleSet.load(PACK).files());
+        files.put("attack.drl", text);
+        ExecutableModelBuild build = ExecutableModelBuild.of(files, getClass().getClassLoader());
+        assertThat(build.problems()).isEmpty();
+
+        List<Problem> problems = RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(),
+                DrlSource.parse(files), getClass().getClassLoader());
+
+        int line = text.lines().toList().indexOf(text.lines().filter(l -> l.contains("// refused")).findFirst()
+                .orElseThrow()) + 1;
+        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
+                .startsWith("attack.drl:" + line + ": ").contains("java.util.Locale.getDefault is not allowed in rules"));
     }
 }

@@ -213,6 +213,37 @@ public class RuleSandboxTest {
         assertThat(RuleEngine.compile(RuleSet.load(dir)).ruleNames()).contains("Everyday then-part code");
     }
 
+    /** What an analyst writes in conditions passes the allow-list: accumulate, from, operators, dates, a query. */
+    @Test
+    void everydayConditionsAreAllowed(@TempDir Path dir) throws Exception {
+        copyOfPack(dir);
+        Files.writeString(dir.resolve("extra.drl"), """
+                package pulse.rules;
+                import io.pulse.rules.facts.CustomerProfile;
+                import io.pulse.rules.facts.Account;
+                import java.time.LocalDate;
+                import java.util.List;
+                import java.util.Locale;
+
+                rule "Everyday conditions"
+                when
+                    $p : CustomerProfile( customerTier in ("Gold", "Platinum"), customerId str[startsWith] "C",
+                                          customerTier.toLowerCase(Locale.ROOT) != "x", Math.abs(monetaryScore) >= 0 )
+                    $total : Number( doubleValue >= 0 ) from accumulate( Account( $d : daysSinceLastActivity ), sum( $d ) )
+                    $n : Number() from accumulate( Account(), count( 1 ) )
+                    $avg : Number() from accumulate( Account( $d2 : daysSinceLastActivity ), average( $d2 ) )
+                    $tag : String( length > 0 ) from List.of("renewal", "churn-watch")
+                    eval( LocalDate.of(2025, 1, 1).plusDays($n.longValue()).isAfter(LocalDate.of(2024, 12, 31)) )
+                then
+                end
+
+                query "Gold customers"
+                    CustomerProfile( customerTier == "Gold", $id : customerId )
+                end
+                """);
+        assertThat(RuleEngine.compile(RuleSet.load(dir)).ruleNames()).contains("Everyday conditions");
+    }
+
     // ---- at run time ----------------------------------------------------------------------------
 
     @Test
