@@ -53,18 +53,9 @@ class ExecutableModelBuildTest {
     void theBytecodeCheckAloneRefusesAForbiddenCallInACondition(String attack) throws Exception {
         Path hostile = Path.of("src/test/resources/hostile-packs").resolve(attack);
         String text = Files.readString(hostile).replace("${MARKER}", "/nonexistent/marker");
-        Map<String, String> files = new TreeMap<>(RuleSet.load(PACK).files());
-        files.put(attack, text);
-        ExecutableModelBuild build = ExecutableModelBuild.of(files, getClass().getClassLoader());
-        assertThat(build.problems()).isEmpty();
 
-        List<Problem> problems = RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(),
-                DrlSource.parse(files), getClass().getClassLoader());
-
-        int line = text.lines().toList().indexOf(text.lines().filter(l -> l.contains("// refused")).findFirst()
-                .orElseThrow()) + 1;
-        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
-                .startsWith(attack + ":" + line + ": in rule ").contains("is not allowed in rules"));
+        assertThat(bytecodeProblems(attack, text)).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
+                .startsWith(attack + ":" + refusedLine(text) + ": in rule ").contains("is not allowed in rules"));
     }
 
     /**
@@ -85,17 +76,24 @@ class ExecutableModelBuildTest {
             "declare Flag // refused\n  locale : String = java.util.Locale.getDefault().toString()\nend"})
     void theBytecodeCheckAloneRefusesItInEveryPlaceARuleHasAnExpression(String code) throws Exception {
         String text = "package pulse.rules;\nimport io.pulse.rules.facts.Account;\nimport java.util.Locale;\n" + code + "\n";
+
+        assertThat(bytecodeProblems("attack.drl", text)).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
+                .startsWith("attack.drl:" + refusedLine(text) + ": ")
+                .contains("java.util.Locale.getDefault is not allowed in rules"));
+    }
+
+    /** The shipped pack with one more file, built; the problems of the bytecode check alone (no text check). */
+    private List<Problem> bytecodeProblems(String name, String text) throws Exception {
         Map<String, String> files = new TreeMap<>(RuleSet.load(PACK).files());
-        files.put("attack.drl", text);
+        files.put(name, text);
         ExecutableModelBuild build = ExecutableModelBuild.of(files, getClass().getClassLoader());
         assertThat(build.problems()).isEmpty();
+        return RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(), DrlSource.parse(files),
+                getClass().getClassLoader());
+    }
 
-        List<Problem> problems = RuleSandbox.checkGenerated(build.classes(), build.descriptorClasses(),
-                DrlSource.parse(files), getClass().getClassLoader());
-
-        int line = text.lines().toList().indexOf(text.lines().filter(l -> l.contains("// refused")).findFirst()
+    private static int refusedLine(String text) {
+        return text.lines().toList().indexOf(text.lines().filter(l -> l.contains("// refused")).findFirst()
                 .orElseThrow()) + 1;
-        assertThat(problems).isNotEmpty().allSatisfy(p -> assertThat(p.toString())
-                .startsWith("attack.drl:" + line + ": ").contains("java.util.Locale.getDefault is not allowed in rules"));
     }
 }
