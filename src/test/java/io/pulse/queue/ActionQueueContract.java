@@ -6,6 +6,7 @@ import io.pulse.testing.QueueFixtures.TestClock;
 import io.pulse.testing.PulseProcess;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 import java.sql.SQLException;
@@ -343,6 +344,116 @@ abstract class ActionQueueContract {
         assertThat(queue.show(a).history()).last().extracting(Transition::actor).isEqualTo("lee");
     }
 
+    // --- snoozes wake wherever the queue is read or changed ---
+
+    @Test
+    void aSnoozedActionIsNextAgainOnceItsTimeComes() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+        queue.snooze(a, agent("dana"), day(12), "after the audit");
+        clock.set(day(11));
+        assertThat(queue.next("kim")).as("still snoozed").isEmpty();
+
+        clock.set(day(12));
+
+        assertThat(queue.next("kim")).as("woken by next").get().extracting(QueuedAction::id, QueuedAction::status)
+                .containsExactly(a, "CLAIMED");
+    }
+
+    @Test
+    void aSnoozedActionShowsAsOpenOnceItsTimeComes() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+        queue.snooze(a, agent("dana"), day(12), null);
+        clock.set(day(13));
+
+        QueuedAction shown = queue.show(a).action();
+
+        assertThat(shown.status()).as("woken by show").isEqualTo("OPEN");
+        assertThat(shown.snoozedUntil()).isNull();
+        assertThat(rows(url, "SELECT status_changed_by, status_note FROM recommended_actions"))
+                .containsExactly("clock | snooze ended");
+    }
+
+    @Test
+    void aChangeToASnoozedActionWhoseTimeCameStartsFromOpen() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+        queue.snooze(a, agent("dana"), day(12), null);
+        clock.set(day(13));
+
+        QueuedAction claimed = queue.claim(a, "kim", "calling now");
+
+        assertThat(claimed).extracting(QueuedAction::status, QueuedAction::assignee, QueuedAction::claimedAt)
+                .containsExactly("CLAIMED", "kim", "2026-03-15T00:00:00Z");
+        assertThat(queue.show(a).history()).last().extracting(Transition::from, Transition::to)
+                .as("the snooze ended first").containsExactly("OPEN", "CLAIMED");
+    }
+
+    // --- who may act, notes, cooldowns ---
+
+    @Test
+    void anAgentNameThatIsNotANameIsRefusedAndChangesNothing() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+
+        assertThatThrownBy(() -> queue.claim(a, "kim; DROP TABLE", null)).isInstanceOf(QueueException.class)
+                .hasMessageContaining("agent name 'kim; DROP TABLE' is not valid");
+        assertThatThrownBy(() -> queue.next(" ")).isInstanceOf(QueueException.class);
+        assertThat(reload(a).status()).isEqualTo("OPEN");
+    }
+
+    @Test
+    void notesAccumulateOverACycleAndABlankNoteAddsNothing() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+
+        queue.claim(a, "dana", "called, no answer");
+        queue.release(a, agent("dana"), "  ");
+        queue.claim(a, "kim", "left a voicemail");
+
+        assertThat(reload(a).notes()).isEqualTo("called, no answer\nleft a voicemail");
+        assertThat(rows(url, "SELECT status_note FROM recommended_actions")).containsExactly("left a voicemail");
+    }
+
+    @Test
+    void aNoteOfTheLongestLengthIsKeptAndOneLongerIsRefused() throws Exception {
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
+        long a = idOf("a.com", "URGENT_RETAIN");
+
+        assertThatThrownBy(() -> queue.claim(a, "dana", "x".repeat(2001))).isInstanceOf(QueueException.class)
+                .hasMessageContaining("at most 2000 characters");
+        assertThat(queue.claim(a, "dana", "x".repeat(2000)).notes()).hasSize(2000);
+    }
+
+    @Test
+    void cooldownsAreSetPerActionAndForTheRest() throws Exception {
+        queue.setCooldown("urgent_retain", 0);
+        queue.setCooldown(SinkDatabase.DEFAULT_COOLDOWN_KEY, 14);
+        assertThatThrownBy(() -> queue.setCooldown("CLOSE_MONITOR", -1)).isInstanceOf(QueueException.class);
+
+        assertThat(queue.cooldowns()).containsEntry("URGENT_RETAIN", 0)
+                .containsEntry(SinkDatabase.DEFAULT_COOLDOWN_KEY, 14).doesNotContainKey("CLOSE_MONITOR");
+
+        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1),
+                recommendation("a.com", "CLOSE_MONITOR", 4, 50_000, 1));
+        assertThat(queue.done(idOf("a.com", "URGENT_RETAIN"), agent("dana"), Outcome.SAVED, null).reopenAfter())
+                .as("no cooldown: may come back at once").isEqualTo("2026-03-12T00:00:00Z");
+        assertThat(queue.dismiss(idOf("a.com", "CLOSE_MONITOR"), agent("dana"), null).reopenAfter())
+                .as("the rest's cooldown, as set").isEqualTo("2026-03-26T00:00:00Z");
+    }
+
+    @Test
+    void aSnoozeTimeIsAnInstantADateOrADurationFromNow() {
+        assertThat(queue.parseUntil(" P3D ")).isEqualTo(day(13));
+        assertThat(queue.parseUntil("pt4h")).isEqualTo(day(10).plusSeconds(4 * 3600));
+        assertThat(queue.parseUntil("2026-03-02")).isEqualTo(java.time.Instant.parse("2026-03-02T00:00:00Z"));
+        assertThat(queue.parseUntil("2026-03-02T09:00:00Z")).isEqualTo(java.time.Instant.parse("2026-03-02T09:00:00Z"));
+        assertThatThrownBy(() -> queue.parseUntil("next tuesday")).isInstanceOf(QueueException.class)
+                .hasMessageContaining("cannot read the time 'next tuesday'");
+        assertThatThrownBy(() -> queue.parseUntil(null)).isInstanceOf(QueueException.class);
+    }
+
     /**
      * Eight agents claim one action each per round and, together, try to finish their neighbour's
      * and then their own: nobody ever finishes a colleague's action, and every action is finished
@@ -430,8 +541,13 @@ abstract class ActionQueueContract {
                 .hasSize(actions);
     }
 
-    /** Eight agents, each a separate JVM running the real `pulse queue next` until nothing is OPEN. */
+    /**
+     * Eight agents, each a separate JVM running the real `pulse queue next` until nothing is OPEN.
+     * Tagged: the mutation profile leaves it out (eight JVMs per mutant; the in-process tests above
+     * cover the same claims).
+     */
     @Test
+    @Tag("processes")
     void eightCliProcessesInParallelClaimEveryActionExactlyOnce() throws Exception {
         int actions = 400;
         pipelineWrites(url, many(actions, "CLOSE_MONITOR"));
