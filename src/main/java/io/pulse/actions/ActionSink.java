@@ -240,37 +240,43 @@ public final class ActionSink {
     public static JdbcSink<RuleDeployment> ruleDeployments(SinkDatabase db) {
         return JdbcSink.<RuleDeployment>builder()
                 .withExecutionOptions(JdbcExecutionOptions.builder().withBatchSize(1).withMaxRetries(5).build())
-                .withQueryStatement(UPSERT_DEPLOYMENT, (ps, d) -> {
-                    ps.setString(1, d.rulesetVersion);
-                    ps.setString(2, timestamp(d.at));
-                    ps.setString(3, d.status);
-                    ps.setString(4, d.messages);
-                    if (d.rescoredAt == null) {
-                        ps.setNull(5, Types.VARCHAR);
-                        ps.setNull(6, Types.BIGINT);
-                        ps.setNull(7, Types.BIGINT);
-                    } else {
-                        ps.setString(5, timestamp(d.rescoredAt));
-                        ps.setLong(6, d.customersRescored);
-                        ps.setLong(7, d.actionsWritten);
-                    }
-                })
+                .withQueryStatement(UPSERT_DEPLOYMENT, ActionSink::bindRuleDeployment)
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
+    }
+
+    /** Binds one deployment record to {@link #UPSERT_DEPLOYMENT}: a record without a re-score binds none. */
+    static void bindRuleDeployment(PreparedStatement ps, RuleDeployment d) throws SQLException {
+        ps.setString(1, d.rulesetVersion);
+        ps.setString(2, timestamp(d.at));
+        ps.setString(3, d.status);
+        ps.setString(4, d.messages);
+        if (d.rescoredAt == null) {
+            ps.setNull(5, Types.VARCHAR);
+            ps.setNull(6, Types.BIGINT);
+            ps.setNull(7, Types.BIGINT);
+        } else {
+            ps.setString(5, timestamp(d.rescoredAt));
+            ps.setLong(6, d.customersRescored);
+            ps.setLong(7, d.actionsWritten);
+        }
+    }
+
+    /** Binds one dead letter to {@link #INSERT_DEAD_LETTER}; an unknown event time is NULL. */
+    static void bindDeadLetter(PreparedStatement ps, DeadLetter d) throws SQLException {
+        ps.setString(1, d.source);
+        ps.setString(2, d.reason);
+        ps.setString(3, d.raw);
+        if (d.eventTime == Long.MIN_VALUE) {
+            ps.setNull(4, Types.VARCHAR);
+        } else {
+            ps.setString(4, timestamp(d.eventTime));
+        }
     }
 
     public static JdbcSink<DeadLetter> deadLetters(SinkDatabase db, Batching batching) {
         return JdbcSink.<DeadLetter>builder()
                 .withExecutionOptions(batching.executionOptions())
-                .withQueryStatement(INSERT_DEAD_LETTER, (ps, d) -> {
-                    ps.setString(1, d.source);
-                    ps.setString(2, d.reason);
-                    ps.setString(3, d.raw);
-                    if (d.eventTime == Long.MIN_VALUE) {
-                        ps.setNull(4, Types.VARCHAR);
-                    } else {
-                        ps.setString(4, timestamp(d.eventTime));
-                    }
-                })
+                .withQueryStatement(INSERT_DEAD_LETTER, ActionSink::bindDeadLetter)
                 .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
 }

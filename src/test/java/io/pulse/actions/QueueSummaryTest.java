@@ -63,5 +63,7 @@ class QueueSummaryTest {
                 .isEqualTo(Map.of("VIP_NURTURE", 2L));
         assertThat(summary.top(10)).extracting(QueueSummary.QueueItem::customerId)
                 .containsExactlyInAnyOrder("b.com", "c.com");
+        assertThat(summary.rowsByStatus()).as("every row, open or not")
+                .isEqualTo(Map.of("OPEN", 2L, "DONE", 1L, "SUPERSEDED", 1L));
     }
 }
