@@ -373,10 +373,6 @@ final class BytecodeScan {
         return at.thenLine();
     }
 
-    private static String simpleName(String internalName) {
-        return internalName.substring(internalName.lastIndexOf('/') + 1);
-    }
-
     /** Where a generated class's code is written. */
     private record Where(String file, int line, int thenLine, String what) {}
 

@@ -186,9 +186,9 @@ final class SandboxPolicy {
      * Facts one object of which every customer's evaluation shares: a rule reads them and may not
      * change them (their setters exist for the job's serializer, not for rules).
      */
-    static final Set<String> SHARED_FACTS = Set.of(FACT_PACKAGE + "Population", FACT_PACKAGE + "Parameters");
+    private static final Set<String> SHARED_FACTS = Set.of(FACT_PACKAGE + "Population", FACT_PACKAGE + "Parameters");
 
-    static final String SHARED_FACT_CHANGED =
+    private static final String SHARED_FACT_CHANGED =
             "is shared by every customer's evaluation: rules read it and may not change it";
 
     /** Loops: refused in the text too, where they are easiest to name. */
@@ -243,7 +243,7 @@ final class SandboxPolicy {
     }
 
     /** Whether a call of {@code method} on {@code className} changes a fact every customer shares. */
-    static boolean changesSharedFact(String className, String method) {
+    private static boolean changesSharedFact(String className, String method) {
         return SHARED_FACTS.contains(outer(className)) && method.startsWith("set");
     }
 
