@@ -346,11 +346,17 @@ abstract class ActionQueueContract {
 
     // --- snoozes wake wherever the queue is read or changed ---
 
-    @Test
-    void aSnoozedActionIsNextAgainOnceItsTimeComes() throws Exception {
+    /** One URGENT_RETAIN action, snoozed by dana until day 12; its id. */
+    private long snoozedUntilDay12() throws Exception {
         pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
         long a = idOf("a.com", "URGENT_RETAIN");
         queue.snooze(a, agent("dana"), day(12), "after the audit");
+        return a;
+    }
+
+    @Test
+    void aSnoozedActionIsNextAgainOnceItsTimeComes() throws Exception {
+        long a = snoozedUntilDay12();
         clock.set(day(11));
         assertThat(queue.next("kim")).as("still snoozed").isEmpty();
 
@@ -362,9 +368,7 @@ abstract class ActionQueueContract {
 
     @Test
     void aSnoozedActionShowsAsOpenOnceItsTimeComes() throws Exception {
-        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
-        long a = idOf("a.com", "URGENT_RETAIN");
-        queue.snooze(a, agent("dana"), day(12), null);
+        long a = snoozedUntilDay12();
         clock.set(day(13));
 
         QueuedAction shown = queue.show(a).action();
@@ -377,9 +381,7 @@ abstract class ActionQueueContract {
 
     @Test
     void aChangeToASnoozedActionWhoseTimeCameStartsFromOpen() throws Exception {
-        pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 50_000, 1));
-        long a = idOf("a.com", "URGENT_RETAIN");
-        queue.snooze(a, agent("dana"), day(12), null);
+        long a = snoozedUntilDay12();
         clock.set(day(13));
 
         QueuedAction claimed = queue.claim(a, "kim", "calling now");
