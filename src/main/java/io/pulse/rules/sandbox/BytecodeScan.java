@@ -15,6 +15,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.drools.drl.ast.descr.FunctionDescr;
+import org.drools.drl.ast.descr.QueryDescr;
 import org.drools.drl.ast.descr.TypeDeclarationDescr;
 import org.objectweb.asm.ClassReader;
 import org.objectweb.asm.ClassVisitor;
@@ -340,7 +341,19 @@ final class BytecodeScan {
 
     private static Where ruleWhere(DrlSource source, String rule) {
         DrlSource.RuleLocation at = source.locate(rule);
-        return new Where(at.file(), at.line(), firstStatementLine(source, at), "rule \"" + rule + "\"");
+        return new Where(at.file(), at.line(), firstStatementLine(source, at),
+                (isQuery(source, rule) ? "query \"" : "rule \"") + rule + "\"");
+    }
+
+    /** Whether the pack's rule of that name is a query (queries are rules to Drools' parser). */
+    private static boolean isQuery(DrlSource source, String name) {
+        for (DrlSource.DrlFile f : source.files()) {
+            if (f.descr() != null && f.descr().getRules().stream()
+                    .anyMatch(r -> r.getName().equals(name) && r instanceof QueryDescr)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** The rule of each lambda method of a class (lambdas Drools did not move to classes of their own). */
