@@ -2,6 +2,11 @@ package io.pulse.evaluation;
 
 import io.pulse.model.Recommendation.Fingerprint;
 import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.engine.CustomerEvaluation;
+import io.pulse.rules.engine.PreviousEvaluation;
+import io.pulse.rules.facts.PreviousAction;
+import io.pulse.rules.facts.PreviousRiskTier;
+import io.pulse.rules.facts.RiskTier;
 import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
@@ -11,14 +16,19 @@ import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 /**
  * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
- * {@link RuleEvaluationFunction#EVALUATED}: the health band and value tier of the last evaluation
- * (the band and tier rules damp flapping with them), a {@link Fingerprint} of each recommendation written as open, by action
- * (enough for "changed since written?"), and the features of the last evaluation, serialized and
+ * {@link RuleEvaluationFunction#EVALUATED}: the health band, value tier and risk tier of the last
+ * evaluation, since when the inputs have indicated another risk, and when each action last opened
+ * (what the rules damp flapping with: {@link #previous}), a {@link Fingerprint} of each
+ * recommendation written as open, by action (enough for "changed since written?"), and the
+ * features of the last evaluation, serialized and
  * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
  * BENCHMARKS.md, "State per customer: heap and RocksDB").
  *
@@ -38,8 +48,20 @@ public final class EvaluatorState {
     /** The serialized length is kept in 3 bytes, after the layout byte. */
     private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
+    private static final long DAY_MS = Duration.ofDays(1).toMillis();
+    private static final long NEVER = Long.MIN_VALUE;
+
     private String healthBand;
     private String valueTier;
+    private String riskTier;
+    /**
+     * The first evaluation (its asOf) of the unbroken run of evaluations that indicated another risk
+     * than {@link #riskTier}, all higher or all lower ({@link #otherRiskHigher}); NEVER: none.
+     */
+    private long otherRiskIndicatedSince = NEVER;
+    private boolean otherRiskHigher;
+    /** Action -> when (asOf) it last opened. */
+    private final TreeMap<String, Long> lastOpened = new TreeMap<>();
     private final TreeMap<String, Fingerprint> open = new TreeMap<>();
     /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
     private byte[] features;
@@ -59,6 +81,51 @@ public final class EvaluatorState {
 
     public void setValueTier(String valueTier) {
         this.valueTier = valueTier;
+    }
+
+    public String riskTier() {
+        return riskTier;
+    }
+
+    /**
+     * What the rules are told of this customer's previous evaluations, as of {@code asOf}: the days
+     * a higher (or lower) risk has been indicated count this evaluation in, 0 when such a run would
+     * start now.
+     */
+    public PreviousEvaluation previous(long asOf) {
+        long runDays = otherRiskIndicatedSince == NEVER ? 0 : Math.max(0, (asOf - otherRiskIndicatedSince) / DAY_MS);
+        PreviousRiskTier risk = riskTier == null ? null : new PreviousRiskTier(riskTier,
+                otherRiskHigher ? runDays : 0, otherRiskHigher ? 0 : runDays);
+        List<PreviousAction> actions = new ArrayList<>(lastOpened.size());
+        for (Map.Entry<String, Long> e : lastOpened.entrySet()) {
+            actions.add(new PreviousAction(e.getKey(), Math.max(0, (asOf - e.getValue()) / DAY_MS),
+                    open.containsKey(e.getKey())));
+        }
+        return new PreviousEvaluation(healthBand, valueTier, risk, actions);
+    }
+
+    /**
+     * Keeps what {@code evaluation} came out with for the next one: the band and tiers, and whether
+     * the run of evaluations indicating another risk than the tier held goes on (same direction),
+     * starts (a new one) or ends (the tier is the one indicated).
+     */
+    public void classified(CustomerEvaluation evaluation) {
+        healthBand = evaluation.healthBand();
+        valueTier = evaluation.valueTier();
+        riskTier = evaluation.riskTier();
+        int indicated = RiskTier.rank(evaluation.indicatedRiskTier());
+        int held = RiskTier.rank(riskTier);
+        if (indicated == held) {
+            otherRiskIndicatedSince = NEVER;
+        } else if (otherRiskIndicatedSince == NEVER || otherRiskHigher != indicated > held) {
+            otherRiskIndicatedSince = evaluation.asOf();
+            otherRiskHigher = indicated > held;
+        }
+    }
+
+    /** {@code action} opened (became recommended from not) as of {@code asOf}. */
+    public void opened(String action, long asOf) {
+        lastOpened.put(action, asOf);
     }
 
     /** The recommendations written as open, by action, in action order; changed in place. */
@@ -107,6 +174,18 @@ public final class EvaluatorState {
             if (state.valueTier != null) {
                 out.writeUTF(state.valueTier);
             }
+            // Then what the risk tier and action damping keep: an older state ends before, and reads as none.
+            out.writeBoolean(state.riskTier != null);
+            if (state.riskTier != null) {
+                out.writeUTF(state.riskTier);
+                out.writeLong(state.otherRiskIndicatedSince);
+                out.writeBoolean(state.otherRiskHigher);
+            }
+            out.writeInt(state.lastOpened.size());
+            for (Map.Entry<String, Long> e : state.lastOpened.entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeLong(e.getValue());
+            }
             return out.getCopyOfBuffer();
         }
 
@@ -129,6 +208,16 @@ public final class EvaluatorState {
             }
             if (in.available() > 0 && in.readBoolean()) {
                 state.valueTier = in.readUTF();
+            }
+            if (in.available() > 0) {
+                if (in.readBoolean()) {
+                    state.riskTier = in.readUTF();
+                    state.otherRiskIndicatedSince = in.readLong();
+                    state.otherRiskHigher = in.readBoolean();
+                }
+                for (int i = in.readInt(); i > 0; i--) {
+                    state.lastOpened.put(in.readUTF(), in.readLong());
+                }
             }
             return state;
         }

@@ -42,6 +42,7 @@ import org.apache.flink.util.OutputTag;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.util.Iterator;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -232,16 +233,14 @@ public class RuleEvaluationFunction
             EvaluatorState state = codec.decode(packed.value());
             PeriodFeatures latest = codec.features(state);
             if (latest != null) {
-                String band = state.healthBand();
-                String tier = state.valueTier();
                 int written = evaluate(latest, state, population, latest.asOf + 1,
                         (tag, letter) -> ctx.output(tag, letter), out);
                 rescored[0]++;
                 rescored[1] += written;
                 // Most customers come out as they were: their packed state says so already.
-                if (written > 0 || !Objects.equals(band, state.healthBand())
-                        || !Objects.equals(tier, state.valueTier())) {
-                    packed.update(codec.encode(state));
+                byte[] now = codec.encode(state);
+                if (written > 0 || !Arrays.equals(now, packed.value())) {
+                    packed.update(now);
                 }
             }
         });
@@ -293,7 +292,7 @@ public class RuleEvaluationFunction
         long start = System.nanoTime();
         try {
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
-                    features.support, features.planChange, state.healthBand(), state.valueTier()), population, asOf);
+                    features.support, features.planChange, state.previous(asOf)), population, asOf);
             evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
             deadLetters.inc();
@@ -306,8 +305,7 @@ public class RuleEvaluationFunction
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return 0;
         }
-        state.setHealthBand(evaluation.healthBand());
-        state.setValueTier(evaluation.valueTier());
+        state.classified(evaluation);
         Map<String, Recommendation> now = new TreeMap<>();
         for (Recommendation r : evaluation.recommendations()) {
             now.put(r.getAction(), r);
@@ -315,7 +313,11 @@ public class RuleEvaluationFunction
         int emitted = 0;
         for (Recommendation r : now.values()) {
             Recommendation.Fingerprint fingerprint = r.fingerprint();
-            if (!fingerprint.sameRecommendationAs(state.open().get(r.getAction()))) {
+            Recommendation.Fingerprint written = state.open().get(r.getAction());
+            if (written == null) {
+                state.opened(r.getAction(), asOf);
+            }
+            if (!fingerprint.sameRecommendationAs(written)) {
                 emitted++;
                 out.collect(r);
                 recommendationsOut.inc();

@@ -9,6 +9,7 @@ import io.pulse.features.PopulationAggregator;
 import io.pulse.history.HistoryQueries;
 import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.engine.CustomerFacts;
+import io.pulse.rules.engine.PreviousEvaluation;
 import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.facts.Population;
 import java.sql.Connection;
@@ -114,7 +115,7 @@ public final class FactsCorpus {
                 continue;
             }
             CustomerFacts facts = new CustomerFacts(f.account, f.profile, f.subscription, f.support, f.planChange,
-                    bands.get(f.customerId), null);
+                    new PreviousEvaluation(bands.get(f.customerId), null, null, List.of()));
             bands.put(f.customerId, engine.evaluate(facts, current[0], f.asOf + 1).healthBand());
             if (seen[0]++ % keepEvery == 0) {
                 corpus.add(new Evaluation(facts, current[0], f.asOf + 1));

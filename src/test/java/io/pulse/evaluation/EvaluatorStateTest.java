@@ -4,7 +4,11 @@ import io.pulse.testing.RulePackFixtures;
 import io.pulse.model.Recommendation;
 import io.pulse.model.Recommendation.Fingerprint;
 import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.engine.CustomerEvaluation;
+import io.pulse.rules.engine.CustomerEvaluations;
+import io.pulse.rules.engine.PreviousEvaluation;
 import io.pulse.rules.facts.Account;
+import io.pulse.rules.facts.PreviousRiskTier;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
 import io.pulse.rules.facts.Subscription;
@@ -22,6 +26,7 @@ import java.util.Arrays;
 import java.util.Objects;
 
 import static io.pulse.testing.QueueFixtures.recommendation;
+import static io.pulse.testing.TestEvents.day;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -66,12 +71,68 @@ class EvaluatorStateTest {
 
         state.setValueTier(null);
         byte[] withoutTier = codec.encode(state);
-        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 1); // what a version before it wrote
+        // What a version before it wrote: no value tier flag (1 byte), no risk tier flag (1), no opened actions (4).
+        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 6);
         EvaluatorState back = codec.decode(older);
         assertThat(back.valueTier()).isNull();
         assertThat(back.healthBand()).isEqualTo("High");
         assertThat(codec.features(back)).usingRecursiveComparison()
                 .isEqualTo(RulePackFixtures.features("acme.com", 86_399_999L));
+    }
+
+    @Test
+    void theRiskTierTheRunOfOtherIndicationsAndTheOpenedActionsSurvivePacking() throws Exception {
+        EvaluatorState state = new EvaluatorState();
+        state.classified(evaluation("High", "Medium", day(10)));
+        state.opened("URGENT_RETAIN", day(3));
+        codec.setFeatures(state, RulePackFixtures.features("acme.com", 86_399_999L));
+
+        EvaluatorState back = codec.decode(codec.encode(state));
+        PreviousEvaluation previous = back.previous(day(40));
+        assertThat(previous.riskTier().getTier()).isEqualTo("High");
+        assertThat(previous.riskTier().getDaysIndicatedLower()).isEqualTo(30);
+        assertThat(previous.riskTier().getDaysIndicatedHigher()).isZero();
+        assertThat(previous.actions()).singleElement().satisfies(a -> {
+            assertThat(a.getAction()).isEqualTo("URGENT_RETAIN");
+            assertThat(a.getDaysSinceOpened()).isEqualTo(37);
+            assertThat(a.isOpen()).isFalse(); // opened, but no row of it is written as open
+        });
+
+        byte[] packed = codec.encode(state);
+        byte[] beforeRiskDamping = Arrays.copyOf(packed, packed.length - (1 + 2 + 4 + 8 + 1) - (4 + 2 + 13 + 8));
+        EvaluatorState older = codec.decode(beforeRiskDamping);
+        assertThat(older.riskTier()).isNull();
+        assertThat(older.previous(day(40)).actions()).isEmpty();
+        assertThat(older.healthBand()).isEqualTo("Medium");
+    }
+
+    @Test
+    void theRunOfOtherIndicationsGoesOnStartsAgainInTheOtherDirectionAndEndsAtTheIndicatedTier() {
+        EvaluatorState state = new EvaluatorState();
+        assertThat(state.previous(day(0)).riskTier()).as("first evaluation").isNull();
+
+        state.classified(evaluation("Medium", "Medium", day(0)));
+        assertThat(state.previous(day(5)).riskTier().getDaysIndicatedLower()).as("no run").isZero();
+
+        state.classified(evaluation("Medium", "Low", day(5))); // held at Medium: a lower run starts
+        state.classified(evaluation("Medium", "Low", day(20))); // and goes on
+        assertThat(state.previous(day(25)).riskTier().getDaysIndicatedLower()).isEqualTo(20);
+
+        state.classified(evaluation("Medium", "High", day(25))); // held, the other way: a new run
+        PreviousRiskTier higher = state.previous(day(30)).riskTier();
+        assertThat(higher.getDaysIndicatedHigher()).isEqualTo(5);
+        assertThat(higher.getDaysIndicatedLower()).isZero();
+
+        state.classified(evaluation("High", "High", day(53))); // raised: the run ends
+        PreviousRiskTier raised = state.previous(day(60)).riskTier();
+        assertThat(raised.getTier()).isEqualTo("High");
+        assertThat(raised.getDaysIndicatedHigher()).isZero();
+        assertThat(raised.getDaysIndicatedLower()).isZero();
+    }
+
+    /** A Medium-band, Mid-value evaluation with the given risk tier and indicated risk tier. */
+    private static CustomerEvaluation evaluation(String riskTier, String indicatedRiskTier, long asOf) {
+        return CustomerEvaluations.of("acme.com", "Medium", "Mid", riskTier, indicatedRiskTier, asOf);
     }
 
     @Test
@@ -150,10 +211,11 @@ class EvaluatorStateTest {
         codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
 
-        // After the features comes the value tier's flag (1 byte): keep it, cut the features.
-        byte[] truncated = Arrays.copyOf(packed, packed.length - 5);
-        truncated[truncated.length - 1] = 0;
-        int featureBytes = truncated.length - 10; // after no band (1), no rows (4), the length (4); before the flag
+        // After the features come the value and risk tier flags (1 byte each) and no opened actions
+        // (4): keep those, cut the features by 4 bytes.
+        byte[] truncated = Arrays.copyOf(packed, packed.length - 4);
+        Arrays.fill(truncated, truncated.length - 6, truncated.length, (byte) 0);
+        int featureBytes = truncated.length - 15; // after no band (1), no rows (4), the length (4); before the 6
         truncated[5] = (byte) (featureBytes >>> 24);
         truncated[6] = (byte) (featureBytes >>> 16);
         truncated[7] = (byte) (featureBytes >>> 8);
@@ -163,7 +225,7 @@ class EvaluatorStateTest {
                 .hasMessageContaining("packed features of a customer are");
 
         byte[] corrupt = packed.clone();
-        Arrays.fill(corrupt, 13, corrupt.length - 1, (byte) 0xff); // the LZ4 block after layout and length
+        Arrays.fill(corrupt, 13, corrupt.length - 6, (byte) 0xff); // the LZ4 block after layout and length
         EvaluatorState garbled = codec.decode(corrupt);
         assertThatThrownBy(() -> codec.features(garbled)).isInstanceOf(IOException.class)
                 .hasMessageContaining("packed features of a customer are");

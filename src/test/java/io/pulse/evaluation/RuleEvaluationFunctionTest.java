@@ -8,6 +8,7 @@ import io.pulse.model.Recommendation;
 import io.pulse.model.DeadLetter;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.rules.facts.Population;
+import io.pulse.rules.facts.Subscription;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
 import org.apache.flink.streaming.api.operators.co.CoBroadcastWithKeyedOperator;
@@ -116,25 +117,93 @@ class RuleEvaluationFunctionTest {
         assertThat(harness.extractOutputValues()).hasSize(first);
     }
 
-    @Test
-    void aChangedStrategyRetiresTheOldRow() throws Exception {
-        sendPopulation(endOfDay(0));
-        sendFeatures(features(endOfDay(0), "High"));
-        advanceTo(endOfDay(0));
+    /** Evaluates the customer at the end of {@code day} with the features {@code f} (its asOf set to that day). */
+    private List<Recommendation> evaluateOn(int day, PeriodFeatures f) throws Exception {
         int before = harness.extractOutputValues().size();
-
-        sendPopulation(endOfDay(1));
-        sendFeatures(features(endOfDay(1), "Medium"));
-        advanceTo(endOfDay(1));
+        f.asOf = endOfDay(day);
+        sendPopulation(endOfDay(day));
+        sendFeatures(f);
+        advanceTo(endOfDay(day));
         List<Recommendation> out = harness.extractOutputValues();
-        List<Recommendation> dayOne = out.subList(before, out.size());
-        assertThat(dayOne).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE"))
-                .singleElement().satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
-        assertThat(dayOne).filteredOn(r -> r.getAction().equals("URGENT_RETAIN"))
+        return out.subList(before, out.size());
+    }
+
+    @Test
+    void aLowerRiskIsHeldUntilTheInputsIndicatedItForTheDaysBeforeLowering() throws Exception {
+        assertThat(evaluateOn(0, features(0, "High"))).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+        for (int day : new int[] {1, 30, 60, 90}) { // Medium indicated from day 1: 89 days by day 90
+            List<Recommendation> held = evaluateOn(day, features(0, "Medium"));
+            assertThat(held).as("day %d", day).extracting(Recommendation::getAction).doesNotContain("PROACTIVE_ENGAGE");
+            assertThat(held).as("day %d", day).allSatisfy(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        }
+
+        List<Recommendation> dayNinetyOne = evaluateOn(91, features(0, "Medium"));
+        assertThat(dayNinetyOne).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE"))
+                .singleElement().satisfies(r -> {
+                    assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN);
+                    assertThat(r.getRiskTier()).isEqualTo("Medium");
+                });
+        assertThat(dayNinetyOne).filteredOn(r -> r.getAction().equals("URGENT_RETAIN"))
                 .singleElement().satisfies(r -> {
                     assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED);
-                    assertThat(r.getValidAsOf()).isEqualTo(day(2));
+                    assertThat(r.getValidAsOf()).isEqualTo(day(92));
                 });
+    }
+
+    @Test
+    void oneEvaluationBackAtTheHeldTierStartsTheLowerRunAgain() throws Exception {
+        evaluateOn(0, features(0, "High"));
+        evaluateOn(1, features(0, "Medium"));
+        evaluateOn(60, features(0, "High")); // the run of Medium ends
+        evaluateOn(61, features(0, "Medium")); // and starts again
+        assertThat(evaluateOn(120, features(0, "Medium"))).as("59 days of the new run")
+                .extracting(Recommendation::getAction).doesNotContain("PROACTIVE_ENGAGE");
+        assertThat(evaluateOn(151, features(0, "Medium"))).as("90 days of the new run")
+                .extracting(Recommendation::getAction).contains("PROACTIVE_ENGAGE", "URGENT_RETAIN");
+    }
+
+    @Test
+    void aMildRiseWaitsForTheNextSnapshotButARiseOfTheActivityRiskLevelActsAtOnce() throws Exception {
+        evaluateOn(0, features(0, "Medium"));
+        PeriodFeatures declining = features(0, "Medium");
+        declining.profile.setEngagementVelocity("Declining");
+        assertThat(evaluateOn(1, declining)).as("a velocity alone: held at Medium")
+                .extracting(Recommendation::getAction).doesNotContain("URGENT_RETAIN");
+        assertThat(evaluateOn(29, declining)).as("confirmed 28 days later")
+                .extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+
+        harness.close();
+        setUp();
+        evaluateOn(0, features(0, "Medium"));
+        assertThat(evaluateOn(1, features(0, "Critical"))).as("the activity risk level itself: at once")
+                .extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+    }
+
+    @Test
+    void anAdoptionSprintIsNotOpenedAgainWithinItsCooldown() throws Exception {
+        assertThat(evaluateOn(0, afterAClose(10))).extracting(Recommendation::getAction).contains("ADOPTION_SPRINT_72H");
+        assertThat(evaluateOn(1, afterAClose(34))).as("still open: the cooldown does not end it")
+                .allSatisfy(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        assertThat(evaluateOn(4, afterAClose(100))).filteredOn(r -> r.getAction().equals("ADOPTION_SPRINT_72H"))
+                .singleElement().satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
+        assertThat(evaluateOn(20, afterAClose(10))).as("20 days after it opened")
+                .extracting(Recommendation::getAction).doesNotContain("ADOPTION_SPRINT_72H");
+        assertThat(evaluateOn(60, afterAClose(10))).as("60 days after it opened")
+                .extracting(Recommendation::getAction).contains("ADOPTION_SPRINT_72H");
+    }
+
+    /** An expansion customer whose last conversation closed {@code hours} ago. */
+    private static PeriodFeatures afterAClose(int hours) {
+        PeriodFeatures f = RulePackFixtures.features(ACME, 0);
+        Subscription s = new Subscription();
+        s.setCustomerId(ACME);
+        s.setPlanName("Scale");
+        s.setSeats(20);
+        s.setMonthlySpend(500);
+        s.setSegment("expansion");
+        f.subscription = s;
+        f.support.setHoursSinceLastClose(hours);
+        return f;
     }
 
     @Test
@@ -186,10 +255,10 @@ class RuleEvaluationFunctionTest {
                 new RuleEvaluationFunction(RuleSet.load(RuleSandboxTest.packWith(dir, "runaway-for-some.drl"))),
                 f -> f.customerId, Types.STRING, EvaluatorDescriptors.POPULATIONS, EvaluatorDescriptors.ACTIVE_RULES);
         sendPopulation(endOfDay(0));
-        sendFeatures(features(endOfDay(0), "High"));
+        sendFeatures(features(endOfDay(0), "Medium"));
         advanceTo(endOfDay(0));
         int before = harness.extractOutputValues().size();
-        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("URGENT_RETAIN");
+        assertThat(harness.extractOutputValues()).extracting(Recommendation::getAction).contains("PROACTIVE_ENGAGE");
 
         sendPopulation(endOfDay(1));
         sendFeatures(features(endOfDay(1), "Critical")); // the runaway rule loops for this customer
@@ -210,12 +279,12 @@ class RuleEvaluationFunctionTest {
                         "NumberFormatException"));
 
         sendPopulation(endOfDay(3));
-        sendFeatures(features(endOfDay(3), "Medium")); // and the customer is evaluated again afterwards
+        sendFeatures(features(endOfDay(3), "High")); // and the customer is evaluated again afterwards
         advanceTo(endOfDay(3));
         List<Recommendation> dayThree = harness.extractOutputValues().subList(before, harness.extractOutputValues().size());
-        assertThat(dayThree).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE")).singleElement()
-                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
         assertThat(dayThree).filteredOn(r -> r.getAction().equals("URGENT_RETAIN")).singleElement()
+                .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.OPEN));
+        assertThat(dayThree).filteredOn(r -> r.getAction().equals("PROACTIVE_ENGAGE")).singleElement()
                 .satisfies(r -> assertThat(r.getPipelineStatus()).isEqualTo(Recommendation.SUPERSEDED));
     }
 

@@ -2,6 +2,7 @@ package io.pulse.rules.check;
 
 import io.pulse.rules.engine.CustomerEvaluation;
 import io.pulse.rules.engine.CustomerFacts;
+import io.pulse.rules.engine.PreviousEvaluation;
 import io.pulse.rules.engine.JsonText;
 import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.engine.RuleEvaluationException;
@@ -14,6 +15,8 @@ import io.pulse.model.Recommendation;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.PlanChangeWindow;
+import io.pulse.rules.facts.PreviousAction;
+import io.pulse.rules.facts.PreviousRiskTier;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.Subscription;
 import io.pulse.rules.facts.SupportActivity;
@@ -37,7 +40,8 @@ import java.util.stream.Stream;
  * { "description": "...", "asOf": "2025-01-01T00:00:00Z",
  *   "given": { "population": {...}, "account": {...}, "profile": {...},        defaults for every scenario
  *              optional: "subscription", "support", "planChange", "previousHealthBand",
- *              "previousValueTier" },
+ *              "previousValueTier", "previousRiskTier": { "tier", "daysIndicatedHigher", "daysIndicatedLower" },
+ *              "previousActions": [ { "action", "daysSinceOpened", "open" } ] },
  *   "scenarios": [ { "name": "...",
  *                    "given": { "profile": { "monetaryScore": 5 } },             overrides, field by field
  *                    "expect": { "healthBand", "healthScore" (to 0.01), "valueTier", "riskTier",
@@ -66,7 +70,7 @@ public final class ScenarioRunner {
 
     /** What a scenario's "given" may hold; account, profile and population are required. */
     private static final List<String> GIVEN_FACTS = List.of("population", "account", "profile", "subscription",
-            "support", "planChange", "previousHealthBand", "previousValueTier");
+            "support", "planChange", "previousHealthBand", "previousValueTier", "previousRiskTier", "previousActions");
     private static final List<String> EXPECTATIONS = List.of("healthBand", "valueTier", "riskTier", "healthScore",
             "actions", "priorities", "cohorts", "signals", "rulesFired", "rulesNotFired", "playbooks");
 
@@ -135,8 +139,8 @@ public final class ScenarioRunner {
 
     /**
      * Evaluates the facts a scenario gives ({@code account}, {@code profile}, {@code population};
-     * optional {@code subscription}, {@code support}, {@code planChange}, {@code previousHealthBand}, {@code previousValueTier}),
-     * named as in the fact model.
+     * optional {@code subscription}, {@code support}, {@code planChange}, {@code previousHealthBand},
+     * {@code previousValueTier}, {@code previousRiskTier}, {@code previousActions}), named as in the fact model.
      *
      * @throws IOException when the facts do not map onto the fact model
      * @throws RuleEvaluationException when the rules fail for them
@@ -154,9 +158,27 @@ public final class ScenarioRunner {
         PlanChangeWindow planChange = optional(given, "planChange", PlanChangeWindow.class);
         String previousBand = given.hasNonNull("previousHealthBand") ? given.get("previousHealthBand").asText() : null;
         String previousTier = given.hasNonNull("previousValueTier") ? given.get("previousValueTier").asText() : null;
-        return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange, previousBand,
-                        previousTier),
+        PreviousRiskTier previousRisk = null;
+        if (given.hasNonNull("previousRiskTier")) {
+            JsonNode risk = given.get("previousRiskTier");
+            previousRisk = new PreviousRiskTier(required(risk, "tier", "previousRiskTier").asText(),
+                    risk.path("daysIndicatedHigher").asLong(0), risk.path("daysIndicatedLower").asLong(0));
+        }
+        List<PreviousAction> previousActions = new ArrayList<>();
+        for (JsonNode a : given.path("previousActions")) {
+            previousActions.add(new PreviousAction(required(a, "action", "previousActions").asText(),
+                    required(a, "daysSinceOpened", "previousActions").asLong(), a.path("open").asBoolean(false)));
+        }
+        return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange,
+                        new PreviousEvaluation(previousBand, previousTier, previousRisk, previousActions)),
                 population, asOf);
+    }
+
+    private static JsonNode required(JsonNode node, String field, String where) throws IOException {
+        if (!node.hasNonNull(field)) {
+            throw new IOException("\"" + field + "\" missing in " + where);
+        }
+        return node.get(field);
     }
 
     private static Result runOne(RuleEngine engine, Scenario scenario) {

@@ -14,6 +14,7 @@ public final class CustomerEvaluation {
     private final String healthBand;
     private final String valueTier;
     private final String riskTier;
+    private final String indicatedRiskTier;
     private final String healthStrategy;
     private final String valueRiskStrategy;
     private final double predicted6mRevenue;
@@ -25,7 +26,7 @@ public final class CustomerEvaluation {
     private final long asOf;
 
     CustomerEvaluation(String customerId, double healthScore, String healthBand, String valueTier, String riskTier,
-                       String healthStrategy, String valueRiskStrategy, double predicted6mRevenue,
+                       String indicatedRiskTier, String healthStrategy, String valueRiskStrategy, double predicted6mRevenue,
                        List<Recommendation> recommendations, List<String> firedRules, List<String> cohorts,
                        List<String> signals, String rulesetVersion, long asOf) {
         this.customerId = customerId;
@@ -33,6 +34,7 @@ public final class CustomerEvaluation {
         this.healthBand = healthBand;
         this.valueTier = valueTier;
         this.riskTier = riskTier;
+        this.indicatedRiskTier = indicatedRiskTier;
         this.healthStrategy = healthStrategy;
         this.valueRiskStrategy = valueRiskStrategy;
         this.predicted6mRevenue = predicted6mRevenue;
@@ -53,6 +55,8 @@ public final class CustomerEvaluation {
     public String valueTier() { return valueTier; }
     /** High, Medium or Low. */
     public String riskTier() { return riskTier; }
+    /** The risk tier the inputs indicate before damping (the risk tier itself when the pack does not damp it). */
+    public String indicatedRiskTier() { return indicatedRiskTier; }
     /** Action code of the band x size strategy (family HEALTH), e.g. REACT_AND_RESCUE. */
     public String healthStrategy() { return healthStrategy; }
     /** Action code of the value x risk strategy (family VALUE_RISK), e.g. URGENT_RETAIN. */

@@ -74,12 +74,15 @@ final class CustomerSession {
         addIfKnown(inserted, facts.subscription());
         addIfKnown(inserted, facts.support());
         addIfKnown(inserted, facts.planChange());
-        if (facts.previousHealthBand() != null) {
-            inserted.add(new PreviousHealthBand(facts.previousHealthBand()));
+        PreviousEvaluation previous = facts.previous();
+        if (previous.healthBand() != null) {
+            inserted.add(new PreviousHealthBand(previous.healthBand()));
         }
-        if (facts.previousValueTier() != null) {
-            inserted.add(new PreviousValueTier(facts.previousValueTier()));
+        if (previous.valueTier() != null) {
+            inserted.add(new PreviousValueTier(previous.valueTier()));
         }
+        addIfKnown(inserted, previous.riskTier());
+        inserted.addAll(previous.actions());
         return inserted;
     }
 

@@ -5,6 +5,7 @@ import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.Cohort;
 import io.pulse.rules.facts.HealthBand;
 import io.pulse.rules.facts.HealthScore;
+import io.pulse.rules.facts.IndicatedRiskTier;
 import io.pulse.rules.facts.Parameters;
 import io.pulse.rules.facts.RecommendedAction;
 import io.pulse.rules.facts.RiskTier;
@@ -56,7 +57,8 @@ final class RecommendationMapper {
         recommendations.sort(BY_PRIORITY);
         Collections.sort(out.signals);
         return new CustomerEvaluation(customerId, out.score.getScore(), out.band.getBand(), out.value.getTier(),
-                out.risk.getTier(), out.health.getAction(), out.valueRisk.getAction(),
+                out.risk.getTier(), out.indicatedRisk == null ? out.risk.getTier() : out.indicatedRisk.getTier(),
+                out.health.getAction(), out.valueRisk.getAction(),
                 out.score.getPredicted6mRevenue(), recommendations, SafetyNet.firedRules(trace), out.cohorts,
                 out.signals, version, asOf);
     }
@@ -110,6 +112,8 @@ final class RecommendationMapper {
         HealthBand band;
         ValueTier value;
         RiskTier risk;
+        /** Null for a pack that places the risk tier directly (no damping). */
+        IndicatedRiskTier indicatedRisk;
         RecommendedAction valueRisk;
         RecommendedAction health;
         int scores, bands, values, risks, valueRisks, healths;
@@ -151,6 +155,8 @@ final class RecommendationMapper {
             } else if (o instanceof RiskTier x) {
                 risk = x;
                 risks++;
+            } else if (o instanceof IndicatedRiskTier x) {
+                indicatedRisk = x;
             }
         }
 

@@ -17,6 +17,7 @@ public final class Parameters {
     private HealthBands healthBands;
     private Predicted6mRevenue predicted6mRevenue;
     private ValueTierThresholds valueTier;
+    private RiskTierDamping riskTier;
     private RedAlert redAlert;
     private QuietHighValue quietHighValue;
     private SupportSignals supportSignals;
@@ -30,6 +31,7 @@ public final class Parameters {
     public HealthBands getHealthBands() { return healthBands; }
     public Predicted6mRevenue getPredicted6mRevenue() { return predicted6mRevenue; }
     public ValueTierThresholds getValueTier() { return valueTier; }
+    public RiskTierDamping getRiskTier() { return riskTier; }
     public RedAlert getRedAlert() { return redAlert; }
     public QuietHighValue getQuietHighValue() { return quietHighValue; }
     public SupportSignals getSupportSignals() { return supportSignals; }
@@ -151,6 +153,17 @@ public final class Parameters {
     }
 
     /** Red alert: slow to reach support, declining, at high activity risk, and health below a ceiling. */
+    /** Section 2: how long another risk must be indicated before the risk tier moves to it (0: at once). */
+    public static final class RiskTierDamping {
+        private int daysBeforeRaising;
+        private int daysBeforeLowering;
+
+        /** A higher risk (unless severe, which applies at once) after the inputs indicated it this many days in a row. */
+        public int getDaysBeforeRaising() { return daysBeforeRaising; }
+        /** A lower risk after the inputs indicated it this many days in a row. */
+        public int getDaysBeforeLowering() { return daysBeforeLowering; }
+    }
+
     public static final class RedAlert {
         private int minSalesToSupportDays;
         private double maxHealthScore;
@@ -177,12 +190,15 @@ public final class Parameters {
     public static final class SupportSignals {
         private int downgradeRiskMinConversations30d;
         private int upgradeDriverMinConversations30d;
+        private int upsellSignalCooldownDays;
         private double spikeMinStdDevs;
         private int spikeMinConversations;
         private int spikeRecentDays;
 
         public int getDowngradeRiskMinConversations30d() { return downgradeRiskMinConversations30d; }
         public int getUpgradeDriverMinConversations30d() { return upgradeDriverMinConversations30d; }
+        /** No new UPSELL_SIGNAL within this many days of the last one opening (0: no spacing). */
+        public int getUpsellSignalCooldownDays() { return upsellSignalCooldownDays; }
         /** A spike day has at least the 14-day mean plus this many standard deviations... */
         public double getSpikeMinStdDevs() { return spikeMinStdDevs; }
         /** ...and at least this many conversations... */
@@ -217,6 +233,7 @@ public final class Parameters {
         private double firstResponseSlaMinutes;
         private int adoptionSprintHours;
         private double adoptionSprintNewContractMinAcv;
+        private int adoptionSprintCooldownDays;
 
         /** churn_watch / renewal customers with at least this ACV (USD) or these seats get HUMAN_FIRST_ROUTING. */
         public double getHumanFirstMinAcv() { return humanFirstMinAcv; }
@@ -229,6 +246,8 @@ public final class Parameters {
         public int getAdoptionSprintHours() { return adoptionSprintHours; }
         /** new_contract customers need at least this ACV (USD) for the onboarding sprint. */
         public double getAdoptionSprintNewContractMinAcv() { return adoptionSprintNewContractMinAcv; }
+        /** No new ADOPTION_SPRINT_72H within this many days of the last one opening (0: no spacing). */
+        public int getAdoptionSprintCooldownDays() { return adoptionSprintCooldownDays; }
     }
 
     /**

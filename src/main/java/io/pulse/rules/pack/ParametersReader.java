@@ -179,6 +179,12 @@ public final class ParametersReader {
             problems.add(new Problem(FILE, line(lines, "/valueTier"), "valueTier.lowMaxMonetaryScore ("
                     + v.getLowMaxMonetaryScore() + ") must be below highMinMonetaryScore (" + v.getHighMinMonetaryScore() + ")"));
         }
+        notNegative(lines, problems, "/riskTier/daysBeforeRaising", p.getRiskTier().getDaysBeforeRaising());
+        notNegative(lines, problems, "/riskTier/daysBeforeLowering", p.getRiskTier().getDaysBeforeLowering());
+        notNegative(lines, problems, "/touchpoints/adoptionSprintCooldownDays",
+                p.getTouchpoints().getAdoptionSprintCooldownDays());
+        notNegative(lines, problems, "/supportSignals/upsellSignalCooldownDays",
+                p.getSupportSignals().getUpsellSignalCooldownDays());
         p.getActions().forEach((action, terms) -> {
             if (terms.getPriority() < 1) {
                 problems.add(new Problem(FILE, line(lines, "/actions/" + action + "/priority"),
@@ -208,6 +214,12 @@ public final class ParametersReader {
     private static void positive(Map<String, Integer> lines, List<Problem> problems, String pointer, double value) {
         if (!(value > 0)) {
             problems.add(new Problem(FILE, line(lines, pointer), dotted(pointer) + " must be positive, not " + value));
+        }
+    }
+
+    private static void notNegative(Map<String, Integer> lines, List<Problem> problems, String pointer, int days) {
+        if (days < 0) {
+            problems.add(new Problem(FILE, line(lines, pointer), dotted(pointer) + " must be 0 or more days, not " + days));
         }
     }
 

@@ -142,8 +142,8 @@ class RuleEngineTest {
         copyOfPack(dir);
         edit(dir.resolve("strategies.drl"), "    insert(RecommendedAction.valueRisk(\"SELF_SERVICE\",",
                 "    int steps = \"three\";\n    insert(RecommendedAction.valueRisk(\"SELF_SERVICE\",");
-        edit(dir.resolve("classification.drl"), "    insert(new RiskTier(\"Low\"));",
-                "    insert(new RiskTier(\"Low\"));\n    undefinedHelper();");
+        edit(dir.resolve("classification.drl"), "    insert(new IndicatedRiskTier(\"Low\"));",
+                "    insert(new IndicatedRiskTier(\"Low\"));\n    undefinedHelper();");
         int classificationLine = lineOf(dir.resolve("classification.drl"), "undefinedHelper");
         int strategiesLine = lineOf(dir.resolve("strategies.drl"), "int steps");
 
@@ -164,6 +164,19 @@ class RuleEngineTest {
                         + ": the weights in healthScore.weights add up to 1.05, not 1",
                 "parameters.json:" + lineOf(params, "\"healthBands\"")
                         + ": healthBands.mediumMin (90.0) must be below highMin (80.0)");
+    }
+
+    @Test
+    void negativeDampingDaysNameTheParameterAndLine(@TempDir Path dir) throws IOException {
+        copyOfPack(dir);
+        Path params = dir.resolve("parameters.json");
+        edit(params, "\"daysBeforeLowering\": 90", "\"daysBeforeLowering\": -1");
+        edit(params, "\"adoptionSprintCooldownDays\": 60", "\"adoptionSprintCooldownDays\": -7");
+        assertThat(compileFails(dir).problems()).containsExactly(
+                "parameters.json:" + lineOf(params, "\"daysBeforeLowering\"")
+                        + ": riskTier.daysBeforeLowering must be 0 or more days, not -1",
+                "parameters.json:" + lineOf(params, "\"adoptionSprintCooldownDays\"")
+                        + ": touchpoints.adoptionSprintCooldownDays must be 0 or more days, not -7");
     }
 
     @Test
@@ -352,13 +365,15 @@ class RuleEngineTest {
         assertThat(urgent).extracting(r -> r.get("rule").asText()).containsExactly(
                 "High value: LTV above its tier's average and a strong monetary score",
                 "High risk: high activity risk or declining engagement",
+                "Risk tier as indicated: the first evaluation, or the same tier as before",
                 "High value at high risk: urgent retain");
         assertThat(urgent.get(0).get("facts").toString()).isEqualTo(
                 "{\"minMonetaryScore\":4,\"customerTier\":\"Gold\",\"estimatedLtv\":30000,\"monetaryScore\":5,"
                         + "\"tierAverageLtv\":21000}");
         assertThat(urgent.get(1).get("facts").toString())
                 .isEqualTo("{\"activityRiskLevel\":\"Critical\",\"engagementVelocity\":\"Stable\"}");
-        assertThat(urgent.get(2).get("facts").toString()).isEqualTo("{\"valueTier\":\"High\",\"riskTier\":\"High\"}");
+        assertThat(urgent.get(2).get("facts").toString()).isEqualTo("{\"indicatedTier\":\"High\",\"indicatedRank\":2}");
+        assertThat(urgent.get(3).get("facts").toString()).isEqualTo("{\"valueTier\":\"High\",\"riskTier\":\"High\"}");
 
         JsonNode nurture = JSON.readTree(e.recommendation("NURTURE_AND_GROW").getReasons());
         assertThat(nurture).extracting(r -> r.get("rule").asText()).containsExactly(
@@ -370,7 +385,7 @@ class RuleEngineTest {
                 "{\"mediumMin\":50,\"highMin\":80,\"margin\":2,\"healthScore\":55.38,\"activity\":0.5395,\"contactQuality\":0.9,"
                         + "\"commercialValue\":0.1,\"scale\":0.4799}");
 
-        assertThat(e.firedRules()).hasSize(6).containsSubsequence(
+        assertThat(e.firedRules()).hasSize(7).containsSubsequence(
                 "Health score from the four weighted dimensions", "Medium health band");
     }
 
