@@ -88,8 +88,8 @@ class LiveResumeITCase {
         PulseProcess.Running second = PulseProcess.start(dir, "second",
                 Stream.concat(Stream.of(live), Stream.of("--resume-from", checkpoints.toString())).toArray(String[]::new));
         try {
-            // Only newco's activity: the resumed job must know its account and profile to score it again.
-            drop(events, "second.jsonl", activitySnapshot(NEWCO, t + 10_000, "Low", "Growing"));
+            // Only newco's value: the resumed job must know its account and profile to score it again.
+            drop(events, "second.jsonl", valueSnapshot(NEWCO, t + 10_000, "Gold", 1_000, 1));
             waitFor("newco re-scored by the resumed job", LIMIT, () -> !openActions(sink).contains("URGENT_RETAIN"),
                     () -> state.get() + output(second));
             assertThat(second.output()).contains("Resuming from " + checkpoints.toAbsolutePath());
