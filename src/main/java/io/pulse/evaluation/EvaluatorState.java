@@ -2,6 +2,7 @@ package io.pulse.evaluation;
 
 import io.pulse.model.Recommendation.Fingerprint;
 import io.pulse.features.PeriodFeatures;
+import io.pulse.features.ObservationLog;
 import io.pulse.rules.engine.CustomerEvaluation;
 import io.pulse.rules.engine.PreviousEvaluation;
 import io.pulse.rules.facts.PreviousAction;
@@ -11,22 +12,30 @@ import net.jpountz.lz4.LZ4Compressor;
 import net.jpountz.lz4.LZ4Exception;
 import net.jpountz.lz4.LZ4Factory;
 import net.jpountz.lz4.LZ4SafeDecompressor;
+import org.apache.flink.api.common.serialization.SerializerConfigImpl;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.java.typeutils.PojoField;
+import org.apache.flink.api.java.typeutils.PojoTypeInfo;
+import org.apache.flink.api.java.typeutils.runtime.PojoSerializer;
 import org.apache.flink.core.memory.DataInputDeserializer;
 import org.apache.flink.core.memory.DataOutputSerializer;
 
 import java.io.IOException;
+import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * What the rule evaluator keeps of one customer, packed by {@link Codec} into the one byte array of
  * {@link RuleEvaluationFunction#EVALUATED}: the health band, value tier and risk tier of the last
  * evaluation, since when the inputs have indicated another risk, and when each action last opened
- * (what the rules damp flapping with: {@link #previous}), a {@link Fingerprint} of each
+ * (what the rules damp flapping with: {@link #previous}), the observation log declared features are
+ * computed from ({@link #observationLog}), a {@link Fingerprint} of each
  * recommendation written as open, by action (enough for "changed since written?"), and the
  * features of the last evaluation, serialized and
  * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
@@ -62,6 +71,10 @@ public final class EvaluatorState {
     private boolean otherRiskHigher;
     /** Action -> when (asOf) it last opened. */
     private final TreeMap<String, Long> lastOpened = new TreeMap<>();
+    /** The customer's observation log, packed: what declared features are computed from; null: none yet. */
+    private byte[] observations;
+    /** {@link #observations} unpacked, once read. */
+    private ObservationLog log;
     private final TreeMap<String, Fingerprint> open = new TreeMap<>();
     /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
     private byte[] features;
@@ -123,6 +136,22 @@ public final class EvaluatorState {
         }
     }
 
+    /** Adds the observations that came with a customer's features (packed) to its log, keeping what the log keeps as of {@code asOf}. */
+    public void observe(byte[] shipped, long asOf) {
+        ObservationLog log = observationLog();
+        log.addAll(ObservationLog.unpack(shipped).rows());
+        log.evict(asOf);
+        observations = log.pack();
+    }
+
+    /** The customer's observation log (empty before its first observation); changes go through {@link #observe}. */
+    public ObservationLog observationLog() {
+        if (log == null) {
+            log = observations == null ? new ObservationLog() : ObservationLog.unpack(observations);
+        }
+        return log;
+    }
+
     /** {@code action} opened (became recommended from not) as of {@code asOf}. */
     public void opened(String action, long asOf) {
         lastOpened.put(action, asOf);
@@ -146,6 +175,29 @@ public final class EvaluatorState {
         private final DataInputDeserializer in = new DataInputDeserializer();
         private byte[] compressed = new byte[1024];
         private byte[] serialized = new byte[1024];
+
+        /**
+         * The serializer of the features kept for a re-score: every field of {@link PeriodFeatures} but
+         * its observations, which go to the log. So the packed features keep the layout they had
+         * before observations existed ({@code EvaluatorStateTest} pins it).
+         *
+         * @param serializers the job's serializer of each field's type
+         */
+        @SuppressWarnings("unchecked")
+        public static TypeSerializer<PeriodFeatures> keptFeatures(Function<TypeInformation<?>, TypeSerializer<?>> serializers) {
+            PojoTypeInfo<PeriodFeatures> info = (PojoTypeInfo<PeriodFeatures>) TypeInformation.of(PeriodFeatures.class);
+            List<Field> fields = new ArrayList<>();
+            List<TypeSerializer<?>> fieldSerializers = new ArrayList<>();
+            for (int i = 0; i < info.getArity(); i++) {
+                PojoField f = info.getPojoFieldAt(i);
+                if (!f.getField().getName().equals("observations")) {
+                    fields.add(f.getField());
+                    fieldSerializers.add(serializers.apply(f.getTypeInformation()));
+                }
+            }
+            return new PojoSerializer<>(PeriodFeatures.class, fieldSerializers.toArray(TypeSerializer[]::new),
+                    fields.toArray(Field[]::new), new SerializerConfigImpl());
+        }
 
         public Codec(TypeSerializer<PeriodFeatures> serializer) {
             this.serializer = serializer;
@@ -186,6 +238,11 @@ public final class EvaluatorState {
                 out.writeUTF(e.getKey());
                 out.writeLong(e.getValue());
             }
+            // Then the observation log: an older state ends before, and has none.
+            out.writeInt(state.observations == null ? -1 : state.observations.length);
+            if (state.observations != null) {
+                out.write(state.observations);
+            }
             return out.getCopyOfBuffer();
         }
 
@@ -217,6 +274,13 @@ public final class EvaluatorState {
                 }
                 for (int i = in.readInt(); i > 0; i--) {
                     state.lastOpened.put(in.readUTF(), in.readLong());
+                }
+            }
+            if (in.available() > 0) {
+                int observationBytes = in.readInt();
+                if (observationBytes >= 0) {
+                    state.observations = new byte[observationBytes];
+                    in.readFully(state.observations);
                 }
             }
             return state;

@@ -10,6 +10,7 @@ import io.pulse.rules.pack.RuleSet;
 import io.pulse.model.Recommendation;
 import io.pulse.model.DeadLetter;
 import io.pulse.features.PeriodFeatures;
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.flink.PulseMetrics;
 import io.pulse.flink.SnapshotThreads;
 import io.pulse.rules.facts.Population;
@@ -151,7 +152,7 @@ public class RuleEvaluationFunction
         }
         featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
         evaluated = getRuntimeContext().getState(EVALUATED);
-        codec = new EvaluatorState.Codec(getRuntimeContext().createSerializer(TypeInformation.of(PeriodFeatures.class)));
+        codec = new EvaluatorState.Codec(EvaluatorState.Codec.keptFeatures(getRuntimeContext()::createSerializer));
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
         evaluationCount = metrics.counter(PulseMetrics.EVALUATIONS);
@@ -251,12 +252,23 @@ public class RuleEvaluationFunction
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<Recommendation> out) throws Exception {
         PeriodFeatures features = featuresByTime.get(timestamp);
         featuresByTime.remove(timestamp);
-        if (features == null || !features.isComplete()) {
-            return; // not classifiable until both the account and the customer-360 profile are known
+        if (features == null) {
+            return;
+        }
+        EvaluatorState state = null;
+        if (features.observations != null) {
+            // Kept whether or not the customer can be evaluated yet: its declared features need them later.
+            state = state();
+            state.observe(features.observations, timestamp + 1);
+            features.observations = null;
         }
         Population population = latest(populationsByTime(ctx.getBroadcastState(EvaluatorDescriptors.POPULATIONS))
                 .floorEntry(timestamp));
-        if (population == null) {
+        if (!features.isComplete() || population == null) {
+            // Not classifiable until both the account and the customer-360 profile are known.
+            if (state != null) {
+                evaluated.update(codec.encode(state));
+            }
             return;
         }
         RuleSet active = ctx.getBroadcastState(EvaluatorDescriptors.ACTIVE_RULES).get(EvaluatorDescriptors.ACTIVE);
@@ -265,7 +277,9 @@ public class RuleEvaluationFunction
             engine = RuleEngine.shared(active, getRuntimeContext().getUserCodeClassLoader());
             LOG.info("Resumed with rule pack {}", active.version());
         }
-        EvaluatorState state = state();
+        if (state == null) {
+            state = state();
+        }
         codec.setFeatures(state, features);
         // The period's last millisecond has passed: the recommendation is valid as of the next one
         // (midnight for a daily cadence), and its due time counts from there.
@@ -291,8 +305,10 @@ public class RuleEvaluationFunction
         evaluationCount.inc();
         long start = System.nanoTime();
         try {
+            FeatureDeclarations declared = engine.declaredFeatures();
             evaluation = engine.evaluate(new CustomerFacts(features.account, features.profile, features.subscription,
-                    features.support, features.planChange, state.previous(asOf)), population, asOf);
+                    features.support, features.planChange, state.previous(asOf),
+                    declared.isEmpty() ? Map.of() : declared.valuesOf(state.observationLog(), asOf)), population, asOf);
             evaluationTimeUs.update((System.nanoTime() - start) / 1_000);
         } catch (RuntimeException e) {
             deadLetters.inc();

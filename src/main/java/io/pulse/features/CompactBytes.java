@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * A byte writer and reader for the features operator's packed state ({@link DayBuckets},
- * {@link CustomerRollingState}): most numbers in it are small or short decimals, so they take one
+ * {@link CustomerRollingState}, {@link ObservationLog}): most numbers in it are small or short decimals, so they take one
  * to a few bytes instead of a field of 4 or 8 and an object around it. Every encoding gives back
  * exactly what was written (doubles bit for bit, any string).
  */

@@ -2,6 +2,9 @@ package io.pulse.features;
 
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventType;
+import io.pulse.features.BuiltInSources;
+import io.pulse.features.Observation;
+import io.pulse.features.ObservationLog;
 import io.pulse.flink.PulseMetrics;
 import io.pulse.flink.SideOutputs;
 import io.pulse.flink.SnapshotThreads;
@@ -55,8 +58,15 @@ import java.util.TreeMap;
  * plan change's baseline window reaches 60 days back); {@link SupportWindows} turns them into the
  * figures the rules read.
  *
+ * <p>Declared features: when the job observes, every event of a source declared features read
+ * ({@link BuiltInSources}) becomes an observation once applied (a late one once accepted), and the
+ * observations ride along with the customer's next features ({@link PeriodFeatures#observations}),
+ * to the evaluator, which keeps the customer's log and computes the features the active pack
+ * declares. Until then they wait in {@link #OBSERVATIONS_TO_SHIP}, no older than the log keeps.
+ *
  * <p>State per customer: one byte array ({@link CustomerRollingState}, packed), the events
- * waiting for their period's end and, with a correction horizon, the logged periods and the base.
+ * waiting for their period's end and, with a correction horizon, the logged periods and the base,
+ * and the observations to ship.
  */
 public class CustomerFeatureFunction extends KeyedProcessFunction<String, CustomerEvent, PeriodFeatures>
         implements CheckpointListener {
@@ -78,14 +88,20 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
     public static final ValueStateDescriptor<Long> CORRECTION_DUE =
             new ValueStateDescriptor<>("correction due at", Types.LONG);
 
+    /** Observations not yet sent with the customer's features ({@link ObservationLog}, packed). */
+    public static final ValueStateDescriptor<byte[]> OBSERVATIONS_TO_SHIP =
+            new ValueStateDescriptor<>("observations to ship", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO);
+
     private final PeriodStep step;
     private final CorrectionHorizon horizon;
+    private final boolean observe;
 
     private transient ValueState<byte[]> customerState;
     private transient MapState<Long, List<CustomerEvent>> pendingByPeriod;
     private transient MapState<Long, List<CustomerEvent>> loggedByPeriod;
     private transient ValueState<Tuple2<Long, byte[]>> correctionBase;
     private transient ValueState<Long> correctionDue;
+    private transient ValueState<byte[]> observationsToShip;
     private transient Counter lateEvents;
     private transient Counter corrections;
     private transient Counter duplicates;
@@ -95,9 +111,16 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         this(cadence, CorrectionHorizon.none());
     }
 
+    /** Without observations: for packs that declare no features, with no reload to come. */
     public CustomerFeatureFunction(Cadence cadence, CorrectionHorizon horizon) {
+        this(cadence, horizon, false);
+    }
+
+    /** @param observe whether to send the rows declared features count to the evaluator */
+    public CustomerFeatureFunction(Cadence cadence, CorrectionHorizon horizon, boolean observe) {
         this.step = new PeriodStep(cadence);
         this.horizon = horizon;
+        this.observe = observe;
     }
 
     @Override
@@ -107,6 +130,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         loggedByPeriod = getRuntimeContext().getMapState(LOGGED_EVENTS);
         correctionBase = getRuntimeContext().getState(CORRECTION_BASE);
         correctionDue = getRuntimeContext().getState(CORRECTION_DUE);
+        observationsToShip = getRuntimeContext().getState(OBSERVATIONS_TO_SHIP);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
         lateEvents = metrics.counter(PulseMetrics.DEAD_LETTERS);
         corrections = metrics.counter(PulseMetrics.CORRECTIONS);
@@ -145,6 +169,7 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         event.origin = null;
         events.add(event);
         if (evaluated) {
+            toShip(List.of(event), watermark);
             correct(ctx, watermark);
         } else {
             ctx.timerService().registerEventTimeTimer(periodEnd);
@@ -221,7 +246,9 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
         }
         PeriodFeatures features = step.advance(customerId, state, timestamp, pending, corrected,
                 ctx.timerService()::registerEventTimeTimer);
+        ObservationLog shipped = pending == null ? null : toShip(pending, timestamp);
         if (features != null) {
+            ship(features, shipped);
             out.collect(features);
         }
         if (pending != null && base != null) {
@@ -231,6 +258,48 @@ public class CustomerFeatureFunction extends KeyedProcessFunction<String, Custom
             moveBase(customerId, base, timestamp - horizon.horizon().toMillis());
         }
         customerState.update(state.pack(customerId));
+    }
+
+    /**
+     * Adds the observations among {@code events} to those waiting to be shipped (dropping what the
+     * log would no longer keep as of {@code asOf}); returns the waiting ones, or null when the job
+     * does not observe.
+     */
+    private ObservationLog toShip(List<CustomerEvent> events, long asOf) throws IOException {
+        if (!observe) {
+            return null;
+        }
+        List<Observation> observed = new ArrayList<>();
+        for (CustomerEvent e : events) {
+            Observation o = BuiltInSources.observe(e);
+            if (o != null) {
+                observed.add(o);
+            }
+        }
+        byte[] packed = observationsToShip.value();
+        if (observed.isEmpty() && packed == null) {
+            return null;
+        }
+        ObservationLog waiting = packed == null ? new ObservationLog() : ObservationLog.unpack(packed);
+        waiting.addAll(observed);
+        waiting.evict(asOf);
+        observationsToShip.update(waiting.pack());
+        return waiting;
+    }
+
+    /** Sends the waiting observations with {@code features}. */
+    private void ship(PeriodFeatures features, ObservationLog waiting) throws IOException {
+        if (!observe) {
+            return;
+        }
+        if (waiting == null) {
+            byte[] packed = observationsToShip.value();
+            waiting = packed == null ? null : ObservationLog.unpack(packed);
+        }
+        if (waiting != null && !waiting.isEmpty()) {
+            features.observations = waiting.pack();
+        }
+        observationsToShip.clear();
     }
 
     /**

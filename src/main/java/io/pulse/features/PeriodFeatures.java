@@ -25,6 +25,12 @@ public class PeriodFeatures {
     public Subscription subscription;
     /** Null unless an upgrade or downgrade's post window is open. */
     public PlanChangeWindow planChange;
+    /**
+     * The rows declared features count that arrived since the customer's previous features, as a
+     * packed {@code ObservationLog}; null when there are none or the job does not observe them.
+     * The evaluator adds them to the customer's log; it never keeps them with the features.
+     */
+    public byte[] observations;
 
     public PeriodFeatures() {}
 

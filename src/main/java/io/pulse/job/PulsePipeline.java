@@ -77,9 +77,12 @@ public final class PulsePipeline {
             invalid = invalid == null ? rejected : invalid.union(rejected);
         }
 
+        // The rows declared features count travel to the evaluator when the pack declares features,
+        // or may come to (live: a reload can add some, and must find every customer's rows).
+        boolean observe = ruleUpdates != null || rules.files().containsKey(RuleSet.FEATURES_FILE);
         SingleOutputStreamOperator<PeriodFeatures> features = valid
                 .keyBy(new ByCustomer(), Types.STRING)
-                .process(new CustomerFeatureFunction(cadence, corrections))
+                .process(new CustomerFeatureFunction(cadence, corrections, observe))
                 .uid("customer-features")
                 .name("Customer features");
 

@@ -36,6 +36,7 @@ class LayersTest {
             List.of("flink"),                            // Flink plumbing shared by operators
             List.of("events", "history", "live"),        // the event model, validation, the sources
             List.of("features"),                         // per-customer features in keyed state
+            List.of("features.declared"),                // the features a rule pack declares
             List.of("rules.pack"),                       // loading a rule pack
             List.of("rules.sandbox"),                    // what rule code may use
             List.of("rules.engine"),                     // compiling and running Drools

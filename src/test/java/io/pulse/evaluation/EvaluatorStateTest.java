@@ -32,7 +32,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EvaluatorStateTest {
     private final EvaluatorState.Codec codec = new EvaluatorState.Codec(
-            TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()));
+            EvaluatorState.Codec.keptFeatures(t -> t.createSerializer(new SerializerConfigImpl())));
 
     @Test
     void aStateSurvivesPackingWithItsBandFingerprintsAndFeatures() throws Exception {
@@ -71,8 +71,9 @@ class EvaluatorStateTest {
 
         state.setValueTier(null);
         byte[] withoutTier = codec.encode(state);
-        // What a version before it wrote: no value tier flag (1 byte), no risk tier flag (1), no opened actions (4).
-        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 6);
+        // What a version before it wrote: no value tier flag (1 byte), no risk tier flag (1), no opened
+        // actions (4), no observation log (4).
+        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 10);
         EvaluatorState back = codec.decode(older);
         assertThat(back.valueTier()).isNull();
         assertThat(back.healthBand()).isEqualTo("High");
@@ -99,7 +100,7 @@ class EvaluatorStateTest {
         });
 
         byte[] packed = codec.encode(state);
-        byte[] beforeRiskDamping = Arrays.copyOf(packed, packed.length - (1 + 2 + 4 + 8 + 1) - (4 + 2 + 13 + 8));
+        byte[] beforeRiskDamping = Arrays.copyOf(packed, packed.length - (1 + 2 + 4 + 8 + 1) - (4 + 2 + 13 + 8) - 4);
         EvaluatorState older = codec.decode(beforeRiskDamping);
         assertThat(older.riskTier()).isNull();
         assertThat(older.previous(day(40)).actions()).isEmpty();
@@ -174,8 +175,9 @@ class EvaluatorStateTest {
     @Test
     void theFeaturesStillSerializeAsTheirLayoutPinned() throws Exception {
         DataOutputSerializer now = new DataOutputSerializer(1024);
-        TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl())
-                .serialize(pinnedFeatures(), now);
+        PeriodFeatures pinned = pinnedFeatures();
+        pinned.observations = new byte[] {1, 2, 3}; // go to the log, never into the packed features
+        EvaluatorState.Codec.keptFeatures(t -> t.createSerializer(new SerializerConfigImpl())).serialize(pinned, now);
 
         assertThat(now.getCopyOfBuffer())
                 .as("PeriodFeatures or a fact in it changed its serialized fields, so the features packed in"
@@ -211,11 +213,12 @@ class EvaluatorStateTest {
         codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
 
-        // After the features come the value and risk tier flags (1 byte each) and no opened actions
-        // (4): keep those, cut the features by 4 bytes.
+        // After the features come the value and risk tier flags (1 byte each), no opened actions (4)
+        // and no observation log (-1 in 4): keep those, cut the features by 4 bytes.
+        byte[] tail = Arrays.copyOfRange(packed, packed.length - 10, packed.length);
         byte[] truncated = Arrays.copyOf(packed, packed.length - 4);
-        Arrays.fill(truncated, truncated.length - 6, truncated.length, (byte) 0);
-        int featureBytes = truncated.length - 15; // after no band (1), no rows (4), the length (4); before the 6
+        System.arraycopy(tail, 0, truncated, truncated.length - 10, 10);
+        int featureBytes = truncated.length - 19; // after no band (1), no rows (4), the length (4); before the 10
         truncated[5] = (byte) (featureBytes >>> 24);
         truncated[6] = (byte) (featureBytes >>> 16);
         truncated[7] = (byte) (featureBytes >>> 8);
@@ -225,7 +228,7 @@ class EvaluatorStateTest {
                 .hasMessageContaining("packed features of a customer are");
 
         byte[] corrupt = packed.clone();
-        Arrays.fill(corrupt, 13, corrupt.length - 6, (byte) 0xff); // the LZ4 block after layout and length
+        Arrays.fill(corrupt, 13, corrupt.length - 10, (byte) 0xff); // the LZ4 block after layout and length
         EvaluatorState garbled = codec.decode(corrupt);
         assertThatThrownBy(() -> codec.features(garbled)).isInstanceOf(IOException.class)
                 .hasMessageContaining("packed features of a customer are");

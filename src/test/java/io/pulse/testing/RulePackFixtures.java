@@ -102,6 +102,28 @@ public final class RulePackFixtures {
         return f;
     }
 
+    /** The onboarding-rescue example's features and rule ({@code src/test/resources/declared-features}). */
+    public static final Path DECLARED_FEATURES_EXAMPLE = Path.of("src/test/resources/declared-features");
+
+    /**
+     * A copy of the shipped pack in {@code dir} with the onboarding-rescue example added: its
+     * features.yaml, its rule and its action's terms; and, with {@code probe}, a rule that shows
+     * every customer's declared features in the reasons of a FEATURE_PROBE opportunity.
+     */
+    public static Path packWithDeclaredFeatures(Path dir, boolean probe) throws IOException {
+        copyOfPack(dir);
+        Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("features.yaml"), dir.resolve("features.yaml"));
+        Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("onboarding.drl"), dir.resolve("onboarding.drl"));
+        String terms = "\"RED_ALERT\":            { \"priority\": 1, \"slaHours\": 24 },";
+        edit(dir.resolve("parameters.json"), terms, terms
+                + "\n    \"ONBOARDING_RESCUE\":    { \"priority\": 1, \"slaHours\": 48 },"
+                + (probe ? "\n    \"FEATURE_PROBE\":        { \"priority\": 5, \"slaHours\": 720 }," : ""));
+        if (probe) {
+            Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("probe.drl.txt"), dir.resolve("probe.drl"));
+        }
+        return dir;
+    }
+
     public static Path copyOfPack(Path dir) throws IOException {
         for (String name : RuleSet.load(PACK).files().keySet()) {
             Files.copy(PACK.resolve(name), dir.resolve(name));

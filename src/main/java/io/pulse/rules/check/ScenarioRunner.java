@@ -1,6 +1,8 @@
 package io.pulse.rules.check;
 
 import io.pulse.rules.engine.CustomerEvaluation;
+import io.pulse.features.declared.FeatureDeclaration;
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.engine.CustomerFacts;
 import io.pulse.rules.engine.PreviousEvaluation;
 import io.pulse.rules.engine.JsonText;
@@ -25,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -41,7 +44,8 @@ import java.util.stream.Stream;
  *   "given": { "population": {...}, "account": {...}, "profile": {...},        defaults for every scenario
  *              optional: "subscription", "support", "planChange", "previousHealthBand",
  *              "previousValueTier", "previousRiskTier": { "tier", "daysIndicatedHigher", "daysIndicatedLower" },
- *              "previousActions": [ { "action", "daysSinceOpened", "open" } ] },
+ *              "previousActions": [ { "action", "daysSinceOpened", "open" } ],
+ *              "features": { "declaredFeatureName": value } },
  *   "scenarios": [ { "name": "...",
  *                    "given": { "profile": { "monetaryScore": 5 } },             overrides, field by field
  *                    "expect": { "healthBand", "healthScore" (to 0.01), "valueTier", "riskTier",
@@ -70,7 +74,7 @@ public final class ScenarioRunner {
 
     /** What a scenario's "given" may hold; account, profile and population are required. */
     private static final List<String> GIVEN_FACTS = List.of("population", "account", "profile", "subscription",
-            "support", "planChange", "previousHealthBand", "previousValueTier", "previousRiskTier", "previousActions");
+            "support", "planChange", "previousHealthBand", "previousValueTier", "previousRiskTier", "previousActions", "features");
     private static final List<String> EXPECTATIONS = List.of("healthBand", "valueTier", "riskTier", "healthScore",
             "actions", "priorities", "cohorts", "signals", "rulesFired", "rulesNotFired", "playbooks");
 
@@ -170,8 +174,34 @@ public final class ScenarioRunner {
                     required(a, "daysSinceOpened", "previousActions").asLong(), a.path("open").asBoolean(false)));
         }
         return engine.evaluate(new CustomerFacts(account, profile, subscription, support, planChange,
-                        new PreviousEvaluation(previousBand, previousTier, previousRisk, previousActions)),
+                        new PreviousEvaluation(previousBand, previousTier, previousRisk, previousActions),
+                        declaredFeatures(engine.declaredFeatures(), given.path("features"))),
                 population, asOf);
+    }
+
+    /** The declared features a scenario sets, typed as declared; an undeclared one is an error. */
+    private static Map<String, Object> declaredFeatures(FeatureDeclarations declared, JsonNode given) throws IOException {
+        Map<String, Object> values = new HashMap<>();
+        for (Iterator<Map.Entry<String, JsonNode>> it = given.fields(); it.hasNext(); ) {
+            Map.Entry<String, JsonNode> e = it.next();
+            FeatureDeclaration f = declared.features().stream().filter(d -> d.name().equals(e.getKey())).findFirst()
+                    .orElseThrow(() -> new IOException("feature \"" + e.getKey() + "\" is not declared in "
+                            + FeatureDeclarations.FILE + " (declared: "
+                            + declared.features().stream().map(FeatureDeclaration::name).toList() + ")"));
+            JsonNode v = e.getValue();
+            Object value = switch (f.drlType()) {
+                case "int", "Integer" -> v.isIntegralNumber() ? (Object) v.asInt() : null;
+                case "double", "Double" -> v.isNumber() ? (Object) v.asDouble() : null;
+                case "Boolean" -> v.isBoolean() ? (Object) v.asBoolean() : null;
+                default -> v.isTextual() ? v.asText() : null;
+            };
+            boolean primitive = f.drlType().equals("int") || f.drlType().equals("double");
+            if (value == null && !(v.isNull() && !primitive)) {
+                throw new IOException("feature \"" + f.name() + "\" is " + f.drlType() + ", not " + v);
+            }
+            values.put(f.name(), value);
+        }
+        return values;
     }
 
     private static JsonNode required(JsonNode node, String field, String where) throws IOException {

@@ -1,16 +1,20 @@
 package io.pulse.rules.engine;
 
+import io.pulse.features.declared.FeatureDeclaration;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Population;
 import io.pulse.rules.facts.PreviousHealthBand;
 import io.pulse.rules.facts.PreviousValueTier;
 import io.pulse.rules.facts.TierAverage;
-import java.util.ArrayList;
-import java.util.List;
+import org.kie.api.definition.type.FactType;
 import org.kie.api.event.rule.AgendaEventListener;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
 import org.kie.api.runtime.StatelessKieSession;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 
 /**
  * One thread's session on a compiled pack: gives the rules one customer's facts, fires them
@@ -83,7 +87,25 @@ final class CustomerSession {
         }
         addIfKnown(inserted, previous.riskTier());
         inserted.addAll(previous.actions());
+        if (pack.featuresType() != null) {
+            inserted.add(declaredFeatures(facts.declaredFeatures()));
+        }
         return inserted;
+    }
+
+    /** The Features fact: each declared feature's value, or its value over no rows when not given. */
+    private Object declaredFeatures(Map<String, Object> values) {
+        FactType type = pack.featuresType();
+        try {
+            Object fact = type.newInstance();
+            for (FeatureDeclaration f : pack.features().features()) {
+                Object value = values.containsKey(f.name()) ? values.get(f.name()) : f.emptyValue();
+                type.set(fact, f.name(), value);
+            }
+            return fact;
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("the generated Features type cannot be made", e);
+        }
     }
 
     private static void addIfKnown(List<Object> facts, Object fact) {

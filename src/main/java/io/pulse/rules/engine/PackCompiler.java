@@ -1,5 +1,7 @@
 package io.pulse.rules.engine;
 
+import io.pulse.features.BuiltInSources;
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.facts.Parameters;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.EngineLimits;
@@ -8,19 +10,24 @@ import io.pulse.rules.pack.Problem;
 import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.rules.sandbox.RuleSandbox;
-import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
-import java.util.Collections;
-import java.util.List;
-import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.kie.api.KieBase;
+import org.kie.api.definition.type.FactType;
 import org.kie.api.io.ResourceType;
 import org.kie.internal.builder.CompositeKnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilder;
 import org.kie.internal.builder.KnowledgeBuilderFactory;
 import org.kie.internal.io.ResourceFactory;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Compiles a rule pack: reads its parameters, checks the pack's texts (sandbox, actions without
@@ -37,6 +44,11 @@ final class PackCompiler {
      */
     private static final Pattern STRATEGY_CALL =
             Pattern.compile("(?:RecommendedAction\\s*\\.\\s*\\w+|\\.\\s*withTerms)\\s*\\(\\s*\"([A-Z][A-Z0-9_]*)\"");
+
+    /** Where the Features type of a pack's declared features is generated (not a file of the pack). */
+    static final String GENERATED_FEATURES_DRL = RuleSet.FEATURES_FILE + ".drl";
+    private static final String DEFAULT_PACKAGE = "pulse.rules";
+    private static final Pattern PACKAGE = Pattern.compile("(?m)^\\s*package\\s+([\\w.]+)\\s*;?");
 
     private PackCompiler() {}
 
@@ -81,6 +93,13 @@ final class PackCompiler {
         if (parameters != null) {
             checkActionsHaveTerms(files, parameters, problems);
         }
+        FeatureDeclarations features = declaredFeatures(files, problems);
+        if (!features.isEmpty()) {
+            // The Features type is built (and checked) like a declared type of the pack's own DRL.
+            Map<String, String> withFeatures = new TreeMap<>(files);
+            withFeatures.put(GENERATED_FEATURES_DRL, features.drl(drlPackage(files)));
+            files = withFeatures;
+        }
         DrlSource source = DrlSource.parse(files);
         problems.addAll(RuleSandbox.checkSource(source, classLoader));
 
@@ -103,7 +122,38 @@ final class PackCompiler {
             Collections.sort(problems);
             throw new RuleCompilationException(problems.stream().map(Problem::toString).distinct().toList());
         }
-        return new CompiledPack(rules, parameters, kieBase, source, limits);
+        FactType featuresType = features.isEmpty() ? null
+                : kieBase.getFactType(drlPackage(files), FeatureDeclarations.FACT);
+        return new CompiledPack(rules, parameters, kieBase, source, limits, features, featuresType);
+    }
+
+    /** The pack's features.yaml, read against the sources Pulse knows; none when the pack has no such file. */
+    private static FeatureDeclarations declaredFeatures(Map<String, String> files, List<Problem> problems) {
+        String yaml = files.get(RuleSet.FEATURES_FILE);
+        if (yaml == null) {
+            return FeatureDeclarations.NONE;
+        }
+        List<FeatureDeclarations.Problem> found = new ArrayList<>();
+        FeatureDeclarations features = FeatureDeclarations.parse(yaml, BuiltInSources.all(), found);
+        found.forEach(p -> problems.add(new Problem(RuleSet.FEATURES_FILE, p.line(), p.message())));
+        return features;
+    }
+
+    /**
+     * The package the rule files declare, where the Features type is declared so their rules read
+     * it without an import ({@value #DEFAULT_PACKAGE} when they declare none or several).
+     */
+    private static String drlPackage(Map<String, String> files) {
+        Set<String> packages = new TreeSet<>();
+        files.forEach((name, text) -> {
+            if (name.endsWith(".drl") && !name.equals(GENERATED_FEATURES_DRL)) {
+                Matcher m = PACKAGE.matcher(text);
+                if (m.find()) {
+                    packages.add(m.group(1));
+                }
+            }
+        });
+        return packages.size() == 1 ? packages.iterator().next() : DEFAULT_PACKAGE;
     }
 
     /**

@@ -1,5 +1,6 @@
 package io.pulse.rules.engine;
 
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.facts.Account;
 import io.pulse.rules.facts.CustomerProfile;
 import io.pulse.rules.facts.Parameters;
@@ -8,13 +9,14 @@ import io.pulse.rules.facts.TierAverage;
 import io.pulse.rules.pack.DrlSource;
 import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.pack.RuleSet;
+import org.kie.api.KieBase;
+import org.kie.api.definition.KiePackage;
+import org.kie.api.definition.rule.Rule;
+
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Objects;
-import org.kie.api.KieBase;
-import org.kie.api.definition.KiePackage;
-import org.kie.api.definition.rule.Rule;
 
 /**
  * A compiled rule set that evaluates one customer at a time: compile once per rule version
@@ -88,6 +90,11 @@ public final class RuleEngine {
     /** Another engine of the same compiled pack: for another thread (an engine is one thread's). */
     public RuleEngine forAnotherThread() {
         return new RuleEngine(compiled);
+    }
+
+    /** The features the pack declares (none: {@link FeatureDeclarations#NONE}). */
+    public FeatureDeclarations declaredFeatures() {
+        return compiled.features();
     }
 
     public RuleSet ruleSet() {

@@ -1,6 +1,8 @@
 package io.pulse.rules.pack;
 
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.facts.Parameters;
+
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
@@ -19,7 +21,8 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /**
- * The rule pack as text: every {@code *.drl} file plus {@value #PARAMETERS_FILE} of one directory
+ * The rule pack as text: every {@code *.drl} file plus {@value #PARAMETERS_FILE} (and
+ * {@value #FEATURES_FILE}, when the pack declares features) of one directory
  * (not its sub-directories, where scenarios live), keyed by file name. Small and serializable, so
  * it travels inside the Flink job graph and over a broadcast stream; the rule engine
  * turns it into something that runs.
@@ -29,6 +32,8 @@ public final class RuleSet implements Serializable {
 
     /** The one file of thresholds and weights a business user edits. */
     public static final String PARAMETERS_FILE = "parameters.json";
+    /** The features the pack declares (optional). */
+    public static final String FEATURES_FILE = FeatureDeclarations.FILE;
 
     private final TreeMap<String, String> files;
     /** Rule files that were not read, with the reason: the pack cannot compile while there are any. */
@@ -83,7 +88,7 @@ public final class RuleSet implements Serializable {
 
     /** Whether a file of that name belongs to the rule pack. */
     public static boolean isRuleFile(String name) {
-        return name.endsWith(".drl") || name.equals(PARAMETERS_FILE);
+        return name.endsWith(".drl") || name.equals(PARAMETERS_FILE) || name.equals(FEATURES_FILE);
     }
 
     /**

@@ -1,0 +1,212 @@
+package io.pulse.features.declared;
+
+import io.pulse.events.CustomerEvent;
+import io.pulse.events.EventType;
+import io.pulse.features.BuiltInSources;
+import io.pulse.features.Observation;
+import io.pulse.features.ObservationLog;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class FeatureDeclarationsTest {
+    private static final long DAY = Duration.ofDays(1).toMillis();
+    /** Midnight after day 100: the evaluation of day 100. */
+    private static final long AS_OF = 101 * DAY;
+
+    private static FeatureDeclarations parse(String yaml, List<FeatureDeclarations.Problem> problems) {
+        return FeatureDeclarations.parse(yaml, BuiltInSources.all(), problems);
+    }
+
+    private static FeatureDeclarations parse(String yaml) {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        FeatureDeclarations declared = parse(yaml, problems);
+        assertThat(problems).isEmpty();
+        return declared;
+    }
+
+    private static Observation conversation(EventType type, int day, String tags, double rating) {
+        CustomerEvent e = new CustomerEvent(type, "acme.com", day * DAY + 3_600_000, "intercom:" + day + tags);
+        e.conversation = new CustomerEvent.Conversation();
+        e.conversation.conversationId = "c" + day;
+        e.conversation.tags = tags;
+        e.conversation.rating = rating;
+        e.conversation.firstResponseMinutes = -1;
+        return BuiltInSources.observe(e);
+    }
+
+    private static Observation usage(int day, String feature) {
+        CustomerEvent e = new CustomerEvent(EventType.PRODUCT_USAGE, "acme.com", day * DAY + 7_200_000,
+                "usage:" + day + feature);
+        e.usage = new CustomerEvent.ProductUsage();
+        e.usage.feature = feature;
+        return BuiltInSources.observe(e);
+    }
+
+    private static ObservationLog log(Observation... rows) {
+        ObservationLog log = new ObservationLog();
+        log.addAll(List.of(rows));
+        return log;
+    }
+
+    @Test
+    void eachAggregateCountsTheMatchingRowsOfItsWindow() {
+        FeatureDeclarations declared = parse("""
+                features:
+                  - name: implementationConversations45d
+                    count: CONVERSATION_CREATED
+                    window_days: 45
+                    where:
+                      all_conversation_tags: { has_tag: Implementation }
+                  - name: distinctFeatures14d
+                    distinct_count: PRODUCT_USAGE.feature
+                    window_days: 14
+                  - name: poorlyRatedShare90d
+                    share: CONVERSATION_CLOSED
+                    window_days: 90
+                    where: { conversation_rating: { gt: 0 } }
+                    matching: { conversation_rating: { lte: 2 } }
+                  - name: averageRating90d
+                    average: CONVERSATION_CLOSED.conversation_rating
+                    window_days: 90
+                    where: { conversation_rating: { gt: 0 } }
+                  - name: lowestRating90d
+                    min: CONVERSATION_CLOSED.conversation_rating
+                    window_days: 90
+                  - name: lastFeatureUsed
+                    latest: PRODUCT_USAGE.feature
+                  - name: daysSinceReportsUsed
+                    days_since: PRODUCT_USAGE
+                    where: { feature: { in: [reports, Dashboards] } }
+                  - name: billingConversations30d
+                    count: CONVERSATION_CREATED
+                    window_days: 30
+                    where: { all_conversation_tags: { has_tag: "topic:billing" } }
+                """);
+        ObservationLog log = log(
+                conversation(EventType.CONVERSATION_CREATED, 40, "Implementation, API", 0), // before the 45 days
+                conversation(EventType.CONVERSATION_CREATED, 60, "Implementation", 0),
+                conversation(EventType.CONVERSATION_CREATED, 99, "Bug, implementation", 0),
+                conversation(EventType.CONVERSATION_CREATED, 98, "topic:billing|channel:email", 0),
+                conversation(EventType.CONVERSATION_CREATED, 97, "Implementations", 0), // not the tag
+                conversation(EventType.CONVERSATION_CLOSED, 50, "", 1),
+                conversation(EventType.CONVERSATION_CLOSED, 70, "", 4),
+                conversation(EventType.CONVERSATION_CLOSED, 80, "", 0), // not rated
+                conversation(EventType.CONVERSATION_CLOSED, 90, "", 2),
+                usage(80, "reports"), usage(88, "exports"), usage(95, "exports"), usage(96, "Exports"),
+                usage(97, "search"), usage(101, "future")); // after the evaluation: not seen
+
+        Map<String, Object> values = declared.valuesOf(log, AS_OF);
+
+        assertThat(values).containsEntry("implementationConversations45d", 2)
+                .containsEntry("distinctFeatures14d", 2) // exports (any case), search; reports was day 80
+                .containsEntry("poorlyRatedShare90d", 2 / 3.0) // 1 and 2 of 1, 4, 2
+                .containsEntry("averageRating90d", 7 / 3.0)
+                .containsEntry("lowestRating90d", 0.0)
+                .containsEntry("lastFeatureUsed", "search")
+                .containsEntry("daysSinceReportsUsed", 20)
+                .containsEntry("billingConversations30d", 1);
+        assertThat(declared.drl("pulse.rules")).contains("declare Features", "implementationConversations45d : int",
+                "poorlyRatedShare90d : Double", "lastFeatureUsed : String", "daysSinceReportsUsed : Integer");
+    }
+
+    @Test
+    void withNoRowsCountsAreZeroAndTheRestIsEmpty() {
+        FeatureDeclarations declared = parse("""
+                features:
+                  - { name: conversations30d, count: CONVERSATION_CREATED, window_days: 30 }
+                  - { name: spendDeltas, sum: PLAN_CHANGE.monthly_spend_delta, window_days: 90 }
+                  - { name: averageRating, average: CONVERSATION_CLOSED.conversation_rating, window_days: 90 }
+                  - { name: daysSinceUsage, days_since: PRODUCT_USAGE }
+                """);
+        Map<String, Object> values = declared.valuesOf(new ObservationLog(), AS_OF);
+        assertThat(values.keySet()).containsExactly("conversations30d", "spendDeltas", "averageRating", "daysSinceUsage");
+        assertThat(values.get("conversations30d")).isEqualTo(0);
+        assertThat(values.get("spendDeltas")).isEqualTo(0.0);
+        assertThat(values.get("averageRating")).isNull();
+        assertThat(values.get("daysSinceUsage")).isNull();
+    }
+
+    @Test
+    void everyProblemNamesItsLine() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        FeatureDeclarations declared = parse("""
+                features:
+                  - name: fine
+                    count: CONVERSATION_CREATED
+                    window_days: 30
+                  - name: unknownSource
+                    count: CONVERSATIONS
+                    window_days: 30
+                  - name: unknownColumn
+                    distinct_count: PRODUCT_USAGE.feature_name
+                    window_days: 14
+                  - name: tooLong
+                    count: PRODUCT_USAGE
+                    window_days: 365
+                  - name: sumOfText
+                    sum: PRODUCT_USAGE.feature
+                    window_days: 30
+                  - name: badFilter
+                    count: CONVERSATION_CLOSED
+                    window_days: 30
+                    where:
+                      conversation_rating: { above: 3 }
+                      sla_status: { gt: 2 }
+                      all_conversation_tags: { in: Bug }
+                  - name: fine
+                    count: PRODUCT_USAGE
+                    window_days: 30
+                  - name: Bad-Name
+                    count: PRODUCT_USAGE
+                    window_days: 30
+                  - name: noAggregate
+                    window_days: 30
+                  - name: shareWithoutMatching
+                    share: CONVERSATION_CLOSED
+                    window_days: 30
+                  - name: typo
+                    count: PRODUCT_USAGE
+                    windowDays: 30
+                """, problems);
+
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "6: feature \"unknownSource\": unknown source \"CONVERSATIONS\" (known: [COMPANY_SNAPSHOT,"
+                        + " CONVERSATION_CLOSED, CONVERSATION_CREATED, PLAN_CHANGE, PRODUCT_USAGE])",
+                "9: feature \"unknownColumn\": PRODUCT_USAGE has no column \"feature_name\" (columns: [feature,"
+                        + " contact_email])",
+                "13: feature \"tooLong\": window_days must be a whole number of days from 1 to 90 (how long Pulse"
+                        + " keeps each customer's rows), not 365",
+                "15: feature \"sumOfText\": sum needs a number column; feature holds text",
+                "21: feature \"badFilter\": unknown filter \"above\" on conversation_rating (filters: [equals,"
+                        + " not_equals, in, not_in, contains, has_tag, gt, gte, lt, lte])",
+                "22: feature \"badFilter\": gt does not apply to sla_status, which holds text",
+                "23: feature \"badFilter\": in on all_conversation_tags takes a list of values",
+                "24: feature \"fine\" is declared twice (first at line 2)",
+                "27: feature \"Bad-Name\": a name is one word in lowerCamelCase (letters and digits), such as"
+                        + " implementationConversations45d",
+                "30: feature \"noAggregate\" needs one aggregate: [average, count, days_since, distinct_count,"
+                        + " latest, max, min, share, sum]",
+                "32: feature \"shareWithoutMatching\": a share needs \"matching\": the rows it is the share of",
+                "37: feature \"typo\": unknown key \"windowDays\" (known: [name, window_days, where, matching]"
+                        + " and one aggregate of [average, count, days_since, distinct_count, latest, max, min, share,"
+                        + " sum])",
+                "35: feature \"typo\": count needs \"window_days\" (1 to 90)");
+        assertThat(declared.features()).extracting(FeatureDeclaration::name).containsExactly("fine");
+    }
+
+    @Test
+    void malformedYamlIsOneProblemAtItsLine() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        parse("features:\n  - name: a\n    count: [unclosed\n", problems);
+        assertThat(problems).singleElement().satisfies(p -> {
+            assertThat(p.line()).isBetween(3, 4);
+            assertThat(p.message()).startsWith("not valid YAML: ");
+        });
+    }
+}
