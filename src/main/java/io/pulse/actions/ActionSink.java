@@ -231,8 +231,9 @@ public final class ActionSink {
      */
     static final String UPSERT_DEPLOYMENT =
             "INSERT INTO rule_deployments (ruleset_version, deployed_at, status, messages, rescored_at,"
-                    + " customers_rescored, actions_written) VALUES (?, ?, ?, ?, ?, ?, ?)"
+                    + " customers_rescored, actions_written, backfilled_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"
                     + " ON CONFLICT (ruleset_version, deployed_at) DO UPDATE SET status = excluded.status,"
+                    + " backfilled_features = coalesce(excluded.backfilled_features, rule_deployments.backfilled_features),"
                     + " rescored_at = coalesce(excluded.rescored_at, rule_deployments.rescored_at),"
                     + " customers_rescored = coalesce(excluded.customers_rescored, rule_deployments.customers_rescored),"
                     + " actions_written = coalesce(excluded.actions_written, rule_deployments.actions_written)";
@@ -259,6 +260,7 @@ public final class ActionSink {
             ps.setLong(6, d.customersRescored);
             ps.setLong(7, d.actionsWritten);
         }
+        ps.setString(8, d.backfilledFeatures);
     }
 
     /** Binds one dead letter to {@link #INSERT_DEAD_LETTER}; an unknown event time is NULL. */

@@ -66,7 +66,8 @@ public final class SinkDatabase {
      * them gets them (NULL in existing rows) from {@link #createSchema}; {@code schema.sql} has them too.
      */
     static final Map<String, List<String>> LATER_COLUMNS = Map.of(
-            "dead_letters", List.of("replayed_at TEXT", "replayed_to TEXT"));
+            "dead_letters", List.of("replayed_at TEXT", "replayed_to TEXT"),
+            "rule_deployments", List.of("backfilled_features TEXT"));
 
     /**
      * Creates the tables and indexes of {@code schema.sql} and the dialect's history trigger if they

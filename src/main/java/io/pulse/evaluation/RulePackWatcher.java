@@ -1,5 +1,6 @@
 package io.pulse.evaluation;
 
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.model.RuleDeployment;
 import io.pulse.rules.check.TotalityLint;
 import io.pulse.rules.engine.RuleEngine;
@@ -154,8 +155,11 @@ public final class RulePackWatcher {
                 activeSince = System.currentTimeMillis();
                 lastSeen = active;
                 validatedSinceStart = true;
-                ctx.output(EvaluatorDescriptors.RULE_DEPLOYMENTS,
-                        new RuleDeployment(active, activeSince, RuleDeployment.ACTIVE, String.join("\n", problems)));
+                RuleDeployment started = new RuleDeployment(active, activeSince, RuleDeployment.ACTIVE,
+                        String.join("\n", problems));
+                started.backfilledFeatures = accepted == null ? null
+                        : String.join(",", accepted.declaredFeatures().newOrChangedSince(FeatureDeclarations.NONE));
+                ctx.output(EvaluatorDescriptors.RULE_DEPLOYMENTS, started);
             }
             if (pack.version().equals(lastSeen)) {
                 if (!validatedSinceStart) { // restored: judged and recorded before this restart
@@ -166,6 +170,7 @@ public final class RulePackWatcher {
             }
             lastSeen = pack.version();
             validatedSinceStart = true;
+            RuleEngine before = accepted; // null after a restart: every declared feature counts as new
             List<String> problems = problems(pack);
             long now = System.currentTimeMillis();
             if (!problems.isEmpty()) {
@@ -180,7 +185,10 @@ public final class RulePackWatcher {
             LOG.info("Rule reload accepted: deploying pack {} from {} (replaces {})", pack.version(), dir, active);
             ctx.output(EvaluatorDescriptors.RULE_DEPLOYMENTS,
                     new RuleDeployment(active, activeSince, RuleDeployment.REPLACED, ""));
-            ctx.output(EvaluatorDescriptors.RULE_DEPLOYMENTS, new RuleDeployment(pack.version(), now, RuleDeployment.ACTIVE, ""));
+            RuleDeployment deployed = new RuleDeployment(pack.version(), now, RuleDeployment.ACTIVE, "");
+            deployed.backfilledFeatures = String.join(",", accepted.declaredFeatures().newOrChangedSince(
+                    before == null ? FeatureDeclarations.NONE : before.declaredFeatures()));
+            ctx.output(EvaluatorDescriptors.RULE_DEPLOYMENTS, deployed);
             active = pack.version();
             activeSince = now;
             out.collect(pack);

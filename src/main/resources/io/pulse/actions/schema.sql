@@ -90,4 +90,6 @@ CREATE TABLE IF NOT EXISTS rule_deployments (
     rescored_at TEXT,
     customers_rescored BIGINT,
     actions_written BIGINT,
+    -- The declared features an accepted pack gave every customer anew (comma-separated).
+    backfilled_features TEXT,
     UNIQUE (ruleset_version, deployed_at));

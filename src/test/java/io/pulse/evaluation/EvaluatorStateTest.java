@@ -3,6 +3,8 @@ package io.pulse.evaluation;
 import io.pulse.testing.RulePackFixtures;
 import io.pulse.model.Recommendation;
 import io.pulse.model.Recommendation.Fingerprint;
+import io.pulse.features.Observation;
+import io.pulse.features.ObservationLog;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.rules.engine.CustomerEvaluation;
 import io.pulse.rules.engine.CustomerEvaluations;
@@ -23,6 +25,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Objects;
 
 import static io.pulse.testing.QueueFixtures.recommendation;
@@ -105,6 +108,22 @@ class EvaluatorStateTest {
         assertThat(older.riskTier()).isNull();
         assertThat(older.previous(day(40)).actions()).isEmpty();
         assertThat(older.healthBand()).isEqualTo("Medium");
+    }
+
+    @Test
+    void theObservationLogSurvivesPackingAndTakesEachShippedRowOnce() throws Exception {
+        EvaluatorState state = new EvaluatorState();
+        ObservationLog shipped = new ObservationLog();
+        shipped.addAll(List.of(new Observation("PRODUCT_USAGE", day(3), "u:1", new Object[] {"reports", null}),
+                new Observation("PRODUCT_USAGE", day(4), "u:2", new Object[] {"exports", null})));
+        state.observe(shipped.pack(), day(5));
+        state.observe(shipped.pack(), day(5)); // the same rows again (a replayed period): kept once
+
+        EvaluatorState back = codec.decode(codec.encode(state));
+        assertThat(back.observationLog().rows()).extracting(Observation::id).containsExactly("u:1", "u:2");
+        back.observe(new ObservationLog().pack(), day(200)); // 90 days on: the latest row of the source stays
+        assertThat(codec.decode(codec.encode(back)).observationLog().rows()).extracting(Observation::id)
+                .containsExactly("u:2");
     }
 
     @Test

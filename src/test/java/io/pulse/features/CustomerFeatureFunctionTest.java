@@ -50,6 +50,55 @@ class CustomerFeatureFunctionTest {
         return CustomerRollingState.unpack(packed, customer).days;
     }
 
+    /** A harness on an operator that sends the rows declared features count. */
+    private static KeyedOneInputStreamOperatorTestHarness<String, CustomerEvent, PeriodFeatures> observing()
+            throws Exception {
+        return ProcessFunctionTestHarnesses.forKeyedProcessFunction(new CustomerFeatureFunction(
+                Cadence.every(Duration.ofDays(1)), CorrectionHorizon.after(Long.MIN_VALUE, Duration.ofDays(2)), true),
+                e -> e.customerId, Types.STRING);
+    }
+
+    private static List<String> shipped(PeriodFeatures f) {
+        return f.observations == null ? List.of()
+                : ObservationLog.unpack(f.observations).rows().stream().map(o -> o.source() + "@" + o.time()).toList();
+    }
+
+    @Test
+    void observedRowsRideWithTheNextFeaturesOnceAndWaitWhenNoneAreEmitted() throws Exception {
+        harness.close();
+        harness = observing();
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30)); // no source of declared features
+        send(usage(ACME, day(0) + 5));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).singleElement()
+                .satisfies(f -> assertThat(shipped(f)).containsExactly("PRODUCT_USAGE@" + (day(0) + 5)));
+
+        send(usage(ACME, day(1) + 5)); // usage alone: no features on day 1, the row waits
+        harness.processWatermark(new Watermark(endOfDay(1)));
+        assertThat(harness.extractOutputValues()).hasSize(1);
+
+        send(conversation(ACME, day(2) + 7, "Implementation", false));
+        harness.processWatermark(new Watermark(endOfDay(2)));
+        List<PeriodFeatures> out = harness.extractOutputValues();
+        assertThat(out).hasSize(2);
+        assertThat(shipped(out.get(1))).containsExactly("PRODUCT_USAGE@" + (day(1) + 5),
+                "CONVERSATION_CREATED@" + (day(2) + 7));
+
+        send(usage(ACME, day(1) + 9)); // late, within the horizon: a correction, and its row is shipped
+        harness.processWatermark(new Watermark(endOfDay(3)));
+        out = harness.extractOutputValues();
+        assertThat(out).hasSize(3);
+        assertThat(shipped(out.get(2))).containsExactly("PRODUCT_USAGE@" + (day(1) + 9));
+    }
+
+    @Test
+    void anOperatorThatDoesNotObserveSendsNoRows() throws Exception {
+        send(accountSnapshot(ACME, day(0) + 1, "Large", 3, 30));
+        send(usage(ACME, day(0) + 5));
+        harness.processWatermark(new Watermark(endOfDay(0)));
+        assertThat(harness.extractOutputValues()).singleElement().satisfies(f -> assertThat(f.observations).isNull());
+    }
+
     @Test
     void emitsFeaturesOnlyWhenTheWatermarkPassesThePeriodEnd() throws Exception {
         send(accountSnapshot(ACME, day(0) + 3_600_000, "Enterprise", 5, 100));

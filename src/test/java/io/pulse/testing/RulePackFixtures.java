@@ -102,25 +102,43 @@ public final class RulePackFixtures {
         return f;
     }
 
-    /** The onboarding-rescue example's features and rule ({@code src/test/resources/declared-features}). */
-    public static final Path DECLARED_FEATURES_EXAMPLE = Path.of("src/test/resources/declared-features");
+    /** The onboarding-rescue example of the rule pack's tutorial: features, rule and scenarios. */
+    public static final Path DECLARED_FEATURES_EXAMPLE = PACK.resolve("examples/onboarding-rescue");
+    /** A rule that shows every customer's declared features in its reasons (tests only). */
+    private static final Path FEATURE_PROBE = Path.of("src/test/resources/declared-features/probe.drl.txt");
 
     /**
      * A copy of the shipped pack in {@code dir} with the onboarding-rescue example added: its
-     * features.yaml, its rule and its action's terms; and, with {@code probe}, a rule that shows
+     * features.yaml, its rule, its scenarios and its action's terms; and, with {@code probe}, a rule that shows
      * every customer's declared features in the reasons of a FEATURE_PROBE opportunity.
      */
     public static Path packWithDeclaredFeatures(Path dir, boolean probe) throws IOException {
         copyOfPack(dir);
+        return addDeclaredFeatures(dir, probe);
+    }
+
+    /** Adds the onboarding-rescue example (and the probe) to the pack in {@code dir}, as {@link #packWithDeclaredFeatures}. */
+    public static Path addDeclaredFeatures(Path dir, boolean probe) throws IOException {
         Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("features.yaml"), dir.resolve("features.yaml"));
-        Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("onboarding.drl"), dir.resolve("onboarding.drl"));
+        Path scenarios = dir.resolve("scenarios");
+        if (!Files.isDirectory(scenarios)) { // the lint starts from the scenarios: the shipped ones, and the example's
+            Files.createDirectories(scenarios);
+            try (var shipped = Files.list(PACK.resolve("scenarios"))) {
+                for (Path f : (Iterable<Path>) shipped::iterator) {
+                    Files.copy(f, scenarios.resolve(f.getFileName()));
+                }
+            }
+        }
+        Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("scenarios/onboarding.json"), scenarios.resolve("onboarding.json"));
         String terms = "\"RED_ALERT\":            { \"priority\": 1, \"slaHours\": 24 },";
         edit(dir.resolve("parameters.json"), terms, terms
                 + "\n    \"ONBOARDING_RESCUE\":    { \"priority\": 1, \"slaHours\": 48 },"
                 + (probe ? "\n    \"FEATURE_PROBE\":        { \"priority\": 5, \"slaHours\": 720 }," : ""));
         if (probe) {
-            Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("probe.drl.txt"), dir.resolve("probe.drl"));
+            Files.copy(FEATURE_PROBE, dir.resolve("probe.drl"));
         }
+        // Last: the rule that needs the features and the action's terms above.
+        Files.copy(DECLARED_FEATURES_EXAMPLE.resolve("onboarding.drl"), dir.resolve("onboarding.drl"));
         return dir;
     }
 

@@ -29,6 +29,13 @@ public record FeatureDeclaration(String name, Aggregate aggregate, String source
         matching = List.copyOf(matching);
     }
 
+    /** The same feature, wherever it is written: all but the line. */
+    public boolean sameDefinitionAs(FeatureDeclaration o) {
+        return name.equals(o.name) && aggregate == o.aggregate && source.equals(o.source)
+                && java.util.Objects.equals(column, o.column) && windowDays == o.windowDays
+                && where.equals(o.where) && matching.equals(o.matching);
+    }
+
     /** The type of the field DRL reads: int, double, Double, Integer, String or Boolean. */
     public String drlType() {
         return aggregate.drlType(columnType);

@@ -68,6 +68,21 @@ public final class FeatureDeclarations implements Serializable {
         return features.isEmpty();
     }
 
+    /**
+     * The features declared here that {@code before} does not declare, or declares otherwise (another
+     * aggregate, source, column, window or filter): the ones a deployment of this pack gives every
+     * customer anew, computed over each one's whole window.
+     */
+    public List<String> newOrChangedSince(FeatureDeclarations before) {
+        List<String> names = new ArrayList<>();
+        for (FeatureDeclaration f : features) {
+            if (before.features.stream().noneMatch(b -> b.sameDefinitionAs(f))) {
+                names.add(f.name());
+            }
+        }
+        return names;
+    }
+
     /** Name -> value as of {@code asOf} over a customer's log, in declaration order. */
     public Map<String, Object> valuesOf(ObservationLog log, long asOf) {
         Map<String, Object> values = new LinkedHashMap<>();
