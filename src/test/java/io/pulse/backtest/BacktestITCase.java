@@ -7,6 +7,7 @@ import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.testing.RulePackFixtures;
 import io.pulse.testing.HeadlessChromium;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -81,6 +82,29 @@ class BacktestITCase {
 
     static Backtest.Options options(Path challengerPack, Path out, int parallelism) {
         return new Backtest.Options(history, Path.of("rules"), challengerPack, WINDOW, out, parallelism, 4, false);
+    }
+
+    @Test
+    void theTutorialsRuleIsBacktestedWithItsDeclaredFeaturesAndReportsItsLift() throws Exception {
+        Path tutorial = RulePackFixtures.packWithDeclaredFeatures(Files.createDirectory(dir.resolve("tutorial")), false);
+        Path out = dir.resolve("out-tutorial");
+        Backtest.Result r = Backtest.run(new Backtest.Options(history, Path.of("rules"), tutorial, WINDOW, out, 2,
+                null, false));
+
+        assertThat(r.championAction("ONBOARDING_RESCUE")).isNull();
+        Scores.SegmentScore rescue = r.challengerAction("ONBOARDING_RESCUE");
+        assertThat(rescue).as("the tutorial's rule flagged customers").isNotNull();
+        assertThat(rescue.flagged()).isPositive();
+        assertThat(rescue.lift()).as("its lift against the outcomes").isNotNull();
+        JsonNode metrics = new ObjectMapper().readTree(out.resolve("metrics.json").toFile());
+        JsonNode reported = null;
+        for (JsonNode a : metrics.at("/challenger/actions")) {
+            if (a.path("action").asText().equals("ONBOARDING_RESCUE")) {
+                reported = a;
+            }
+        }
+        assertThat(reported).as(metrics.at("/challenger/actions").toString()).isNotNull();
+        assertThat(reported.path("lift").asDouble()).isEqualTo(rescue.lift());
     }
 
     @Test
