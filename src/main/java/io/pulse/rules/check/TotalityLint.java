@@ -1,5 +1,7 @@
 package io.pulse.rules.check;
 
+import io.pulse.features.declared.FeatureDeclaration;
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.engine.RuleEvaluationException;
 import io.pulse.rules.pack.DrlSource;
@@ -53,7 +55,8 @@ import java.util.regex.Pattern;
  * (and at) every number of {@code parameters.json}, every number the rules compare with, and every
  * number of the scenario's population (one field at a time, from the first scenario that gives it).
  * The population itself is not varied. Numbers the rules derive (the health score) are covered as
- * far as the varied inputs reach them.
+ * far as the varied inputs reach them. Declared features are input fields like the others (those a
+ * scenario does not set start at 0, false or empty text).
  */
 public final class TotalityLint {
     /** The customer id of generated examples. */
@@ -98,7 +101,8 @@ public final class TotalityLint {
     static Report run(RuleEngine engine, List<ScenarioRunner.Scenario> scenarios, int threads) {
         Map<String, Set<String>> textDomains = textDomains(engine.source());
         TreeSet<Double> thresholds = thresholds(engine);
-        List<Example> examples = examples(scenarios, textDomains, thresholds);
+        List<Example> examples = examples(withDeclaredFeatures(scenarios, engine.declaredFeatures()), textDomains,
+                thresholds);
 
         Set<String> fired = new HashSet<>();
         Map<String, Finding> findings = new LinkedHashMap<>();
@@ -326,6 +330,34 @@ public final class TotalityLint {
         public String toString() {
             return fact + "." + name;
         }
+    }
+
+    /**
+     * The scenarios with every declared feature they do not set given a plain value (0, false or
+     * empty text), so the lint varies declared features like any other input field.
+     */
+    private static List<ScenarioRunner.Scenario> withDeclaredFeatures(List<ScenarioRunner.Scenario> scenarios,
+                                                                      FeatureDeclarations declared) {
+        if (declared.isEmpty()) {
+            return scenarios;
+        }
+        List<ScenarioRunner.Scenario> filled = new ArrayList<>(scenarios.size());
+        for (ScenarioRunner.Scenario s : scenarios) {
+            ObjectNode given = s.given().deepCopy();
+            ObjectNode features = given.has("features") ? (ObjectNode) given.get("features") : given.putObject("features");
+            for (FeatureDeclaration f : declared.features()) {
+                if (!features.has(f.name())) {
+                    features.set(f.name(), switch (f.drlType()) {
+                        case "int", "Integer" -> LongNode.valueOf(0);
+                        case "double", "Double" -> DoubleNode.valueOf(0);
+                        case "Boolean" -> BooleanNode.FALSE;
+                        default -> TextNode.valueOf("");
+                    });
+                }
+            }
+            filled.add(new ScenarioRunner.Scenario(s.file(), s.name(), given, s.expect(), s.defaultId(), s.asOf()));
+        }
+        return filled;
     }
 
     private static List<Example> examples(List<ScenarioRunner.Scenario> scenarios, Map<String, Set<String>> textDomains,

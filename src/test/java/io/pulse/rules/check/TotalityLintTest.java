@@ -15,6 +15,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import io.pulse.testing.RulePackFixtures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -88,6 +89,24 @@ class TotalityLintTest {
         assertThat(lint(dir).problems()).containsExactly("unreachable.drl:" + line
                 + ": rule \"Impossible monetary score\" is unreachable: it fired for none of " + lint(dir).customers()
                 + " generated customers nor the " + lint(dir).scenarios() + " scenarios");
+    }
+
+    @Test
+    void declaredFeaturesAreVariedLikeAnyInputSoARuleOnThemAloneIsReachableWithoutAScenario(@TempDir Path dir)
+            throws Exception {
+        RulePackFixtures.packWithDeclaredFeatures(dir, false);
+        Files.delete(dir.resolve("scenarios/onboarding.json")); // no scenario sets the features
+        Path drl = dir.resolve("onboarding.drl");
+        // On the features alone: the lint varies one number at a time (two at once need a scenario).
+        edit(drl, "    Subscription( $segment : segment == \"new_contract\" )\n", "");
+        RuleEngine engine = RuleEngine.compile(RuleSet.load(dir));
+        assertThat(TotalityLint.run(engine, dir.resolve("scenarios")).problems()).isEmpty();
+
+        edit(drl, "implementationConversations45d >= 2", "implementationConversations45d >= 2,"
+                + " implementationConversations45d < 1");
+        assertThat(TotalityLint.run(RuleEngine.compile(RuleSet.load(dir)), dir.resolve("scenarios")).problems())
+                .singleElement().asString().startsWith("onboarding.drl:")
+                .contains("\"Onboarding stall: few features used and implementation questions\" is unreachable");
     }
 
     @Test
