@@ -1,17 +1,14 @@
 package io.pulse.live;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.SinkDatabase;
-import io.pulse.events.CustomerEvent;
 import io.pulse.features.Cadence;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
-import io.pulse.history.HistoryDatabase;
-import io.pulse.history.HistoryQueries;
 import io.pulse.history.HistorySource;
 import io.pulse.job.PulseJob;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.testing.FeatureProbes;
 import io.pulse.testing.RulePackFixtures;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
@@ -23,18 +20,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
-import java.util.ArrayList;
-import java.util.HashSet;
-import java.util.List;
-import java.util.Locale;
-import java.util.Set;
 import java.util.function.Supplier;
 
 import static io.pulse.testing.SinkPolling.count;
@@ -49,9 +37,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * as a plain count over the history gives them, and {@code rule_deployments} names them.
  */
 class DeclaredFeaturesReloadITCase {
-    private static final long DAY = Duration.ofDays(1).toMillis();
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     @RegisterExtension
     static final MiniClusterExtension CLUSTER = new MiniClusterExtension(
             new MiniClusterResourceConfiguration.Builder().setNumberTaskManagers(1).setNumberSlotsPerTaskManager(2)
@@ -97,73 +82,24 @@ class DeclaredFeaturesReloadITCase {
             waitFor("a probe for every customer", () -> count(sink,
                     "SELECT count(*) FROM recommended_actions WHERE action = 'FEATURE_PROBE'") == customers, state);
 
-            List<CustomerEvent> usage = events(historyUrl, "usage");
-            List<CustomerEvent> opened = events(historyUrl, "conversations-created");
+            FeatureProbes counted = FeatureProbes.of(historyUrl);
             int nonZero = 0;
             for (String probe : strings(sink, "SELECT customer_id || '|' || valid_as_of || '|' || reasons"
                     + " FROM recommended_actions WHERE action = 'FEATURE_PROBE'")) {
                 String[] parts = probe.split("\\|", 3);
                 // The queue keeps valid_as_of to the second: the evaluation was within the second after it.
                 long at = Instant.parse(parts[1]).toEpochMilli();
-                JsonNode facts = probeFacts(parts[2]);
-                long implementation = implementation(opened, parts[0], at);
-                assertThat(facts.get("distinctFeaturesUsed14d").asInt()).as(probe)
-                        .isIn(distinctFeatures(usage, parts[0], at), distinctFeatures(usage, parts[0], at + 999));
-                assertThat(facts.get("implementationConversations45d").asLong()).as(probe)
-                        .isIn(implementation, implementation(opened, parts[0], at + 999));
+                JsonNode facts = FeatureProbes.probeFacts(parts[2]);
+                int implementation = counted.implementationConversations45d(parts[0], at);
+                assertThat(facts.get("distinctFeaturesUsed14d").asInt()).as(probe).isIn(
+                        counted.distinctFeaturesUsed14d(parts[0], at), counted.distinctFeaturesUsed14d(parts[0], at + 999));
+                assertThat(facts.get("implementationConversations45d").asInt()).as(probe)
+                        .isIn(implementation, counted.implementationConversations45d(parts[0], at + 999));
                 nonZero += implementation > 0 ? 1 : 0;
             }
             assertThat(nonZero).as("customers whose 45-day window was whole at the reload").isGreaterThan(3);
         } finally {
             job.cancel().get();
         }
-    }
-
-    /** Different features the customer used in the 14 days before {@code asOf}, counted plainly. */
-    private static int distinctFeatures(List<CustomerEvent> usage, String customer, long asOf) {
-        Set<String> features = new HashSet<>();
-        usage.stream().filter(e -> customer.equals(e.customerId) && e.eventTime >= asOf - 14 * DAY
-                && e.eventTime < asOf).forEach(e -> features.add(e.usage.feature.toLowerCase(Locale.ROOT)));
-        return features.size();
-    }
-
-    /** Conversations tagged Implementation the customer opened in the 45 days before {@code asOf}. */
-    private static long implementation(List<CustomerEvent> opened, String customer, long asOf) {
-        return opened.stream().filter(e -> customer.equals(e.customerId) && e.eventTime >= asOf - 45 * DAY
-                && e.eventTime < asOf && hasLabel(e.conversation.tags, "implementation")).count();
-    }
-
-    private static JsonNode probeFacts(String reasons) throws Exception {
-        for (JsonNode r : JSON.readTree(reasons)) {
-            if (r.get("rule").asText().startsWith("Probe:")) {
-                return r.get("facts");
-            }
-        }
-        throw new AssertionError("no probe rule in " + reasons);
-    }
-
-    private static boolean hasLabel(String tags, String label) {
-        if (tags == null) {
-            return false;
-        }
-        for (String t : tags.split("[|,]")) {
-            if (t.trim().equalsIgnoreCase(label)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static List<CustomerEvent> events(String url, String query) throws Exception {
-        HistoryQueries.Query q = HistoryQueries.all(HistoryDatabase.of(url).dialect()).stream()
-                .filter(x -> x.name().equals(query)).findFirst().orElseThrow();
-        List<CustomerEvent> events = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement();
-             ResultSet rs = s.executeQuery(q.sql())) {
-            while (rs.next()) {
-                events.add(q.extractor().extract(rs));
-            }
-        }
-        return events;
     }
 }
