@@ -18,6 +18,7 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 import javax.lang.model.SourceVersion;
 
@@ -47,6 +48,13 @@ public final class FeatureDeclarations implements Serializable {
     private static final List<String> WINDOWED = List.of("count", "sum", "average", "min", "max", "distinct_count",
             "share");
     private static final List<String> KEYS = List.of("name", "window_days", "where", "matching");
+    /** At most this many features: each one is computed at every evaluation of every customer. */
+    public static final int MAX_FEATURES = 100;
+    /** Words a field of the generated DRL type cannot be named (DRL's own keywords). */
+    private static final Set<String> DRL_WORDS = Set.of("accumulate", "action", "and", "collect", "contains",
+            "declare", "end", "entry", "eval", "exists", "forall", "from", "function", "global", "import", "in", "init",
+            "matches", "memberOf", "not", "or", "over", "package", "query", "result", "reverse", "rule", "soundslike",
+            "str", "template", "then", "when", "window");
 
     /** A problem of the file, at a line (1-based; 0 when none applies). */
     public record Problem(int line, String message) {}
@@ -129,6 +137,11 @@ public final class FeatureDeclarations implements Serializable {
             problems.add(new Problem(1, "must hold one key, \"features\", with a list of features"));
             return NONE;
         }
+        if (list.size() > MAX_FEATURES) {
+            problems.add(new Problem(lines.getOrDefault("/features", 1), list.size() + " features: a pack declares at most "
+                    + MAX_FEATURES + " (each is computed at every evaluation of every customer)"));
+            return NONE;
+        }
         List<FeatureDeclaration> declared = new ArrayList<>();
         Map<String, Integer> names = new HashMap<>();
         for (int i = 0; i < list.size(); i++) {
@@ -206,6 +219,9 @@ public final class FeatureDeclarations implements Serializable {
             if (!SourceVersion.isName(name) || name.contains(".") || !Character.isLowerCase(name.charAt(0))) {
                 problem(pointer + "/name", label + ": a name is one word in lowerCamelCase (letters and digits),"
                         + " such as implementationConversations45d");
+            } else if (DRL_WORDS.contains(name)) {
+                problem(pointer + "/name", label + ": " + name + " is a word of DRL itself; name the feature after"
+                        + " what it counts");
             }
             Aggregate aggregate = null;
             String aggregateKey = null;

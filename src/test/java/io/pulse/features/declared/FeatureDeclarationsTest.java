@@ -201,6 +201,25 @@ class FeatureDeclarationsTest {
     }
 
     @Test
+    void aHostileAuthorCannotNameAFeatureAfterDrlNorDeclareWithoutLimit() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        parse("features:\n  - { name: end, count: PRODUCT_USAGE, window_days: 30 }\n"
+                + "  - { name: when, count: PRODUCT_USAGE, window_days: 30 }\n", problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "2: feature \"end\": end is a word of DRL itself; name the feature after what it counts",
+                "3: feature \"when\": when is a word of DRL itself; name the feature after what it counts");
+
+        problems.clear();
+        StringBuilder many = new StringBuilder("features:\n");
+        for (int i = 0; i <= FeatureDeclarations.MAX_FEATURES; i++) {
+            many.append("  - { name: usage").append(i).append(", count: PRODUCT_USAGE, window_days: 30 }\n");
+        }
+        assertThat(parse(many.toString(), problems).isEmpty()).isTrue();
+        assertThat(problems).singleElement().satisfies(p -> assertThat(p.message())
+                .isEqualTo("101 features: a pack declares at most 100 (each is computed at every evaluation of every customer)"));
+    }
+
+    @Test
     void malformedYamlIsOneProblemAtItsLine() {
         List<FeatureDeclarations.Problem> problems = new ArrayList<>();
         parse("features:\n  - name: a\n    count: [unclosed\n", problems);
