@@ -57,9 +57,9 @@ public final class BacktestJob {
 
     /** The history's events before the window's end, each stream cut where it is read. */
     public static PulseJob.Events historyBefore(String historyUrl, BacktestWindow window) {
-        return env -> {
+        return (env, tables) -> {
             List<DataStream<CustomerEvent>> cut = new ArrayList<>();
-            for (DataStream<CustomerEvent> s : HistorySource.read(env, historyUrl)) {
+            for (DataStream<CustomerEvent> s : HistorySource.read(env, historyUrl, tables)) {
                 cut.add(s.filter(new Before(window.endMs())).name("Before " + window.to().plusDays(1))
                         .setParallelism(s.getParallelism()));
             }

@@ -70,8 +70,8 @@ final class BacktestCommand implements Callable<Integer> {
             throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
         }
         // Fail fast, before Flink starts: both packs must compile.
-        if (RulesCommand.compileOrReport(rules, RuleSet.load(rules)) == null
-                || challenger != null && RulesCommand.compileOrReport(challenger, RuleSet.load(challenger)) == null) {
+        if (RulesCommand.compileForHistory(rules, RuleSet.load(rules), historyDb.url()) == null || challenger != null
+                && RulesCommand.compileForHistory(challenger, RuleSet.load(challenger), historyDb.url()) == null) {
             return 1;
         }
         Backtest.Result r;

@@ -146,13 +146,13 @@ final class LiveCommand implements Callable<Integer> {
             Files.createDirectories(directory);
         }
         RuleSet ruleSet = RuleSet.load(rules);
-        if (RulesCommand.compileOrReport(rules, ruleSet) == null) {
+        HistoryDatabase historyDb = HistoryDatabase.of(history);
+        String historyUrl = historyDb.url();
+        if (RulesCommand.compileForHistory(rules, ruleSet, historyUrl) == null) {
             return 1;
         }
         db.createSchema();
-        HistoryDatabase historyDb = HistoryDatabase.of(history);
-        String historyUrl = historyDb.url();
-        long historyEnd = HistorySource.endTime(historyUrl);
+        long historyEnd = HistorySource.endTime(historyUrl, ruleSet.declaredTables());
         PulseJob pulseJob = new PulseJob(liveEvents(historyUrl, historyEnd, topic, directory), PulseJob.jdbc(db),
                 ruleSet, settings.withCadence(historyCadence.thenEvery(liveCadence, historyEnd))
                         .withCorrections(CorrectionHorizon.after(historyEnd, correctionHorizon)))

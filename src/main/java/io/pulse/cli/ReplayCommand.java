@@ -59,7 +59,7 @@ final class ReplayCommand implements Callable<Integer> {
         }
         Cadence every = cadence("--cadence", cadence);
         RuleSet rules = RuleSet.load(rulesDir);
-        if (RulesCommand.compileOrReport(rulesDir, rules) == null) { // fail fast, before Flink starts
+        if (RulesCommand.compileForHistory(rulesDir, rules, HistoryDatabase.of(history).url()) == null) { // fail fast, before Flink starts
             return 1;
         }
         db.createSchema();

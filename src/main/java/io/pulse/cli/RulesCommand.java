@@ -4,8 +4,10 @@ import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.engine.RuleEngine;
 import io.pulse.rules.check.TotalityLint;
 import io.pulse.rules.pack.RuleSet;
+import io.pulse.history.HistorySource;
 import io.pulse.rules.check.ScenarioRunner;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.nio.file.Files;
@@ -40,6 +42,20 @@ final class RulesCommand {
         }
     }
 
+    /**
+     * {@link #compileOrReport}, then that the history can give every table the pack declares (its
+     * columns too): each one it cannot printed as {@code dir/features.yaml:line: why}; null then.
+     */
+    static RuleEngine compileForHistory(Path dir, RuleSet rules, String historyUrl) throws Exception {
+        RuleEngine engine = compileOrReport(dir, rules);
+        if (engine == null) {
+            return null;
+        }
+        List<String> unreadable = HistorySource.unreadableTables(historyUrl, rules.declaredTables(), RuleSet.FEATURES_FILE);
+        unreadable.forEach(p -> System.err.println(dir + "/" + p));
+        return unreadable.isEmpty() ? engine : null;
+    }
+
     @Command(name = "validate", mixinStandardHelpOptions = true,
             description = {"Compile the rule pack inside the sandbox, then lint it on generated customers: gaps, "
                     + "overlaps, failing and unreachable rules.",
@@ -48,11 +64,16 @@ final class RulesCommand {
         @Parameters(arity = "0..1", paramLabel = "DIR", defaultValue = "rules", description = "Rule pack directory (default: ${DEFAULT-VALUE}).")
         Path dir;
 
+        @Option(names = "--history", paramLabel = "FILE|JDBC_URL",
+                description = "Also check that this history has every table and column features.yaml declares.")
+        String history;
+
         @Override
         public Integer call() throws Exception {
             checkPack("DIR", dir);
             RuleSet rules = RuleSet.load(dir);
-            RuleEngine engine = compileOrReport(dir, rules);
+            RuleEngine engine = history == null ? compileOrReport(dir, rules)
+                    : compileForHistory(dir, rules, Reachability.history("--history", history).url());
             if (engine == null) {
                 return 1;
             }

@@ -4,6 +4,7 @@ import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.model.RuleDeployment;
 import io.pulse.rules.check.TotalityLint;
 import io.pulse.rules.engine.RuleEngine;
+import io.pulse.events.DeclaredTable;
 import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.flink.PulseMetrics;
@@ -219,6 +220,10 @@ public final class RulePackWatcher {
         /** Compiles and lints the pack; no problems: it is kept as {@link #accepted}. */
         private List<String> problems(RuleSet pack) {
             try {
+                List<String> tables = tablesChanged(pack, initial);
+                if (!tables.isEmpty()) {
+                    return tables;
+                }
                 ThreadMXBean threads = ManagementFactory.getThreadMXBean();
                 long start = System.nanoTime();
                 long cpuStart = threads.getCurrentThreadCpuTime();
@@ -240,6 +245,31 @@ public final class RulePackWatcher {
                 return List.of(dir + ": " + e.getMessage());
             }
         }
+    }
+
+    /**
+     * The job reads the tables its first pack declares, from the history's start: a pack that
+     * declares other tables (or other columns of them) would count rows it never read, so it is
+     * refused until the job restarts with it. Empty when the tables are the job's.
+     */
+    private static List<String> tablesChanged(RuleSet pack, RuleSet initial) throws RuleCompilationException {
+        List<DeclaredTable> running = initial.declaredTables();
+        List<String> problems = new ArrayList<>();
+        for (DeclaredTable t : pack.declaredTables()) {
+            if (!running.stream().anyMatch(r -> sameRead(r, t))) {
+                problems.add(RuleSet.FEATURES_FILE + ":" + t.line() + ": table " + t.name() + " is not read by the"
+                        + " running job as declared here (a live job reads the tables of the pack it started with):"
+                        + " restart the job with this pack to read its history");
+            }
+        }
+        return problems;
+    }
+
+    /** Whether two declarations read the same rows and columns, wherever they are written. */
+    private static boolean sameRead(DeclaredTable a, DeclaredTable b) {
+        return a.name().equals(b.name()) && a.table().equals(b.table()) && a.idColumn().equals(b.idColumn())
+                && a.timeColumn().equals(b.timeColumn()) && a.customerKey() == b.customerKey()
+                && a.customerColumn().equals(b.customerColumn()) && a.columns().equals(b.columns());
     }
 
     /** The validated packs as broadcast side input. */

@@ -25,6 +25,7 @@ public class CustomerEvent {
     public ProductUsage usage;
     public PlanChange planChange;
     public Outcome outcome;
+    public Row row;
 
     /**
      * Set on an input that could not be read as an event (a malformed live line): why. It travels
@@ -60,6 +61,7 @@ public class CustomerEvent {
             case CONVERSATION_CREATED, CONVERSATION_CLOSED -> conversation;
             case PRODUCT_USAGE -> usage;
             case PLAN_CHANGE -> planChange;
+            case ROW -> row;
             case OUTCOME -> outcome;
         };
     }
@@ -141,6 +143,74 @@ public class CustomerEvent {
         public String oldPlan;
         public String newPlan;
         public double monthlySpendDelta;
+    }
+
+    /**
+     * A row of a table the rule pack declares: the declared table's name and the row's values by
+     * column. Values travel as text with a kind letter each (text, number, boolean, date, none), so
+     * Flink serialises the row as plain strings; {@link DeclaredTable#typed} puts them in the
+     * declared order and types.
+     */
+    public static class Row {
+        static final char TEXT = 'T';
+        static final char NUMBER = 'N';
+        static final char BOOLEAN = 'B';
+        static final char DATE = 'D';
+        static final char NONE = '-';
+
+        /** The declared table's name, e.g. {@code RENEWAL_OPPORTUNITY}. */
+        public String table;
+        /** Column names, in the order of {@link #values}. */
+        public String[] columns;
+        /** Each value as text: a number as Java writes a double, a date as epoch ms; null for none. */
+        public String[] values;
+        /** One kind letter per value: T text, N number, B boolean, D date, - none. */
+        public String kinds;
+
+        /** A row of {@code table} with these values (String, Number, Boolean or null; anything else as its text). */
+        public static Row of(String table, String[] columns, Object[] values) {
+            Row r = new Row();
+            r.table = table;
+            r.columns = columns.clone();
+            r.values = new String[values.length];
+            StringBuilder kinds = new StringBuilder(values.length);
+            for (int i = 0; i < values.length; i++) {
+                Object v = values[i];
+                if (v == null) {
+                    kinds.append(NONE);
+                } else if (v instanceof Number n) {
+                    kinds.append(NUMBER);
+                    r.values[i] = Double.toString(n.doubleValue());
+                } else if (v instanceof Boolean b) {
+                    kinds.append(BOOLEAN);
+                    r.values[i] = b.toString();
+                } else {
+                    kinds.append(TEXT);
+                    r.values[i] = v.toString();
+                }
+            }
+            r.kinds = kinds.toString();
+            return r;
+        }
+
+        /** The value at {@code i}: String, Double (a number, or a date's epoch ms), Boolean or null. */
+        public Object value(int i) {
+            return switch (kinds.charAt(i)) {
+                case TEXT -> values[i];
+                case NUMBER, DATE -> Double.valueOf(values[i]);
+                case BOOLEAN -> Boolean.valueOf(values[i]);
+                default -> null;
+            };
+        }
+
+        /** Every value, in column order (see {@link #value}). */
+        public Object[] values() {
+            Object[] all = new Object[values.length];
+            for (int i = 0; i < all.length; i++) {
+                all[i] = value(i);
+            }
+            return all;
+        }
     }
 
     /** pulse__customer_outcomes row. */

@@ -20,6 +20,8 @@ public enum EventType {
     PRODUCT_USAGE,
     /** A subscription moved from one plan to another. */
     PLAN_CHANGE,
+    /** A row of a table the rule pack declares ({@code features.yaml}, {@code tables}). */
+    ROW,
     /** What really happened to the customer (churned, downgraded, upgraded, renewed): for backtests. */
     OUTCOME
 }

@@ -1,8 +1,9 @@
 package io.pulse.features;
 
+import io.pulse.events.Column;
+import io.pulse.events.ColumnType;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.EventType;
-import io.pulse.features.Source.Column;
 
 import java.util.List;
 import java.util.Map;
@@ -57,7 +58,10 @@ public final class BuiltInSources {
         return SOURCES;
     }
 
-    /** The event as an observation of its source, or null for an event of no source (an account snapshot). */
+    /**
+     * The event as an observation of its source (a declared table's row: of that table), or null
+     * for an event of no source (an account snapshot).
+     */
     public static Observation observe(CustomerEvent e) {
         if (e.type == null) {
             return null;
@@ -69,9 +73,11 @@ public final class BuiltInSources {
                     e.planChange.monthlySpendDelta};
             case COMPANY_SNAPSHOT -> new Object[] {e.company.companyId, e.company.companyName, e.company.planName,
                     (double) e.company.seats, e.company.monthlySpend, e.company.tags};
+            case ROW -> e.row.values();
             default -> null;
         };
-        return values == null ? null : new Observation(e.type.name(), e.eventTime, e.source, values);
+        String source = e.type == EventType.ROW ? e.row.table : e.type.name();
+        return values == null ? null : new Observation(source, e.eventTime, e.source, values);
     }
 
     private static Object[] conversation(CustomerEvent.Conversation c) {

@@ -132,6 +132,7 @@ final class PeriodStep implements Serializable {
             case CONVERSATION_CREATED -> applyConversationCreated(s, e);
             case CONVERSATION_CLOSED -> SupportEvents.conversationClosed(s.days, e);
             case PRODUCT_USAGE -> SupportEvents.productUsed(s.days, e);
+            case ROW -> { } // a declared table's row: only declared features read it (as an observation)
             default -> throw new IllegalArgumentException("features do not read " + e.type);
         }
     }

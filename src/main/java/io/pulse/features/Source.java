@@ -1,5 +1,7 @@
 package io.pulse.features;
 
+import io.pulse.events.Column;
+
 import java.util.List;
 
 /**
@@ -7,9 +9,6 @@ import java.util.List;
  * the order an {@link Observation} of it holds their values.
  */
 public record Source(String name, List<Column> columns) {
-    /** One column of a source. */
-    public record Column(String name, ColumnType type) {}
-
     public Source {
         columns = List.copyOf(columns);
     }

@@ -1,6 +1,9 @@
 package io.pulse.history;
 
+import io.pulse.events.Column;
+import io.pulse.events.ColumnType;
 import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeclaredTable;
 import io.pulse.events.EventType;
 import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.facts.Account;
@@ -50,6 +53,69 @@ public final class HistoryQueries {
         HistoryQueries q = new HistoryQueries(dialect);
         return List.of(q.accounts(), q.activity(), q.funnel(), q.value(), q.companies(),
                 q.conversationsCreated(), q.conversationsClosed(), q.usage(), q.planChanges(), q.outcomes());
+    }
+
+    /** The built-in event streams, then one per table the rule pack declares. */
+    public static List<Query> all(SqlDialect dialect, List<DeclaredTable> tables) {
+        HistoryQueries q = new HistoryQueries(dialect);
+        List<Query> all = new java.util.ArrayList<>(all(dialect));
+        tables.forEach(t -> all.add(q.declared(t)));
+        return all;
+    }
+
+    /**
+     * The rows of a declared table, as {@link EventType#ROW} events: its time column as event time
+     * (a date column as epoch ms), its customer mapped like Pulse's own tables, in the order of
+     * event time then id. A query of no row checks that the table and its columns exist.
+     */
+    public static Query declared(SqlDialect dialect, DeclaredTable table) {
+        return new HistoryQueries(dialect).declared(table);
+    }
+
+    private Query declared(DeclaredTable t) {
+        StringBuilder columns = new StringBuilder();
+        for (Column c : t.columns()) {
+            String column = "r." + c.name();
+            columns.append(", ").append(c.type() == ColumnType.DATE ? dialect.epochMillis(column) : column)
+                    .append(" AS ").append(c.name());
+        }
+        String id = "CAST(r." + t.idColumn() + " AS TEXT)";
+        String customer = "r." + t.customerColumn();
+        String with = "";
+        String join = "";
+        String customerId = switch (t.customerKey()) {
+            case DOMAIN -> "lower(trim(" + customer + "))";
+            case EMAIL -> emailDomain(customer);
+            case COMPANY_ID -> {
+                with = COMPANY_TO_CUSTOMER;
+                join = " LEFT JOIN company_to_customer k ON k.company_id = " + customer;
+                yield "k.customer_id";
+            }
+            case ACCOUNT_ID -> {
+                with = accountToCustomer();
+                join = " LEFT JOIN account_to_customer k ON k.account_id = " + customer;
+                yield "k.customer_id";
+            }
+            case CONVERSATION_ID -> {
+                with = contactToCustomer();
+                join = " LEFT JOIN intercom__conversation_enhanced c ON c.conversation_id = " + customer
+                        + " LEFT JOIN contact_to_customer k ON k.contact_key = " + firstContact()
+                        + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(c.all_contact_company_names))";
+                yield "coalesce(k.customer_id, n.customer_id)";
+            }
+        };
+        String sql = with + "SELECT " + epochMillis("r." + t.timeColumn()) + ", " + customerId + " AS customer_id, "
+                + id + " AS row_id" + columns + " FROM " + t.table() + " r" + join + inTimeOrder(id);
+        String[] names = t.columnNames().toArray(String[]::new);
+        return new Query("table-" + t.name(), sql, rs -> {
+            CustomerEvent e = event(EventType.ROW, rs, t.table() + ":" + rs.getString("row_id"));
+            Object[] values = new Object[names.length];
+            for (int i = 0; i < names.length; i++) {
+                values[i] = rs.getObject(names[i]);
+            }
+            e.row = CustomerEvent.Row.of(t.name(), names, values);
+            return e;
+        });
     }
 
     /** What really happened (churned, downgraded, upgraded, renewed): kept from the rules, read by backtests. */

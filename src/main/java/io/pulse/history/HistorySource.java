@@ -1,6 +1,7 @@
 package io.pulse.history;
 
 import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeclaredTable;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.connector.jdbc.core.datastream.source.JdbcSource;
@@ -33,10 +34,15 @@ public final class HistorySource {
      * live events take over.
      */
     public static long endTime(String historyUrl) throws SQLException {
+        return endTime(historyUrl, List.of());
+    }
+
+    /** {@link #endTime(String)} over Pulse's tables and the declared {@code tables}. */
+    public static long endTime(String historyUrl, List<DeclaredTable> tables) throws SQLException {
         long end = Long.MIN_VALUE;
         HistoryDatabase history = HistoryDatabase.of(historyUrl);
         try (Connection c = DriverManager.getConnection(historyUrl); Statement s = c.createStatement()) {
-            for (HistoryQueries.Query q : HistoryQueries.all(history.dialect())) {
+            for (HistoryQueries.Query q : HistoryQueries.all(history.dialect(), tables)) {
                 try (ResultSet rs = s.executeQuery("SELECT max(event_time) FROM (" + q.sql() + ") AS stream")) {
                     if (rs.next() && rs.getObject(1) != null) {
                         end = Math.max(end, rs.getLong(1));
@@ -47,12 +53,45 @@ public final class HistorySource {
         return end;
     }
 
-    /** One stream per {@link HistoryQueries} query of the history at {@code historyUrl} (a JDBC URL). */
-    public static List<DataStream<CustomerEvent>> read(StreamExecutionEnvironment env, String historyUrl) {
+    /**
+     * Why each declared table cannot be read from the history at {@code historyUrl} (a missing
+     * table or column, as the database says), as {@code file:line: message}; empty when all can.
+     */
+    public static List<String> unreadableTables(String historyUrl, List<DeclaredTable> tables, String file)
+            throws SQLException {
+        List<String> problems = new ArrayList<>();
+        HistoryDatabase history = HistoryDatabase.of(historyUrl);
+        try (Connection c = DriverManager.getConnection(historyUrl)) {
+            c.setAutoCommit(true); // one failed query must not abort the next (PostgreSQL)
+            for (DeclaredTable t : tables) {
+                String sql = "SELECT * FROM (" + HistoryQueries.declared(history.dialect(), t).sql() + ") AS rows_of_table"
+                        + " WHERE 1 = 0";
+                try (Statement s = c.createStatement()) {
+                    s.executeQuery(sql).close();
+                } catch (SQLException e) {
+                    problems.add(file + ":" + t.line() + ": table " + t.name() + " (" + t.table() + ", columns "
+                            + t.columnNames() + ") cannot be read from the history " + history.describe() + ": "
+                            + firstLine(e.getMessage()));
+                }
+            }
+        }
+        return problems;
+    }
+
+    private static String firstLine(String message) {
+        return message == null ? "" : message.lines().findFirst().orElse("").trim();
+    }
+
+    /**
+     * One stream per {@link HistoryQueries} query of the history at {@code historyUrl} (a JDBC URL),
+     * and one per table the rule pack declares.
+     */
+    public static List<DataStream<CustomerEvent>> read(StreamExecutionEnvironment env, String historyUrl,
+                                                       List<DeclaredTable> tables) {
         HistoryDatabase history = HistoryDatabase.of(historyUrl);
         String driver = driverClass(history);
         List<DataStream<CustomerEvent>> all = new ArrayList<>();
-        for (HistoryQueries.Query q : HistoryQueries.all(history.dialect())) {
+        for (HistoryQueries.Query q : HistoryQueries.all(history.dialect(), tables)) {
             JdbcSourceBuilder<CustomerEvent> builder = JdbcSource.<CustomerEvent>builder()
                     .setDBUrl(historyUrl)
                     .setDriverName(driver)

@@ -3,6 +3,8 @@ package io.pulse.job;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeclaredTable;
+import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.features.Cadence;
 import io.pulse.features.CorrectionHorizon;
 import io.pulse.history.HistorySource;
@@ -31,7 +33,8 @@ public final class PulseJob {
     /** Where the events come from: one or more streams with event-time timestamps and watermarks. */
     @FunctionalInterface
     public interface Events {
-        List<DataStream<CustomerEvent>> create(StreamExecutionEnvironment env);
+        /** @param tables the history tables the rule pack declares, besides Pulse's own */
+        List<DataStream<CustomerEvent>> create(StreamExecutionEnvironment env, List<DeclaredTable> tables);
     }
 
     /** Where the pipeline's outputs go; JDBC sinks write in batches of {@code batching}. */
@@ -175,7 +178,7 @@ public final class PulseJob {
 
     /** Events from a history database (SQLite over JDBC), read in event-time order. */
     public static Events history(String historyUrl) {
-        return env -> HistorySource.read(env, historyUrl);
+        return (env, tables) -> HistorySource.read(env, historyUrl, tables);
     }
 
     /**
@@ -185,19 +188,19 @@ public final class PulseJob {
      */
     public static Events historyThenLive(String historyUrl, long historyEnd, Path liveDirectory,
                                          LiveSource.Settings live) {
-        return historyThen(historyUrl, env -> List.of(LiveSource.directory(env, liveDirectory, historyEnd, live)));
+        return historyThen(historyUrl, (env, tables) -> List.of(LiveSource.directory(env, liveDirectory, historyEnd, live)));
     }
 
     /** The history, then the live events of a Kafka topic (see {@link #historyThenLive}). */
     public static Events historyThenKafka(String historyUrl, long historyEnd, KafkaTopic topic,
                                           LiveSource.Settings live) {
-        return historyThen(historyUrl, env -> List.of(LiveSource.kafka(env, topic, historyEnd, live)));
+        return historyThen(historyUrl, (env, tables) -> List.of(LiveSource.kafka(env, topic, historyEnd, live)));
     }
 
     private static Events historyThen(String historyUrl, Events live) {
-        return env -> {
-            List<DataStream<CustomerEvent>> streams = new ArrayList<>(HistorySource.read(env, historyUrl));
-            streams.addAll(live.create(env));
+        return (env, tables) -> {
+            List<DataStream<CustomerEvent>> streams = new ArrayList<>(HistorySource.read(env, historyUrl, tables));
+            streams.addAll(live.create(env, tables));
             return streams;
         };
     }
@@ -241,10 +244,21 @@ public final class PulseJob {
         return env.executeAsync(jobName);
     }
 
+    /** The tables the pack declares; a pack given to a job has been compiled, so a problem is a bug. */
+    static List<DeclaredTable> declaredTables(RuleSet rules) {
+        try {
+            return rules.declaredTables();
+        } catch (RuleCompilationException e) {
+            throw new IllegalArgumentException("the rule pack's " + RuleSet.FEATURES_FILE + " has problems: "
+                    + e.getMessage(), e);
+        }
+    }
+
     /** Configures {@code env} and adds the job's operators to it. */
     void build(StreamExecutionEnvironment env) {
         JobConfiguration.apply(env, settings);
-        PulsePipeline.Output output = PulsePipeline.build(events.create(env), rules, settings.cadence(),
+        List<DeclaredTable> tables = declaredTables(rules);
+        PulsePipeline.Output output = PulsePipeline.build(events.create(env, tables), rules, settings.cadence(),
                 settings.corrections(), reloadFrom == null ? null : RulePackWatcher.watch(env, reloadFrom, rules, reloadPoll));
         sinks.attach(output, settings.sinkBatching());
     }

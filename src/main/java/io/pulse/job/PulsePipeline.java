@@ -4,6 +4,7 @@ import io.pulse.flink.SideOutputs;
 import io.pulse.evaluation.EvaluatorDescriptors;
 import io.pulse.model.Recommendation;
 import io.pulse.events.CustomerEvent;
+import io.pulse.events.DeclaredTable;
 import io.pulse.model.DeadLetter;
 import io.pulse.events.EventValidator;
 import io.pulse.features.Cadence;
@@ -67,9 +68,10 @@ public final class PulsePipeline {
         }
         DataStream<CustomerEvent> valid = null;
         DataStream<DeadLetter> invalid = null;
+        List<DeclaredTable> tables = PulseJob.declaredTables(rules);
         for (DataStream<CustomerEvent> stream : eventStreams) {
             SingleOutputStreamOperator<CustomerEvent> validated = stream
-                    .process(new EventValidator())
+                    .process(new EventValidator(tables))
                     .name("Validate " + sourceName(stream)) // one name per source: metric identifiers must differ
                     .setParallelism(stream.getParallelism());
             DataStream<DeadLetter> rejected = validated.getSideOutput(SideOutputs.DEAD_LETTERS);

@@ -38,7 +38,9 @@ import java.util.stream.Collectors;
  * {@code type} is an {@link EventType}; {@code eventTime} ISO-8601 or epoch milliseconds; the
  * payload sits under the field named for the type (account, activity, funnel, value, company,
  * conversation, usage, planChange, outcome) with the fields of {@link CustomerEvent}'s payload
- * classes; {@code source} is optional (a stable id; by default a hash of the line). Unknown fields
+ * classes. A row of a table the rule pack declares is {@code "type": "ROW", "row": {"table":
+ * "RENEWAL_OPPORTUNITY", "columns": {"close_date": "2026-03-01", "amount": 12000}}}, typed by the
+ * table's declaration where the events are validated. {@code source} is optional (a stable id; by default a hash of the line). Unknown fields
  * are ignored; a wrong-typed one is an error. Each line either becomes an event or a dead letter
  * whose reason says what is wrong.
  */
@@ -208,6 +210,10 @@ public final class LiveEventFormat implements Serializable {
         if (!payload.isObject()) {
             throw new Rejected(e.source, field + " must be a JSON object", e.eventTime);
         }
+        if (e.type == EventType.ROW) {
+            e.row = row(e, payload);
+            return;
+        }
         try {
             readPayload(e, payload);
         } catch (MismatchedInputException ex) {
@@ -240,6 +246,7 @@ public final class LiveEventFormat implements Serializable {
             case CONVERSATION_CREATED, CONVERSATION_CLOSED -> "conversation";
             case PRODUCT_USAGE -> "usage";
             case PLAN_CHANGE -> "planChange";
+            case ROW -> "row";
             case OUTCOME -> "outcome";
         };
     }
@@ -255,8 +262,37 @@ public final class LiveEventFormat implements Serializable {
                     e.conversation = JSON.treeToValue(p, CustomerEvent.Conversation.class);
             case PRODUCT_USAGE -> e.usage = JSON.treeToValue(p, CustomerEvent.ProductUsage.class);
             case PLAN_CHANGE -> e.planChange = JSON.treeToValue(p, CustomerEvent.PlanChange.class);
+            case ROW -> throw new IllegalStateException("a row is read by row()");
             case OUTCOME -> e.outcome = JSON.treeToValue(p, CustomerEvent.Outcome.class);
         }
+    }
+
+    /**
+     * A declared table's row: {@code {"table": "RENEWAL_OPPORTUNITY", "columns": {"close_date":
+     * "2026-03-01", "amount": 12000}}}; the validator types the values by the table's declaration.
+     */
+    private static CustomerEvent.Row row(CustomerEvent e, JsonNode p) throws Rejected {
+        JsonNode table = p.get("table");
+        JsonNode columns = p.get("columns");
+        if (table == null || !table.isTextual() || columns == null || !columns.isObject()) {
+            throw new Rejected(e.source, "row needs \"table\" (a table features.yaml declares) and \"columns\""
+                    + " (an object of column: value)", e.eventTime);
+        }
+        String[] names = new String[columns.size()];
+        Object[] values = new Object[columns.size()];
+        int i = 0;
+        for (var it = columns.fields(); it.hasNext(); i++) {
+            var column = it.next();
+            JsonNode v = column.getValue();
+            names[i] = column.getKey();
+            if (v.isContainerNode()) {
+                throw new Rejected(e.source, "row column " + column.getKey() + " holds "
+                        + v.getNodeType().name().toLowerCase(Locale.ROOT)
+                        + "; a column holds text, a number, true/false or null", e.eventTime);
+            }
+            values[i] = v.isNull() ? null : v.isNumber() ? v.doubleValue() : v.isBoolean() ? v.booleanValue() : v.asText();
+        }
+        return CustomerEvent.Row.of(table.asText(), names, values);
     }
 
     /** The source of a line that names none: {@code live:} and the first 16 hex digits of its SHA-256. */
@@ -334,7 +370,15 @@ public final class LiveEventFormat implements Serializable {
         if (e.source != null) {
             n.put("source", e.source);
         }
-        n.set(payloadField(e.type), JSON.valueToTree(e.payload()));
+        if (e.type == EventType.ROW) {
+            com.fasterxml.jackson.databind.node.ObjectNode row = n.putObject("row").put("table", e.row.table);
+            com.fasterxml.jackson.databind.node.ObjectNode columns = row.putObject("columns");
+            for (int i = 0; i < e.row.columns.length; i++) {
+                columns.set(e.row.columns[i], JSON.valueToTree(e.row.value(i)));
+            }
+        } else {
+            n.set(payloadField(e.type), JSON.valueToTree(e.payload()));
+        }
         return n.toString();
     }
 }

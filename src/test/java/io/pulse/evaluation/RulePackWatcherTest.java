@@ -113,4 +113,32 @@ class RulePackWatcherTest {
             assertThat(passedOn(restored)).isEmpty();
         }
     }
+
+    @Test
+    void aPackThatDeclaresATableTheRunningJobDoesNotReadIsRejectedAtTheTablesLine(@TempDir Path dir) throws Exception {
+        RuleSet start = RuleSet.load(copyOfPack(dir));
+        try (var watcher = startedOn(dir)) {
+            java.nio.file.Files.writeString(dir.resolve("features.yaml"), """
+                    features:
+                      - name: openRenewals
+                        count: CRM_RENEWAL
+                        window_days: 90
+                    tables:
+                      - name: CRM_RENEWAL
+                        table: crm__renewals
+                        id: renewal_id
+                        time: created_at
+                        customer: { company_id: company_id }
+                        columns: { stage: text }
+                    """);
+            String withTable = RuleSet.load(dir).version();
+            poll(watcher, dir);
+            assertThat(deployments(watcher)).extracting(d -> d.rulesetVersion + " " + d.status)
+                    .containsExactly(start.version() + " active", withTable + " rejected");
+            assertThat(deployments(watcher).get(1).messages).isEqualTo("features.yaml:6: table CRM_RENEWAL is not"
+                    + " read by the running job as declared here (a live job reads the tables of the pack it started"
+                    + " with): restart the job with this pack to read its history");
+            assertThat(passedOn(watcher)).isEmpty();
+        }
+    }
 }

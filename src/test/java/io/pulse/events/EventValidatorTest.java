@@ -130,6 +130,38 @@ class EventValidatorTest {
     }
 
     @Test
+    void aRowLeavesInItsDeclaredTablesColumnsAndTypesAndAnUndeclaredOrMistypedOneIsADeadLetter() throws Exception {
+        DeclaredTable renewals = new DeclaredTable("CRM_RENEWAL", "crm__renewals", "created_at", "renewal_id",
+                DeclaredTable.CustomerKey.COMPANY_ID, "company_id", List.of(new Column("renewal_date", ColumnType.DATE),
+                new Column("arr", ColumnType.NUMBER), new Column("stage", ColumnType.TEXT)), 2);
+        CustomerEvent good = row("CRM_RENEWAL", new String[] {"stage", "arr", "renewal_date", "extra"},
+                new Object[] {"Open", "12000", "2026-03-01", "left out"});
+        CustomerEvent undeclared = row("SURVEYS", new String[] {"score"}, new Object[] {9.0});
+        CustomerEvent mistyped = row("CRM_RENEWAL", new String[] {"arr"}, new Object[] {"twelve"});
+        try (OneInputStreamOperatorTestHarness<CustomerEvent, CustomerEvent> harness =
+                     new OneInputStreamOperatorTestHarness<>(new ProcessOperator<>(new EventValidator(List.of(renewals))))) {
+            harness.open();
+            for (CustomerEvent e : List.of(good, undeclared, mistyped)) {
+                harness.processElement(new StreamRecord<>(e, 0));
+            }
+            assertThat(harness.extractOutputValues()).singleElement().satisfies(e -> {
+                assertThat(e.row.columns).containsExactly("renewal_date", "arr", "stage");
+                assertThat(e.row.values()).containsExactly((double) java.time.Instant.parse("2026-03-01T00:00:00Z")
+                        .toEpochMilli(), 12000.0, "Open");
+            });
+            assertThat(harness.getSideOutput(SideOutputs.DEAD_LETTERS)).extracting(r -> r.getValue().reason)
+                    .containsExactly("a row of table \"SURVEYS\", which the rule pack does not declare (declared in"
+                            + " features.yaml: CRM_RENEWAL)", "CRM_RENEWAL.arr: \"twelve\" is not a number");
+        }
+    }
+
+    private static CustomerEvent row(String table, String[] columns, Object[] values) {
+        CustomerEvent e = new CustomerEvent(EventType.ROW, ACME, DAY_0, "crm:" + table);
+        e.row = CustomerEvent.Row.of(table, columns, values);
+        return e;
+    }
+
+    @Test
     void anEventsTextNamesItsTypeCustomerTimeAndSource() {
         CustomerEvent e = usage(ACME, DAY_0);
         e.source = "pulse__product_usage:7";
@@ -149,6 +181,7 @@ class EventValidatorTest {
             case PRODUCT_USAGE -> e.usage = new CustomerEvent.ProductUsage();
             case PLAN_CHANGE -> e.planChange = new CustomerEvent.PlanChange();
             case OUTCOME -> e.outcome = new CustomerEvent.Outcome();
+            case ROW -> e.row = CustomerEvent.Row.of("CRM_RENEWAL", new String[0], new Object[0]);
         }
         return e;
     }

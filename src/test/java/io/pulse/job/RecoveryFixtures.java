@@ -116,7 +116,7 @@ final class RecoveryFixtures {
      * surely comes while it is still being read (the replay alone takes seconds).
      */
     static PulseJob.Events slowHistory() {
-        return env -> PulseJob.history("jdbc:sqlite:" + history).create(env).stream()
+        return (env, tables) -> PulseJob.history("jdbc:sqlite:" + history).create(env, tables).stream()
                 .map(s -> (DataStream<CustomerEvent>) s
                         .map(new Slow()).name("Slow (test)").setParallelism(1))
                 .toList();

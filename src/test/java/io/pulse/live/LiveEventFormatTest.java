@@ -40,6 +40,28 @@ class LiveEventFormatTest {
     }
 
     @Test
+    void aRowOfADeclaredTableReadsBackWithItsColumnsAndAMalformedOneSaysWhy() {
+        String line = "{\"type\": \"ROW\", \"customerId\": \"acme.example\", \"eventTime\": \"2025-12-01T00:00:00Z\","
+                + " \"source\": \"crm:r1\", \"row\": {\"table\": \"CRM_RENEWAL\", \"columns\": {\"renewal_date\":"
+                + " \"2026-03-01\", \"arr\": 12000.5, \"auto_renew\": true, \"owner\": null}}}";
+        CustomerEvent e = format.parse(line, NOW);
+        assertThat(e.unreadableBecause).isNull();
+        assertThat(e.type).isEqualTo(EventType.ROW);
+        assertThat(e.row.table).isEqualTo("CRM_RENEWAL");
+        assertThat(e.row.columns).containsExactly("renewal_date", "arr", "auto_renew", "owner");
+        assertThat(e.row.values()).containsExactly("2026-03-01", 12000.5, true, null);
+        CustomerEvent again = format.parse(LiveEventFormat.toLine(e), NOW);
+        assertThat(again.row.values()).containsExactly(e.row.values());
+        assertThat(again.row.columns).containsExactly(e.row.columns);
+
+        assertThat(reason("{\"type\": \"ROW\", \"customerId\": \"a\", \"eventTime\": 1, \"row\": {\"columns\": {}}}"))
+                .startsWith("row needs \"table\"");
+        assertThat(reason("{\"type\": \"ROW\", \"customerId\": \"a\", \"eventTime\": 1, \"row\": {\"table\": \"T\","
+                + " \"columns\": {\"tags\": [\"a\"]}}}")).isEqualTo("row column tags holds array; a column holds text, a"
+                + " number, true/false or null");
+    }
+
+    @Test
     void eachKindOfBadLineSaysWhatIsWrong() {
         assertThat(reason("[1, 2]")).isEqualTo("not a JSON object");
         assertThat(reason("{\"type\": \"PRODUCT_USAGE\", \"customerId\": 7, \"eventTime\": 1, \"usage\": {}}"))

@@ -1,6 +1,6 @@
 package io.pulse.features.declared;
 
-import io.pulse.features.ColumnType;
+import io.pulse.events.ColumnType;
 
 /** What a declared feature computes over the matching rows of its source, and the type DRL reads. */
 public enum Aggregate {
@@ -21,7 +21,12 @@ public enum Aggregate {
     /** The column's value in the latest row (in the window, if one is given): its type, null when none. */
     LATEST("latest", true, null),
     /** Whole days since the latest row, within the log's retention: Integer, null when none. */
-    DAYS_SINCE("days_since", false, "Integer");
+    DAYS_SINCE("days_since", false, "Integer"),
+    /**
+     * Days from the evaluated day to the date in a date column of the latest row, negative once it
+     * has passed (a renewal date, say): Integer, null when none.
+     */
+    DAYS_UNTIL("days_until", true, "Integer");
 
     private final String key;
     private final boolean needsColumn;
@@ -52,6 +57,7 @@ public enum Aggregate {
             case TEXT -> "String";
             case NUMBER -> "Double";
             case BOOLEAN -> "Boolean";
+            case DATE -> "Double";
         };
     }
 

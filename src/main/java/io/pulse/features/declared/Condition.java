@@ -1,6 +1,6 @@
 package io.pulse.features.declared;
 
-import io.pulse.features.ColumnType;
+import io.pulse.events.ColumnType;
 import io.pulse.features.Observation;
 
 import java.io.Serializable;
@@ -61,6 +61,9 @@ public record Condition(String column, int columnIndex, Operator operator, List<
 
     /** Whether the operator takes a column of this type. */
     static boolean applies(Operator operator, ColumnType type) {
+        if (type == ColumnType.DATE) {
+            return false; // a date is read relative to the day evaluated (days_until), not against a constant
+        }
         if (operator.comparison()) {
             return type == ColumnType.NUMBER;
         }

@@ -1,6 +1,6 @@
 package io.pulse.features.declared;
 
-import io.pulse.features.ColumnType;
+import io.pulse.events.ColumnType;
 import io.pulse.features.Observation;
 
 import java.io.Serializable;
@@ -82,6 +82,9 @@ public record FeatureDeclaration(String name, Aggregate aggregate, String source
             case SHARE -> count == 0 ? null : matched / (double) count;
             case LATEST -> latest == null || columnIndex >= latest.values().length ? null : latest.value(columnIndex);
             case DAYS_SINCE -> latest == null ? null : (int) ((asOf - 1 - latest.time()) / DAY_MS);
+            case DAYS_UNTIL -> latest == null || columnIndex >= latest.values().length
+                    || !(latest.value(columnIndex) instanceof Double date) ? null
+                    : (int) (Math.floorDiv(date.longValue(), DAY_MS) - Math.floorDiv(asOf - 1, DAY_MS));
         };
     }
 

@@ -6,7 +6,8 @@ import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.pulse.features.ColumnType;
+import io.pulse.events.ColumnType;
+import io.pulse.events.DeclaredTable;
 import io.pulse.features.ObservationLog;
 import io.pulse.features.Source;
 
@@ -19,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import javax.lang.model.SourceVersion;
 
@@ -48,6 +50,7 @@ public final class FeatureDeclarations implements Serializable {
     private static final List<String> WINDOWED = List.of("count", "sum", "average", "min", "max", "distinct_count",
             "share");
     private static final List<String> KEYS = List.of("name", "window_days", "where", "matching");
+    // tables: see TableDeclarations
     /** At most this many features: each one is computed at every evaluation of every customer. */
     public static final int MAX_FEATURES = 100;
     /** Words a field of the generated DRL type cannot be named (DRL's own keywords). */
@@ -59,17 +62,24 @@ public final class FeatureDeclarations implements Serializable {
     /** A problem of the file, at a line (1-based; 0 when none applies). */
     public record Problem(int line, String message) {}
 
+    private final List<DeclaredTable> tables;
     private final List<FeatureDeclaration> features;
 
-    private FeatureDeclarations(List<FeatureDeclaration> features) {
+    private FeatureDeclarations(List<DeclaredTable> tables, List<FeatureDeclaration> features) {
+        this.tables = List.copyOf(tables);
         this.features = List.copyOf(features);
     }
 
     /** A pack that declares none. */
-    public static final FeatureDeclarations NONE = new FeatureDeclarations(List.of());
+    public static final FeatureDeclarations NONE = new FeatureDeclarations(List.of(), List.of());
 
     public List<FeatureDeclaration> features() {
         return features;
+    }
+
+    /** The further tables of the history the features read. */
+    public List<DeclaredTable> tables() {
+        return tables;
     }
 
     public boolean isEmpty() {
@@ -133,9 +143,22 @@ public final class FeatureDeclarations implements Serializable {
             return NONE; // an empty file declares nothing
         }
         JsonNode list = root.path("features");
-        if (!root.isObject() || !list.isArray() || root.size() != 1) {
-            problems.add(new Problem(1, "must hold one key, \"features\", with a list of features"));
+        boolean onlyKnownKeys = root.isObject() && root.size() == (root.has("tables") ? 2 : 1);
+        if (!list.isArray() || !onlyKnownKeys) {
+            problems.add(new Problem(1, "must hold a key \"features\" with a list of features, and may hold"
+                    + " \"tables\", a list of further tables the features read"));
             return NONE;
+        }
+        List<DeclaredTable> tables = List.of();
+        if (root.has("tables")) {
+            int before = problems.size();
+            tables = new TableDeclarations(lines, problems).read(root.get("tables"), new TreeSet<>(sources.keySet()));
+            if (problems.size() > before) {
+                return NONE;
+            }
+            Map<String, Source> withTables = new TreeMap<>(sources);
+            tables.forEach(t -> withTables.put(t.name(), new Source(t.name(), t.columns())));
+            sources = withTables;
         }
         if (list.size() > MAX_FEATURES) {
             problems.add(new Problem(lines.getOrDefault("/features", 1), list.size() + " features: a pack declares at most "
@@ -158,7 +181,7 @@ public final class FeatureDeclarations implements Serializable {
             }
             declared.add(f);
         }
-        return new FeatureDeclarations(declared);
+        return new FeatureDeclarations(tables, declared);
     }
 
     /** JSON pointer of every value in the file -> its line. */
@@ -273,6 +296,11 @@ public final class FeatureDeclarations implements Serializable {
                     if (numeric && columnType != ColumnType.NUMBER) {
                         problem(at, label + ": " + aggregateKey + " needs a number column; " + column + " holds "
                                 + columnType.name().toLowerCase());
+                    } else if (aggregate == Aggregate.DAYS_UNTIL && columnType != ColumnType.DATE) {
+                        problem(at, label + ": days_until needs a date column; " + column + " holds "
+                                + columnType.name().toLowerCase());
+                    } else if (aggregate == Aggregate.LATEST && columnType == ColumnType.DATE) {
+                        problem(at, label + ": " + column + " holds dates: read it with days_until: " + target);
                     }
                 }
             }
@@ -377,6 +405,7 @@ public final class FeatureDeclarations implements Serializable {
                 case TEXT -> v.isValueNode() && !v.isNull() ? v.asText() : null;
                 case NUMBER -> v.isNumber() ? v.asDouble() : null;
                 case BOOLEAN -> v.isBoolean() ? v.asBoolean() : null;
+                case DATE -> null; // no filter applies to a date
             };
         }
 

@@ -1,5 +1,7 @@
 package io.pulse.rules.pack;
 
+import io.pulse.events.DeclaredTable;
+import io.pulse.features.BuiltInSources;
 import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.rules.facts.Parameters;
 
@@ -118,6 +120,26 @@ public final class RuleSet implements Serializable {
             throw new RuleCompilationException(problems.stream().map(Problem::toString).toList());
         }
         return parameters;
+    }
+
+    /**
+     * The further history tables the pack's {@value #FEATURES_FILE} declares (none without one): what
+     * a job reads besides Pulse's own tables. Read as a compile would, without compiling the rules.
+     *
+     * @throws RuleCompilationException when the file has problems ({@code file:line: message})
+     */
+    public List<DeclaredTable> declaredTables() throws RuleCompilationException {
+        String yaml = files.get(FEATURES_FILE);
+        if (yaml == null) {
+            return List.of();
+        }
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        FeatureDeclarations declared = FeatureDeclarations.parse(yaml, BuiltInSources.all(), problems);
+        if (!problems.isEmpty()) {
+            throw new RuleCompilationException(problems.stream()
+                    .map(p -> new Problem(FEATURES_FILE, p.line(), p.message())).sorted().map(Problem::toString).toList());
+        }
+        return declared.tables();
     }
 
     /** Rule files of the directory that were not read: file name -> why; read-only, usually empty. */

@@ -190,11 +190,11 @@ class FeatureDeclarationsTest {
                 "24: feature \"fine\" is declared twice (first at line 2)",
                 "27: feature \"Bad-Name\": a name is one word in lowerCamelCase (letters and digits), such as"
                         + " implementationConversations45d",
-                "30: feature \"noAggregate\" needs one aggregate: [average, count, days_since, distinct_count,"
+                "30: feature \"noAggregate\" needs one aggregate: [average, count, days_since, days_until, distinct_count,"
                         + " latest, max, min, share, sum]",
                 "32: feature \"shareWithoutMatching\": a share needs \"matching\": the rows it is the share of",
                 "37: feature \"typo\": unknown key \"windowDays\" (known: [name, window_days, where, matching]"
-                        + " and one aggregate of [average, count, days_since, distinct_count, latest, max, min, share,"
+                        + " and one aggregate of [average, count, days_since, days_until, distinct_count, latest, max, min, share,"
                         + " sum])",
                 "35: feature \"typo\": count needs \"window_days\" (1 to 90)");
         assertThat(declared.features()).extracting(FeatureDeclaration::name).containsExactly("fine");
@@ -227,5 +227,107 @@ class FeatureDeclarationsTest {
             assertThat(p.line()).isBetween(3, 4);
             assertThat(p.message()).startsWith("not valid YAML: ");
         });
+    }
+
+    private static final String RENEWALS = """
+            tables:
+              - name: CRM_RENEWAL
+                table: crm.renewals
+                id: renewal_id
+                time: created_at
+                customer: { company_id: company_id }
+                columns: { renewal_date: date, arr: number, stage: text }
+            """;
+
+    @Test
+    void aDeclaredTableIsASourceFeaturesReadAndDaysUntilCountsToItsDate() {
+        FeatureDeclarations declared = parse(RENEWALS + """
+                features:
+                  - name: renewalInDays
+                    days_until: CRM_RENEWAL.renewal_date
+                    where: { stage: { not_equals: Closed } }
+                  - name: openArr
+                    sum: CRM_RENEWAL.arr
+                    window_days: 90
+                    where: { stage: Open }
+                """);
+        assertThat(declared.tables()).singleElement().satisfies(t -> {
+            assertThat(t.table()).isEqualTo("crm.renewals");
+            assertThat(t.customerKey()).isEqualTo(io.pulse.events.DeclaredTable.CustomerKey.COMPANY_ID);
+            assertThat(t.columnNames()).containsExactly("renewal_date", "arr", "stage");
+            assertThat(t.line()).isEqualTo(2);
+        });
+        ObservationLog log = log(
+                renewal(10, 130, 20_000, "Open"),
+                renewal(60, 150, 5_000, "Closed"),
+                renewal(80, 95, 1_000, "Open"));
+        assertThat(declared.valuesOf(log, AS_OF)).containsEntry("renewalInDays", -5)
+                .as("the latest open row's date, 5 days past").containsEntry("openArr", 1_000.0);
+        assertThat(declared.valuesOf(log, 90 * DAY)).containsEntry("renewalInDays", 6)
+                .containsEntry("openArr", 21_000.0);
+        assertThat(declared.valuesOf(log, 10 * DAY)).as("before the first row")
+                .containsEntry("renewalInDays", null);
+        assertThat(declared.drl("pulse.rules")).contains("renewalInDays : Integer", "openArr : double");
+    }
+
+    /** A CRM_RENEWAL row made on {@code day} for a renewal on {@code renewalDay}. */
+    private static Observation renewal(int day, int renewalDay, double arr, String stage) {
+        return new Observation("CRM_RENEWAL", day * DAY + 3_600_000, "crm__renewals:" + day,
+                new Object[] {(double) (renewalDay * DAY), arr, stage});
+    }
+
+    @Test
+    void everyProblemOfATableNamesItsLineAndTheFeaturesReadingItAreNotChecked() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        FeatureDeclarations declared = parse("""
+                tables:
+                  - name: crm_renewal
+                    table: "renewals; DROP TABLE x"
+                    id: renewal_id
+                    customer: { company: company_id }
+                    columns: { renewal_date: calendar, "bad column": text }
+                  - name: PRODUCT_USAGE
+                    table: usage
+                    id: id
+                    time: at
+                    customer: { email: email }
+                    columns: { feature: text }
+                    owner: cs
+                features:
+                  - name: renewalInDays
+                    days_until: CRM_RENEWAL.renewal_date
+                """, problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "2: table: a name in capitals, such as RENEWAL_OPPORTUNITY, not \"crm_renewal\"",
+                "3: table #0: the table's name in the history database, such as salesforce__opportunity_enhanced,"
+                        + " not \"renewals; DROP TABLE x\"",
+                "2: table #0: the column of the row's time, such as created_date (\"time\" is missing)",
+                "5: table #0: unknown customer key \"company\" (known: [domain, email, company_id, account_id,"
+                        + " conversation_id])",
+                "6: table #0: column renewal_date has type \"calendar\"; types: [text, number, boolean, date]",
+                "6: table #0: \"bad column\" is not a column name (letters, digits and _)",
+                "13: table PRODUCT_USAGE: unknown key \"owner\" (known: [name, table, id, time, customer, columns])",
+                "7: table PRODUCT_USAGE: the name is taken (by a source of Pulse's or another table)");
+        assertThat(declared.features()).isEmpty();
+    }
+
+    @Test
+    void daysUntilReadsADateColumnAndADateIsNeitherFilteredNorReadAsLatest() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        parse(RENEWALS + """
+                features:
+                  - name: arrUntil
+                    days_until: CRM_RENEWAL.arr
+                  - name: renewalDate
+                    latest: CRM_RENEWAL.renewal_date
+                  - name: soon
+                    count: CRM_RENEWAL
+                    window_days: 30
+                    where: { renewal_date: { lt: 5 } }
+                """, problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "10: feature \"arrUntil\": days_until needs a date column; arr holds number",
+                "12: feature \"renewalDate\": renewal_date holds dates: read it with days_until: CRM_RENEWAL.renewal_date",
+                "16: feature \"soon\": lt does not apply to renewal_date, which holds date");
     }
 }
