@@ -1,7 +1,11 @@
 package io.pulse.backtest;
 
+import io.pulse.events.DeclaredTable;
+import io.pulse.features.declared.FeatureDeclaration;
+import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.history.HistoryDatabase;
 import io.pulse.jdbc.SqlDialect;
+import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.pack.RuleSet;
 
 import java.sql.Connection;
@@ -37,12 +41,17 @@ public final class FieldCoverage {
     /** A fact field and the history column it comes from. */
     record Source(String fact, String field, String table, String column, String timeColumn) {}
 
-    /** A field the rule set reads that some rows before the window's end lack. */
+    /**
+     * A field the rule set reads that some rows before the window's end lack, or a declared feature
+     * whose table's rows start too late for its window.
+     */
     public record Gap(String fact, String field, String table, String column, long rows, long rowsWithout,
-               String lastMissing, String evaluatedFrom) {
-        public String describe() {
-            return String.format("%s.%s (%s.%s) is missing in %,d of %,d rows, the last on %s", fact, field, table,
-                    column, rowsWithout, rows, lastMissing);
+               String lastMissing, String evaluatedFrom, String describe) {
+        Gap(String fact, String field, String table, String column, long rows, long rowsWithout, String lastMissing,
+            String evaluatedFrom) {
+            this(fact, field, table, column, rows, rowsWithout, lastMissing, evaluatedFrom, String.format(
+                    "%s.%s (%s.%s) is missing in %,d of %,d rows, the last on %s", fact, field, table, column,
+                    rowsWithout, rows, lastMissing));
         }
     }
 
@@ -89,14 +98,20 @@ public final class FieldCoverage {
 
     private FieldCoverage() {}
 
-    /** The mapped fact fields the rule set's DRL names, in map order. */
-    static List<Source> read(RuleSet rules) {
+    /** The DRL of the rule set with comments and strings blanked out. */
+    private static String drlCode(RuleSet rules) {
         StringBuilder code = new StringBuilder();
         rules.files().forEach((name, text) -> {
             if (name.endsWith(".drl")) {
                 code.append(COMMENTS_AND_STRINGS.matcher(text).replaceAll(" ")).append('\n');
             }
         });
+        return code.toString();
+    }
+
+    /** The mapped fact fields the rule set's DRL names, in map order. */
+    static List<Source> read(RuleSet rules) {
+        String code = drlCode(rules);
         List<Source> read = new ArrayList<>();
         for (Source s : SOURCES.values()) {
             Matcher m = Pattern.compile("\\b" + s.field() + "\\b").matcher(code);
@@ -141,6 +156,56 @@ public final class FieldCoverage {
                             gaps.add(new Gap(s.fact(), s.field(), s.table(), s.column(), rs.getLong(1), missing,
                                     last.toString(), last.plusDays(1).toString()));
                         }
+                    }
+                }
+            }
+            gaps.addAll(declaredFeatureGaps(rules, c, dialect, window));
+        }
+        return gaps;
+    }
+
+    /**
+     * The declared features the rule set reads over a table the pack declares whose rows start after
+     * the window's start less the feature's window: before that day the feature counts a part of
+     * its window only (an empty value reads as "nothing happened"). A table with no row before the
+     * window's end leaves nothing to score. Pulse's own tables start with the history.
+     */
+    private static List<Gap> declaredFeatureGaps(RuleSet rules, Connection c, SqlDialect dialect, BacktestWindow window)
+            throws SQLException {
+        FeatureDeclarations declared;
+        try {
+            declared = rules.declarations();
+        } catch (RuleCompilationException e) {
+            throw new IllegalArgumentException(String.join("; ", e.problems()), e);
+        }
+        String code = drlCode(rules);
+        List<Gap> gaps = new ArrayList<>();
+        for (FeatureDeclaration f : declared.features()) {
+            DeclaredTable t = declared.tables().stream().filter(x -> x.name().equals(f.source())).findFirst().orElse(null);
+            if (t == null || !Pattern.compile("\\b" + f.name() + "\\b").matcher(code).find()) {
+                continue;
+            }
+            String time = dialect.epochMillis(t.timeColumn());
+            try (PreparedStatement ps = c.prepareStatement("SELECT count(*), min(" + time + ") FROM " + t.table()
+                    + " WHERE " + time + " < ?")) {
+                ps.setLong(1, window.endMs());
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    long rows = rs.getLong(1);
+                    String field = FeatureDeclarations.FACT + "." + f.name();
+                    if (rows == 0) {
+                        gaps.add(new Gap(FeatureDeclarations.FACT, f.name(), t.table(), t.timeColumn(), 0, 0,
+                                window.to().toString(), window.to().plusDays(1).toString(), field + " reads "
+                                + t.table() + ", which has no row before " + window.to().plusDays(1)));
+                        continue;
+                    }
+                    LocalDate first = LocalDate.ofInstant(Instant.ofEpochMilli(rs.getLong(2)), ZoneOffset.UTC);
+                    LocalDate whole = first.plusDays(f.windowDays());
+                    if (whole.isAfter(window.from())) {
+                        gaps.add(new Gap(FeatureDeclarations.FACT, f.name(), t.table(), t.timeColumn(), rows, 0,
+                                whole.minusDays(1).toString(), whole.toString(), field + " reads " + t.table()
+                                + ", whose rows start on " + first + (f.windowDays() > 0 ? ": its " + f.windowDays()
+                                + "-day window is whole from " + whole : "") + "; scored from " + whole));
                     }
                 }
             }

@@ -80,6 +80,7 @@ final class MetricsJson {
             o.put("rows_without", g.rowsWithout());
             o.put("last_missing", g.lastMissing());
             o.put("evaluated_from", g.evaluatedFrom());
+            o.put("why", g.describe());
         }
         return n;
     }

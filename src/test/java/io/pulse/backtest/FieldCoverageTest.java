@@ -88,4 +88,50 @@ class FieldCoverageTest {
         assertThatThrownBy(() -> FieldCoverage.evaluatedPart(WINDOW, List.of(always)))
                 .hasMessageContaining("nothing to score").hasMessageContaining("zendeskActive");
     }
+
+    @Test
+    void aDeclaredFeatureOverATableThatStartsLateIsScoredOnlyOnceItsWindowIsWhole() throws Exception {
+        try (Connection c = DriverManager.getConnection(history); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS late_surveys (survey_id TEXT, company_id TEXT, answered_at TEXT,"
+                    + " score DOUBLE PRECISION)");
+            s.execute("DELETE FROM late_surveys");
+            s.execute("INSERT INTO late_surveys VALUES ('s1', 'x', '2025-03-01 10:00:00', 9),"
+                    + " ('s2', 'x', '2025-03-20 10:00:00', 3), ('s3', 'x', '2025-06-01 10:00:00', 7)");
+        }
+        String features = """
+                tables:
+                  - name: NPS_SURVEY
+                    table: late_surveys
+                    id: survey_id
+                    time: answered_at
+                    customer: { company_id: company_id }
+                    columns: { score: number }
+                features:
+                  - name: averageNps30d
+                    average: NPS_SURVEY.score
+                    window_days: 30
+                  - name: surveysEver
+                    count: NPS_SURVEY
+                    window_days: 90
+                """;
+        String readsAverage = "package pulse.rules;\nrule \"Detractor\" when Features( averageNps30d < 7 ) then end\n";
+        List<FieldCoverage.Gap> gaps = FieldCoverage.gaps(RuleSet.of(Map.of("features.yaml", features,
+                "detractor.drl", readsAverage)), history, WINDOW);
+        assertThat(gaps).as("only the feature the rules read").singleElement().satisfies(g -> {
+            assertThat(g.fact() + "." + g.field()).isEqualTo("Features.averageNps30d");
+            assertThat(g.rows()).isEqualTo(2);
+            assertThat(g.evaluatedFrom()).isEqualTo("2025-03-31");
+            assertThat(g.describe()).isEqualTo("Features.averageNps30d reads late_surveys, whose rows start on"
+                    + " 2025-03-01: its 30-day window is whole from 2025-03-31; scored from 2025-03-31");
+        });
+        assertThat(FieldCoverage.evaluatedPart(WINDOW, gaps).from()).isEqualTo(LocalDate.of(2025, 3, 31));
+
+        BacktestWindow before = new BacktestWindow(LocalDate.of(2025, 1, 1), LocalDate.of(2025, 2, 20),
+                Duration.ofDays(90));
+        List<FieldCoverage.Gap> none = FieldCoverage.gaps(RuleSet.of(Map.of("features.yaml", features,
+                "detractor.drl", readsAverage)), history, before);
+        assertThat(none).singleElement().satisfies(g -> assertThat(g.describe())
+                .isEqualTo("Features.averageNps30d reads late_surveys, which has no row before 2025-02-21"));
+        assertThatThrownBy(() -> FieldCoverage.evaluatedPart(before, none)).hasMessageContaining("nothing to score");
+    }
 }

@@ -123,15 +123,15 @@ public final class RuleSet implements Serializable {
     }
 
     /**
-     * The further history tables the pack's {@value #FEATURES_FILE} declares (none without one): what
-     * a job reads besides Pulse's own tables. Read as a compile would, without compiling the rules.
+     * The pack's {@value #FEATURES_FILE}, read as a compile would, without compiling the rules: the
+     * features it declares and the further history tables they read (none without the file).
      *
      * @throws RuleCompilationException when the file has problems ({@code file:line: message})
      */
-    public List<DeclaredTable> declaredTables() throws RuleCompilationException {
+    public FeatureDeclarations declarations() throws RuleCompilationException {
         String yaml = files.get(FEATURES_FILE);
         if (yaml == null) {
-            return List.of();
+            return FeatureDeclarations.NONE;
         }
         List<FeatureDeclarations.Problem> problems = new ArrayList<>();
         FeatureDeclarations declared = FeatureDeclarations.parse(yaml, BuiltInSources.all(), problems);
@@ -139,7 +139,12 @@ public final class RuleSet implements Serializable {
             throw new RuleCompilationException(problems.stream()
                     .map(p -> new Problem(FEATURES_FILE, p.line(), p.message())).sorted().map(Problem::toString).toList());
         }
-        return declared.tables();
+        return declared;
+    }
+
+    /** The further history tables the pack declares: what a job reads besides Pulse's own ({@link #declarations}). */
+    public List<DeclaredTable> declaredTables() throws RuleCompilationException {
+        return declarations().tables();
     }
 
     /** Rule files of the directory that were not read: file name -> why; read-only, usually empty. */
