@@ -46,8 +46,15 @@ final class CompanyProfile {
     /** A person at the company: a Salesforce contact and, for the first few, an Intercom contact. */
     record Person(String email, String role, String title, boolean hasEmail) {}
 
-    /** A Salesforce opportunity, with the days (relative to the start) it opened and closes. */
-    record Opportunity(String id, int openDay, int closeDay, boolean won, double amount) {}
+    /**
+     * A Salesforce opportunity, with the days (relative to the start) it opened, closes (its close
+     * date) and is decided (won or lost: the close day, or earlier for a renewal lost to a churn).
+     */
+    record Opportunity(String id, int openDay, int closeDay, boolean won, double amount, int decidedDay) {
+        Opportunity(String id, int openDay, int closeDay, boolean won, double amount) {
+            this(id, openDay, closeDay, won, amount, closeDay);
+        }
+    }
 
     final int index;
     final String name;

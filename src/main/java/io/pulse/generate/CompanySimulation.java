@@ -32,6 +32,8 @@ final class CompanySimulation {
     private static final double[] CHANNEL_WEIGHTS = {35, 45, 15, 5};
     /** Weights of 0, 1 and 2 reopens. */
     private static final double[] REOPEN_WEIGHTS = {78, 17, 5};
+    /** Renewal opportunities a company keeps (its ids have room for this many). */
+    private static final int MAX_RENEWALS = 8;
     private static final String[] OPEN_STAGES = {"Prospecting", "Qualification", "Proposal/Price Quote",
         "Negotiation/Review"};
     private static final double[] CONVERSATIONS_PER_MONTH = {2.4, 3.4, 4.8, 7.0};
@@ -641,30 +643,70 @@ final class CompanySimulation {
         }
     }
 
-    /** The opportunities opened by the last day, at their stage as of then. */
+    /**
+     * The opportunities opened by the last day, at their stage as of then: the sales opportunities
+     * (new business before the contract, expansion after), then one renewal per contract year.
+     */
     private void writeOpportunityRows(int lastDay) throws SQLException {
         for (Opportunity o : p.opportunities) {
-            if (o.openDay() > lastDay) {
+            if (o.openDay() <= lastDay) {
+                writeOpportunityRow(o, o.openDay() < p.createdDay ? "New Business" : "Expansion", lastDay);
+            }
+        }
+        for (Opportunity o : renewals(lastDay)) {
+            // The CRM outlives a churned customer: its open renewal is closed lost at the churn.
+            writeOpportunityRow(o, "Renewal", days - 1);
+        }
+    }
+
+    /**
+     * A renewal opportunity for each contract anniversary from the history's start to 150 days after
+     * its end (the last {@value #MAX_RENEWALS}), opened 60 to 120 days before it, for a year's spend.
+     * Won on the anniversary (the customer renews then); lost when the customer churns first. Its
+     * close date stays the contract's renewal date. Drawn from their own stream, so the rest of the
+     * company's history is the same with or without them.
+     */
+    private List<Opportunity> renewals(int lastDay) {
+        List<Opportunity> renewals = new ArrayList<>();
+        for (int year = 1; p.createdDay + 365 * year < days + 150; year++) {
+            int anniversary = p.createdDay + 365 * year;
+            SplittableRandom draw = Draw.stream(seed, p.index, 7_000 + year);
+            int openDay = anniversary - Draw.between(draw, 60, 120);
+            if (anniversary < 0 || openDay > lastDay) {
                 continue;
             }
-            boolean isClosed = o.closeDay() <= lastDay;
-            String stage;
-            if (isClosed) {
-                stage = o.won() ? "Closed Won" : "Closed Lost";
-            } else {
-                double progress = (lastDay - o.openDay()) / (double) (o.closeDay() - o.openDay());
-                stage = OPEN_STAGES[Math.min(3, (int) (progress * 4))];
-            }
-            out.row(Table.OPPORTUNITY)
-                    .text(o.id())
-                    .text(p.accountId)
-                    .integer(isClosed && o.won() ? 1 : 0)
-                    .integer(isClosed ? 1 : 0)
-                    .text(stage)
-                    .text(Timestamps.date(startEpochDay + o.closeDay()))
-                    .real(o.amount())
-                    .add();
+            boolean lost = trajectory.churnDay <= anniversary;
+            double amount = Draw.cents(12 * spend * Draw.uniform(draw, 0.95, 1.1));
+            // Closed (won or lost) when the anniversary or the churn has come by the last day.
+            int decidedOn = lost ? trajectory.churnDay : anniversary;
+            renewals.add(new Opportunity(Ids.salesforce(Ids.OPPORTUNITY, (p.salesforceBase + p.index) * 16 + 8
+                    + year % MAX_RENEWALS), openDay, anniversary, !lost, amount, decidedOn));
         }
+        return renewals.size() > MAX_RENEWALS ? renewals.subList(renewals.size() - MAX_RENEWALS, renewals.size())
+                : renewals;
+    }
+
+    /** One opportunity row, at its stage as of {@code asOfDay}. */
+    private void writeOpportunityRow(Opportunity o, String type, int asOfDay) throws SQLException {
+        boolean isClosed = o.decidedDay() <= asOfDay;
+        String stage;
+        if (isClosed) {
+            stage = o.won() ? "Closed Won" : "Closed Lost";
+        } else {
+            double progress = (asOfDay - o.openDay()) / (double) (o.closeDay() - o.openDay());
+            stage = OPEN_STAGES[Draw.clamp((int) (progress * 4), 0, 3)];
+        }
+        out.row(Table.OPPORTUNITY)
+                .text(o.id())
+                .text(p.accountId)
+                .integer(isClosed && o.won() ? 1 : 0)
+                .integer(isClosed ? 1 : 0)
+                .text(stage)
+                .text(Timestamps.date(startEpochDay + o.closeDay()))
+                .real(o.amount())
+                .text(Timestamps.date(startEpochDay + o.openDay()))
+                .text(type)
+                .add();
     }
 
     private void writeSalesforceContactRows() throws SQLException {

@@ -64,7 +64,7 @@ final class HistoryWriter implements AutoCloseable {
                 + " total_contacts, contacts_with_email, days_since_last_activity, total_activities_30d,"
                 + " customer_health_score"),
         OPPORTUNITY("salesforce__opportunity_enhanced", false, "opportunity_id, account_id, is_won, is_closed, stage_name,"
-                + " close_date, amount"),
+                + " close_date, amount, created_date, opportunity_type"),
         SF_CONTACT("salesforce__contact_enhanced", false, "contact_id, account_id, email, title"),
         ACTIVITY("customer360__customer_activity_metrics", true, "primary_email, composite_engagement_score,"
                 + " customer_health_score, days_since_last_activity, primary_engagement_channel, engagement_velocity,"

@@ -105,8 +105,10 @@ CREATE TABLE IF NOT EXISTS salesforce__opportunity_enhanced (
   is_won BIGINT,
   is_closed BIGINT,
   stage_name TEXT,
-  close_date TEXT,
-  amount DOUBLE PRECISION
+  close_date TEXT,                      -- a renewal's: the contract's renewal date
+  amount DOUBLE PRECISION,
+  created_date TEXT,
+  opportunity_type TEXT                 -- New Business, Expansion, Renewal
 );
 
 CREATE TABLE IF NOT EXISTS salesforce__contact_enhanced (

@@ -149,6 +149,42 @@ class HistoryGeneratorTest {
     }
 
     @Test
+    void renewalOpportunitiesFollowTheContractYearAndAreLostWhenTheCustomerChurnsFirst() throws Exception {
+        try (Connection db = open(year); Statement s = db.createStatement()) {
+            // Opportunities reach a company through its account's name: the companies whose name is unique.
+            s.execute("CREATE TEMP VIEW named AS SELECT company_name FROM intercom__company_enhanced"
+                    + " GROUP BY company_name HAVING count(DISTINCT website_domain) = 1");
+            s.execute("CREATE TEMP VIEW renewals AS SELECT a.account_name AS company_name, o.*"
+                    + " FROM salesforce__opportunity_enhanced o JOIN (SELECT DISTINCT account_id, account_name"
+                    + " FROM salesforce__customer_360_view) a ON a.account_id = o.account_id"
+                    + " WHERE o.opportunity_type = 'Renewal' AND a.account_name IN (SELECT company_name FROM named)");
+            s.execute("CREATE TEMP VIEW outcomes AS SELECT c.company_name, x.outcome, min(date(x.outcome_at)) AS day"
+                    + " FROM pulse__customer_outcomes x JOIN intercom__company_enhanced c ON c.company_id = x.company_id"
+                    + " WHERE c.company_name IN (SELECT company_name FROM named) GROUP BY x.outcome_id");
+
+            assertThat(count(db, "SELECT count(*) FROM renewals")).isGreaterThan(300);
+            assertThat(count(db, "SELECT count(*) FROM renewals WHERE julianday(close_date) - julianday(created_date)"
+                    + " NOT BETWEEN 60 AND 120")).as("opened 60-120 days ahead").isZero();
+            assertThat(count(db, "SELECT count(*) FROM salesforce__opportunity_enhanced"
+                    + " WHERE opportunity_type NOT IN ('New Business', 'Expansion', 'Renewal')")).isZero();
+            // Each renewal outcome is a won renewal closing that day.
+            long renewed = count(db, "SELECT count(*) FROM outcomes WHERE outcome = 'renewed'");
+            assertThat(renewed).isGreaterThan(50);
+            assertThat(count(db, "SELECT count(*) FROM outcomes x WHERE x.outcome = 'renewed' AND EXISTS (SELECT 1"
+                    + " FROM renewals r WHERE r.company_name = x.company_name AND r.stage_name = 'Closed Won'"
+                    + " AND r.close_date = x.day)")).isEqualTo(renewed);
+            // A renewal opened before the customer churned, due after: lost. No other renewal is lost.
+            String pendingAtChurn = "FROM renewals r JOIN outcomes x ON x.company_name = r.company_name"
+                    + " AND x.outcome = 'churned' WHERE r.created_date <= x.day AND r.close_date >= x.day";
+            long pending = count(db, "SELECT count(*) " + pendingAtChurn);
+            assertThat(pending).isPositive();
+            assertThat(count(db, "SELECT count(*) " + pendingAtChurn + " AND r.stage_name = 'Closed Lost'"))
+                    .isEqualTo(pending);
+            assertThat(count(db, "SELECT count(*) FROM renewals WHERE stage_name = 'Closed Lost'")).isEqualTo(pending);
+        }
+    }
+
+    @Test
     void carriesBothTagFormatsAndOffsetTimestamps() throws Exception {
         try (Connection db = open(small)) {
             assertThat(count(db, "SELECT count(*) FROM intercom__conversation_enhanced"
