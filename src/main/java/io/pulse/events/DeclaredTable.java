@@ -2,7 +2,6 @@ package io.pulse.events;
 
 import java.io.Serializable;
 import java.math.BigDecimal;
-import java.time.Instant;
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.OffsetDateTime;
@@ -148,13 +147,9 @@ public record DeclaredTable(String name, String table, String timeColumn, String
             return LocalDate.parse(s).atStartOfDay().toInstant(ZoneOffset.UTC).toEpochMilli();
         }
         try {
-            return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+            return OffsetDateTime.parse(s).toInstant().toEpochMilli(); // Z is an offset too
         } catch (DateTimeParseException noOffset) {
-            try {
-                return Instant.parse(s).toEpochMilli();
-            } catch (DateTimeParseException notAnInstant) {
-                return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
-            }
+            return LocalDateTime.parse(s).toInstant(ZoneOffset.UTC).toEpochMilli();
         }
     }
 

@@ -56,4 +56,13 @@ class DeclaredTableTest {
         assertThatThrownBy(() -> typed(true, null, null, null))
                 .hasMessage("NPS_SURVEY.score: true is not a number");
     }
+
+    @Test
+    void aCustomerKeyIsNamedAsADeclarationWritesIt() {
+        for (DeclaredTable.CustomerKey k : DeclaredTable.CustomerKey.values()) {
+            assertThat(DeclaredTable.CustomerKey.byKey(k.key())).isEqualTo(k);
+        }
+        assertThat(DeclaredTable.CustomerKey.ACCOUNT_ID.key()).isEqualTo("account_id");
+        assertThat(DeclaredTable.CustomerKey.byKey("company")).isNull();
+    }
 }

@@ -155,6 +155,16 @@ class EventValidatorTest {
         }
     }
 
+    @Test
+    void aRowPayloadWithoutItsTableOrWithColumnsAndValuesThatDoNotPairIsRefused() {
+        CustomerEvent noTable = row(null, new String[] {"a"}, new Object[] {1});
+        CustomerEvent unpaired = row("CRM_RENEWAL", new String[] {"a", "b"}, new Object[] {1});
+        CustomerEvent fine = row("CRM_RENEWAL", new String[] {"a"}, new Object[] {1});
+        assertThat(EventValidator.problem(noTable)).isEqualTo("a ROW payload needs its table and its columns");
+        assertThat(EventValidator.problem(unpaired)).isEqualTo("a ROW payload needs its table and its columns");
+        assertThat(EventValidator.problem(fine)).isNull();
+    }
+
     private static CustomerEvent row(String table, String[] columns, Object[] values) {
         CustomerEvent e = new CustomerEvent(EventType.ROW, ACME, DAY_0, "crm:" + table);
         e.row = CustomerEvent.Row.of(table, columns, values);
