@@ -37,4 +37,37 @@ class ConversationTagsTest {
         assertThat(ConversationTags.parse("Debugging Help, Billingsley Account").isBugOrOutage()).isFalse();
         assertThat(ConversationTags.parse("Debugging Help, Billingsley Account").hasEscalationLanguage()).isFalse();
     }
+
+    @Test
+    void theFormatIsToldBySeparatorsAndEveryEntryIsKeptWholeAndByItsValue() {
+        assertThat(ConversationTags.parse("a:b|c").all()).containsExactlyInAnyOrder("a:b", "b", "c");
+        assertThat(ConversationTags.parse("key:value").all()).as("one pair, no separator")
+                .containsExactlyInAnyOrder("key:value", "value");
+        assertThat(ConversationTags.parse("Bug, ratio:high").all()).as("a comma: labels")
+                .containsExactlyInAnyOrder("bug", "ratio:high", "high");
+        assertThat(ConversationTags.parse("Bug,, Outage ,").all()).containsExactlyInAnyOrder("bug", "outage");
+        assertThat(ConversationTags.parse(":x").all()).as("a colon first").containsExactlyInAnyOrder(":x", "x");
+        assertThat(ConversationTags.parse("Bug").has("BUG")).isTrue();
+        assertThat(ConversationTags.parse("Bug").has("outage")).isFalse();
+    }
+
+    @Test
+    void upgradeDriversAndTheSegmentTagAreFoundOnlyWhenThere() {
+        assertThat(ConversationTags.parse("API, Bug").hasUpgradeDriver()).isTrue();
+        assertThat(ConversationTags.parse("topic:usage_spike|channel:chat").hasUpgradeDriver()).isTrue();
+        assertThat(ConversationTags.parse("Bug, Outage").hasUpgradeDriver()).isFalse();
+        assertThat(ConversationTags.parse("tier:growth,segment:expansion,region:EMEA").segment()).isEqualTo("expansion");
+        assertThat(ConversationTags.parse("tier:growth,segment:,region:EMEA").segment()).as("an empty segment")
+                .isNull();
+        assertThat(ConversationTags.parse("tier:growth,region:EMEA").segment()).isNull();
+    }
+
+    @Test
+    void aPlanChangeIsMentionedWhenExactlyOneOfUpgradeAndDowngradeIs() {
+        assertThat(ConversationTags.planChangeMention("Upgrade Opportunity", null)).isEqualTo("UPGRADE");
+        assertThat(ConversationTags.planChangeMention(null, "Seat DOWNGRADE discussion")).isEqualTo("DOWNGRADE");
+        assertThat(ConversationTags.planChangeMention("Upgrade Opportunity", "downgrade?")).as("both: mixed").isNull();
+        assertThat(ConversationTags.planChangeMention(null, null)).isNull();
+        assertThat(ConversationTags.planChangeMention("Bug", "Export fails")).isNull();
+    }
 }

@@ -34,6 +34,12 @@ class SupportWindowsTest {
         }
     }
 
+    private void rated(long epochDay, double rating) {
+        DayActivity a = day(epochDay);
+        a.ratingSum += rating;
+        a.rated++;
+    }
+
     private void usageAt(long time) {
         DayActivity a = day(Math.floorDiv(time, DAY_MS));
         a.usage++;
@@ -140,13 +146,31 @@ class SupportWindowsTest {
         conversations(changeDay, 7, 7);       // the change day itself: in no window
         conversations(changeDay + 1, 6, 3);   // post
         conversations(TODAY, 5, 2);           // post, today
+        rated(changeDay - 31, 5.0);           // baseline: not in the pre window's rating
+        rated(changeDay - 30, 4.0);           // pre
+        rated(changeDay - 1, 2.0);            // pre
+        rated(changeDay, 1.0);                // the change day: in no window
+        rated(changeDay + 1, 3.0);            // post
         PlanChangeEpisode e = new PlanChangeEpisode();
         e.direction = PlanChangeWindow.UPGRADE;
         e.source = PlanChangeWindow.PLAN_CHANGE;
         e.changeDay = changeDay;
+        e.changedAt = changeDay * DAY_MS + 5 * HOUR_MS;
+        e.oldPlan = "Growth";
+        e.newPlan = "Scale";
+        e.daysObservedBefore = 45;
         SupportWindows.measureBeforeChange(e, days);
 
         PlanChangeWindow w = SupportWindows.window("acme", e, days, TODAY);
+        assertThat(w.getCustomerId()).isEqualTo("acme");
+        assertThat(w.getDirection()).isEqualTo(PlanChangeWindow.UPGRADE);
+        assertThat(w.getSource()).isEqualTo(PlanChangeWindow.PLAN_CHANGE);
+        assertThat(w.getChangedAt()).isEqualTo(changeDay * DAY_MS + 5 * HOUR_MS);
+        assertThat(w.getOldPlan()).isEqualTo("Growth");
+        assertThat(w.getNewPlan()).isEqualTo("Scale");
+        assertThat(w.getDaysObservedBeforeChange()).isEqualTo(45);
+        assertThat(w.getPreAverageRating()).isEqualTo(3.0);
+        assertThat(w.getPostAverageRating()).isEqualTo(3.0);
         assertThat(w.getDaysSinceChange()).isEqualTo(10);
         assertThat(w.getBaselineConversations()).isEqualTo(5);
         assertThat(w.getBaselineBugOrOutage()).isEqualTo(1);
