@@ -24,7 +24,8 @@ public final class ObservationLog {
     public static final int RETENTION_DAYS = 90;
     private static final long RETENTION_MS = Duration.ofDays(RETENTION_DAYS).toMillis();
     private static final int LAYOUT = 1;
-    private static final int MAX_VALUES = 31;
+    /** Values a row holds at most: two bits of each one's type are packed into one non-negative long. */
+    public static final int MAX_VALUES = 31;
     private static final int NULL = 0, TEXT = 1, NUMBER = 2, BOOLEAN = 3;
 
     static final Comparator<Observation> IN_TIME_ORDER = Comparator.comparingLong(Observation::time)

@@ -80,6 +80,50 @@ class CompactBytesTest {
     }
 
     @Test
+    void eachCharTakesTheBytesOfItsRangeAtTheRangesEdges() {
+        // length + 1 in one byte, then 1 byte for U+0001..U+007F, 2 for U+0000 and U+0080..U+07FF, 3 above
+        assertThat(bytesOf(w -> w.string("\u0001"))).hasSize(2);
+        assertThat(bytesOf(w -> w.string("\u007F"))).hasSize(2);
+        assertThat(bytesOf(w -> w.string("\u0000"))).hasSize(3);
+        assertThat(bytesOf(w -> w.string("\u0080"))).hasSize(3);
+        assertThat(bytesOf(w -> w.string("\u07FF"))).hasSize(3);
+        assertThat(bytesOf(w -> w.string("\u0800"))).hasSize(4);
+        assertThat(bytesOf(w -> w.string("\uFFFF"))).hasSize(4);
+        String edges = "\u0000\u0001\u007F\u0080\u07FF\u0800\uFFFF";
+        CompactBytes.Reader in = new CompactBytes.Reader(bytesOf(w -> w.string(edges)));
+        assertThat(in.string()).isEqualTo(edges);
+        assertThat(in.atEnd()).isTrue();
+    }
+
+    @Test
+    void aReaderIsAtItsEndOnlyOnceEveryByteWasReadAndBooleansComeBack() {
+        CompactBytes.Reader in = new CompactBytes.Reader(bytesOf(w -> {
+            w.bool(true);
+            w.bool(false);
+            w.flags(0xA5);
+        }));
+        assertThat(in.atEnd()).isFalse();
+        assertThat(in.bool()).isTrue();
+        assertThat(in.bool()).isFalse();
+        assertThat(in.atEnd()).isFalse();
+        assertThat(in.flags()).isEqualTo(0xA5);
+        assertThat(in.atEnd()).isTrue();
+    }
+
+    @Test
+    void aDecimalAtTheLargestExactlyScaledValueIsShortAndOnePastItIsRaw() {
+        // Either way 9 bytes; the raw form starts with a 0 header byte, a scaled one with its value.
+        double largest = (double) (1L << 53); // 2^53 units: exact in a long and a double
+        assertThat(bytesOf(w -> w.decimal(largest))[0]).as("scaled").isNotZero();
+        assertThat(bytesOf(w -> w.decimal(-largest))[0]).as("scaled").isNotZero();
+        assertThat(bytesOf(w -> w.decimal(largest * 2))[0]).as("2^54 units is past the header's range").isZero();
+        assertThat(bytesOf(w -> w.decimal(-largest * 2))[0]).isZero();
+        for (double v : new double[] {largest, -largest, largest * 2, -largest * 2, largest / 100, -largest / 1000}) {
+            assertThat(new CompactBytes.Reader(bytesOf(w -> w.decimal(v))).decimal()).isEqualTo(v);
+        }
+    }
+
+    @Test
     void aWriterGrowsPastItsFirstBuffer() {
         CompactBytes.Writer out = new CompactBytes.Writer();
         for (int i = 0; i < 1_000; i++) {

@@ -51,4 +51,38 @@ class ObservationLogTest {
 
         assertThat(log.rows()).extracting(Observation::id).containsExactly("co:2", "u:2", "u:3");
     }
+
+    @Test
+    void aRowHoldsAtMostThirtyOneValuesOfEveryKind() {
+        Object[] most = new Object[ObservationLog.MAX_VALUES];
+        for (int i = 0; i < most.length; i++) {
+            most[i] = switch (i % 4) {
+                case 0 -> "t" + i;
+                case 1 -> (double) i;
+                case 2 -> i % 3 == 0;
+                default -> null;
+            };
+        }
+        ObservationLog log = new ObservationLog();
+        log.addAll(List.of(row("WIDE", DAY, "w:1", most)));
+        assertThat(ObservationLog.unpack(log.pack()).rows().get(0).values()).containsExactly(most);
+
+        ObservationLog tooWide = new ObservationLog();
+        tooWide.addAll(List.of(row("WIDE", DAY, "w:2", new Object[ObservationLog.MAX_VALUES + 1])));
+        org.assertj.core.api.Assertions.assertThatThrownBy(tooWide::pack)
+                .hasMessage("an observation holds at most 31 values, not 32");
+    }
+
+    @Test
+    void aRowExactlyTheRetentionOldIsKeptAndOneMillisecondOlderIsNot() {
+        ObservationLog log = new ObservationLog();
+        assertThat(log.isEmpty()).isTrue();
+        long asOf = 200 * DAY;
+        long from = asOf - ObservationLog.RETENTION_DAYS * DAY;
+        log.addAll(List.of(row("PRODUCT_USAGE", from - 1, "u:old", "a"), row("PRODUCT_USAGE", from, "u:edge", "b"),
+                row("PRODUCT_USAGE", from + DAY, "u:new", "c")));
+        assertThat(log.isEmpty()).isFalse();
+        log.evict(asOf);
+        assertThat(log.rows()).extracting(Observation::id).containsExactly("u:edge", "u:new");
+    }
 }

@@ -5,6 +5,7 @@ import io.pulse.events.Column;
 import io.pulse.events.ColumnType;
 import io.pulse.events.DeclaredTable;
 import io.pulse.events.DeclaredTable.CustomerKey;
+import io.pulse.features.ObservationLog;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -33,8 +34,8 @@ import java.util.regex.Pattern;
 final class TableDeclarations {
     /** At most this many tables: each is one more reader of the history. */
     static final int MAX_TABLES = 20;
-    /** At most this many columns a table carries: each travels with every row. */
-    static final int MAX_COLUMNS = 50;
+    /** At most this many columns a table carries: what a customer's log holds of one row. */
+    static final int MAX_COLUMNS = ObservationLog.MAX_VALUES;
 
     private static final Pattern IDENTIFIER = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Pattern TABLE = Pattern.compile(IDENTIFIER.pattern() + "(\\." + IDENTIFIER.pattern() + ")?");

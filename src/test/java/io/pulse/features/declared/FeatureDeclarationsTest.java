@@ -330,4 +330,40 @@ class FeatureDeclarationsTest {
                 "12: feature \"renewalDate\": renewal_date holds dates: read it with days_until: CRM_RENEWAL.renewal_date",
                 "16: feature \"soon\": lt does not apply to renewal_date, which holds date");
     }
+
+    @Test
+    void aTableCarriesAtMostThirtyOneColumnsAndAPackDeclaresAtMostTwentyTables() {
+        StringBuilder columns = new StringBuilder();
+        for (int i = 0; i <= io.pulse.features.ObservationLog.MAX_VALUES; i++) {
+            columns.append(i == 0 ? "" : ", ").append("c").append(i).append(": text");
+        }
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        parse("""
+                tables:
+                  - name: WIDE
+                    table: wide
+                    id: id
+                    time: at
+                    customer: { domain: domain }
+                    columns: { %s }
+                features: []
+                """.formatted(columns), problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message())
+                .containsExactly("7: table WIDE: 32 columns; a table carries at most 31");
+
+        StringBuilder tables = new StringBuilder("tables:\n");
+        for (int i = 0; i <= 20; i++) {
+            tables.append("  - { name: T").append(i).append(", table: t, id: id, time: at, customer: { domain: d },"
+                    + " columns: { a: text } }\n");
+        }
+        problems.clear();
+        FeatureDeclarations declared = parse(tables + "features: []\n", problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message())
+                .containsExactly("1: 21 tables: a pack declares at most 20 (each is one more reader of the history)");
+        assertThat(declared.tables()).isEmpty();
+        problems.clear();
+        assertThat(parse(tables.substring(0, tables.lastIndexOf("  - ")) + "features: []\n", problems).tables())
+                .hasSize(20);
+        assertThat(problems).isEmpty();
+    }
 }
