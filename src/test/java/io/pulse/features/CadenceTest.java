@@ -38,4 +38,21 @@ class CadenceTest {
         assertThatThrownBy(() -> Cadence.every(Duration.ofHours(36))).hasMessageContaining("divide a day");
         assertThat(Cadence.every(Duration.ofDays(7)).periodEnd(0)).isEqualTo(Duration.ofDays(7).toMillis() - 1);
     }
+
+    @Test
+    void aPeriodOfADayOrOneThatDividesItIsTakenAndZeroIsNot() {
+        assertThat(Cadence.every(Duration.ofDays(1)).periodEnd(0)).isEqualTo(Duration.ofDays(1).toMillis() - 1);
+        assertThat(Cadence.every(Duration.ofMillis(1)).periodEnd(5)).isEqualTo(5);
+        assertThat(Cadence.every(Duration.ofHours(8)).periodEnd(0)).isEqualTo(Duration.ofHours(8).toMillis() - 1);
+        assertThatThrownBy(() -> Cadence.every(Duration.ZERO)).hasMessageContaining("PT0S");
+        assertThatThrownBy(() -> Cadence.every(Duration.ofMillis(-1))).hasMessageContaining("divide a day");
+        assertThatThrownBy(() -> Cadence.every(Duration.ofDays(1).plusMillis(1))).hasMessageContaining("whole number");
+    }
+
+    @Test
+    void aCadenceSaysItsPeriodsAndWhenTheySwitch() {
+        assertThat(Cadence.every(Duration.ofDays(1))).hasToString("every PT24H");
+        assertThat(Cadence.every(Duration.ofDays(1)).thenEvery(Duration.ofSeconds(1), at("2025-03-01T10:15:00Z")))
+                .hasToString("every PT24H until 2025-03-01T10:15:00Z, then every PT1S");
+    }
 }

@@ -65,4 +65,19 @@ class ContributionSerializerTest {
         var snapshot = SERIALIZER.snapshotConfiguration();
         assertThat(snapshot.resolveSchemaCompatibility(SERIALIZER.snapshotConfiguration()).isCompatibleAsIs()).isTrue();
     }
+
+    @Test
+    void aRecordIsCopiedBetweenStreamsWholeAndReadIntoAReuseObjectAsAFreshOne() throws IOException {
+        Contribution c = withAccountAndProfile();
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        SERIALIZER.serialize(c, out);
+        DataOutputSerializer copied = new DataOutputSerializer(64);
+        SERIALIZER.copy(new DataInputDeserializer(out.getCopyOfBuffer()), copied);
+        assertThat(copied.getCopyOfBuffer()).isEqualTo(out.getCopyOfBuffer());
+        Contribution reuse = new Contribution();
+        assertThat(SERIALIZER.deserialize(reuse, new DataInputDeserializer(out.getCopyOfBuffer())))
+                .usingRecursiveComparison().isEqualTo(c);
+        assertThat(SERIALIZER.createInstance()).isNotNull().usingRecursiveComparison().isEqualTo(new Contribution());
+        assertThat(SERIALIZER.getLength()).as("variable length").isEqualTo(-1);
+    }
 }
