@@ -252,7 +252,11 @@ class FeatureDeclarationsTest {
                     where: { stage: Open }
                 """);
         assertThat(declared.tables()).singleElement().satisfies(t -> {
+            assertThat(t.name()).isEqualTo("CRM_RENEWAL");
             assertThat(t.table()).isEqualTo("crm.renewals");
+            assertThat(t.idColumn()).isEqualTo("renewal_id");
+            assertThat(t.timeColumn()).isEqualTo("created_at");
+            assertThat(t.customerColumn()).isEqualTo("company_id");
             assertThat(t.customerKey()).isEqualTo(io.pulse.events.DeclaredTable.CustomerKey.COMPANY_ID);
             assertThat(t.columnNames()).containsExactly("renewal_date", "arr", "stage");
             assertThat(t.line()).isEqualTo(2);
@@ -365,5 +369,54 @@ class FeatureDeclarationsTest {
         assertThat(parse(tables.substring(0, tables.lastIndexOf("  - ")) + "features: []\n", problems).tables())
                 .hasSize(20);
         assertThat(problems).isEmpty();
+    }
+
+    @Test
+    void aTableEntryThatIsNotWhatATableNeedsSaysWhatItNeeds() {
+        List<FeatureDeclarations.Problem> problems = new ArrayList<>();
+        parse("tables: CRM\nfeatures: []\n", problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "1: tables is a list of tables, each with name, table, id, time, customer and columns");
+        problems.clear();
+        FeatureDeclarations declared = parse("""
+                tables:
+                  - just a name
+                  - name: NO_CUSTOMER
+                    table: t
+                    id: id
+                    time: at
+                    columns: { a: text }
+                  - name: NO_COLUMNS
+                    table: t
+                    id: id
+                    time: at
+                    customer: { email: "contact email" }
+                  - name: EMPTY_COLUMNS
+                    table: t
+                    id: id
+                    time: at
+                    customer: { domain: d, email: e }
+                    columns: {}
+                  - name: FINE
+                    table: t
+                    id: id
+                    time: at
+                    customer: { domain: website_domain }
+                    columns: { a: TEXT }
+                features: []
+                """, problems);
+        assertThat(problems).extracting(p -> p.line() + ": " + p.message()).containsExactly(
+                "2: a table is a map with name, table, id, time, customer and columns",
+                "3: table NO_CUSTOMER: customer maps a row to its customer by one column, e.g. customer: { company_id:"
+                        + " company_id } (one of [domain, email, company_id, account_id, conversation_id])",
+                "12: table NO_COLUMNS: customer email names a column of the table (letters, digits and _), not"
+                        + " \"contact email\"",
+                "8: table NO_COLUMNS: columns maps each column the rows carry to its type, e.g. columns: { close_date:"
+                        + " date, amount: number } (types: [text, number, boolean, date])",
+                "17: table EMPTY_COLUMNS: customer maps a row to its customer by one column, e.g. customer: {"
+                        + " company_id: company_id } (one of [domain, email, company_id, account_id, conversation_id])",
+                "18: table EMPTY_COLUMNS: columns maps each column the rows carry to its type, e.g. columns: {"
+                        + " close_date: date, amount: number } (types: [text, number, boolean, date])");
+        assertThat(declared).isSameAs(FeatureDeclarations.NONE);
     }
 }
