@@ -162,7 +162,7 @@ public class CustomerEvent {
         public String table;
         /** Column names, in the order of {@link #values}. */
         public String[] columns;
-        /** Each value as text: a number as Java writes a double, a date as epoch ms; null for none. */
+        /** Each value as text: a number exactly as it came, a date as epoch ms; null for none. */
         public String[] values;
         /** One kind letter per value: T text, N number, B boolean, D date, - none. */
         public String kinds;
@@ -180,7 +180,9 @@ public class CustomerEvent {
                     kinds.append(NONE);
                 } else if (v instanceof Number n) {
                     kinds.append(NUMBER);
-                    r.values[i] = Double.toString(n.doubleValue());
+                    // Exact text: a 19-digit id read as a number is still the same id as text.
+                    r.values[i] = n instanceof java.math.BigDecimal d ? d.toPlainString()
+                            : n instanceof Double || n instanceof Float ? Double.toString(n.doubleValue()) : n.toString();
                 } else if (v instanceof Boolean b) {
                     kinds.append(BOOLEAN);
                     r.values[i] = b.toString();

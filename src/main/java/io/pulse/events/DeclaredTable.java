@@ -82,7 +82,9 @@ public record DeclaredTable(String name, String table, String timeColumn, String
             int at = List.of(row.columns).indexOf(c.name());
             Object v = at < 0 ? null : row.value(at);
             try {
-                values[i] = v == null ? null : typed(v, c.type());
+                values[i] = v == null ? null : c.type() == ColumnType.TEXT && v instanceof Double
+                        ? new BigDecimal(row.values[at]).stripTrailingZeros().toPlainString() // the number's exact text
+                        : typed(v, c.type());
             } catch (IllegalArgumentException | DateTimeParseException e) {
                 throw new IllegalArgumentException(name + "." + c.name() + ": " + quoted(v) + " is not "
                         + article(c.type()), e);
@@ -109,7 +111,7 @@ public record DeclaredTable(String name, String table, String timeColumn, String
 
     private static Object typed(Object v, ColumnType type) {
         return switch (type) {
-            case TEXT -> v instanceof Double d ? plain(d) : v.toString();
+            case TEXT -> v.toString(); // text or a boolean: a number is taken as its exact text before
             case NUMBER -> v instanceof Double d ? d : Double.valueOf(number(v));
             case BOOLEAN -> v instanceof Boolean b ? b : bool(v);
             case DATE -> v instanceof Double d ? d : (double) epochMillis(text(v));

@@ -290,7 +290,7 @@ public final class LiveEventFormat implements Serializable {
                         + v.getNodeType().name().toLowerCase(Locale.ROOT)
                         + "; a column holds text, a number, true/false or null", e.eventTime);
             }
-            values[i] = v.isNull() ? null : v.isNumber() ? v.doubleValue() : v.isBoolean() ? v.booleanValue() : v.asText();
+            values[i] = v.isNull() ? null : v.isNumber() ? v.numberValue() : v.isBoolean() ? v.booleanValue() : v.asText();
         }
         return CustomerEvent.Row.of(table.asText(), names, values);
     }

@@ -38,6 +38,15 @@ class DeclaredTableTest {
     }
 
     @Test
+    void aNumberReadIntoATextColumnKeepsEveryDigit() {
+        assertThat(typed(null, null, 1234567890123456789L, null)[2]).isEqualTo("1234567890123456789");
+        assertThat(typed(null, null, new java.math.BigDecimal("12345678901234567.50"), null)[2])
+                .isEqualTo("12345678901234567.5");
+        assertThat(typed(null, null, 7, null)[2]).isEqualTo("7");
+        assertThat(typed(null, null, 1e21, null)[2]).isEqualTo("1000000000000000000000");
+    }
+
+    @Test
     void aRowTakesTheDeclaredColumnsInTheirOrderLeavingOutOthersAndEmptyingMissingOnes() {
         CustomerEvent.Row row = SURVEYS.typed(CustomerEvent.Row.of("NPS_SURVEY", new String[] {"comment", "secret",
                 "score"}, new Object[] {"slow exports", "hidden", 3}));

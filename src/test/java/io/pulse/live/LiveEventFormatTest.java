@@ -50,6 +50,8 @@ class LiveEventFormatTest {
         assertThat(e.row.table).isEqualTo("CRM_RENEWAL");
         assertThat(e.row.columns).containsExactly("renewal_date", "arr", "auto_renew", "owner");
         assertThat(e.row.values()).containsExactly("2026-03-01", 12000.5, true, null);
+        CustomerEvent bigId = format.parse(line.replace("\"owner\": null", "\"owner\": 1234567890123456789"), NOW);
+        assertThat(bigId.row.values[3]).as("every digit of a big integer").isEqualTo("1234567890123456789");
         CustomerEvent again = format.parse(LiveEventFormat.toLine(e), NOW);
         assertThat(again.row.values()).containsExactly(e.row.values());
         assertThat(again.row.columns).containsExactly(e.row.columns);
