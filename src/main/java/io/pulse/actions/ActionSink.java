@@ -70,11 +70,11 @@ public final class ActionSink {
     private static final List<String> COLUMNS = List.of("customer_id", "action", "family", "value_tier", "risk_tier",
             "health_band", "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons",
             "ruleset_version", "valid_as_of", "first_valid_as_of", "status", "status_changed_at", "cohorts",
-            "industry", "size_segment", "pipeline_status");
+            "industry", "size_segment", "pipeline_status", "owner");
     /** What a SUPERSEDED row does not carry (it is key only): the stored row keeps its own. */
     private static final Set<String> CONTENT = Set.of("family", "value_tier", "risk_tier", "health_band",
             "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons", "cohorts",
-            "industry", "size_segment");
+            "industry", "size_segment", "owner");
 
     /**
      * The upsert. Its proposed row ({@code excluded}) takes the content of a SUPERSEDED row from the
@@ -96,7 +96,7 @@ public final class ActionSink {
                     + " predicted_6m_revenue = excluded.predicted_6m_revenue, priority = excluded.priority,"
                     + " due_at = excluded.due_at, playbook = excluded.playbook, reasons = excluded.reasons,"
                     + " cohorts = excluded.cohorts, industry = excluded.industry, size_segment = excluded.size_segment,"
-                    + " pipeline_status = excluded.pipeline_status,"
+                    + " owner = excluded.owner, pipeline_status = excluded.pipeline_status,"
                     + " ruleset_version = excluded.ruleset_version, valid_as_of = excluded.valid_as_of,"
                     + " status = " + NEW_STATUS + ","
                     + " first_valid_as_of = CASE WHEN " + REOPENS + " THEN excluded.valid_as_of"
@@ -196,6 +196,7 @@ public final class ActionSink {
         ps.setString(19, r.getIndustry());
         ps.setString(20, r.getSizeSegment());
         ps.setString(21, r.getPipelineStatus());
+        ps.setString(22, r.getOwner());
     }
 
     /**

@@ -2,8 +2,11 @@ package io.pulse.cli;
 
 import io.pulse.queue.ActionDetail;
 import io.pulse.queue.ActionQueue;
+import io.pulse.history.CrmUsers;
 import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
+import io.pulse.queue.Overflow;
+import io.pulse.queue.TeamMember;
 import io.pulse.queue.QueueException;
 import io.pulse.queue.QueueFilter;
 import io.pulse.queue.QueueJson;
@@ -29,7 +32,8 @@ import java.util.concurrent.Callable;
                 + "(OPEN, CLAIMED, DONE, DISMISSED, SNOOZED, SUPERSEDED).",
         subcommands = {QueueCommand.Next.class, QueueCommand.ListActions.class, QueueCommand.Show.class,
                 QueueCommand.Claim.class, QueueCommand.Release.class, QueueCommand.Done.class,
-                QueueCommand.Dismiss.class, QueueCommand.Snooze.class, QueueCommand.Cooldown.class})
+                QueueCommand.Dismiss.class, QueueCommand.Snooze.class, QueueCommand.Assign.class,
+                QueueCommand.Team.class, QueueCommand.OverflowCommand.class, QueueCommand.Cooldown.class})
 final class QueueCommand {
     /** Exit status of `next` when nothing is OPEN: a script's loop ends on it. */
     static final int EMPTY = 3;
@@ -119,9 +123,10 @@ final class QueueCommand {
     }
 
     @Command(name = "next", mixinStandardHelpOptions = true,
-            description = "Claim the highest-priority OPEN action (severity, revenue at risk, due time), or the next "
-                    + "--count of them. With --json, one JSON object per line per claimed action. Exit status "
-                    + EMPTY + " when nothing was OPEN.")
+            description = "Claim the highest-priority OPEN action (severity, revenue at risk, due time) of your own "
+                    + "accounts, else of the unowned ones, or the next --count of them, up to your weekly capacity. "
+                    + "With --json, one JSON object per line per claimed action. Exit status " + EMPTY
+                    + " when nothing was OPEN for you.")
     static final class Next extends AgentOperation {
         @Option(names = "--count", defaultValue = "1",
                 description = "Claim up to this many, one at a time (default: ${DEFAULT-VALUE}).")
@@ -133,8 +138,8 @@ final class QueueCommand {
                 throw QueueException.badInput("--count must be at least 1, got " + count);
             }
             int claimed = 0;
-            for (Optional<QueuedAction> next = queue.next(agent); next.isPresent();
-                    next = claimed < count ? queue.next(agent) : Optional.empty()) {
+            for (Optional<QueuedAction> next = nextOrFull(queue, claimed); next.isPresent();
+                    next = claimed < count ? nextOrFull(queue, claimed) : Optional.empty()) {
                 claimed++;
                 if (json) {
                     out.println(QueueJson.mapper().writeValueAsString(next.get()));
@@ -143,10 +148,23 @@ final class QueueCommand {
                 }
             }
             if (claimed == 0) {
-                System.err.println("pulse queue: nothing is OPEN");
+                System.err.println("pulse queue: nothing is OPEN in your accounts or the unowned ones");
                 return EMPTY;
             }
             return 0;
+        }
+
+        /** The next action; once some were claimed, a full capacity ends the batch with a word instead of failing it. */
+        private Optional<QueuedAction> nextOrFull(ActionQueue queue, int claimed) throws SQLException {
+            try {
+                return queue.next(agent);
+            } catch (QueueException e) {
+                if (claimed == 0 || e.kind() != QueueException.Kind.CAPACITY) {
+                    throw e;
+                }
+                System.err.println("pulse queue: " + e.getMessage());
+                return Optional.empty();
+            }
         }
     }
 
@@ -294,6 +312,104 @@ final class QueueCommand {
         }
     }
 
+    @Command(name = "assign", mixinStandardHelpOptions = true,
+            description = "A lead (--as-lead) hands an OPEN, SNOOZED or CLAIMED action to a colleague who has "
+                    + "capacity left this week.")
+    static final class Assign extends OwnedActionOperation {
+        @Option(names = "--to", required = true, paramLabel = "AGENT", description = "Who takes the action on.")
+        String to;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            return changed(queue.assign(id, actor(), to, note));
+        }
+    }
+
+    @Command(name = "team", mixinStandardHelpOptions = true,
+            description = "The CS team: each member's e-mail (whose accounts are theirs), weekly capacity and what "
+                    + "they took on this week (Monday 00:00 UTC on). With --set, add or change a member.")
+    static final class Team extends Operation {
+        @Option(names = "--set", paramLabel = "AGENT", description = "The member to add or change ('*': the team "
+                + "default capacity).")
+        String member;
+
+        @Option(names = "--email", description = "With --set: the CRM e-mail that makes accounts theirs.")
+        String email;
+
+        @Option(names = "--name", description = "With --set: the name people know them by.")
+        String name;
+
+        @Option(names = "--capacity", description = "With --set: actions they take on per week.")
+        Integer capacity;
+
+        @Option(names = "--from-history", paramLabel = "URL",
+                description = "Add every active Customer Success user of the history's CRM (salesforce__user): "
+                        + "agent name = the e-mail's local part; members already there keep their capacity.")
+        String history;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            if (member == null && (email != null || name != null || capacity != null)) {
+                throw QueueException.badInput("--email, --name and --capacity change a member: say which with --set");
+            }
+            if (member != null) {
+                queue.setMember(member, email, name, capacity);
+            }
+            if (history != null) {
+                Reachability.database("--from-history", history, false);
+                int added = 0;
+                for (CrmUsers.User u : CrmUsers.customerSuccess(history)) {
+                    queue.setMember(u.agent(), u.email(), u.name(), null);
+                    added++;
+                }
+                System.err.printf("pulse queue: %d member%s from %s%n", added, added == 1 ? "" : "s", history);
+            }
+            List<TeamMember> team = queue.team();
+            int defaultCapacity = queue.defaultCapacity();
+            if (json) {
+                print(Map.of("defaultCapacity", defaultCapacity, "members", team));
+                return 0;
+            }
+            out.printf("%-24s %-36s %-24s %9s %6s%n", "AGENT", "E-MAIL", "NAME", "CAPACITY", "TAKEN");
+            for (TeamMember m : team) {
+                out.printf("%-24s %-36s %-24s %9s %6d%n", m.agent(), m.email() == null ? "-" : m.email(),
+                        m.displayName() == null ? "-" : m.displayName(),
+                        m.weeklyCapacity() + (m.ownCapacity() ? "" : "*"), m.takenThisWeek());
+            }
+            out.printf("%d member%s; * = the team default of %d a week%n", team.size(), team.size() == 1 ? "" : "s",
+                    defaultCapacity);
+            return 0;
+        }
+    }
+
+    @Command(name = "overflow", mixinStandardHelpOptions = true,
+            description = "For leads: the OPEN actions beyond what the team can take on this week (the sum of each "
+                    + "member's remaining capacity), in queue order.")
+    static final class OverflowCommand extends Operation {
+        @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
+        int limit;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            if (limit < 1 || limit > 10_000) {
+                throw QueueException.badInput("--limit must be between 1 and 10000, got " + limit);
+            }
+            Overflow overflow = queue.overflow(limit);
+            if (json) {
+                print(overflow);
+                return 0;
+            }
+            int beyond = Math.max(0, overflow.open() - overflow.remainingCapacity());
+            out.printf("%d OPEN, the team can take on %d more this week: %d beyond capacity%n", overflow.open(),
+                    overflow.remainingCapacity(), beyond);
+            for (QueuedAction a : overflow.actions()) {
+                out.printf("%-7d %-4d %-22s %-28s %-32s %14s%n", a.id(), a.priority(), a.action(), a.customerId(),
+                        a.owner() == null ? "(unowned)" : a.owner(), String.format("$%,.0f", a.predicted6mRevenue()));
+            }
+            return 0;
+        }
+    }
+
     @Command(name = "cooldown", mixinStandardHelpOptions = true,
             description = "Show or set how many days a DONE or DISMISSED action stays closed, per action type "
                     + "('*' for the rest).")
@@ -323,6 +439,7 @@ final class QueueCommand {
         out.printf("#%d %s for %s: %s%s%n", a.id(), a.action(), a.customerId(), a.status(),
                 a.assignee() == null ? "" : " (" + a.assignee() + ")");
         out.printf("  priority %d, 6-month revenue $%,.0f, due %s%n", a.priority(), a.predicted6mRevenue(), a.dueAt());
+        out.printf("  account owner: %s%n", a.owner() == null ? "(none)" : a.owner());
         out.printf("  value %s, risk %s, health %s (%.1f); valid as of %s, rules %s%n", a.valueTier(), a.riskTier(),
                 a.healthBand(), a.healthScore(), a.validAsOf(), a.rulesetVersion());
         if (a.snoozedUntil() != null) {

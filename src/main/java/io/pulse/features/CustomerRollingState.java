@@ -32,6 +32,8 @@ public final class CustomerRollingState {
     private static final int ACCOUNT_ID_IS_KEY = 1 << 4;
     private static final int PROFILE_ID_IS_KEY = 1 << 5;
     private static final int SUBSCRIPTION_ID_IS_KEY = 1 << 6;
+    /** The account names its owner (written after its other fields): states packed before owners have none. */
+    private static final int ACCOUNT_OWNER = 1 << 7;
 
     public Account account;
     /** Merged from the three customer-360 tables. */
@@ -51,13 +53,17 @@ public final class CustomerRollingState {
                 | (subscription != null ? SUBSCRIPTION : 0) | (planChange != null ? PLAN_CHANGE : 0)
                 | (account != null && customerId.equals(account.getCustomerId()) ? ACCOUNT_ID_IS_KEY : 0)
                 | (profile != null && customerId.equals(profile.getCustomerId()) ? PROFILE_ID_IS_KEY : 0)
-                | (subscription != null && customerId.equals(subscription.getCustomerId()) ? SUBSCRIPTION_ID_IS_KEY : 0);
+                | (subscription != null && customerId.equals(subscription.getCustomerId()) ? SUBSCRIPTION_ID_IS_KEY : 0)
+                | (account != null && account.getOwner() != null ? ACCOUNT_OWNER : 0);
         CompactBytes.Writer out = new CompactBytes.Writer();
         out.flags(LAYOUT);
         out.flags(flags);
         out.signed(firstEventDay);
         if (account != null) {
             write(account, (flags & ACCOUNT_ID_IS_KEY) != 0, out);
+            if ((flags & ACCOUNT_OWNER) != 0) {
+                out.string(account.getOwner());
+            }
         }
         if (profile != null) {
             write(profile, (flags & PROFILE_ID_IS_KEY) != 0, out);
@@ -84,6 +90,9 @@ public final class CustomerRollingState {
         s.firstEventDay = in.signed();
         if ((flags & ACCOUNT) != 0) {
             s.account = readAccount(in, (flags & ACCOUNT_ID_IS_KEY) != 0 ? customerId : in.string());
+            if ((flags & ACCOUNT_OWNER) != 0) {
+                s.account.setOwner(in.string());
+            }
         }
         if ((flags & PROFILE) != 0) {
             s.profile = readProfile(in, (flags & PROFILE_ID_IS_KEY) != 0 ? customerId : in.string());

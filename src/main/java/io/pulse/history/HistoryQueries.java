@@ -43,22 +43,38 @@ public final class HistoryQueries {
     public record Query(String name, String sql, ResultExtractor<CustomerEvent> extractor) {}
 
     private final SqlDialect dialect;
+    /** Whether the account snapshots carry {@code owner_id} and the CRM's users are there to name them. */
+    private final boolean accountOwners;
+
+    private HistoryQueries(SqlDialect dialect, boolean accountOwners) {
+        this.dialect = dialect;
+        this.accountOwners = accountOwners;
+    }
 
     private HistoryQueries(SqlDialect dialect) {
-        this.dialect = dialect;
+        this(dialect, false);
     }
 
-    /** All event streams of a history database in the dialect of its SQL. */
+    /** All event streams of a history database in the dialect of its SQL, accounts without owners. */
     public static List<Query> all(SqlDialect dialect) {
-        HistoryQueries q = new HistoryQueries(dialect);
-        return List.of(q.accounts(), q.activity(), q.funnel(), q.value(), q.companies(),
-                q.conversationsCreated(), q.conversationsClosed(), q.usage(), q.planChanges(), q.outcomes());
+        return all(dialect, List.of(), false);
     }
 
-    /** The built-in event streams, then one per table the rule pack declares. */
+    /** The built-in event streams, then one per table the rule pack declares; accounts without owners. */
     public static List<Query> all(SqlDialect dialect, List<DeclaredTable> tables) {
-        HistoryQueries q = new HistoryQueries(dialect);
-        List<Query> all = new java.util.ArrayList<>(all(dialect));
+        return all(dialect, tables, false);
+    }
+
+    /**
+     * The built-in event streams, then one per table the rule pack declares. With
+     * {@code accountOwners} ({@link HistoryTables#hasAccountOwners}), each account snapshot carries
+     * its owner's e-mail ({@code salesforce__user.email} of its {@code owner_id}).
+     */
+    public static List<Query> all(SqlDialect dialect, List<DeclaredTable> tables, boolean accountOwners) {
+        HistoryQueries q = new HistoryQueries(dialect, accountOwners);
+        List<Query> all = new java.util.ArrayList<>(List.of(q.accounts(), q.activity(), q.funnel(), q.value(),
+                q.companies(), q.conversationsCreated(), q.conversationsClosed(), q.usage(), q.planChanges(),
+                q.outcomes()));
         tables.forEach(t -> all.add(q.declared(t)));
         return all;
     }
@@ -187,9 +203,11 @@ public final class HistoryQueries {
                 + " a.industry_normalized, a.account_size_segment, a.number_of_employees, a.annual_revenue,"
                 + " a.total_won_amount, a.current_pipeline_amount, a.total_contacts, a.contacts_with_email,"
                 + " a.days_since_last_activity, a.total_activities_30d"
+                + (accountOwners ? ", lower(trim(o.email)) AS owner_email" : "")
                 + " FROM salesforce__customer_360_view a"
                 + " LEFT JOIN account_to_customer e ON e.account_id = a.account_id"
                 + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(a.account_name))"
+                + (accountOwners ? " LEFT JOIN salesforce__user o ON o.user_id = a.owner_id" : "")
                 + inTimeOrder("a.account_id");
         return new Query("accounts", sql, rs -> {
             CustomerEvent e = event(EventType.ACCOUNT_SNAPSHOT, rs,
@@ -207,6 +225,9 @@ public final class HistoryQueries {
             a.setContactsWithEmail(rs.getInt("contacts_with_email"));
             a.setDaysSinceLastActivity(rs.getInt("days_since_last_activity"));
             a.setActivities30d(rs.getInt("total_activities_30d"));
+            if (accountOwners) {
+                a.setOwner(rs.getString("owner_email"));
+            }
             e.account = a;
             return e;
         });

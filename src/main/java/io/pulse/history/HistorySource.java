@@ -90,8 +90,14 @@ public final class HistorySource {
                                                        List<DeclaredTable> tables) {
         HistoryDatabase history = HistoryDatabase.of(historyUrl);
         String driver = driverClass(history);
+        boolean accountOwners;
+        try {
+            accountOwners = HistoryTables.hasAccountOwners(historyUrl);
+        } catch (SQLException unreachable) {
+            accountOwners = false; // the sources report an unreachable history when the job starts
+        }
         List<DataStream<CustomerEvent>> all = new ArrayList<>();
-        for (HistoryQueries.Query q : HistoryQueries.all(history.dialect(), tables)) {
+        for (HistoryQueries.Query q : HistoryQueries.all(history.dialect(), tables, accountOwners)) {
             JdbcSourceBuilder<CustomerEvent> builder = JdbcSource.<CustomerEvent>builder()
                     .setDBUrl(historyUrl)
                     .setDriverName(driver)

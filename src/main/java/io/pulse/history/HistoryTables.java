@@ -20,6 +20,23 @@ public final class HistoryTables {
     private HistoryTables() {}
 
     /**
+     * Whether the history names its accounts' owners: {@code salesforce__customer_360_view.owner_id}
+     * and the CRM's users ({@code salesforce__user}) to look them up in. Optional: a history without
+     * them gives accounts without an owner, and the queue treats their actions as unowned.
+     */
+    public static boolean hasAccountOwners(String url) throws SQLException {
+        try (Connection c = DriverManager.getConnection(url)) {
+            try (Statement s = c.createStatement()) {
+                s.executeQuery("SELECT a.owner_id, u.user_id, u.email FROM salesforce__customer_360_view a,"
+                        + " salesforce__user u WHERE 1 = 0").close();
+                return true;
+            } catch (SQLException noOwners) {
+                return false;
+            }
+        }
+    }
+
+    /**
      * The tables of {@link #ALL} that the database at {@code url} has not (or the URL's user may not
      * read), in that order: a query of each that reads no row tells, on any database.
      */

@@ -29,6 +29,8 @@ public class Recommendation {
     private String industry;
     /** The account's size segment (Enterprise, Large, Mid-Market, Small Business) as evaluated. */
     private String sizeSegment;
+    /** The CRM account owner's e-mail as evaluated: whose book the action is in; null when unowned. */
+    private String owner;
     /** Predicted six-month revenue contribution (USD), the "revenue at risk". */
     private double predicted6mRevenue;
     /** 1 = most urgent. */
@@ -67,6 +69,8 @@ public class Recommendation {
     public void setIndustry(String industry) { this.industry = industry; }
     public String getSizeSegment() { return sizeSegment; }
     public void setSizeSegment(String sizeSegment) { this.sizeSegment = sizeSegment; }
+    public String getOwner() { return owner; }
+    public void setOwner(String owner) { this.owner = owner; }
     public double getPredicted6mRevenue() { return predicted6mRevenue; }
     public void setPredicted6mRevenue(double predicted6mRevenue) { this.predicted6mRevenue = predicted6mRevenue; }
     public int getPriority() { return priority; }
@@ -145,6 +149,12 @@ public class Recommendation {
             }
         }
         updateInt(sha256, priority);
+        if (owner != null) { // after the rest: a row without an owner digests as it did before owners existed
+            byte[] utf8 = owner.getBytes(StandardCharsets.UTF_8);
+            sha256.update((byte) 2);
+            updateInt(sha256, utf8.length);
+            sha256.update(utf8);
+        }
         return Arrays.copyOf(sha256.digest(), 16);
     }
 

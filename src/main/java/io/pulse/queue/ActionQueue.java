@@ -52,6 +52,11 @@ public final class ActionQueue implements AutoCloseable {
     static final String PRIORITY_ORDER = "priority, predicted_6m_revenue DESC, due_at, id";
     private static final Pattern AGENT = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
     private static final int MAX_NOTE = 2000;
+    private static final Pattern EMAIL = Pattern.compile("[^@\\s]+@[^@\\s]+\\.[^@\\s]+");
+    /** The {@code queue_team} row that holds the default weekly capacity. */
+    public static final String DEFAULT_MEMBER = "*";
+    /** The weekly capacity when even the default row is gone (schema.sql seeds it with this). */
+    static final int DEFAULT_CAPACITY = 25;
     private static final String UPDATE_WORKFLOW = "UPDATE recommended_actions SET status = ?, assignee = ?,"
             + " notes = ?, outcome = ?, snoozed_until = ?, claimed_at = ?, closed_at = ?, reopen_after = ?,"
             + " status_changed_at = ?, status_changed_by = ?, status_note = ? WHERE id = ?"
@@ -96,34 +101,101 @@ public final class ActionQueue implements AutoCloseable {
         return open(url, 1, Clock.systemUTC());
     }
 
-    /** Claims the highest-priority OPEN action for {@code agent}; empty when nothing is OPEN. */
+    /**
+     * Claims the next OPEN action for {@code agent}: the top one (priority, then revenue at risk) of
+     * the accounts the agent owns, else the top unowned one (no owner, or an owner nobody on the
+     * team answers to); empty when there is none. Refused when the agent has taken on their weekly
+     * capacity (a colleague's accounts are theirs to work, or a lead's to assign).
+     */
     public Optional<QueuedAction> next(String agent) throws SQLException {
         checkAgent(agent);
         return inTransaction(c -> {
             wakeSnoozed(c);
-            String pick = "SELECT id FROM recommended_actions WHERE status = 'OPEN' ORDER BY " + PRIORITY_ORDER
-                    + " LIMIT 1" + dialect.forUpdateSkipLocked();
+            TeamMember member = takingOn(c, agent);
             Long id = null;
-            try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(pick)) {
-                if (rs.next()) {
-                    id = rs.getLong(1);
-                }
+            if (member.email() != null) {
+                id = pick(c, "owner = ?", member.email());
+            }
+            if (id == null) {
+                id = pick(c, UNOWNED, null);
             }
             if (id == null) {
                 return Optional.empty();
             }
             QueuedAction current = find(c, id, false);
+            boolean own = member.email() != null && member.email().equals(current.owner());
             write(c, Status.OPEN, new Change(id, Status.CLAIMED, agent, current.notes(), null, null, now(), null, null,
-                    Actor.agent(agent), "next in the queue"));
+                    Actor.agent(agent), own ? "next of own accounts" : "next in the queue"));
             return Optional.of(find(c, id, false));
         });
+    }
+
+    /** SQL condition: the action's account has no owner on the team. */
+    private static final String UNOWNED = "(owner IS NULL OR NOT EXISTS"
+            + " (SELECT 1 FROM queue_team t WHERE t.email = recommended_actions.owner))";
+
+    /** The id of the top OPEN action matching {@code condition} (one optional argument), locked for claiming. */
+    private Long pick(Connection c, String condition, String argument) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT id FROM recommended_actions WHERE status = 'OPEN' AND "
+                + condition + " ORDER BY " + PRIORITY_ORDER + " LIMIT 1" + dialect.forUpdateSkipLocked())) {
+            if (argument != null) {
+                ps.setString(1, argument);
+            }
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getLong(1) : null;
+            }
+        }
+    }
+
+    /**
+     * The agent as a team member about to take on one more action: refused (CAPACITY) when they
+     * have none left this week. On PostgreSQL the agent's name is locked for the transaction, so
+     * two sessions of one agent cannot both take the last unit (SQLite has one writer anyway).
+     */
+    private TeamMember takingOn(Connection c, String agent) throws SQLException {
+        if (!dialect.singleWriter()) {
+            try (PreparedStatement ps = c.prepareStatement("SELECT pg_advisory_xact_lock(7272, hashtext(?))")) {
+                ps.setString(1, agent);
+                ps.executeQuery().close();
+            }
+        }
+        TeamMember member = member(c, agent);
+        if (member.remaining() == 0) {
+            throw QueueException.capacity(agent + " has taken on " + member.takenThisWeek() + " actions this week,"
+                    + " their capacity of " + member.weeklyCapacity() + (member.ownCapacity() ? "" : " (the team default)")
+                    + ": finish or release one, or ask a lead to raise it (pulse queue team set " + agent
+                    + " --capacity N)");
+        }
+        return member;
     }
 
     /** Claims an OPEN or SNOOZED action for {@code agent}; a CLAIMED one stays its assignee's (409). */
     public QueuedAction claim(long id, String agent, String note) throws SQLException {
         Actor actor = checked(Actor.agent(agent));
-        return change(id, actor, EnumSet.of(Status.OPEN, Status.SNOOZED), "claim", (c, a) -> new Change(a.id(),
-                Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, actor, note));
+        return change(id, actor, EnumSet.of(Status.OPEN, Status.SNOOZED), "claim", (c, a) -> {
+            takingOn(c, agent);
+            return new Change(a.id(), Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, actor, note);
+        });
+    }
+
+    /**
+     * A lead hands an open, snoozed or claimed action to {@code agent}, who must have capacity left
+     * this week; the history records who assigned it.
+     */
+    public QueuedAction assign(long id, Actor lead, String agent, String note) throws SQLException {
+        checked(lead);
+        checkAgent(agent);
+        if (!lead.lead()) {
+            throw QueueException.notYours("cannot assign action " + id + " to " + agent + ": only a lead may assign");
+        }
+        String said = "assigned to " + agent + (note == null || note.isBlank() ? "" : ": " + note);
+        return change(id, lead, EnumSet.of(Status.OPEN, Status.SNOOZED, Status.CLAIMED), "assign", (c, a) -> {
+            if (agent.equals(a.assignee()) && Status.valueOf(a.status()) == Status.CLAIMED) {
+                throw QueueException.illegal("action " + id + " is already " + agent + "'s");
+            }
+            takingOn(c, agent);
+            return new Change(a.id(), Status.CLAIMED, agent, note(a, note), null, null, now(), null, null, lead, said);
+        });
     }
 
     /** Puts a CLAIMED action back to OPEN: its assignee's or a lead's to do. */
@@ -246,6 +318,172 @@ public final class ActionQueue implements AutoCloseable {
             }
             return new ActionDetail(action, history);
         });
+    }
+
+    /** The team: each member with their capacity and this week's load, by agent name. */
+    public List<TeamMember> team() throws SQLException {
+        return inTransaction(this::team);
+    }
+
+    private List<TeamMember> team(Connection c) throws SQLException {
+        List<String> agents = new ArrayList<>();
+        try (PreparedStatement ps = c.prepareStatement("SELECT agent FROM queue_team WHERE agent <> ? ORDER BY agent")) {
+            ps.setString(1, DEFAULT_MEMBER);
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    agents.add(rs.getString(1));
+                }
+            }
+        }
+        List<TeamMember> team = new ArrayList<>(agents.size());
+        for (String agent : agents) {
+            team.add(member(c, agent));
+        }
+        return team;
+    }
+
+    /** The agent as a team member (whether or not they have a row): their capacity and this week's load. */
+    public TeamMember member(String agent) throws SQLException {
+        checkAgent(agent);
+        return inTransaction(c -> member(c, agent));
+    }
+
+    /** The team's default weekly capacity (the {@value #DEFAULT_MEMBER} row). */
+    public int defaultCapacity() throws SQLException {
+        return inTransaction(this::defaultCapacity);
+    }
+
+    /**
+     * Adds a member or changes one: a null e-mail, name or capacity keeps what the member has (a new
+     * member without a capacity takes the team default). {@code agent} {@value #DEFAULT_MEMBER} with
+     * a capacity sets the team default.
+     */
+    public TeamMember setMember(String agent, String email, String displayName, Integer weeklyCapacity)
+            throws SQLException {
+        if (!agent.equals(DEFAULT_MEMBER)) {
+            checkAgent(agent);
+        } else if (email != null || displayName != null || weeklyCapacity == null) {
+            throw QueueException.badInput("the team default (" + DEFAULT_MEMBER + ") takes a capacity only");
+        }
+        if (weeklyCapacity != null && weeklyCapacity < 0) {
+            throw QueueException.badInput("a weekly capacity cannot be negative: " + weeklyCapacity);
+        }
+        String mail = email == null ? null : email.trim().toLowerCase(java.util.Locale.ROOT);
+        if (mail != null && !EMAIL.matcher(mail).matches()) {
+            throw QueueException.badInput("'" + email + "' is not an e-mail address");
+        }
+        return inTransaction(c -> {
+            if (mail != null) {
+                try (PreparedStatement ps = c.prepareStatement("SELECT agent FROM queue_team WHERE email = ? AND agent <> ?")) {
+                    ps.setString(1, mail);
+                    ps.setString(2, agent);
+                    try (ResultSet rs = ps.executeQuery()) {
+                        if (rs.next()) {
+                            throw QueueException.illegal(mail + " is already " + rs.getString(1) + "'s e-mail");
+                        }
+                    }
+                }
+            }
+            try (PreparedStatement ps = c.prepareStatement("INSERT INTO queue_team (agent, email, display_name,"
+                    + " weekly_capacity) VALUES (?, ?, ?, ?) ON CONFLICT (agent) DO UPDATE SET"
+                    + " email = coalesce(excluded.email, queue_team.email),"
+                    + " display_name = coalesce(excluded.display_name, queue_team.display_name),"
+                    + " weekly_capacity = coalesce(excluded.weekly_capacity, queue_team.weekly_capacity)")) {
+                ps.setString(1, agent);
+                ps.setString(2, mail);
+                ps.setString(3, displayName);
+                if (weeklyCapacity == null) {
+                    ps.setNull(4, java.sql.Types.INTEGER);
+                } else {
+                    ps.setInt(4, weeklyCapacity);
+                }
+                ps.executeUpdate();
+            }
+            return member(c, agent);
+        });
+    }
+
+    /**
+     * The open actions beyond what the team can take on this week (the sum of each member's
+     * remaining capacity), in queue order: for leads, to move capacity or drop work.
+     */
+    public Overflow overflow(int limit) throws SQLException {
+        return inTransaction(c -> {
+            wakeSnoozed(c);
+            int remaining = 0;
+            for (TeamMember m : team(c)) {
+                remaining += m.remaining();
+            }
+            int open;
+            try (Statement s = c.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM recommended_actions WHERE status = 'OPEN'")) {
+                rs.next();
+                open = rs.getInt(1);
+            }
+            List<QueuedAction> beyond = new ArrayList<>();
+            try (PreparedStatement ps = c.prepareStatement("SELECT " + QueuedAction.COLUMNS + " FROM recommended_actions"
+                    + " WHERE status = 'OPEN' ORDER BY " + PRIORITY_ORDER + " LIMIT ? OFFSET ?")) {
+                ps.setInt(1, limit);
+                ps.setInt(2, remaining);
+                try (ResultSet rs = ps.executeQuery()) {
+                    while (rs.next()) {
+                        beyond.add(QueuedAction.read(rs));
+                    }
+                }
+            }
+            return new Overflow(remaining, open, beyond);
+        });
+    }
+
+    /**
+     * The agent as a member: their row (or none), the default capacity for a member without their
+     * own, and the actions they took on this week: claimed since Monday 00:00 UTC and still theirs
+     * (released or snoozed work went back to the team; finished work counts).
+     */
+    private TeamMember member(Connection c, String agent) throws SQLException {
+        String email = null;
+        String name = null;
+        Integer capacity = null;
+        try (PreparedStatement ps = c.prepareStatement("SELECT email, display_name, weekly_capacity FROM queue_team"
+                + " WHERE agent = ?")) {
+            ps.setString(1, agent);
+            try (ResultSet rs = ps.executeQuery()) {
+                if (rs.next()) {
+                    email = rs.getString(1);
+                    name = rs.getString(2);
+                    int own = rs.getInt(3);
+                    capacity = rs.wasNull() ? null : own;
+                }
+            }
+        }
+        int taken;
+        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM recommended_actions"
+                + " WHERE assignee = ? AND claimed_at >= ?")) {
+            ps.setString(1, agent);
+            ps.setString(2, ActionSink.timestamp(weekStart()));
+            try (ResultSet rs = ps.executeQuery()) {
+                rs.next();
+                taken = rs.getInt(1);
+            }
+        }
+        return new TeamMember(agent, email, name, capacity == null ? defaultCapacity(c) : capacity, capacity != null,
+                taken);
+    }
+
+    private int defaultCapacity(Connection c) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement("SELECT weekly_capacity FROM queue_team WHERE agent = ?")) {
+            ps.setString(1, DEFAULT_MEMBER);
+            try (ResultSet rs = ps.executeQuery()) {
+                return rs.next() ? rs.getInt(1) : DEFAULT_CAPACITY;
+            }
+        }
+    }
+
+    /** Monday 00:00 UTC of the clock's week: when weekly capacities start again. */
+    private Instant weekStart() {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        return today.with(java.time.temporal.TemporalAdjusters.previousOrSame(java.time.DayOfWeek.MONDAY))
+                .atStartOfDay(ZoneOffset.UTC).toInstant();
     }
 
     /** Cooldown days per action code; {@value SinkDatabase#DEFAULT_COOLDOWN_KEY} applies to the rest. */

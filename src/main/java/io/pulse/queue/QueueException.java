@@ -2,8 +2,8 @@ package io.pulse.queue;
 
 /** A queue request that cannot be done, with a message for the person who asked. */
 public final class QueueException extends RuntimeException {
-    /** Why: the CLI prints the message, the HTTP API maps the kind to 404, 409, 400 or 403. */
-    public enum Kind { NOT_FOUND, ILLEGAL_TRANSITION, BAD_INPUT, NOT_YOURS }
+    /** Why: the CLI prints the message, the HTTP API maps the kind to 404, 409, 400, 403 or 429. */
+    public enum Kind { NOT_FOUND, ILLEGAL_TRANSITION, BAD_INPUT, NOT_YOURS, CAPACITY }
 
     private final Kind kind;
 
@@ -27,6 +27,11 @@ public final class QueueException extends RuntimeException {
     /** Someone else's claimed action, and the actor is no lead. */
     public static QueueException notYours(String message) {
         return new QueueException(Kind.NOT_YOURS, message);
+    }
+
+    /** The agent has taken on their weekly capacity. */
+    public static QueueException capacity(String message) {
+        return new QueueException(Kind.CAPACITY, message);
     }
 
     public Kind kind() {

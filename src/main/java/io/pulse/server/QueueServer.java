@@ -43,8 +43,11 @@ import java.util.Set;
  *
  * <p>Errors are JSON {@code {"error": "..."}}: 400 bad input, 401 no valid token, 403 a token
  * without the route's role or a colleague's claimed action, 404 unknown action or route, 409 a
- * transition the action's status does not allow, 413 a body over 8 MiB, 503 events that could not
- * be published.
+ * transition the action's status does not allow, 413 a body over 8 MiB, 429 an agent who has taken
+ * on their weekly capacity, 503 events that could not be published.
+ *
+ * <p>Leads (and admins) also assign actions, set the team's capacities ({@code PUT /api/team/NAME})
+ * and see the overflow ({@code GET /api/overflow}); an agent's token gets 403 there.
  */
 public final class QueueServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(QueueServer.class);
@@ -134,9 +137,17 @@ public final class QueueServer implements AutoCloseable {
         config.routes.get("/api/actions", api::list, Role.queue());
         config.routes.get("/api/actions/{id}", ctx -> ctx.json(queue.show(id(ctx))), Role.queue());
         config.routes.post("/api/queue/next", api::next, Role.queue());
-        for (String verb : List.of("claim", "release", "done", "dismiss", "snooze")) {
+        for (String verb : List.of("claim", "release", "done", "dismiss", "snooze", "assign")) {
             config.routes.post("/api/actions/{id}/" + verb, ctx -> api.change(ctx, verb), Role.queue());
         }
+        config.routes.get("/api/me", ctx -> ctx.json(queue.member(ctx.attribute(AGENT))), Role.queue());
+        config.routes.get("/api/team", ctx -> ctx.json(Map.of("defaultCapacity", queue.defaultCapacity(),
+                "members", queue.team())), Role.queue());
+        config.routes.put("/api/team/{agent}", api::setMember, Role.queue());
+        config.routes.get("/api/overflow", ctx -> {
+            api.leadOnly(ctx, "see the overflow");
+            ctx.json(queue.overflow(Api.limit(ctx.queryParam("limit"))));
+        }, Role.queue());
     }
 
     private static void errors(JavalinConfig config) {
@@ -147,6 +158,7 @@ public final class QueueServer implements AutoCloseable {
             case ILLEGAL_TRANSITION -> HttpStatus.CONFLICT;
             case BAD_INPUT -> HttpStatus.BAD_REQUEST;
             case NOT_YOURS -> HttpStatus.FORBIDDEN;
+            case CAPACITY -> HttpStatus.TOO_MANY_REQUESTS;
         }, e.getMessage()));
         config.routes.exception(HttpResponseException.class, (e, ctx) -> error(ctx, HttpStatus.forStatus(e.getStatus()),
                 switch (e.getStatus()) {
@@ -207,7 +219,8 @@ public final class QueueServer implements AutoCloseable {
 
     /** The handlers: read and check the request, call the queue as the token's person. */
     private record Api(ActionQueue queue) {
-        private static final Set<String> BODY_FIELDS = Set.of("note", "outcome", "until");
+        private static final Set<String> BODY_FIELDS = Set.of("note", "outcome", "until", "to");
+        private static final Set<String> MEMBER_FIELDS = Set.of("email", "name", "capacity");
 
         void list(Context ctx) throws Exception {
             Set<Status> statuses = null;
@@ -244,12 +257,36 @@ public final class QueueServer implements AutoCloseable {
                 case "done" -> queue.done(id, actor, Outcome.parse(required(body, "outcome")), note);
                 case "dismiss" -> queue.dismiss(id, actor, note);
                 case "snooze" -> queue.snooze(id, actor, queue.parseUntil(required(body, "until")), note);
+                case "assign" -> queue.assign(id, actor, required(body, "to"), note);
                 default -> throw new IllegalArgumentException(verb);
             };
             ctx.json(changed);
         }
 
+        /** A lead sets a member's e-mail, name or weekly capacity ({@code *}: the team default). */
+        void setMember(Context ctx) throws Exception {
+            String agent = ctx.pathParam("agent");
+            leadOnly(ctx, "change the team");
+            JsonNode body = body(ctx, MEMBER_FIELDS);
+            JsonNode capacity = body.get("capacity");
+            if (capacity != null && !capacity.isNull() && !capacity.canConvertToInt()) {
+                throw QueueException.badInput("'capacity' must be a whole number");
+            }
+            ctx.json(queue.setMember(agent, text(body, "email"), text(body, "name"),
+                    capacity == null || capacity.isNull() ? null : capacity.intValue()));
+        }
+
+        void leadOnly(Context ctx, String what) {
+            if (!Boolean.TRUE.equals(ctx.attribute(LEADS))) {
+                throw QueueException.notYours("only a lead may " + what + ": this token is an agent's");
+            }
+        }
+
         private static JsonNode body(Context ctx) {
+            return body(ctx, BODY_FIELDS);
+        }
+
+        private static JsonNode body(Context ctx, Set<String> fields) {
             String text = ctx.body();
             if (text.isBlank()) {
                 return QueueJson.mapper().createObjectNode();
@@ -265,8 +302,9 @@ public final class QueueServer implements AutoCloseable {
             }
             for (Iterator<String> names = body.fieldNames(); names.hasNext(); ) {
                 String name = names.next();
-                if (!BODY_FIELDS.contains(name)) {
-                    throw QueueException.badInput("unknown field '" + name + "' (known: note, outcome, until)");
+                if (!fields.contains(name)) {
+                    throw QueueException.badInput("unknown field '" + name + "' (known: "
+                            + String.join(", ", new java.util.TreeSet<>(fields)) + ")");
                 }
             }
             return body;
@@ -291,7 +329,7 @@ public final class QueueServer implements AutoCloseable {
             return value;
         }
 
-        private static int limit(String text) {
+        static int limit(String text) {
             if (text == null || text.isBlank()) {
                 return QueueFilter.DEFAULT_LIMIT;
             }

@@ -1,11 +1,13 @@
--- Copies every change of recommended_actions.status into action_history (PostgreSQL).
+-- Copies every change of recommended_actions.status (or of who it is assigned to) into
+-- action_history (PostgreSQL).
 
 CREATE OR REPLACE FUNCTION recommended_actions_history() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
         INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
         VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, NULL, NEW.status, NEW.status_note);
-    ELSIF OLD.status IS DISTINCT FROM NEW.status OR OLD.status_changed_at IS DISTINCT FROM NEW.status_changed_at THEN
+    ELSIF OLD.status IS DISTINCT FROM NEW.status OR OLD.status_changed_at IS DISTINCT FROM NEW.status_changed_at
+            OR OLD.assignee IS DISTINCT FROM NEW.assignee THEN
         INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
         VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, OLD.status, NEW.status, NEW.status_note);
     END IF;

@@ -19,6 +19,8 @@ CREATE TABLE IF NOT EXISTS recommended_actions (
     cohorts TEXT,
     industry TEXT,
     size_segment TEXT,
+    -- The CRM account owner's e-mail as evaluated (added to an older table by LATER_COLUMNS).
+    owner TEXT,
     priority INTEGER NOT NULL,
     due_at TEXT NOT NULL,
     playbook TEXT,
@@ -43,6 +45,10 @@ CREATE TABLE IF NOT EXISTS recommended_actions (
 -- The head of the queue: what `queue next` reads.
 CREATE INDEX IF NOT EXISTS recommended_actions_priority
     ON recommended_actions (status, priority, predicted_6m_revenue DESC, due_at);
+
+-- An agent's own accounts first: what `queue next` reads before the unowned ones.
+CREATE INDEX IF NOT EXISTS recommended_actions_owner
+    ON recommended_actions (owner, status, priority, predicted_6m_revenue DESC, due_at);
 
 -- Every change of status (or re-snooze), written by the trigger below.
 CREATE TABLE IF NOT EXISTS action_history (
@@ -93,3 +99,14 @@ CREATE TABLE IF NOT EXISTS rule_deployments (
     -- The declared features an accepted pack gave every customer anew (comma-separated).
     backfilled_features TEXT,
     UNIQUE (ruleset_version, deployed_at));
+
+-- The CS team: the name each person works the queue under, the CRM e-mail that makes accounts
+-- theirs (Recommendation.owner), and how many actions they take on per week (Monday 00:00 UTC on).
+-- The '*' row holds the default capacity for anyone without their own (ActionQueue.DEFAULT_MEMBER).
+CREATE TABLE IF NOT EXISTS queue_team (
+    agent TEXT PRIMARY KEY,
+    email TEXT UNIQUE,
+    display_name TEXT,
+    weekly_capacity INTEGER CHECK (weekly_capacity >= 0));
+
+INSERT INTO queue_team (agent, weekly_capacity) VALUES ('*', 25) ON CONFLICT (agent) DO NOTHING;

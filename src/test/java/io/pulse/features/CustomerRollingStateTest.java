@@ -76,6 +76,20 @@ class CustomerRollingStateTest {
     }
 
     @Test
+    void anOwnerIsPackedOnlyWhenThereIsOneSoStatesFromBeforeOwnersReadAsUnowned() {
+        CustomerRollingState unowned = fullState();
+        byte[] before = unowned.pack(KEY);
+        CustomerRollingState owned = fullState();
+        owned.account.setOwner("dana.doe@cs.example");
+
+        byte[] packed = owned.pack(KEY);
+
+        assertThat(CustomerRollingState.unpack(packed, KEY).account.getOwner()).isEqualTo("dana.doe@cs.example");
+        assertThat(packed).as("the owner's length and 19 characters more").hasSize(before.length + 1 + 19);
+        assertThat(CustomerRollingState.unpack(before, KEY).account.getOwner()).isNull();
+    }
+
+    @Test
     void aLayoutItDoesNotKnowIsRefused() {
         byte[] packed = fullState().pack(KEY);
         packed[0] = (byte) (CustomerRollingState.LAYOUT + 1);

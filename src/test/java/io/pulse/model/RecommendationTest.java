@@ -70,6 +70,16 @@ class RecommendationTest {
     }
 
     @Test
+    void anAccountOwnerIsPartOfTheRecommendationAndNoOwnerDigestsAsBeforeOwners() {
+        Recommendation.Fingerprint unowned = written().fingerprint();
+        Recommendation owned = changed(r -> r.setOwner("dana@cs.example"));
+        assertThat(owned.sameRecommendationAs(unowned)).as("an owner named").isFalse();
+        assertThat(changed(r -> r.setOwner("lee@cs.example")).sameRecommendationAs(owned.fingerprint()))
+                .as("a reassigned account").isFalse();
+        assertThat(changed(r -> r.setOwner("dana@cs.example")).sameRecommendationAs(owned.fingerprint())).isTrue();
+    }
+
+    @Test
     void scoreAndRevenueAreTheSameWithinWhatIsShown() {
         Recommendation.Fingerprint written = written().fingerprint();
         assertThat(changed(r -> r.setHealthScore(r.getHealthScore() + 0.004)).sameRecommendationAs(written)).isTrue();

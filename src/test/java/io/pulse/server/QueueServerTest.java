@@ -139,7 +139,7 @@ class QueueServerTest {
         assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"note\": "), 400, null);
         assertStatus(call("POST", base + "/claim", DANA_TOKEN, "[1]"), 400, "the body must be a JSON object");
         assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"assignee\": \"kim\"}"), 400,
-                "unknown field 'assignee' (known: note, outcome, until)");
+                "unknown field 'assignee' (known: note, outcome, to, until)");
         assertStatus(call("POST", base + "/claim", DANA_TOKEN, "{\"note\": 5}"), 400, "'note' must be a string");
         assertStatus(call("POST", base + "/release", DANA_TOKEN, null), 409,
                 "cannot release action " + id + ": it is OPEN (release needs [CLAIMED])");

@@ -79,6 +79,7 @@ final class RecommendationMapper {
         r.setHealthScore(out.score.getScore());
         r.setIndustry(account.getIndustry());
         r.setSizeSegment(account.getSizeSegment());
+        r.setOwner(account.getOwner());
         r.setPredicted6mRevenue(out.score.getPredicted6mRevenue());
         r.setPriority(terms.getPriority());
         r.setDueAt(asOf + terms.slaMillis());

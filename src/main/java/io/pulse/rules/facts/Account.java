@@ -23,6 +23,8 @@ public class Account {
     private int contactsWithEmail;
     private int daysSinceLastActivity;
     private int activities30d;
+    /** The CRM account owner's e-mail (lower case) as of the snapshot; null when the CRM names none. */
+    private String owner;
 
     public Account() {}
 
@@ -50,6 +52,8 @@ public class Account {
     public void setDaysSinceLastActivity(int daysSinceLastActivity) { this.daysSinceLastActivity = daysSinceLastActivity; }
     public int getActivities30d() { return activities30d; }
     public void setActivities30d(int activities30d) { this.activities30d = activities30d; }
+    public String getOwner() { return owner; }
+    public void setOwner(String owner) { this.owner = owner; }
 
     @Override
     public boolean equals(Object o) {
@@ -62,7 +66,8 @@ public class Account {
                 && totalContacts == a.totalContacts && contactsWithEmail == a.contactsWithEmail
                 && daysSinceLastActivity == a.daysSinceLastActivity && activities30d == a.activities30d
                 && Objects.equals(customerId, a.customerId) && Objects.equals(accountName, a.accountName)
-                && Objects.equals(industry, a.industry) && Objects.equals(sizeSegment, a.sizeSegment);
+                && Objects.equals(industry, a.industry) && Objects.equals(sizeSegment, a.sizeSegment)
+                && Objects.equals(owner, a.owner);
     }
 
     @Override
