@@ -161,7 +161,8 @@ public final class ActionQueue implements AutoCloseable {
         }
         TeamMember member = member(c, agent);
         if (member.remaining() == 0) {
-            throw QueueException.capacity(agent + " has taken on " + member.takenThisWeek() + " actions this week,"
+            throw QueueException.capacity(agent + " has taken on " + member.takenThisWeek()
+                    + (member.takenThisWeek() == 1 ? " action" : " actions") + " this week,"
                     + " their capacity of " + member.weeklyCapacity() + (member.ownCapacity() ? "" : " (the team default)")
                     + ": finish or release one, or ask a lead to raise it (pulse queue team set " + agent
                     + " --capacity N)");

@@ -148,6 +148,44 @@ class QueueServerTest {
     }
 
     @Test
+    void leadsSetCapacitiesAssignAndSeeTheOverflowAndAnAgentsTokenMayNot() throws Exception {
+        assertStatus(call("PUT", "/api/team/dana", DANA_TOKEN, "{\"capacity\": 99}"), 403,
+                "only a lead may change the team: this token is an agent's");
+        assertStatus(call("GET", "/api/overflow", LEE_TOKEN, null), 403,
+                "only a lead may see the overflow: this token is an agent's");
+        long id = json(call("GET", "/api/actions?customer=beta.io", DANA_TOKEN, null)).get(0).get("id").asLong();
+        assertStatus(call("POST", "/api/actions/" + id + "/assign", DANA_TOKEN, "{\"to\": \"dana\"}"), 403,
+                "cannot assign action " + id + " to dana: only a lead may assign");
+
+        HttpResponse<String> set = call("PUT", "/api/team/dana", KIM_TOKEN,
+                "{\"email\": \"dana@cs.example\", \"capacity\": 1}");
+        assertThat(set.statusCode()).as(set.body()).isEqualTo(200);
+        assertThat(json(set).get("weeklyCapacity").asInt()).isEqualTo(1);
+        assertStatus(call("PUT", "/api/team/lee", KIM_TOKEN, "{\"capacity\": \"lots\"}"), 400,
+                "'capacity' must be a whole number");
+
+        assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).isEqualTo(200);
+        assertStatus(call("POST", "/api/queue/next", DANA_TOKEN, null), 429,
+                "dana has taken on 1 action this week, their capacity of 1: finish or release one,"
+                        + " or ask a lead to raise it (pulse queue team set dana --capacity N)");
+        JsonNode me = json(call("GET", "/api/me", DANA_TOKEN, null));
+        assertThat(me.get("takenThisWeek").asInt()).isEqualTo(1);
+        assertThat(me.get("email").asText()).isEqualTo("dana@cs.example");
+
+        JsonNode overflow = json(call("GET", "/api/overflow", KIM_TOKEN, null));
+        assertThat(overflow.get("remainingCapacity").asInt()).as("dana is the team, and full").isZero();
+        assertThat(overflow.get("actions")).extracting(a -> a.get("customerId").asText()).containsExactly("beta.io");
+
+        HttpResponse<String> assigned = call("POST", "/api/actions/" + id + "/assign", KIM_TOKEN,
+                "{\"to\": \"lee\", \"note\": \"dana is full\"}");
+        assertThat(assigned.statusCode()).as(assigned.body()).isEqualTo(200);
+        assertThat(json(assigned).get("assignee").asText()).isEqualTo("lee");
+        assertThat(json(call("GET", "/api/team", LEE_TOKEN, null)).get("members"))
+                .extracting(m -> m.get("agent").asText() + " " + m.get("takenThisWeek").asInt())
+                .containsExactly("dana 1");
+    }
+
+    @Test
     void thePageIsServedWithoutData() throws Exception {
         HttpResponse<String> page = call("GET", "/", null, null);
         assertThat(page.statusCode()).isEqualTo(200);
