@@ -50,6 +50,9 @@ CREATE INDEX IF NOT EXISTS recommended_actions_priority
 CREATE INDEX IF NOT EXISTS recommended_actions_owner
     ON recommended_actions (owner, status, priority, predicted_6m_revenue DESC, due_at);
 
+-- What each person took on this week: the weekly capacity check of every claim.
+CREATE INDEX IF NOT EXISTS recommended_actions_assignee ON recommended_actions (assignee, claimed_at);
+
 -- Every change of status (or re-snooze), written by the trigger below.
 CREATE TABLE IF NOT EXISTS action_history (
     ${id},

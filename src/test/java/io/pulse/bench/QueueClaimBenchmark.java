@@ -1,7 +1,9 @@
 package io.pulse.bench;
 
 import io.pulse.actions.SinkDatabase;
+import io.pulse.model.Recommendation;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.QueueException;
 import io.pulse.queue.QueuedAction;
 import io.pulse.testing.EmbeddedPostgresServer;
 import io.pulse.testing.QueueFixtures;
@@ -21,6 +23,9 @@ import java.util.concurrent.Future;
 /**
  * Claims per second when concurrent agents empty the queue with `next` (each on its own pooled
  * connection, as `pulse serve` runs them), and a check that no action was claimed twice or lost.
+ * Two ways of working, in the same run: a shared pile (no owners, capacities that never bind) and
+ * a book of business (two thirds of the actions owned by the agents, each agent on the team with
+ * a weekly capacity of a tenth more than an even share, so `next` checks it at every claim).
  * Not a test: run it by hand, see BENCHMARKS.md.
  *
  * <pre>java ... io.pulse.bench.QueueClaimBenchmark sqlite|postgres [actions] [agents]</pre>
@@ -32,11 +37,16 @@ public final class QueueClaimBenchmark {
         String database = args[0];
         int actions = args.length > 1 ? Integer.parseInt(args[1]) : 20_000;
         int agents = args.length > 2 ? Integer.parseInt(args[2]) : 8;
-        run(database, 2_000, agents, false); // warm-up: JIT, connection pool, PostgreSQL start
-        run(database, actions, agents, true);
+        for (boolean owners : new boolean[] {false, true}) {
+            run(database, 2_000, agents, owners, false); // warm-up: JIT, connection pool, PostgreSQL start
+        }
+        for (boolean owners : new boolean[] {false, true, false, true}) {
+            run(database, actions, agents, owners, true);
+        }
     }
 
-    private static void run(String database, int actions, int agents, boolean report) throws Exception {
+    private static void run(String database, int actions, int agents, boolean owners, boolean report)
+            throws Exception {
         String url = switch (database) {
             case "sqlite" -> {
                 Path file = Files.createTempFile("pulse-bench-queue", ".sqlite");
@@ -46,9 +56,22 @@ public final class QueueClaimBenchmark {
             default -> throw new IllegalArgumentException("sqlite or postgres, not " + database);
         };
         SinkDatabase.of(url).createSchema();
-        QueueFixtures.pipelineWrites(url, QueueFixtures.many(actions, "URGENT_RETAIN"));
+        Recommendation[] work = QueueFixtures.many(actions, "URGENT_RETAIN");
+        if (owners) {
+            for (int i = 0; i < work.length; i++) {
+                work[i].setOwner(i % 3 == 0 ? null : "agent-" + (i % agents) + "@cs.example");
+            }
+        }
+        QueueFixtures.pipelineWrites(url, work);
 
         try (ActionQueue queue = ActionQueue.open(url, agents, Clock.systemUTC())) {
+            if (owners) {
+                for (int a = 0; a < agents; a++) {
+                    queue.setMember("agent-" + a, "agent-" + a + "@cs.example", null, actions * 11 / 10 / agents);
+                }
+            } else {
+                queue.setMember(ActionQueue.DEFAULT_MEMBER, null, null, actions);
+            }
             ExecutorService pool = Executors.newFixedThreadPool(agents);
             List<Future<List<Long>>> claims = new ArrayList<>();
             long start = System.nanoTime();
@@ -56,8 +79,14 @@ public final class QueueClaimBenchmark {
                 String agent = "agent-" + a;
                 claims.add(pool.submit(() -> {
                     List<Long> mine = new ArrayList<>();
-                    for (Optional<QueuedAction> n = queue.next(agent); n.isPresent(); n = queue.next(agent)) {
-                        mine.add(n.get().id());
+                    try {
+                        for (Optional<QueuedAction> n = queue.next(agent); n.isPresent(); n = queue.next(agent)) {
+                            mine.add(n.get().id());
+                        }
+                    } catch (QueueException e) {
+                        if (e.kind() != QueueException.Kind.CAPACITY) {
+                            throw e;
+                        }
                     }
                     return mine;
                 }));
@@ -73,8 +102,9 @@ public final class QueueClaimBenchmark {
             pool.shutdown();
             Set<Long> distinct = new HashSet<>(all);
             if (report) {
-                System.out.printf("%s, %d agents: %,d claims in %.2f s = %,.0f claims/s; double claims: %d;"
-                                + " lost: %d; per agent: %s%n", database, agents, all.size(), seconds,
+                System.out.printf("%s, %s, %d agents: %,d claims in %.2f s = %,.0f claims/s; double claims: %d;"
+                                + " lost: %d; per agent: %s%n", database, owners ? "book of business" : "shared pile",
+                        agents, all.size(), seconds,
                         all.size() / seconds, all.size() - distinct.size(), actions - distinct.size(), perAgent);
             }
             if (all.size() != distinct.size() || distinct.size() != actions) {
