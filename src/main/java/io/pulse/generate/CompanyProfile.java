@@ -146,8 +146,8 @@ final class CompanyProfile {
         people = drawPeople(r, totalContacts, withEmail);
         intercomContacts = Math.min(withEmail, Draw.clamp(2 + seats / 40, 2, 15));
 
-        salesforceBase = Math.floorMod(Draw.mix(seed, -2, 0), 1L << 40);
-        accountId = Ids.salesforce(Ids.ACCOUNT, salesforceBase + index);
+        salesforceBase = salesforceBase(seed);
+        accountId = accountId(salesforceBase, index);
         opportunities = drawOpportunities(r, days);
 
         customerTier = Draw.clamp((int) Math.round(plan.rank() * 1.33 + Draw.normal(r, 0, 0.8)), 0, 4);
@@ -167,6 +167,16 @@ final class CompanyProfile {
         activityIntensity = Draw.clamp(StrictMath.pow(annualRevenue / 5e8, 0.75) * Draw.logNormal(r, 1, 0.25), 0.15, 10);
         conversationTrait = Draw.logNormal(r, 1, 0.35);
         usageTrait = Draw.logNormal(r, 1, 0.3);
+    }
+
+    /** Base of a run's Salesforce id numbers. */
+    static long salesforceBase(long seed) {
+        return Math.floorMod(Draw.mix(seed, -2, 0), 1L << 40);
+    }
+
+    /** The Salesforce account id of a company. */
+    static String accountId(long salesforceBase, int index) {
+        return Ids.salesforce(Ids.ACCOUNT, salesforceBase + index);
     }
 
     String website() {

@@ -66,6 +66,7 @@ final class CompanySimulation {
     private final CompanyProfile p;
     private final HealthTrajectory trajectory;
     private final HistoryWriter out;
+    private final AccountOwners owners;
     private final SupportThemes themes = new SupportThemes();
     private final SplittableRandom r;
     private final long seed;
@@ -103,13 +104,15 @@ final class CompanySimulation {
     private int ratingCount;
     private double[] firstResponses = new double[64];
 
-    CompanySimulation(long seed, CompanyProfile profile, int days, long startEpochDay, HistoryWriter out) {
+    CompanySimulation(long seed, CompanyProfile profile, int days, long startEpochDay, AccountOwners owners,
+                      HistoryWriter out) {
         this.p = profile;
         this.seed = seed;
         this.days = days;
         this.startEpochDay = startEpochDay;
         this.endSecond = (startEpochDay + days) * Timestamps.SECONDS_PER_DAY;
         this.out = out;
+        this.owners = owners;
         this.trajectory = new HealthTrajectory(seed, profile, days);
         this.r = Draw.stream(seed, profile.index, 3);
         this.health = new double[HealthTrajectory.WARMUP_DAYS + days];
@@ -243,6 +246,7 @@ final class CompanySimulation {
                 .integer(daysSinceActivity)
                 .integer(activities30)
                 .real(Draw.round2(vendorScore))
+                .text(owners.ownerOn(p.index, day))
                 .add();
     }
 

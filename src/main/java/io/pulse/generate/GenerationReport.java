@@ -11,8 +11,8 @@ import java.util.Map;
  * <p>Events are what the pipeline reads as events: every conversation counts once when created
  * and once more when closed, plus every Salesforce account snapshot, every row of the three
  * customer-360 tables, every product-usage row, every subscription change and every outcome.
- * Static tables (company metrics, contacts, opportunities) and company plan snapshots are rows
- * but not counted as events.
+ * Static tables (company metrics, contacts, opportunities, CRM users, account owner history) and
+ * company plan snapshots are rows but not counted as events.
  *
  * @param rowsPerTable rows written per table, keyed by table name, in schema order
  * @param totalEvents  events as defined above

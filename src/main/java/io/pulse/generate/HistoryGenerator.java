@@ -9,7 +9,8 @@ import java.util.Map;
 /**
  * Generates a realistic, deterministic look-alike history database: the Intercom, Salesforce and
  * customer-360 tables of {@code /io/pulse/history/history-schema.sql} plus product usage,
- * subscription changes and outcomes, for a number of companies over a number of days.
+ * subscription changes and outcomes, for a number of companies over a number of days, and the
+ * CRM's Customer Success team with the owner history of its accounts ({@link AccountOwners}).
  *
  * <p><b>Linking.</b> Pulse's customer id is a company's {@code website_domain} (lower case,
  * unique). Salesforce {@code account_name} equals the company name; customer-360 rows are keyed
@@ -17,13 +18,17 @@ import java.util.Map;
  * carry the company name in {@code all_contact_company_names} (about 7 % re-cased or padded with
  * spaces); the {@code pulse__*} tables and {@code intercom__company_metrics} use the company's
  * first plan-snapshot {@code company_id}. One company in 200 deliberately shares its name with
- * an earlier, different company (see {@link CompanyProfile}).
+ * an earlier, different company (see {@link CompanyProfile}). An account snapshot's
+ * {@code owner_id} and {@code salesforce__account_history}'s values are {@code salesforce__user}
+ * ids.
  *
  * <p><b>Determinism.</b> Every company draws from its own random streams, derived from the seed
- * and its index; companies are written one after another in index order, each company's rows
- * in time order, without wall-clock time or hash ordering, so the same settings give a
- * byte-identical file. Only one company's state (and a few batches on their way to SQLite, see
- * {@link HistoryWriter}) is in memory at a time, so memory does not grow with the history.
+ * and its index, and the account owners from streams of their own; the team and the owner
+ * history are written first, then the companies one after another in index order, each
+ * company's rows in time order, without wall-clock time or hash ordering, so the same settings
+ * give a byte-identical file. Only the owner plan (a few numbers per account), one company's
+ * state and a few batches on their way to SQLite (see {@link HistoryWriter}) are in memory at a
+ * time, so memory does not grow with the history's length.
  *
  * <p><b>Volume.</b> A company produces about 275 events a year while it is a customer: 52 weekly
  * Salesforce account snapshots, 36 customer-360 rows (three tables, monthly), ~50 support
@@ -49,12 +54,14 @@ public final class HistoryGenerator {
         HistoryDatabase target = settings.output();
         long startEpochDay = settings.startDate().toEpochDay();
         Names names = new Names(settings.seed());
+        AccountOwners owners = new AccountOwners(settings.seed(), settings.days(), accountCreatedDays(names));
         long closedConversations = 0;
         try (HistoryWriter out = new HistoryWriter(target)) {
+            owners.write(out, startEpochDay);
             for (int index = 0; index < settings.companies(); index++) {
                 CompanyProfile profile = new CompanyProfile(settings.seed(), index, settings.days(), names);
                 closedConversations += new CompanySimulation(settings.seed(), profile, settings.days(),
-                        startEpochDay, out).run();
+                        startEpochDay, owners, out).run();
             }
             out.finish();
             return report(out.counts(), closedConversations);
@@ -62,6 +69,15 @@ public final class HistoryGenerator {
             discard(target, e);
             throw e;
         }
+    }
+
+    /** The day each company's Salesforce account was created, by company index. */
+    private int[] accountCreatedDays(Names names) {
+        int[] days = new int[settings.companies()];
+        for (int index = 0; index < days.length; index++) {
+            days[index] = new CompanyProfile(settings.seed(), index, settings.days(), names).accountCreatedDay;
+        }
+        return days;
     }
 
     /** Removes a failed run's output; a failure to do so is added to the run's own. */

@@ -62,10 +62,14 @@ final class HistoryWriter implements AutoCloseable {
                 + " industry_normalized, account_size_segment, number_of_employees, annual_revenue,"
                 + " total_won_amount, current_pipeline_amount, win_rate_percentage, account_age_days,"
                 + " total_contacts, contacts_with_email, days_since_last_activity, total_activities_30d,"
-                + " customer_health_score"),
+                + " customer_health_score, owner_id"),
         OPPORTUNITY("salesforce__opportunity_enhanced", false, "opportunity_id, account_id, is_won, is_closed, stage_name,"
                 + " close_date, amount, created_date, opportunity_type"),
         SF_CONTACT("salesforce__contact_enhanced", false, "contact_id, account_id, email, title"),
+        USER("salesforce__user", false, "user_id, name, first_name, last_name, email, user_role_name, manager_id,"
+                + " is_active, created_date"),
+        ACCOUNT_HISTORY("salesforce__account_history", false, "id, account_id, field, old_value, new_value,"
+                + " created_date"),
         ACTIVITY("customer360__customer_activity_metrics", true, "primary_email, composite_engagement_score,"
                 + " customer_health_score, days_since_last_activity, primary_engagement_channel, engagement_velocity,"
                 + " activity_risk_level, in_marketo, in_stripe, in_zendesk, zendesk_active,"

@@ -3,8 +3,8 @@ package io.pulse.generate;
 /**
  * Identifiers shaped like the real systems': Intercom ids are Mongo ObjectIds (creation time in
  * the first 8 hex digits), Salesforce ids are 18 characters with the key prefix ({@code 001}
- * account, {@code 003} contact, {@code 006} opportunity) and the case-safe checksum suffix,
- * and conversation ids are 15 digits. Salesforce and conversation ids grow with the company
+ * account, {@code 003} contact, {@code 005} user, {@code 006} opportunity, {@code 017} field
+ * history) and the case-safe checksum suffix, and conversation ids are 15 digits. Salesforce and conversation ids grow with the company
  * index and the per-company sequence, so rows arrive in key order and SQLite appends to its
  * indexes instead of splitting pages at random.
  */
@@ -12,7 +12,9 @@ final class Ids {
 
     static final String ACCOUNT = "001";
     static final String CONTACT = "003";
+    static final String USER = "005";
     static final String OPPORTUNITY = "006";
+    static final String FIELD_HISTORY = "017";
 
     private static final char[] HEX = "0123456789abcdef".toCharArray();
     /** ASCII order, so a larger number is also a larger string. */

@@ -96,6 +96,7 @@ CREATE TABLE IF NOT EXISTS salesforce__customer_360_view (
   days_since_last_activity BIGINT,
   total_activities_30d BIGINT,
   customer_health_score DOUBLE PRECISION, -- precomputed upstream; Pulse never reuses it
+  owner_id TEXT,                        -- the account's owner as of snapshot_at: salesforce__user.user_id
   PRIMARY KEY (account_id, snapshot_at)
 );
 
@@ -116,6 +117,27 @@ CREATE TABLE IF NOT EXISTS salesforce__contact_enhanced (
   account_id TEXT NOT NULL,
   email TEXT,
   title TEXT
+);
+
+CREATE TABLE IF NOT EXISTS salesforce__user (
+  user_id TEXT PRIMARY KEY,             -- 18 chars, key prefix 005
+  name TEXT NOT NULL,                   -- 'First Last'
+  first_name TEXT,
+  last_name TEXT,
+  email TEXT,                           -- first.last@pulse-cs.example, lower case
+  user_role_name TEXT,                  -- Customer Success Manager, Customer Success Lead
+  manager_id TEXT,                      -- a manager's lead (user_id); NULL for a lead
+  is_active BIGINT,                     -- 0 once the user has left
+  created_date TEXT
+);
+
+CREATE TABLE IF NOT EXISTS salesforce__account_history (
+  id TEXT PRIMARY KEY,                  -- 18 chars, key prefix 017
+  account_id TEXT NOT NULL,
+  field TEXT NOT NULL,                  -- Owner
+  old_value TEXT,                       -- the previous owner's user_id
+  new_value TEXT,                       -- the new owner's user_id
+  created_date TEXT NOT NULL            -- when the account changed hands
 );
 
 CREATE TABLE IF NOT EXISTS customer360__customer_activity_metrics (

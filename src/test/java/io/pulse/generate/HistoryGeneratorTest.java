@@ -63,7 +63,7 @@ class HistoryGeneratorTest {
                 assertThat(count(db, "SELECT count(*) FROM " + e.getKey())).as(e.getKey()).isEqualTo(e.getValue());
                 assertThat(e.getValue()).as(e.getKey()).isPositive();
             }
-            assertThat(rows.keySet()).hasSize(14);
+            assertThat(rows.keySet()).hasSize(16);
 
             long companies = count(db, "SELECT count(DISTINCT website_domain) FROM intercom__company_enhanced");
             assertThat(companies).isEqualTo(200);
