@@ -35,6 +35,8 @@ import java.util.stream.Collectors;
  *       new cycle: assignee, notes and outcome are cleared (the history keeps the old cycle);</li>
  *   <li>CLAIMED never changes.</li>
  * </ul>
+ * An escalated row ({@code escalated_at}, set by the queue when the action went past its due
+ * time) keeps its step up in priority through re-scores, until a reopen starts a new cycle.
  * A status the upsert changes is recorded in {@code action_history} as the pipeline's, at the
  * recommendation's event time, so a replay writes the same table whatever its speed. A
  * recommendation older than the row's ({@code valid_as_of}) changes nothing, so the upsert is
@@ -93,7 +95,10 @@ public final class ActionSink {
                     + " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
-                    + " predicted_6m_revenue = excluded.predicted_6m_revenue, priority = excluded.priority,"
+                    + " predicted_6m_revenue = excluded.predicted_6m_revenue,"
+                    + " priority = CASE WHEN " + ROW + "escalated_at IS NULL OR " + REOPENS
+                    + " OR excluded.pipeline_status = 'SUPERSEDED' THEN excluded.priority"
+                    + " ELSE " + escalated("excluded.priority") + " END,"
                     + " due_at = excluded.due_at, playbook = excluded.playbook, reasons = excluded.reasons,"
                     + " cohorts = excluded.cohorts, industry = excluded.industry, size_segment = excluded.size_segment,"
                     + " owner = excluded.owner, pipeline_status = excluded.pipeline_status,"
@@ -103,6 +108,7 @@ public final class ActionSink {
                     + " ELSE " + ROW + "first_valid_as_of END,"
                     + cleared("assignee") + ", " + cleared("notes") + ", " + cleared("outcome") + ", "
                     + cleared("claimed_at") + ", " + cleared("closed_at") + ", " + cleared("reopen_after") + ","
+                    + cleared("escalated_at") + ","
                     + " snoozed_until = CASE WHEN " + CHANGES + " THEN NULL ELSE " + ROW + "snoozed_until END,"
                     + " status_changed_at = CASE WHEN " + CHANGES + " THEN excluded.valid_as_of"
                     + " ELSE " + ROW + "status_changed_at END,"
@@ -120,6 +126,14 @@ public final class ActionSink {
     public static String keptWhenRetired(String pipelineStatus, String previousRow, String column) {
         return "CASE WHEN " + pipelineStatus + " = '" + Recommendation.SUPERSEDED + "' THEN " + previousRow + "." + column
                 + " ELSE v." + column + " END";
+    }
+
+    /**
+     * SQL: one priority step up from {@code priority} (1 stays 1): an escalated action's priority,
+     * which a re-score keeps (the queue escalates, {@code escalated_at}; a reopened cycle starts without).
+     */
+    public static String escalated(String priority) {
+        return "(CASE WHEN " + priority + " > 1 THEN " + priority + " - 1 ELSE 1 END)";
     }
 
     /** A workflow column that a reopened row starts again without. */

@@ -46,6 +46,12 @@ public final class QueueSummary {
                 + " GROUP BY action ORDER BY count(*) DESC, action");
     }
 
+    /** Open actions per account owner (their e-mail; "(unowned)" for accounts the CRM names no owner of). */
+    public Map<String, Long> openActionsByOwner() throws SQLException {
+        return counts("SELECT coalesce(owner, '(unowned)'), count(*) FROM recommended_actions WHERE status = 'OPEN'"
+                + " GROUP BY coalesce(owner, '(unowned)') ORDER BY count(*) DESC, 1");
+    }
+
     /** Rows per status, open or not. */
     public Map<String, Long> rowsByStatus() throws SQLException {
         return counts("SELECT status, count(*) FROM recommended_actions GROUP BY status ORDER BY status");

@@ -5,7 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pulse.actions.QueueSummary;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.generate.GeneratorSettings;
+import io.pulse.history.CrmUsers;
 import io.pulse.history.HistorySource;
+import io.pulse.history.HistoryTables;
+import io.pulse.queue.ActionQueue;
 import io.pulse.portfolio.LowShareGrades;
 import io.pulse.portfolio.PortfolioMatrix;
 import io.pulse.portfolio.PortfolioQuery;
@@ -82,7 +85,25 @@ final class DemoCommand implements Callable<Integer> {
         LowShareGrades grades = LowShareGrades.of(RuleSet.load(rules).parameters().getPortfolioGrades());
         printSummary(new QueueSummary(db), PortfolioQuery.matrix(db, grades));
         System.out.printf("%nThe queue is in %s (table recommended_actions).%n", actions);
+        joinTheTeam("jdbc:sqlite:" + history, sink);
         return 0;
+    }
+
+    /** The CRM's Customer Success people work the demo queue, each their own accounts first. */
+    private static void joinTheTeam(String history, String sink) throws SQLException {
+        if (!HistoryTables.hasAccountOwners(history)) {
+            return; // a history made before owners: the queue is one shared pile
+        }
+        List<CrmUsers.User> team = CrmUsers.customerSuccess(history);
+        try (ActionQueue queue = ActionQueue.open(sink)) {
+            for (CrmUsers.User u : team) {
+                queue.setMember(u.agent(), u.email(), u.name(), null);
+            }
+            System.out.printf("The team: %d people of the CRM's Customer Success, %d actions a week each"
+                            + " (`./pulse queue team`); each works their own accounts first:%n"
+                            + "  ./pulse queue next --agent %s%n", team.size(), queue.defaultCapacity(),
+                    team.isEmpty() ? "dana" : team.get(0).agent());
+        }
     }
 
     /** A demo history made days ago gives a queue due in the past: say how to get a current one. */
@@ -100,6 +121,12 @@ final class DemoCommand implements Callable<Integer> {
         print("Customers per value tier x risk tier", q.customersByValueAndRisk());
         print("Open actions per type", q.openActionsByType());
         print("Queue rows per status", q.rowsByStatus());
+        Map<String, Long> byOwner = q.openActionsByOwner();
+        if (byOwner.keySet().stream().anyMatch(owner -> !owner.equals("(unowned)"))) {
+            Map<String, Long> largest = new java.util.LinkedHashMap<>();
+            byOwner.entrySet().stream().limit(5).forEach(e -> largest.put(e.getKey(), e.getValue()));
+            print("Open actions per account owner (the 5 largest books of " + byOwner.size() + ")", largest);
+        }
         System.out.printf("%nTop 10 of the queue%n");
         for (QueueSummary.QueueItem i : q.top(10)) {
             System.out.printf("  #%-6d %-22s %-26s prio %d  due %s  health %s %.1f  %s value / %s risk  6m revenue $%,.0f%n",

@@ -440,6 +440,9 @@ final class QueueCommand {
                 a.assignee() == null ? "" : " (" + a.assignee() + ")");
         out.printf("  priority %d, 6-month revenue $%,.0f, due %s%n", a.priority(), a.predicted6mRevenue(), a.dueAt());
         out.printf("  account owner: %s%n", a.owner() == null ? "(none)" : a.owner());
+        if (a.escalatedAt() != null) {
+            out.printf("  overdue: escalated at %s%n", a.escalatedAt());
+        }
         out.printf("  value %s, risk %s, health %s (%.1f); valid as of %s, rules %s%n", a.valueTier(), a.riskTier(),
                 a.healthBand(), a.healthScore(), a.validAsOf(), a.rulesetVersion());
         if (a.snoozedUntil() != null) {

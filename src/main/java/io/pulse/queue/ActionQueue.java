@@ -110,7 +110,7 @@ public final class ActionQueue implements AutoCloseable {
     public Optional<QueuedAction> next(String agent) throws SQLException {
         checkAgent(agent);
         return inTransaction(c -> {
-            wakeSnoozed(c);
+            clockTransitions(c);
             TeamMember member = takingOn(c, agent);
             Long id = null;
             if (member.email() != null) {
@@ -285,7 +285,7 @@ public final class ActionQueue implements AutoCloseable {
         }
         sql.append(" ORDER BY ").append(PRIORITY_ORDER).append(" LIMIT ").append(filter.limit());
         return inTransaction(c -> {
-            wakeSnoozed(c);
+            clockTransitions(c);
             List<QueuedAction> actions = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement(sql.toString())) {
                 for (int i = 0; i < args.size(); i++) {
@@ -304,7 +304,7 @@ public final class ActionQueue implements AutoCloseable {
     /** The action with its reasons and its whole history. */
     public ActionDetail show(long id) throws SQLException {
         return inTransaction(c -> {
-            wakeSnoozed(c);
+            clockTransitions(c);
             QueuedAction action = find(c, id, false);
             List<Transition> history = new ArrayList<>();
             try (PreparedStatement ps = c.prepareStatement("SELECT at, actor, from_status, to_status, note"
@@ -410,7 +410,7 @@ public final class ActionQueue implements AutoCloseable {
      */
     public Overflow overflow(int limit) throws SQLException {
         return inTransaction(c -> {
-            wakeSnoozed(c);
+            clockTransitions(c);
             int remaining = 0;
             for (TeamMember m : team(c)) {
                 remaining += m.remaining();
@@ -442,34 +442,30 @@ public final class ActionQueue implements AutoCloseable {
      * (released or snoozed work went back to the team; finished work counts).
      */
     private TeamMember member(Connection c, String agent) throws SQLException {
-        String email = null;
-        String name = null;
-        Integer capacity = null;
-        try (PreparedStatement ps = c.prepareStatement("SELECT email, display_name, weekly_capacity FROM queue_team"
-                + " WHERE agent = ?")) {
+        try (PreparedStatement ps = c.prepareStatement(MEMBER)) {
             ps.setString(1, agent);
-            try (ResultSet rs = ps.executeQuery()) {
-                if (rs.next()) {
-                    email = rs.getString(1);
-                    name = rs.getString(2);
-                    int own = rs.getInt(3);
-                    capacity = rs.wasNull() ? null : own;
-                }
-            }
-        }
-        int taken;
-        try (PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM recommended_actions"
-                + " WHERE assignee = ? AND claimed_at >= ?")) {
-            ps.setString(1, agent);
-            ps.setString(2, ActionSink.timestamp(weekStart()));
+            ps.setString(2, agent);
+            ps.setString(3, agent);
+            ps.setString(4, DEFAULT_MEMBER);
+            ps.setString(5, agent);
+            ps.setString(6, ActionSink.timestamp(weekStart()));
             try (ResultSet rs = ps.executeQuery()) {
                 rs.next();
-                taken = rs.getInt(1);
+                int own = rs.getInt(3);
+                boolean ownCapacity = !rs.wasNull();
+                int teamDefault = rs.getInt(4);
+                int capacity = ownCapacity ? own : rs.wasNull() ? DEFAULT_CAPACITY : teamDefault;
+                return new TeamMember(agent, rs.getString(1), rs.getString(2), capacity, ownCapacity, rs.getInt(5));
             }
         }
-        return new TeamMember(agent, email, name, capacity == null ? defaultCapacity(c) : capacity, capacity != null,
-                taken);
     }
+
+    /** One round trip per claim: the member's row, the default capacity and this week's count. */
+    private static final String MEMBER = "SELECT (SELECT email FROM queue_team WHERE agent = ?),"
+            + " (SELECT display_name FROM queue_team WHERE agent = ?),"
+            + " (SELECT weekly_capacity FROM queue_team WHERE agent = ?),"
+            + " (SELECT weekly_capacity FROM queue_team WHERE agent = ?),"
+            + " (SELECT count(*) FROM recommended_actions WHERE assignee = ? AND claimed_at >= ?)";
 
     private int defaultCapacity(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("SELECT weekly_capacity FROM queue_team WHERE agent = ?")) {
@@ -552,7 +548,7 @@ public final class ActionQueue implements AutoCloseable {
     private QueuedAction change(long id, Actor actor, Set<Status> from, String verb, Transform transform)
             throws SQLException {
         return inTransaction(c -> {
-            wakeSnoozed(c);
+            clockTransitions(c);
             QueuedAction current = find(c, id, true);
             Status status = Status.valueOf(current.status());
             if (!from.contains(status)) {
@@ -608,6 +604,36 @@ public final class ActionQueue implements AutoCloseable {
         }
         return a.notes() == null ? note : a.notes() + "\n" + note;
     }
+
+    /**
+     * What the passing of time does, before any read or claim: snoozes that ended wake up, and
+     * open or claimed actions past their due time escalate.
+     */
+    private void clockTransitions(Connection c) throws SQLException {
+        wakeSnoozed(c);
+        escalateOverdue(c);
+    }
+
+    /**
+     * An OPEN or CLAIMED action past its due time escalates once a cycle: flagged
+     * ({@code escalated_at}), one priority step up (1 stays 1; the sink keeps the step when it
+     * re-scores the row), recorded in the history as the clock's, with the due time it missed.
+     */
+    private void escalateOverdue(Connection c) throws SQLException {
+        String now = now();
+        try (PreparedStatement ps = c.prepareStatement("UPDATE recommended_actions SET escalated_at = ?,"
+                + " priority = " + ESCALATED_PRIORITY + ", status_changed_at = ?, status_changed_by = 'clock',"
+                + " status_note = 'overdue since ' || due_at || ': escalated to priority ' || " + ESCALATED_PRIORITY
+                + " WHERE status IN ('OPEN', 'CLAIMED') AND due_at < ? AND escalated_at IS NULL")) {
+            ps.setString(1, now);
+            ps.setString(2, now);
+            ps.setString(3, now);
+            ps.executeUpdate();
+        }
+    }
+
+    /** SQL: one priority step up from {@code priority}, 1 being the top. */
+    private static final String ESCALATED_PRIORITY = ActionSink.escalated("priority");
 
     private void wakeSnoozed(Connection c) throws SQLException {
         try (PreparedStatement ps = c.prepareStatement("UPDATE recommended_actions SET status = 'OPEN',"

@@ -7,7 +7,7 @@ BEGIN
         INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
         VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, NULL, NEW.status, NEW.status_note);
     ELSIF OLD.status IS DISTINCT FROM NEW.status OR OLD.status_changed_at IS DISTINCT FROM NEW.status_changed_at
-            OR OLD.assignee IS DISTINCT FROM NEW.assignee THEN
+            OR OLD.assignee IS DISTINCT FROM NEW.assignee OR OLD.escalated_at IS DISTINCT FROM NEW.escalated_at THEN
         INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
         VALUES (NEW.id, NEW.status_changed_at, NEW.status_changed_by, OLD.status, NEW.status, NEW.status_note);
     END IF;

@@ -12,7 +12,7 @@ DROP TRIGGER IF EXISTS recommended_actions_transition;
 
 CREATE TRIGGER recommended_actions_transition AFTER UPDATE ON recommended_actions
 WHEN old.status IS NOT new.status OR old.status_changed_at IS NOT new.status_changed_at
-    OR old.assignee IS NOT new.assignee
+    OR old.assignee IS NOT new.assignee OR old.escalated_at IS NOT new.escalated_at
 BEGIN
     INSERT INTO action_history (action_id, at, actor, from_status, to_status, note)
     VALUES (new.id, new.status_changed_at, new.status_changed_by, old.status, new.status, new.status_note);

@@ -37,6 +37,8 @@ CREATE TABLE IF NOT EXISTS recommended_actions (
     claimed_at TEXT,
     closed_at TEXT,
     reopen_after TEXT,
+    -- When the action went past its due time and rose a priority step (cleared by a reopen).
+    escalated_at TEXT,
     status_changed_at TEXT,
     status_changed_by TEXT,
     status_note TEXT,
@@ -52,6 +54,10 @@ CREATE INDEX IF NOT EXISTS recommended_actions_owner
 
 -- What each person took on this week: the weekly capacity check of every claim.
 CREATE INDEX IF NOT EXISTS recommended_actions_assignee ON recommended_actions (assignee, claimed_at);
+
+-- The actions that may still escalate, by due time: what every queue transaction checks.
+CREATE INDEX IF NOT EXISTS recommended_actions_due ON recommended_actions (due_at)
+    WHERE escalated_at IS NULL AND status IN ('OPEN', 'CLAIMED');
 
 -- Every change of status (or re-snooze), written by the trigger below.
 CREATE TABLE IF NOT EXISTS action_history (

@@ -2,6 +2,7 @@ package io.pulse.cli;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.cli.CommandLineErrorsTest.Result;
+import io.pulse.model.Recommendation;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.Transition;
 import org.junit.jupiter.api.Test;
@@ -25,7 +26,9 @@ class QueueOwnershipCommandTest {
     void aColleagueExits1AndALeadMayFinishIt() throws Exception {
         String sink = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
         SinkDatabase.of(sink).createSchema();
-        pipelineWrites(sink, recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1));
+        Recommendation acme = recommendation("acme.com", "URGENT_RETAIN", 1, 50_000, 1);
+        acme.setDueAt(java.time.Instant.now().plus(java.time.Duration.ofDays(7)).toEpochMilli()); // the CLI's clock is the wall clock
+        pipelineWrites(sink, acme);
         Result claimed = pulse("queue", "next", "--agent", "dana", "--json", "--sink", sink);
         assertThat(claimed.exit()).as(claimed.err()).isZero();
         String id = claimed.out().replaceAll("(?s).*\"id\"\\s*:\\s*(\\d+).*", "$1");

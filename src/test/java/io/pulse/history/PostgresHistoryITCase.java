@@ -68,7 +68,7 @@ class PostgresHistoryITCase {
     void replaysOfBothWriteTheSameActionTable() throws Exception {
         String columns = "customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
-                + " first_valid_as_of, status, industry, size_segment, pipeline_status";
+                + " first_valid_as_of, status, industry, size_segment, pipeline_status, owner";
         String query = "SELECT " + columns + " FROM recommended_actions ORDER BY customer_id, action";
         String fromSqlite = replay(sqlite, "actions-from-sqlite");
         String fromPostgres = replay(postgres, "actions-from-postgres");
@@ -76,6 +76,8 @@ class PostgresHistoryITCase {
         List<String> expected = rows(fromSqlite, query);
         assertThat(expected).hasSizeGreaterThanOrEqualTo(2 * 80);
         assertThat(rows(fromPostgres, query)).isEqualTo(expected);
+        assertThat(rows(fromPostgres, "SELECT count(*) FROM recommended_actions WHERE owner LIKE '%@pulse-cs.example'"))
+                .as("owners come through from both").doesNotContain("0");
         assertThat(rows(fromPostgres, "SELECT source || ': ' || reason FROM dead_letters")).isEmpty();
     }
 

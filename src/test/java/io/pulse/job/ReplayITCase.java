@@ -6,6 +6,8 @@ import io.pulse.actions.SinkDatabase;
 import io.pulse.cli.PulseCli;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
+import io.pulse.history.HistoryQueries;
+import io.pulse.jdbc.SqlDialect;
 import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -25,7 +27,10 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.LocalDate;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -100,6 +105,44 @@ class ReplayITCase {
         assertThat(rows(url, "SELECT count(*) FROM recommended_actions WHERE status <> pipeline_status"))
                 .as("nobody worked the queue: the pipeline's status is the status").containsExactly("0");
         assertPortfolioCountsEachCustomerOnce(url, customers);
+        assertEveryOpenRowCarriesItsAccountOwnerAsOfItsEvaluation(url);
+    }
+
+    /**
+     * The owner on each open row is the owner of the customer's latest account snapshot at or before
+     * the row's valid_as_of, read plainly from the history the job read (snapshot owner_id through
+     * salesforce__user): reassigned accounts included.
+     */
+    private static void assertEveryOpenRowCarriesItsAccountOwnerAsOfItsEvaluation(String url) throws Exception {
+        String accounts = HistoryQueries.all(SqlDialect.SQLITE, List.of(), true).stream()
+                .filter(q -> q.name().equals("accounts")).findFirst().orElseThrow().sql();
+        Map<String, TreeMap<Long, String>> owners = new HashMap<>();
+        try (Connection c = DriverManager.getConnection("jdbc:sqlite:" + history);
+             Statement s = c.createStatement();
+             java.sql.ResultSet rs = s.executeQuery("SELECT event_time, customer_id, owner_email FROM (" + accounts
+                     + ") AS snapshots")) {
+            while (rs.next()) {
+                owners.computeIfAbsent(rs.getString(2), k -> new TreeMap<>()).put(rs.getLong(1), rs.getString(3));
+            }
+        }
+        Set<String> distinctOwners = new TreeSet<>();
+        int reassignedRows = 0;
+        for (String row : rows(url, "SELECT customer_id || '|' || valid_as_of || '|' || coalesce(owner, '')"
+                + " FROM recommended_actions WHERE pipeline_status = 'OPEN'")) {
+            String[] f = row.split("\\|", -1);
+            TreeMap<Long, String> snapshots = owners.get(f[0]);
+            Map.Entry<Long, String> asOf = snapshots == null ? null
+                    : snapshots.floorEntry(java.time.Instant.parse(f[1]).toEpochMilli());
+            String expected = asOf == null || asOf.getValue() == null ? "" : asOf.getValue();
+            assertThat(f[2]).as("owner of %s as of %s", f[0], f[1]).isEqualTo(expected);
+            distinctOwners.add(f[2]);
+            if (!expected.isEmpty() && !expected.equals(snapshots.firstEntry().getValue())) {
+                reassignedRows++;
+            }
+        }
+        assertThat(distinctOwners).as("every account has an owner").isNotEmpty()
+                .allMatch(o -> o.endsWith("@pulse-cs.example"));
+        assertThat(reassignedRows).as("rows of reassigned accounts carry the new owner").isPositive();
     }
 
     /** `pulse report portfolio --json` on the replay's queue: every customer once, the Low band's share graded. */
@@ -198,7 +241,7 @@ class ReplayITCase {
     void theTableDoesNotDependOnParallelism() throws Exception {
         String columns = "customer_id, action, family, value_tier, risk_tier, health_band, health_score,"
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
-                + " first_valid_as_of, status, assignee, industry, size_segment, pipeline_status";
+                + " first_valid_as_of, status, assignee, industry, size_segment, pipeline_status, owner";
         String query = "SELECT " + columns + " FROM recommended_actions ORDER BY customer_id, action";
         List<String> atOne = rows(replay(1), query);
         List<String> atFour = rows(replay(4), query);

@@ -235,6 +235,66 @@ abstract class TeamQueueContract {
         assertThat(queue.defaultCapacity()).isEqualTo(25);
     }
 
+    @Test
+    void anActionPastItsDueTimeEscalatesOnceAPriorityStepAndARescoreKeepsTheStep() throws Exception {
+        Recommendation late = owned("late.com", null, 3, 1_000);
+        late.setDueAt(day(12).toEpochMilli());
+        Recommendation onTime = owned("on-time.com", null, 2, 900_000);
+        onTime.setDueAt(day(40).toEpochMilli());
+        Recommendation top = owned("top.com", null, 1, 5);
+        top.setDueAt(day(12).toEpochMilli());
+        pipelineWrites(url, late, onTime, top);
+        long id = idOf("late.com");
+        assertThat(queue.show(id).action().escalatedAt()).as("not due yet").isNull();
+
+        clock.set(day(13));
+        QueuedAction escalated = queue.show(id).action();
+        assertThat(escalated.priority()).isEqualTo(2);
+        assertThat(escalated.escalatedAt()).isEqualTo("2026-03-15T00:00:00Z");
+        assertThat(queue.show(id).history()).last().isEqualTo(new Transition("2026-03-15T00:00:00Z", "clock", "OPEN",
+                "OPEN", "overdue since 2026-03-14T00:00:00Z: escalated to priority 2"));
+        assertThat(queue.show(idOf("top.com")).action().priority()).as("the top stays the top").isEqualTo(1);
+        assertThat(queue.show(idOf("top.com")).action().escalatedAt()).isNotNull();
+        assertThat(queue.show(idOf("on-time.com")).action().escalatedAt()).isNull();
+
+        clock.set(day(20));
+        assertThat(queue.show(id).history()).as("once a cycle").hasSize(2);
+        assertThat(queue.show(id).action().priority()).isEqualTo(2);
+
+        Recommendation rescored = owned("late.com", null, 3, 2_000);
+        rescored.setValidAsOf(day(15).toEpochMilli());
+        rescored.setDueAt(day(22).toEpochMilli());
+        pipelineWrites(url, rescored);
+        assertThat(queue.show(id).action().priority()).as("a re-score keeps the step").isEqualTo(2);
+        assertThat(queue.show(id).action().predicted6mRevenue()).isEqualTo(2_000);
+        assertThat(queue.next("dana").orElseThrow().customerId()).as("priority 1 first")
+                .isEqualTo("top.com");
+        assertThat(queue.next("dana").orElseThrow().customerId()).isEqualTo("on-time.com");
+        assertThat(queue.next("dana").orElseThrow().customerId()).isEqualTo("late.com");
+    }
+
+    @Test
+    void aClaimedActionEscalatesTooAndAReopenedCycleStartsWithoutTheFlag() throws Exception {
+        Recommendation late = owned("late.com", null, 3, 1_000);
+        late.setDueAt(day(12).toEpochMilli());
+        pipelineWrites(url, late);
+        long id = queue.next("dana").orElseThrow().id();
+        clock.set(day(13));
+        assertThat(queue.show(id).action().escalatedAt()).isNotNull();
+        assertThat(queue.show(id).action().status()).isEqualTo("CLAIMED");
+        assertThat(queue.show(id).action().assignee()).isEqualTo("dana");
+
+        queue.done(id, Actor.agent("dana"), Outcome.SAVED, null);
+        Recommendation again = owned("late.com", null, 3, 1_000);
+        again.setValidAsOf(day(60).toEpochMilli());
+        again.setDueAt(day(67).toEpochMilli());
+        pipelineWrites(url, again); // after the 30-day cooldown: a new cycle
+        QueuedAction reopened = queue.show(id).action();
+        assertThat(reopened.status()).isEqualTo("OPEN");
+        assertThat(reopened.escalatedAt()).isNull();
+        assertThat(reopened.priority()).isEqualTo(3);
+    }
+
     /**
      * Eight agents with capacities 1 to 8, each working from two sessions at once, claim until the
      * queue says they are full: each takes on exactly their capacity, no action goes to two people.

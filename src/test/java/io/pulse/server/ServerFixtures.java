@@ -31,12 +31,18 @@ final class ServerFixtures {
                 + " \"source\": \"" + source + "\", \"usage\": {\"feature\": \"reports\"}}";
     }
 
+    /** Due a week from now on the wall clock, which the server's queue runs on: not overdue during a test. */
+    static io.pulse.model.Recommendation dueNextWeek(io.pulse.model.Recommendation r) {
+        r.setDueAt(java.time.Instant.now().plus(java.time.Duration.ofDays(7)).toEpochMilli());
+        return r;
+    }
+
     /** A SQLite queue in {@code dir} with two OPEN actions: acme.com's URGENT_RETAIN first, then beta.io's. */
     static String queueOfTwo(Path dir) throws Exception {
         String url = "jdbc:sqlite:" + Files.createFile(dir.resolve("actions.sqlite"));
         SinkDatabase.of(url).createSchema();
-        pipelineWrites(url, recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0),
-                recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0));
+        pipelineWrites(url, dueNextWeek(recommendation("beta.io", "CLOSE_MONITOR", 2, 40_000, 0)),
+                dueNextWeek(recommendation("acme.com", "URGENT_RETAIN", 1, 90_000, 0)));
         return url;
     }
 }

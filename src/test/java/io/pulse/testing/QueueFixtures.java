@@ -23,7 +23,7 @@ public final class QueueFixtures {
         return DAY_0.plus(Duration.ofDays(n));
     }
 
-    /** An OPEN recommendation valid as of {@code day}, due a week later. */
+    /** An OPEN recommendation valid as of {@code day}, due a month later (not overdue, so not escalated, until then). */
     public static Recommendation recommendation(String customer, String action, int priority, double revenue, int day) {
         Recommendation r = new Recommendation();
         r.setCustomerId(customer);
@@ -36,7 +36,7 @@ public final class QueueFixtures {
         r.setPredicted6mRevenue(revenue);
         r.setPriority(priority);
         r.setValidAsOf(day(day).toEpochMilli());
-        r.setDueAt(day(day + 7).toEpochMilli());
+        r.setDueAt(day(day + 30).toEpochMilli());
         r.setPlaybook("[\"Call the sponsor\"]");
         r.setReasons("[{\"rule\":\"High value at high risk\",\"facts\":{\"valueTier\":\"High\",\"day\":" + day + "}}]");
         r.setRulesetVersion("v1");
