@@ -209,6 +209,7 @@ public final class HistoryQueries {
                 + " LEFT JOIN name_to_customer n ON n.name_key = lower(trim(a.account_name))"
                 + (accountOwners ? " LEFT JOIN salesforce__user o ON o.user_id = a.owner_id" : "")
                 + inTimeOrder("a.account_id");
+        boolean owners = accountOwners; // the extractor is serialized with the job: it must not capture this
         return new Query("accounts", sql, rs -> {
             CustomerEvent e = event(EventType.ACCOUNT_SNAPSHOT, rs,
                     "salesforce__customer_360_view:" + rs.getString("account_id"));
@@ -225,7 +226,7 @@ public final class HistoryQueries {
             a.setContactsWithEmail(rs.getInt("contacts_with_email"));
             a.setDaysSinceLastActivity(rs.getInt("days_since_last_activity"));
             a.setActivities30d(rs.getInt("total_activities_30d"));
-            if (accountOwners) {
+            if (owners) {
                 a.setOwner(rs.getString("owner_email"));
             }
             e.account = a;
