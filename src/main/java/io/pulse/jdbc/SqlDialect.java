@@ -65,6 +65,11 @@ public enum SqlDialect {
         }
 
         @Override
+        public String indexedBy(String index) {
+            return " INDEXED BY " + index;
+        }
+
+        @Override
         public String epochMillis(String timestamp) {
             return "unixepoch(" + timestamp + ") * 1000";
         }
@@ -120,6 +125,11 @@ public enum SqlDialect {
         @Override
         public String forUpdateSkipLocked() {
             return " FOR UPDATE SKIP LOCKED";
+        }
+
+        @Override
+        public String indexedBy(String index) {
+            return ""; // the planner weighs a partial index by its statistics
         }
 
         /**
@@ -227,6 +237,12 @@ public enum SqlDialect {
 
     /** Appended to a SELECT that picks one of many rows for this transaction alone. */
     public abstract String forUpdateSkipLocked();
+
+    /**
+     * After a table name: read it through {@code index}. SQLite, without statistics, would take a
+     * wider index whose first column the query constrains over a small partial one.
+     */
+    public abstract String indexedBy(String index);
 
     /**
      * SQL for a timestamp's epoch milliseconds, truncated to the second (as SQLite's

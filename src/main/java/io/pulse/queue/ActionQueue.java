@@ -621,7 +621,8 @@ public final class ActionQueue implements AutoCloseable {
      */
     private void escalateOverdue(Connection c) throws SQLException {
         String now = now();
-        try (PreparedStatement ps = c.prepareStatement("UPDATE recommended_actions SET escalated_at = ?,"
+        try (PreparedStatement ps = c.prepareStatement("UPDATE recommended_actions"
+                + dialect.indexedBy("recommended_actions_due") + " SET escalated_at = ?,"
                 + " priority = " + ESCALATED_PRIORITY + ", status_changed_at = ?, status_changed_by = 'clock',"
                 + " status_note = 'overdue since ' || due_at || ': escalated to priority ' || " + ESCALATED_PRIORITY
                 + " WHERE status IN ('OPEN', 'CLAIMED') AND due_at < ? AND escalated_at IS NULL")) {
