@@ -119,3 +119,39 @@ CREATE TABLE IF NOT EXISTS queue_team (
     weekly_capacity INTEGER CHECK (weekly_capacity >= 0));
 
 INSERT INTO queue_team (agent, weekly_capacity) VALUES ('*', 25) ON CONFLICT (agent) DO NOTHING;
+
+-- Where notifications go (pulse queue notify): a Slack incoming webhook ('slack') or any JSON
+-- endpoint ('generic'), for some kinds (comma-separated: new_p1, escalated, assigned) and,
+-- optionally, some action codes only (comma-separated; NULL = every action).
+CREATE TABLE IF NOT EXISTS notification_targets (
+    name TEXT PRIMARY KEY,
+    url TEXT NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('slack', 'generic')),
+    kinds TEXT NOT NULL,
+    actions TEXT);
+
+-- The outbox: one row per (history row, target), delivered at least once with its idempotency
+-- key; PENDING until a 2xx answer (DELIVERED) or until the attempts run out (PARKED, last_error
+-- says why).
+CREATE TABLE IF NOT EXISTS notifications (
+    ${id},
+    target TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    history_id BIGINT NOT NULL,
+    action_id BIGINT NOT NULL,
+    idempotency_key TEXT NOT NULL UNIQUE,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL DEFAULT 'PENDING',
+    attempts INTEGER NOT NULL DEFAULT 0,
+    created_at TEXT NOT NULL,
+    next_attempt_at TEXT NOT NULL,
+    last_error TEXT,
+    delivered_at TEXT);
+
+CREATE INDEX IF NOT EXISTS notifications_due ON notifications (status, next_attempt_at);
+
+-- How far the notifier has read action_history: the last row it turned into notifications. Set
+-- to the end of the history when the first target is added: what happened before is not news.
+CREATE TABLE IF NOT EXISTS notifier_position (
+    name TEXT PRIMARY KEY,
+    last_history_id BIGINT NOT NULL);

@@ -44,7 +44,7 @@ class LayersTest {
             List.of("evaluation"),                       // the rule operators
             List.of("actions"),                          // the action table and its sink
             List.of("job"),                              // the pipeline and the job
-            List.of("backtest", "queue", "portfolio", "generate"),
+            List.of("backtest", "queue", "portfolio", "generate", "notifications"),
             List.of("server"),
             List.of("cli"));
 
