@@ -2,6 +2,7 @@ package io.pulse.evaluation;
 
 import io.pulse.model.Recommendation.Fingerprint;
 import io.pulse.features.PeriodFeatures;
+import io.pulse.rules.facts.Account;
 import io.pulse.features.ObservationLog;
 import io.pulse.rules.engine.CustomerEvaluation;
 import io.pulse.rules.engine.PreviousEvaluation;
@@ -44,16 +45,19 @@ import java.util.function.Function;
  * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
  * change to the fields of {@link PeriodFeatures} or of a fact in it changes what they must be read
  * with. So they start with their layout's version ({@link #FEATURES_LAYOUT}), then the serialized
- * length in 3 bytes, then the compressed bytes. This version writes and reads layout 1, an LZ4
- * block: packed at every evaluation, so the compression is the cheapest one (see BENCHMARKS.md,
- * "Parts of the job, one thread"); it refuses any other layout rather than misread it. A change to
- * the features' fields raises the layout and reads the older ones with the serializer they were
- * written with ({@code EvaluatorStateTest} pins the serialized fields).
+ * length in 3 bytes, then the compressed bytes, an LZ4 block: packed at every evaluation, so the
+ * compression is the cheapest one (see BENCHMARKS.md, "Parts of the job, one thread"). This
+ * version writes layout 2 (the account names its owner) and reads layouts 2 and 1 (the account
+ * without an owner, read with the serializer it was written with); it refuses any other layout
+ * rather than misread it. A change to the features' fields raises the layout and reads the older
+ * ones the same way ({@code EvaluatorStateTest} pins the serialized fields of each).
  */
 public final class EvaluatorState {
     private static final int DIGEST_BYTES = 16;
     /** The layout of the packed features this version writes: the first byte of {@link #features}. */
-    static final int FEATURES_LAYOUT = 1;
+    static final int FEATURES_LAYOUT = 2;
+    /** The layout before accounts named their owner: still read, never written. */
+    static final int FEATURES_LAYOUT_WITHOUT_OWNER = 1;
     /** The serialized length is kept in 3 bytes, after the layout byte. */
     private static final int MAX_SERIALIZED_FEATURES = (1 << 24) - 1;
 
@@ -169,6 +173,7 @@ public final class EvaluatorState {
      */
     public static final class Codec {
         private final TypeSerializer<PeriodFeatures> serializer;
+        private final TypeSerializer<PeriodFeatures> withoutOwner;
         private final LZ4Compressor compressor = LZ4Factory.fastestInstance().fastCompressor();
         private final LZ4SafeDecompressor decompressor = LZ4Factory.fastestInstance().safeDecompressor();
         private final DataOutputSerializer out = new DataOutputSerializer(1024);
@@ -183,24 +188,64 @@ public final class EvaluatorState {
          *
          * @param serializers the job's serializer of each field's type
          */
-        @SuppressWarnings("unchecked")
         public static TypeSerializer<PeriodFeatures> keptFeatures(Function<TypeInformation<?>, TypeSerializer<?>> serializers) {
-            PojoTypeInfo<PeriodFeatures> info = (PojoTypeInfo<PeriodFeatures>) TypeInformation.of(PeriodFeatures.class);
+            return keptFeatures(serializers, false);
+        }
+
+        /** {@link #keptFeatures} as layout 1 wrote them: the account without its owner. */
+        public static TypeSerializer<PeriodFeatures> keptFeaturesWithoutOwner(
+                Function<TypeInformation<?>, TypeSerializer<?>> serializers) {
+            return keptFeatures(serializers, true);
+        }
+
+        private static TypeSerializer<PeriodFeatures> keptFeatures(Function<TypeInformation<?>, TypeSerializer<?>> serializers,
+                                                                   boolean withoutOwner) {
+            PojoTypeInfo<PeriodFeatures> info = pojo(PeriodFeatures.class);
             List<Field> fields = new ArrayList<>();
             List<TypeSerializer<?>> fieldSerializers = new ArrayList<>();
             for (int i = 0; i < info.getArity(); i++) {
                 PojoField f = info.getPojoFieldAt(i);
-                if (!f.getField().getName().equals("observations")) {
-                    fields.add(f.getField());
-                    fieldSerializers.add(serializers.apply(f.getTypeInformation()));
+                if (f.getField().getName().equals("observations")) {
+                    continue;
                 }
+                fields.add(f.getField());
+                fieldSerializers.add(withoutOwner && f.getField().getType() == Account.class
+                        ? pojoWithout(Account.class, "owner", serializers) : serializers.apply(f.getTypeInformation()));
             }
             return new PojoSerializer<>(PeriodFeatures.class, fieldSerializers.toArray(TypeSerializer[]::new),
                     fields.toArray(Field[]::new), new SerializerConfigImpl());
         }
 
-        public Codec(TypeSerializer<PeriodFeatures> serializer) {
+        /** The serializer of a POJO without one of its fields, which it reads as null. */
+        private static <T> TypeSerializer<T> pojoWithout(Class<T> type, String field,
+                                                         Function<TypeInformation<?>, TypeSerializer<?>> serializers) {
+            PojoTypeInfo<T> info = pojo(type);
+            List<Field> fields = new ArrayList<>();
+            List<TypeSerializer<?>> fieldSerializers = new ArrayList<>();
+            for (int i = 0; i < info.getArity(); i++) {
+                PojoField f = info.getPojoFieldAt(i);
+                if (!f.getField().getName().equals(field)) {
+                    fields.add(f.getField());
+                    fieldSerializers.add(serializers.apply(f.getTypeInformation()));
+                }
+            }
+            return new PojoSerializer<>(type, fieldSerializers.toArray(TypeSerializer[]::new),
+                    fields.toArray(Field[]::new), new SerializerConfigImpl());
+        }
+
+        @SuppressWarnings("unchecked")
+        private static <T> PojoTypeInfo<T> pojo(Class<T> type) {
+            return (PojoTypeInfo<T>) TypeInformation.of(type);
+        }
+
+        /** The codec of the job's serializers ({@code getRuntimeContext()::createSerializer}). */
+        public static Codec of(Function<TypeInformation<?>, TypeSerializer<?>> serializers) {
+            return new Codec(keptFeatures(serializers), keptFeaturesWithoutOwner(serializers));
+        }
+
+        public Codec(TypeSerializer<PeriodFeatures> serializer, TypeSerializer<PeriodFeatures> withoutOwner) {
             this.serializer = serializer;
+            this.withoutOwner = withoutOwner;
         }
 
         public byte[] encode(EvaluatorState state) throws IOException {
@@ -316,9 +361,9 @@ public final class EvaluatorState {
             }
             byte[] packed = state.features;
             int layout = packed[0] & 0xff;
-            if (layout != FEATURES_LAYOUT) {
+            if (layout != FEATURES_LAYOUT && layout != FEATURES_LAYOUT_WITHOUT_OWNER) {
                 throw new IOException("the packed features of a customer are of layout " + layout
-                        + "; this version reads layout " + FEATURES_LAYOUT);
+                        + "; this version reads layouts " + FEATURES_LAYOUT_WITHOUT_OWNER + " and " + FEATURES_LAYOUT);
             }
             int length = (packed[1] & 0xff) << 16 | (packed[2] & 0xff) << 8 | packed[3] & 0xff;
             if (serialized.length < length) {
@@ -326,7 +371,7 @@ public final class EvaluatorState {
             }
             decompress(packed, length);
             in.setBuffer(serialized, 0, length);
-            return serializer.deserialize(in);
+            return (layout == FEATURES_LAYOUT ? serializer : withoutOwner).deserialize(in);
         }
 
         private void decompress(byte[] packed, int length) throws IOException {

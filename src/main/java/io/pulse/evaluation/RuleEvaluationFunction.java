@@ -152,7 +152,7 @@ public class RuleEvaluationFunction
         }
         featuresByTime = getRuntimeContext().getMapState(PENDING_FEATURES);
         evaluated = getRuntimeContext().getState(EVALUATED);
-        codec = new EvaluatorState.Codec(EvaluatorState.Codec.keptFeatures(getRuntimeContext()::createSerializer));
+        codec = EvaluatorState.Codec.of(getRuntimeContext()::createSerializer);
         getRuntimeContext().addAccumulator(EVALUATIONS, evaluations);
         MetricGroup metrics = PulseMetrics.of(getRuntimeContext());
         evaluationCount = metrics.counter(PulseMetrics.EVALUATIONS);

@@ -38,8 +38,7 @@ public final class PackedFeaturesBenchmark {
             corpus.add(features(e.facts(), e.asOf()));
         }
         ThreadMXBean threads = ManagementFactory.getThreadMXBean();
-        EvaluatorState.Codec codec = new EvaluatorState.Codec(
-                TypeInformation.of(PeriodFeatures.class).createSerializer(new SerializerConfigImpl()));
+        EvaluatorState.Codec codec = EvaluatorState.Codec.of(t -> t.createSerializer(new SerializerConfigImpl()));
         List<byte[]> packed = new ArrayList<>(corpus.size());
         for (int round = 1; round <= rounds; round++) {
             packed.clear();

@@ -19,6 +19,7 @@ import org.apache.flink.api.common.serialization.SerializerConfigImpl;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.core.memory.DataOutputViewStreamWrapper;
+import net.jpountz.lz4.LZ4Factory;
 import org.junit.jupiter.api.Test;
 
 import java.io.ByteArrayOutputStream;
@@ -34,8 +35,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class EvaluatorStateTest {
-    private final EvaluatorState.Codec codec = new EvaluatorState.Codec(
-            EvaluatorState.Codec.keptFeatures(t -> t.createSerializer(new SerializerConfigImpl())));
+    private final EvaluatorState.Codec codec = EvaluatorState.Codec.of(t -> t.createSerializer(new SerializerConfigImpl()));
 
     @Test
     void aStateSurvivesPackingWithItsBandFingerprintsAndFeatures() throws Exception {
@@ -189,7 +189,9 @@ class EvaluatorStateTest {
      * {@value EvaluatorState#FEATURES_LAYOUT} packs (before compression), as the serializer wrote
      * them when the layout was last raised.
      */
-    private static final String PINNED_FEATURES = "period-features-layout-1.bin";
+    private static final String PINNED_FEATURES = "period-features-layout-2.bin";
+    /** The same features as layout 1 packed them, before accounts named their owner. */
+    private static final String PINNED_FEATURES_WITHOUT_OWNER = "period-features-layout-1.bin";
 
     @Test
     void theFeaturesStillSerializeAsTheirLayoutPinned() throws Exception {
@@ -205,6 +207,35 @@ class EvaluatorStateTest {
                         + " current serializer. After: raise EvaluatorState.FEATURES_LAYOUT, read the older layout"
                         + " with the serializer it was written with, and pin the new layout in a new resource")
                 .isEqualTo(resource(PINNED_FEATURES));
+    }
+
+    @Test
+    void featuresPackedBeforeAccountsNamedTheirOwnerStillReadBackWithoutOne() throws Exception {
+        byte[] layout1 = resource(PINNED_FEATURES_WITHOUT_OWNER);
+        byte[] compressed = LZ4Factory.fastestInstance().fastCompressor().compress(layout1);
+        // A state as an older version packed it: no band, no open rows, then the features (layout 1,
+        // the serialized length in 3 bytes, the LZ4 block), no tiers, no opened actions, no log.
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        java.io.DataOutputStream out = new java.io.DataOutputStream(bytes);
+        out.writeBoolean(false);
+        out.writeInt(0);
+        out.writeInt(4 + compressed.length);
+        out.writeByte(EvaluatorState.FEATURES_LAYOUT_WITHOUT_OWNER);
+        out.writeByte(layout1.length >>> 16);
+        out.writeByte(layout1.length >>> 8);
+        out.writeByte(layout1.length);
+        out.write(compressed);
+        out.writeBoolean(false);
+        out.writeBoolean(false);
+        out.writeInt(0);
+        out.writeInt(-1);
+
+        PeriodFeatures back = codec.features(codec.decode(bytes.toByteArray()));
+
+        PeriodFeatures expected = pinnedFeatures();
+        expected.account.setOwner(null);
+        assertThat(back).usingRecursiveComparison().isEqualTo(expected);
+        assertThat(back.account.getOwner()).isNull();
     }
 
     @Test
@@ -266,6 +297,7 @@ class EvaluatorStateTest {
         f.account.setEmployees(1_944);
         f.account.setAnnualRevenue(581_752_095.55);
         f.account.setDaysSinceLastActivity(9);
+        f.account.setOwner("dana.doe@pulse-cs.example");
         f.profile = new CustomerProfile();
         f.profile.setCustomerId("acme.com");
         f.profile.setCustomerTier("Silver");
