@@ -2,7 +2,12 @@ package io.pulse.cli;
 
 import io.pulse.queue.ActionDetail;
 import io.pulse.queue.ActionQueue;
+import io.pulse.actions.SinkDatabase;
 import io.pulse.history.CrmUsers;
+import io.pulse.notifications.NotificationKind;
+import io.pulse.notifications.NotificationTarget;
+import io.pulse.notifications.Notifier;
+import io.pulse.notifications.NotifierLoop;
 import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.queue.Overflow;
@@ -25,6 +30,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
 
 /** `pulse queue ...`: the CS work queue from the command line. */
 @Command(name = "queue", mixinStandardHelpOptions = true,
@@ -33,7 +39,8 @@ import java.util.concurrent.Callable;
         subcommands = {QueueCommand.Next.class, QueueCommand.ListActions.class, QueueCommand.Show.class,
                 QueueCommand.Claim.class, QueueCommand.Release.class, QueueCommand.Done.class,
                 QueueCommand.Dismiss.class, QueueCommand.Snooze.class, QueueCommand.Assign.class,
-                QueueCommand.Team.class, QueueCommand.OverflowCommand.class, QueueCommand.Cooldown.class})
+                QueueCommand.Team.class, QueueCommand.OverflowCommand.class, QueueCommand.Notify.class,
+                QueueCommand.Cooldown.class})
 final class QueueCommand {
     /** Exit status of `next` when nothing is OPEN: a script's loop ends on it. */
     static final int EMPTY = 3;
@@ -406,6 +413,115 @@ final class QueueCommand {
                 out.printf("%-7d %-4d %-22s %-28s %-32s %14s%n", a.id(), a.priority(), a.action(), a.customerId(),
                         a.owner() == null ? "(unowned)" : a.owner(), String.format("$%,.0f", a.predicted6mRevenue()));
             }
+            return 0;
+        }
+    }
+
+    @Command(name = "notify", mixinStandardHelpOptions = true,
+            description = {"Outbound webhooks for new priority-1 actions, escalations and assignments: the targets,"
+                    + " the outbox (pending, delivered, parked with the reason), and a delivery round.",
+                    "pulse serve delivers every second; --once does one round here, --watch keeps going."})
+    static final class Notify extends Operation {
+        @Option(names = "--set-target", paramLabel = "NAME", description = "Add or replace a target (with --url, "
+                + "--format, --kinds, and optionally --actions).")
+        String target;
+
+        @Option(names = "--url", description = "With --set-target: where to POST (http or https).")
+        String url;
+
+        @Option(names = "--format", defaultValue = "generic",
+                description = "With --set-target: slack (a Slack incoming webhook's {\"text\"}) or generic (the whole"
+                        + " notification as JSON; default).")
+        String format;
+
+        @Option(names = "--kinds", split = ",", paramLabel = "KIND",
+                description = "With --set-target: new_p1, escalated, assigned (comma-separated).")
+        List<String> kinds;
+
+        @Option(names = "--actions", split = ",", paramLabel = "ACTION",
+                description = "With --set-target: only these action codes (default: every action).")
+        List<String> actions;
+
+        @Option(names = "--remove-target", paramLabel = "NAME", description = "Remove a target (its pending"
+                + " notifications are still delivered).")
+        String remove;
+
+        @Option(names = "--once", description = "Enqueue what is new and deliver what is due, once.")
+        boolean once;
+
+        @Option(names = "--watch", description = "Deliver every second until stopped (Ctrl-C).")
+        boolean watch;
+
+        @Option(names = "--status", description = "List the outbox's notifications of this status (pending,"
+                + " delivered, parked; 'all' for every one).")
+        String status;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            Notifier notifier = new Notifier(SinkDatabase.of(sink), java.time.Clock.systemUTC(),
+                    Notifier.Retries.defaults());
+            if (target != null) {
+                if (url == null || kinds == null) {
+                    throw QueueException.badInput("--set-target needs --url and --kinds");
+                }
+                try {
+                    java.util.Set<NotificationKind> parsed = java.util.EnumSet.noneOf(NotificationKind.class);
+                    kinds.forEach(k -> parsed.add(NotificationKind.parse(k)));
+                    notifier.setTarget(new NotificationTarget(target, url, format, parsed,
+                            actions == null ? java.util.Set.of() : new java.util.HashSet<>(actions)));
+                } catch (IllegalArgumentException e) {
+                    throw QueueException.badInput(e.getMessage());
+                }
+            }
+            if (remove != null && !notifier.removeTarget(remove)) {
+                throw QueueException.badInput("no target named " + remove);
+            }
+            if (watch) {
+                try (NotifierLoop loop = NotifierLoop.start(notifier, java.time.Duration.ofSeconds(1))) {
+                    CountDownLatch stopped = new CountDownLatch(1);
+                    Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
+                    stopped.await();
+                }
+                return 0;
+            }
+            if (once) {
+                int enqueued = notifier.enqueue();
+                Notifier.Round round = notifier.deliverDue();
+                System.err.printf("pulse queue: %d new notification%s; %d delivered, %d to retry, %d parked%n",
+                        enqueued, enqueued == 1 ? "" : "s", round.delivered(), round.retried(), round.parked());
+            }
+            if (status != null) {
+                String s = status.equalsIgnoreCase("all") ? null : status.toUpperCase(java.util.Locale.ROOT);
+                if (s != null && !List.of("PENDING", "DELIVERED", "PARKED").contains(s)) {
+                    throw QueueException.badInput("--status is pending, delivered, parked or all, not '" + status + "'");
+                }
+                List<Notifier.Outgoing> rows = notifier.list(s, 200);
+                if (json) {
+                    print(rows);
+                } else {
+                    for (Notifier.Outgoing n : rows) {
+                        out.printf("#%-6d %-10s %-10s action %-7d %-9s attempts %d%s%n", n.id(), n.target(), n.kind(),
+                                n.actionId(), n.status(), n.attempts(), n.lastError() == null ? ""
+                                        : "  " + n.lastError());
+                    }
+                }
+                return 0;
+            }
+            List<NotificationTarget> targets = notifier.targets();
+            Map<String, Long> counts = notifier.counts();
+            if (json) {
+                print(Map.of("targets", targets.stream().map(t -> Map.of("name", t.name(), "format", t.format(),
+                        "kinds", t.kinds(), "actions", t.actions(), "url", t.shownUrl())).toList(),
+                        "notifications", counts));
+                return 0;
+            }
+            for (NotificationTarget t : targets) {
+                out.printf("%-16s %-8s %-32s %s%n", t.name(), t.format(), t.kinds().stream()
+                        .map(NotificationKind::code).sorted().collect(java.util.stream.Collectors.joining(","))
+                        + (t.actions().isEmpty() ? "" : " for " + String.join(",", new java.util.TreeSet<>(t.actions()))),
+                        t.shownUrl());
+            }
+            out.printf("%d target%s; notifications: %s%n", targets.size(), targets.size() == 1 ? "" : "s", counts);
             return 0;
         }
     }

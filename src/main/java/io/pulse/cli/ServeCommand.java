@@ -11,6 +11,9 @@ import io.pulse.server.ApiTokens.Role;
 import io.pulse.server.EventIngest;
 import io.pulse.server.QueueServer;
 import picocli.CommandLine.Command;
+import io.pulse.actions.SinkDatabase;
+import io.pulse.notifications.Notifier;
+import io.pulse.notifications.NotifierLoop;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -30,7 +33,9 @@ import java.util.concurrent.CountDownLatch;
                         + " events only: 403 otherwise.",
                 "A queue token is an agent's (NAME:TOKEN: their own claimed actions and unclaimed ones) unless it"
                         + " starts with a role word: 'lead NAME:TOKEN' or 'admin NAME:TOKEN' may also release, finish,"
-                        + " snooze or dismiss anyone's claimed action."})
+                        + " snooze or dismiss anyone's claimed action.",
+                "Every second, the server also delivers the queue's notifications to their webhooks (targets set"
+                        + " with pulse queue notify)."})
 final class ServeCommand implements Callable<Integer> {
     static final String TOKENS_ENV = "PULSE_API_TOKENS";
     static final String INGEST_TOKENS_ENV = "PULSE_INGEST_TOKENS";
@@ -103,10 +108,13 @@ final class ServeCommand implements Callable<Integer> {
             System.err.println("pulse serve: " + e.getMessage());
             return 1;
         }
-        try (queue; ingest; QueueServer server = QueueServer.start(queue, apiTokens, host, port, ingest)) {
-            System.out.printf("Serving the queue %s on http://%s:%d/ (API under /api, %s)%s; Ctrl-C stops%n",
-                    sink, host, server.port(), apiTokens,
-                    ingest == null ? "" : "; POST /api/events publishes to " + ingest);
+        Notifier notifier = new Notifier(SinkDatabase.of(sink), Clock.systemUTC(), Notifier.Retries.defaults());
+        try (queue; ingest; QueueServer server = QueueServer.start(queue, apiTokens, host, port, ingest);
+             NotifierLoop notifications = NotifierLoop.start(notifier, Duration.ofSeconds(1))) {
+            System.out.printf("Serving the queue %s on http://%s:%d/ (API under /api, %s)%s; notifying %d target%s;"
+                            + " Ctrl-C stops%n", sink, host, server.port(), apiTokens,
+                    ingest == null ? "" : "; POST /api/events publishes to " + ingest, notifier.targets().size(),
+                    notifier.targets().size() == 1 ? "" : "s");
             CountDownLatch stopped = new CountDownLatch(1);
             Runtime.getRuntime().addShutdownHook(new Thread(stopped::countDown));
             stopped.await();

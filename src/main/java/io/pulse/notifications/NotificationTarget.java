@@ -42,6 +42,15 @@ public record NotificationTarget(String name, String url, String format, Set<Not
                 : Set.copyOf(actions.stream().map(a -> a.trim().toUpperCase(Locale.ROOT)).toList());
     }
 
+    /**
+     * The URL as shown to people and logs: its scheme, host and port only (a Slack webhook's path is
+     * its secret).
+     */
+    public String shownUrl() {
+        URI uri = URI.create(url);
+        return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...";
+    }
+
     /** Whether this target takes a notification of {@code kind} about an {@code action}. */
     boolean takes(NotificationKind kind, String action) {
         return kinds.contains(kind) && (actions.isEmpty() || actions.contains(action));

@@ -9,6 +9,7 @@ import io.pulse.queue.Actor;
 import io.pulse.queue.QueueFilter;
 import io.pulse.queue.Status;
 import io.pulse.testing.QueueFixtures.TestClock;
+import io.pulse.testing.WebhookReceiver;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -1,4 +1,4 @@
-package io.pulse.notifications;
+package io.pulse.testing;
 
 import com.sun.net.httpserver.HttpServer;
 
@@ -19,15 +19,15 @@ import java.util.concurrent.atomic.AtomicInteger;
  * before it answers 200 (the sender has given up by then, so it sends again: a duplicate). It
  * records every request it processed (all but the 503s), duplicates included.
  */
-final class WebhookReceiver implements AutoCloseable {
-    record Received(String key, String body) {}
+public final class WebhookReceiver implements AutoCloseable {
+    public record Received(String key, String body) {}
 
     private final HttpServer server;
-    final List<Received> received = new CopyOnWriteArrayList<>();
+    public final List<Received> received = new CopyOnWriteArrayList<>();
     private final AtomicInteger requests = new AtomicInteger();
     private final Set<String> slowedOnce = ConcurrentHashMap.newKeySet();
 
-    WebhookReceiver(int failFirst, Set<String> slowKeys, long delayMs) throws IOException {
+    public WebhookReceiver(int failFirst, Set<String> slowKeys, long delayMs) throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.setExecutor(Executors.newCachedThreadPool());
         server.createContext("/", exchange -> {
@@ -55,7 +55,7 @@ final class WebhookReceiver implements AutoCloseable {
         server.start();
     }
 
-    String url() {
+    public String url() {
         return "http://127.0.0.1:" + server.getAddress().getPort() + "/hook";
     }
 
