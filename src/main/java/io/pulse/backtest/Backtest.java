@@ -20,14 +20,14 @@ public final class Backtest {
     public static final String CHAMPION = "champion";
     public static final String CHALLENGER = "challenger";
 
-    /** What to run. {@code challenger} and {@code teamSize} may be null. */
+    /** What to run. {@code challenger} and {@code team} may be null. */
     public record Options(HistoryDatabase history, Path rules, Path challenger, BacktestWindow window, Path out,
-                          int parallelism, Integer teamSize, boolean progress) {
+                          int parallelism, Team team, boolean progress) {
         /** A backtest of a SQLite history file. */
         public Options(Path history, Path rules, Path challenger, BacktestWindow window, Path out,
-                       int parallelism, Integer teamSize, boolean progress) {
+                       int parallelism, Team team, boolean progress) {
             this(HistoryDatabase.sqlite(history.toAbsolutePath()), rules, challenger, window, out, parallelism,
-                    teamSize, progress);
+                    team, progress);
         }
 
         public Options {
@@ -35,9 +35,6 @@ public final class Backtest {
             Objects.requireNonNull(rules, "rules");
             Objects.requireNonNull(window, "window");
             Objects.requireNonNull(out, "out");
-            if (teamSize != null && teamSize < 1) {
-                throw new IllegalArgumentException("the team size must be at least 1, got " + teamSize);
-            }
         }
     }
 
@@ -93,7 +90,7 @@ public final class Backtest {
                 o.window(), o.parallelism(), o.out().resolve(CHALLENGER + ".sqlite"), CHALLENGER, o.progress());
 
         Map<String, List<Outcomes.Outcome>> outcomes = Outcomes.read(historyUrl);
-        Scorer scorer = new Scorer(evaluated, outcomes, o.teamSize());
+        Scorer scorer = new Scorer(evaluated, outcomes, o.team());
         Map<String, Timeline> championTimelines = Timeline.of(RecommendationLog.read(championRun.logUrl()));
         Scores championScores = scorer.score(name(o.rules()), champion.version(), championTimelines,
                 RecommendationLog.deadLetters(championRun.logUrl()));
@@ -115,7 +112,7 @@ public final class Backtest {
                 challenger == null ? null : challengerGaps, diff,
                 challengerRun == null ? List.of(championRun) : List.of(championRun, challengerRun));
         MetricsJson.write(o.out().resolve("metrics.json"), result);
-        BacktestReport.write(o.out().resolve("report.html"), result, o.teamSize());
+        BacktestReport.write(o.out().resolve("report.html"), result, o.team());
         return result;
     }
 

@@ -28,7 +28,7 @@ final class BacktestReport {
 
     private BacktestReport() {}
 
-    static void write(Path file, Backtest.Result r, Integer teamSize) throws IOException {
+    static void write(Path file, Backtest.Result r, Team team) throws IOException {
         System.setProperty("java.awt.headless", "true");
         Scores a = r.champion();
         Scores b = r.challenger();
@@ -37,7 +37,7 @@ final class BacktestReport {
         summary(h, r, a, b);
         actionsSection(h, a, b);
         StabilityTables.append(h, a, b);
-        workloadSection(h, a, b, teamSize);
+        workloadSection(h, a, b, team);
         h.append("<h2>Health bands over time</h2>\n");
         h.append(svg(bands(a)));
         if (b != null) {
@@ -88,9 +88,18 @@ final class BacktestReport {
         segmentTable(h, "Per health band", "health band", a.healthBands(), b == null ? null : b.healthBands());
     }
 
-    private static void workloadSection(StringBuilder h, Scores a, Scores b, Integer teamSize) {
+    private static void workloadSection(StringBuilder h, Scores a, Scores b, Team team) {
         h.append("<h2>Weekly workload</h2>\n<p>New actions raised per week (what the CS team would have had to work)")
-                .append(teamSize == null ? "" : ", and per CSM for a team of " + teamSize).append(".</p>\n");
+                .append(team == null ? "" : ", and per CSM for a team of " + team.size()).append(".</p>\n");
+        if (team != null && team.weeklyCapacity() != null) {
+            h.append("<p>With the team's capacity of ").append(team.weeklyCapacity())
+                    .append(" actions a week (what a week cannot take on is carried to the next): ")
+                    .append(undone(a, Backtest.CHAMPION));
+            if (b != null) {
+                h.append("; ").append(undone(b, Backtest.CHALLENGER));
+            }
+            h.append(".</p>\n");
+        }
         h.append(svg(workload("New actions per week: " + esc(a.rules()), a)));
         if (b != null) {
             h.append(svg(workload("New actions per week: " + esc(b.rules()), b)));
@@ -183,23 +192,47 @@ final class BacktestReport {
                 .append(s.churnedWhileInSegment()).append("</td></tr>\n");
     }
 
+    /** The backlog left at the window's end and its peak week, in words. */
+    private static String undone(Scores s, String role) {
+        Scores.WeekWorkload peak = null;
+        for (Scores.WeekWorkload w : s.weeklyWorkload()) {
+            if (peak == null || w.leftUndone() > peak.leftUndone()) {
+                peak = w;
+            }
+        }
+        List<Scores.WeekWorkload> weeks = s.weeklyWorkload();
+        if (peak == null || peak.leftUndone() == 0) {
+            return "the " + role + "'s work all fits";
+        }
+        return "the " + role + " leaves <b>" + weeks.get(weeks.size() - 1).leftUndone() + "</b> undone at the end"
+                + " (at most " + peak.leftUndone() + ", the week of " + peak.week() + ")";
+    }
+
     private static void workloadTable(StringBuilder h, Scores a, Scores b) {
-        h.append("<table><tr><th>week</th><th>new actions (champion)</th><th>per CSM</th>");
+        boolean undone = !a.weeklyWorkload().isEmpty() && a.weeklyWorkload().get(0).leftUndone() != null;
+        String columns = "<th>per CSM</th>" + (undone ? "<th>left undone</th>" : "");
+        h.append("<table><tr><th>week</th><th>new actions (champion)</th>").append(columns);
         if (b != null) {
-            h.append("<th>new actions (challenger)</th><th>per CSM</th>");
+            h.append("<th>new actions (challenger)</th>").append(columns);
         }
         h.append("</tr>\n");
         for (int i = 0; i < a.weeklyWorkload().size(); i++) {
             Scores.WeekWorkload w = a.weeklyWorkload().get(i);
-            h.append("<tr><td>").append(w.week()).append("</td><td>").append(w.total()).append("</td><td>")
-                    .append(num(w.perCsm())).append("</td>");
+            h.append("<tr><td>").append(w.week()).append("</td>");
+            workloadCells(h, w, undone);
             if (b != null) {
-                Scores.WeekWorkload x = b.weeklyWorkload().get(i);
-                h.append("<td>").append(x.total()).append("</td><td>").append(num(x.perCsm())).append("</td>");
+                workloadCells(h, b.weeklyWorkload().get(i), undone);
             }
             h.append("</tr>\n");
         }
         h.append("</table>\n");
+    }
+
+    private static void workloadCells(StringBuilder h, Scores.WeekWorkload w, boolean undone) {
+        h.append("<td>").append(w.total()).append("</td><td>").append(num(w.perCsm())).append("</td>");
+        if (undone) {
+            h.append("<td>").append(w.leftUndone()).append("</td>");
+        }
     }
 
     private static JFreeChart bars(String title, String axis, Scores a, Scores b,

@@ -62,6 +62,9 @@ final class MetricsJson {
             if (w.perCsm() != null) {
                 o.put("per_csm", w.perCsm());
             }
+            if (w.leftUndone() != null) {
+                o.put("left_undone", w.leftUndone());
+            }
         }
         ArrayNode bands = n.putArray("band_distribution");
         for (Scores.WeekBands w : s.bandDistribution()) {

@@ -26,12 +26,12 @@ import java.util.TreeSet;
 final class Scorer {
     private final BacktestWindow window;
     private final Map<String, List<Outcomes.Outcome>> outcomes;
-    private final Integer teamSize;
+    private final Team team;
 
-    Scorer(BacktestWindow window, Map<String, List<Outcomes.Outcome>> outcomes, Integer teamSize) {
+    Scorer(BacktestWindow window, Map<String, List<Outcomes.Outcome>> outcomes, Team team) {
         this.window = window;
         this.outcomes = outcomes;
-        this.teamSize = teamSize;
+        this.team = team;
     }
 
     Scores score(String rules, String version, Map<String, Timeline> timelines, long deadLetters) {
@@ -143,11 +143,18 @@ final class Scorer {
             }
         }
         List<Scores.WeekWorkload> out = new ArrayList<>();
-        weeks.forEach((week, perAction) -> {
-            int total = perAction.values().stream().mapToInt(Integer::intValue).sum();
-            Double perCsm = teamSize == null ? null : Math.round(total * 10.0 / teamSize) / 10.0;
-            out.add(new Scores.WeekWorkload(week.toString(), perAction, total, perCsm));
-        });
+        Integer capacity = team == null ? null : team.weeklyCapacity();
+        int carried = 0;
+        for (Map.Entry<LocalDate, SortedMap<String, Integer>> w : weeks.entrySet()) {
+            int total = w.getValue().values().stream().mapToInt(Integer::intValue).sum();
+            Double perCsm = team == null ? null : Math.round(total * 10.0 / team.size()) / 10.0;
+            Integer leftUndone = null;
+            if (capacity != null) {
+                carried = Math.max(0, carried + total - capacity); // the backlog rolls into the next week
+                leftUndone = carried;
+            }
+            out.add(new Scores.WeekWorkload(w.getKey().toString(), w.getValue(), total, perCsm, leftUndone));
+        }
         return out;
     }
 

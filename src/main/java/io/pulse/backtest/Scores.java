@@ -25,8 +25,12 @@ public record Scores(String rules, String rulesetVersion, String evaluatedFrom, 
     public record SegmentScore(Segment segment, int flagged, int flaggedThenLost, Double precision,
                         int lostCaught, Double recall, Double lift, Double leadTimeDays, int churnedWhileInSegment) {}
 
-    /** New actions raised in one week (Monday start), by action; per CSM when a team size is given. */
-    public record WeekWorkload(String week, SortedMap<String, Integer> newActions, int total, Double perCsm) {}
+    /**
+     * New actions raised in one week (Monday start), by action; per CSM when a team size is given;
+     * with a weekly capacity, the backlog left undone at the week's end (carried to the next).
+     */
+    public record WeekWorkload(String week, SortedMap<String, Integer> newActions, int total, Double perCsm,
+                               Integer leftUndone) {}
 
     /** Customers per health band at the start of one week. */
     public record WeekBands(String week, SortedMap<String, Integer> customers) {}

@@ -1,6 +1,9 @@
 package io.pulse.cli;
 
 import io.pulse.backtest.Backtest;
+import io.pulse.backtest.Team;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.TeamMember;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.backtest.Scores;
 import io.pulse.history.HistoryDatabase;
@@ -9,6 +12,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
+import java.util.List;
 import java.time.LocalDate;
 import java.util.concurrent.Callable;
 
@@ -45,6 +49,14 @@ final class BacktestCommand implements Callable<Integer> {
     @Option(names = "--team-size", description = "CSMs working the queue: adds the weekly workload per CSM.")
     Integer teamSize;
 
+    @Option(names = "--capacity", description = "With --team-size: actions each CSM takes on per week; adds what"
+            + " would have been left undone.")
+    Integer capacity;
+
+    @Option(names = "--team", paramLabel = "QUEUE_URL", description = "Size and weekly capacities from a queue's"
+            + " team (pulse queue team): its members, and the sum of their capacities; instead of --team-size.")
+    String teamQueue;
+
     @Option(names = "--parallelism", defaultValue = "2", description = "Flink parallelism (default: ${DEFAULT-VALUE}).")
     int parallelism;
 
@@ -63,9 +75,7 @@ final class BacktestCommand implements Callable<Integer> {
             String m = e.getMessage();
             throw CliFailure.usage(m.startsWith("--") ? m : "--horizon: " + m);
         }
-        if (teamSize != null && teamSize < 1) {
-            throw CliFailure.usage("--team-size must be at least 1, got " + teamSize);
-        }
+        Team team = team();
         if (parallelism < 1) {
             throw CliFailure.usage("--parallelism must be at least 1, got " + parallelism);
         }
@@ -76,7 +86,7 @@ final class BacktestCommand implements Callable<Integer> {
         }
         Backtest.Result r;
         try {
-            r = Backtest.run(new Backtest.Options(historyDb, rules, challenger, window, out, parallelism, teamSize, true));
+            r = Backtest.run(new Backtest.Options(historyDb, rules, challenger, window, out, parallelism, team, true));
         } catch (IllegalArgumentException e) {
             throw CliFailure.usage(e.getMessage(), e);
         }
@@ -97,6 +107,33 @@ final class BacktestCommand implements Callable<Integer> {
         }
         System.out.println("Report: " + out.resolve("report.html"));
         return 0;
+    }
+
+    /** The team of --team-size and --capacity, or of --team's queue; null for none. */
+    private Team team() throws Exception {
+        if (teamQueue != null) {
+            if (teamSize != null || capacity != null) {
+                throw CliFailure.usage("--team takes the size and capacities from the queue: drop --team-size and"
+                        + " --capacity");
+            }
+            Reachability.database("--team", teamQueue, false);
+            try (ActionQueue queue = ActionQueue.open(teamQueue)) {
+                List<TeamMember> members = queue.team();
+                if (members.isEmpty()) {
+                    throw CliFailure.usage("--team: the queue at " + teamQueue + " has no team yet (pulse queue team"
+                            + " --set NAME ...)");
+                }
+                return new Team(members.size(), members.stream().mapToInt(TeamMember::weeklyCapacity).sum());
+            }
+        }
+        if (teamSize != null && teamSize < 1) {
+            throw CliFailure.usage("--team-size must be at least 1, got " + teamSize);
+        }
+        if (capacity != null && (teamSize == null || capacity < 0)) {
+            throw CliFailure.usage(teamSize == null ? "--capacity needs --team-size (or use --team QUEUE_URL)"
+                    : "--capacity cannot be negative, got " + capacity);
+        }
+        return teamSize == null ? null : new Team(teamSize, capacity == null ? null : teamSize * capacity);
     }
 
     private static void print(Scores s) {

@@ -81,7 +81,7 @@ class BacktestITCase {
     }
 
     static Backtest.Options options(Path challengerPack, Path out, int parallelism) {
-        return new Backtest.Options(history, Path.of("rules"), challengerPack, WINDOW, out, parallelism, 4, false);
+        return new Backtest.Options(history, Path.of("rules"), challengerPack, WINDOW, out, parallelism, Team.of(4), false);
     }
 
     @Test

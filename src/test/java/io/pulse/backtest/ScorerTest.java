@@ -53,7 +53,7 @@ class ScorerTest {
                 "d", List.of(churned(day(3, 21))),
                 "e", List.of(churned(day(4, 30))));
 
-        Scores s = new Scorer(WINDOW, outcomes, 2).score("rules", "v1", Timeline.of(log), 0);
+        Scores s = new Scorer(WINDOW, outcomes, Team.of(2)).score("rules", "v1", Timeline.of(log), 0);
 
         assertThat(s.customers()).isEqualTo(5);
         // Anchored at their first moment in the window, a, c and d lose within 30 days: 3 of 5.
@@ -101,12 +101,27 @@ class ScorerTest {
         open("c", "URGENT_RETAIN", "Low", day(2, 20));  // opened before the window: not new work in it
         retire("a", "URGENT_RETAIN", day(3, 11));
         open("a", "URGENT_RETAIN", "Low", day(3, 12));  // re-opened: new again
-        Scores s = new Scorer(WINDOW, Map.of(), 2).score("rules", "v1", Timeline.of(log), 0);
+        Scores s = new Scorer(WINDOW, Map.of(), Team.of(2)).score("rules", "v1", Timeline.of(log), 0);
         assertThat(s.weeklyWorkload()).extracting(Scores.WeekWorkload::week)
                 .containsExactly("2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24", "2025-03-31");
         assertThat(s.weeklyWorkload()).extracting(Scores.WeekWorkload::total).containsExactly(0, 2, 1, 0, 0, 0);
         assertThat(s.weeklyWorkload().get(1).perCsm()).isEqualTo(1.0);
         // At midnight starting 3 Mar: a (opened that instant) and c; b comes a day later.
         assertThat(s.bandDistribution().get(1).customers()).containsExactlyEntriesOf(java.util.Map.of("Low", 2));
+    }
+
+    @Test
+    void withAWeeklyCapacityWhatAWeekCannotTakeOnIsCarriedToTheNext() {
+        for (String c : new String[] {"a", "b", "c"}) {
+            open(c, "URGENT_RETAIN", "Low", day(3, 3));    // three in the week of 3 Mar
+        }
+        open("d", "URGENT_RETAIN", "Low", day(3, 10));     // one the week after
+        Scores s = new Scorer(WINDOW, Map.of(), new Team(1, 2)).score("rules", "v1", Timeline.of(log), 0);
+        assertThat(s.weeklyWorkload()).extracting(Scores.WeekWorkload::total).containsExactly(0, 3, 1, 0, 0, 0);
+        assertThat(s.weeklyWorkload()).extracting(Scores.WeekWorkload::leftUndone)
+                .as("1 carried, then 1 + 1 fits in 2").containsExactly(0, 1, 0, 0, 0, 0);
+        assertThat(new Scorer(WINDOW, Map.of(), Team.of(2)).score("rules", "v1", Timeline.of(log), 0)
+                .weeklyWorkload()).extracting(Scores.WeekWorkload::leftUndone).as("no capacity, nothing said")
+                .containsOnlyNulls();
     }
 }

@@ -172,7 +172,7 @@ class StabilityScorerTest {
         int[] totals = {100, 1, 5, 3, 9, 50};
         String[] mondays = {"2025-02-24", "2025-03-03", "2025-03-10", "2025-03-17", "2025-03-24", "2025-03-31"};
         for (int i = 0; i < totals.length; i++) {
-            weeks.add(new Scores.WeekWorkload(mondays[i], new TreeMap<>(), totals[i], null));
+            weeks.add(new Scores.WeekWorkload(mondays[i], new TreeMap<>(), totals[i], null, null));
         }
         Scores.WeeklyNewActions w = new StabilityScorer(march).score(Map.of(), weeks).weeklyNewActions();
         assertThat(w.weeks()).isEqualTo(4);

@@ -240,6 +240,9 @@ class CommandLineErrorsTest {
         add(2, "--horizon", concat(backtest, "--horizon", "ninety days"));
         add(2, "--out", concat(backtest, "--out", f));
         add(2, "--team-size", concat(backtest, "--team-size", "0"));
+        add(2, "--capacity", concat(backtest, "--capacity", "20"));
+        add(2, "--capacity", concat(backtest, "--team-size", "4", "--capacity", "-1"));
+        add(2, "--team", concat(backtest, "--team", "jdbc:sqlite:" + d + "/actions.sqlite", "--team-size", "4"));
 
         // rules
         for (String sub : List.of("validate", "test")) {

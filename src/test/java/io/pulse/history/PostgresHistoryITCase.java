@@ -2,6 +2,7 @@ package io.pulse.history;
 
 import io.pulse.actions.SinkDatabase;
 import io.pulse.backtest.Backtest;
+import io.pulse.backtest.Team;
 import io.pulse.backtest.BacktestWindow;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
@@ -86,9 +87,9 @@ class PostgresHistoryITCase {
         BacktestWindow window = new BacktestWindow(LocalDate.of(2025, 4, 1), LocalDate.of(2025, 6, 30),
                 Duration.ofDays(60));
         Path rules = Path.of("rules");
-        Backtest.run(new Backtest.Options(sqlite, rules, null, window, dir.resolve("bt-sqlite"), 2, 4, false));
+        Backtest.run(new Backtest.Options(sqlite, rules, null, window, dir.resolve("bt-sqlite"), 2, Team.of(4), false));
         Backtest.Result onPostgres = Backtest.run(new Backtest.Options(postgres, rules, null, window,
-                dir.resolve("bt-postgres"), 2, 4, false));
+                dir.resolve("bt-postgres"), 2, Team.of(4), false));
 
         assertThat(onPostgres.eventsRead()).isPositive();
         assertThat(Files.readString(dir.resolve("bt-postgres/metrics.json")))
