@@ -1,5 +1,6 @@
 package io.pulse.server;
 
+import io.pulse.model.Recommendation;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueFilter;
 import io.pulse.queue.QueuedAction;
@@ -11,6 +12,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
@@ -22,7 +24,10 @@ import java.util.EnumSet;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
-/** The CSM page in headless Chromium: pick the top action, claim it, mark it done. */
+/**
+ * The CSM page in headless Chromium: pick the top action, claim it, mark it done; see your own
+ * accounts first; a colleague's claimed action cannot be finished.
+ */
 class QueuePageTest {
     @TempDir
     Path dir;
@@ -64,6 +69,41 @@ class QueuePageTest {
             assertThat(queue.show(done.id()).history()).extracting(Transition::actor, Transition::to, Transition::note)
                     .containsExactly(tuple("pipeline", "OPEN", "recommended"), tuple("dana", "CLAIMED", "calling the sponsor"),
                             tuple("dana", "DONE", null));
+        }
+    }
+
+    @Test
+    void aCsmSeesTheirOwnAccountsFirstAndClaimsFromTheirBook() throws Exception {
+        String url = ServerFixtures.queueOfTwo(dir);
+        try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
+             QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
+             HeadlessChromium chromium = HeadlessChromium.start()) {
+            queue.setMember("dana", "dana@cs.example", "Dana Doe", 5);
+            Recommendation danas = ServerFixtures.dueNextWeek(
+                    io.pulse.testing.QueueFixtures.recommendation("gamma.org", "CLOSE_MONITOR", 3, 5_000, 0));
+            danas.setOwner("dana@cs.example");
+            io.pulse.testing.QueueFixtures.pipelineWrites(url, danas);
+            WebDriver page = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
+            page.get("http://localhost:" + server.port() + "/");
+            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
+            page.findElement(By.id("save-token")).click();
+
+            By rows = By.cssSelector("#queue tbody tr");
+            wait.until(d -> d.findElements(rows).size() == 3);
+            assertThat(page.findElements(rows)).extracting(WebElement::getText).as("her account, then the queue")
+                    .satisfiesExactly(r -> assertThat(r).contains("gamma.org", "dana@cs.example"),
+                            r -> assertThat(r).contains("acme.com"), r -> assertThat(r).contains("beta.io"));
+            assertThat(page.findElements(rows).get(0).getAttribute("class")).contains("mine");
+            assertThat(page.findElement(By.id("me")).getText())
+                    .isEqualTo("dana \u00b7 dana@cs.example \u00b7 0 of 5 taken this week");
+
+            page.findElement(By.id("next")).click();
+            wait.until(d -> d.findElement(By.id("detail")).getText().contains("gamma.org"));
+            assertThat(page.findElement(By.id("detail")).getText()).as("her book before acme.com's priority 1")
+                    .contains("Account owner: dana@cs.example").contains("by dana");
+            wait.until(d -> d.findElement(By.id("me")).getText().contains("1 of 5"));
         }
     }
 
