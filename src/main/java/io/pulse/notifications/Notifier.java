@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
-import io.pulse.jdbc.SqlDialect;
+import io.pulse.jdbc.Transactions;
 
 import java.io.IOException;
 import java.net.URI;
@@ -394,26 +394,9 @@ public final class Notifier {
 
     // --- transactions ---
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        SqlDialect dialect = db.dialect();
+    private <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
         try (Connection c = db.connect()) {
-            dialect.begin(c);
-            boolean committed = false;
-            try {
-                T result = work.run(c);
-                dialect.commit(c);
-                committed = true;
-                return result;
-            } finally {
-                if (!committed) {
-                    dialect.rollback(c);
-                }
-                dialect.end(c);
-            }
+            return Transactions.run(c, db.dialect(), work);
         }
     }
 }

@@ -5,6 +5,7 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.jdbc.SqlDialect;
+import io.pulse.jdbc.Transactions;
 
 import java.nio.file.Files;
 import java.sql.Connection;
@@ -689,16 +690,12 @@ public final class ActionQueue implements AutoCloseable {
 
     // --- transactions ---
 
-    private interface Work<T> {
-        T run(Connection c) throws SQLException;
-    }
-
     /**
      * Runs {@code work} in one transaction. A single-writer database (SQLite) takes its write lock
      * up front, so a read-then-update is never interleaved; this process's writers queue fairly
      * for it instead of spinning on the busy timeout.
      */
-    private <T> T inTransaction(Work<T> work) throws SQLException {
+    private <T> T inTransaction(Transactions.Work<T> work) throws SQLException {
         if (!dialect.singleWriter()) {
             return transaction(work);
         }
@@ -710,21 +707,9 @@ public final class ActionQueue implements AutoCloseable {
         }
     }
 
-    private <T> T transaction(Work<T> work) throws SQLException {
+    private <T> T transaction(Transactions.Work<T> work) throws SQLException {
         try (Connection c = pool.getConnection()) {
-            dialect.begin(c);
-            boolean committed = false;
-            try {
-                T result = work.run(c);
-                dialect.commit(c);
-                committed = true;
-                return result;
-            } finally {
-                if (!committed) {
-                    dialect.rollback(c);
-                }
-                dialect.end(c);
-            }
+            return Transactions.run(c, dialect, work);
         }
     }
 }
