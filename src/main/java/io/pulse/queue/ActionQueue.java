@@ -165,7 +165,7 @@ public final class ActionQueue implements AutoCloseable {
             throw QueueException.capacity(agent + " has taken on " + member.takenThisWeek()
                     + (member.takenThisWeek() == 1 ? " action" : " actions") + " this week,"
                     + " their capacity of " + member.weeklyCapacity() + (member.ownCapacity() ? "" : " (the team default)")
-                    + ": finish or release one, or ask a lead to raise it (pulse queue team set " + agent
+                    + ": finish or release one, or ask a lead to raise it (pulse queue team --set " + agent
                     + " --capacity N)");
         }
         return member;

@@ -119,7 +119,7 @@ abstract class TeamQueueContract {
         assertThatThrownBy(() -> queue.next("dana")).isInstanceOfSatisfying(QueueException.class,
                         e -> assertThat(e.kind()).isEqualTo(QueueException.Kind.CAPACITY))
                 .hasMessage("dana has taken on 2 actions this week, their capacity of 2: finish or release one,"
-                        + " or ask a lead to raise it (pulse queue team set dana --capacity N)");
+                        + " or ask a lead to raise it (pulse queue team --set dana --capacity N)");
         assertThatThrownBy(() -> queue.claim(idOf("c2.com"), "dana", null)).isInstanceOf(QueueException.class)
                 .hasMessageStartingWith("dana has taken on 2 actions this week");
         assertThat(queue.show(idOf("c2.com")).action().status()).as("a refused claim changes nothing")

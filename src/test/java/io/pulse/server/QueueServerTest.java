@@ -167,7 +167,7 @@ class QueueServerTest {
         assertThat(call("POST", "/api/queue/next", DANA_TOKEN, null).statusCode()).isEqualTo(200);
         assertStatus(call("POST", "/api/queue/next", DANA_TOKEN, null), 429,
                 "dana has taken on 1 action this week, their capacity of 1: finish or release one,"
-                        + " or ask a lead to raise it (pulse queue team set dana --capacity N)");
+                        + " or ask a lead to raise it (pulse queue team --set dana --capacity N)");
         JsonNode me = json(call("GET", "/api/me", DANA_TOKEN, null));
         assertThat(me.get("takenThisWeek").asInt()).isEqualTo(1);
         assertThat(me.get("email").asText()).isEqualTo("dana@cs.example");
