@@ -443,7 +443,7 @@ final class QueueCommand {
         List<String> actions;
 
         @Option(names = "--remove-target", paramLabel = "NAME", description = "Remove a target (its pending"
-                + " notifications are still delivered).")
+                + " notifications wait, undelivered, until a target of that name is set again).")
         String remove;
 
         @Option(names = "--once", description = "Enqueue what is new and deliver what is due, once.")

@@ -100,7 +100,10 @@ public final class Notifier {
         });
     }
 
-    /** Removes a target; its pending notifications stay, and are delivered. */
+    /**
+     * Removes a target. Its pending notifications stay PENDING, undelivered (the URL went with it),
+     * until a target of the same name is set again.
+     */
     public boolean removeTarget(String name) throws SQLException {
         return inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("DELETE FROM notification_targets WHERE name = ?")) {

@@ -137,6 +137,25 @@ abstract class NotifierContract {
     }
 
     @Test
+    void aRemovedTargetsNotificationsWaitUntilItIsSetAgain() throws Exception {
+        try (WebhookReceiver receiver = new WebhookReceiver(0, Set.of(), 0)) {
+            NotificationTarget cs = new NotificationTarget("cs", receiver.url(), NotificationTarget.GENERIC,
+                    Set.of(NotificationKind.NEW_P1), Set.of());
+            notifier.setTarget(cs);
+            pipelineWrites(url, recommendation("a.com", "URGENT_RETAIN", 1, 90_000, 1));
+            assertThat(notifier.enqueue()).isEqualTo(1);
+            assertThat(notifier.removeTarget("cs")).isTrue();
+            assertThat(notifier.removeTarget("cs")).as("gone already").isFalse();
+
+            assertThat(notifier.deliverDue()).isEqualTo(new Notifier.Round(0, 0, 0));
+            assertThat(notifier.counts()).containsEntry("PENDING", 1L);
+            notifier.setTarget(cs);
+            assertThat(notifier.deliverDue()).isEqualTo(new Notifier.Round(1, 0, 0));
+            assertThat(receiver.received).hasSize(1);
+        }
+    }
+
+    @Test
     void whatHappenedBeforeTheFirstTargetIsNotNewsAndTargetsFilterByActionAndKind() throws Exception {
         pipelineWrites(url, recommendation("old.com", "URGENT_RETAIN", 1, 90_000, 1));
         notifier.setTarget(new NotificationTarget("retain-only", "http://127.0.0.1:9/hook", NotificationTarget.SLACK,
