@@ -194,6 +194,9 @@ final class QueueCommand {
         @Option(names = "--customer", description = "Only this customer (its domain).")
         String customer;
 
+        @Option(names = "--owner", description = "Only the accounts of this owner (their e-mail).")
+        String owner;
+
         @Option(names = "--limit", defaultValue = "50", description = "At most this many (default: ${DEFAULT-VALUE}).")
         int limit;
 
@@ -202,17 +205,18 @@ final class QueueCommand {
             if (limit < 1 || limit > 10_000) {
                 throw QueueException.badInput("--limit must be between 1 and 10000, got " + limit);
             }
-            List<QueuedAction> actions = queue.list(new QueueFilter(statuses(), action, tier, assignee, customer, limit));
+            List<QueuedAction> actions = queue.list(new QueueFilter(statuses(), action, tier, assignee, customer, limit,
+                    owner));
             if (json) {
                 print(actions);
                 return 0;
             }
-            out.printf("%-7s %-4s %-10s %-22s %-28s %-12s %14s  %-20s%n",
-                    "ID", "PRIO", "STATUS", "ACTION", "CUSTOMER", "ASSIGNEE", "6M REVENUE", "DUE");
+            out.printf("%-7s %-4s %-10s %-22s %-28s %-12s %14s  %-20s  %s%n",
+                    "ID", "PRIO", "STATUS", "ACTION", "CUSTOMER", "ASSIGNEE", "6M REVENUE", "DUE", "OWNER");
             for (QueuedAction a : actions) {
-                out.printf("%-7d %-4d %-10s %-22s %-28s %-12s %14s  %-20s%n", a.id(), a.priority(), a.status(),
+                out.printf("%-7d %-4d %-10s %-22s %-28s %-12s %14s  %-20s  %s%n", a.id(), a.priority(), a.status(),
                         a.action(), a.customerId(), a.assignee() == null ? "-" : a.assignee(),
-                        String.format("$%,.0f", a.predicted6mRevenue()), a.dueAt());
+                        String.format("$%,.0f", a.predicted6mRevenue()), a.dueAt(), a.owner() == null ? "-" : a.owner());
             }
             out.printf("%d action%s%n", actions.size(), actions.size() == 1 ? "" : "s");
             return 0;

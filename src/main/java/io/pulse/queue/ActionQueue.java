@@ -284,6 +284,10 @@ public final class ActionQueue implements AutoCloseable {
             sql.append(" AND customer_id = ?");
             args.add(filter.customer().toLowerCase(java.util.Locale.ROOT));
         }
+        if (filter.owner() != null) {
+            sql.append(" AND owner = ?");
+            args.add(filter.owner().trim().toLowerCase(java.util.Locale.ROOT));
+        }
         sql.append(" ORDER BY ").append(PRIORITY_ORDER).append(" LIMIT ").append(filter.limit());
         return inTransaction(c -> {
             clockTransitions(c);

@@ -233,7 +233,21 @@ public final class QueueServer implements AutoCloseable {
             }
             ctx.json(queue.list(new QueueFilter(statuses, blankToNull(ctx.queryParam("action")),
                     blankToNull(ctx.queryParam("tier")), blankToNull(ctx.queryParam("assignee")),
-                    blankToNull(ctx.queryParam("customer")), limit(ctx.queryParam("limit")))));
+                    blankToNull(ctx.queryParam("customer")), limit(ctx.queryParam("limit")),
+                    owner(ctx, blankToNull(ctx.queryParam("owner"))))));
+        }
+
+        /** {@code owner=me}: the caller's own book (their team e-mail); any other value is an e-mail. */
+        private String owner(Context ctx, String owner) throws java.sql.SQLException {
+            if (!"me".equals(owner)) {
+                return owner;
+            }
+            String email = queue.member(ctx.attribute(AGENT)).email();
+            if (email == null) {
+                throw QueueException.badInput("owner=me: " + ctx.attribute(AGENT) + " has no e-mail on the team"
+                        + " (a lead sets it: PUT /api/team/NAME)");
+            }
+            return email;
         }
 
         void next(Context ctx) throws Exception {

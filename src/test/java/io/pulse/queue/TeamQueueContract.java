@@ -84,6 +84,9 @@ abstract class TeamQueueContract {
                 owned("unowned.com", null, 3, 50_000),
                 owned("left-the-company.com", "gone@cs.example", 1, 20_000));
 
+        assertThat(queue.list(new QueueFilter(null, null, null, null, null, 10, " Dana.Doe@cs.example")))
+                .as("her book, whatever the case").extracting(QueuedAction::customerId)
+                .containsExactly("danas-high.com", "danas-low.com");
         assertThat(drain("dana")).containsExactly("danas-high.com", "danas-low.com", "left-the-company.com",
                 "unowned.com");
         QueuedAction lees = queue.show(idOf("lees-top.com")).action();

@@ -25,13 +25,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 class QueueServerTest {
     @TempDir
     Path dir;
+    private String url;
     private ActionQueue queue;
     private QueueServer server;
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
-        String url = ServerFixtures.queueOfTwo(dir);
+        url = ServerFixtures.queueOfTwo(dir);
         queue = ActionQueue.open(url, 4, Clock.systemUTC());
         server = QueueServer.start(queue, TOKENS, 0);
     }
@@ -168,6 +169,8 @@ class QueueServerTest {
         assertStatus(call("POST", "/api/queue/next", DANA_TOKEN, null), 429,
                 "dana has taken on 1 action this week, their capacity of 1: finish or release one,"
                         + " or ask a lead to raise it (pulse queue team --set dana --capacity N)");
+        assertStatus(call("GET", "/api/actions?owner=me", LEE_TOKEN, null), 400,
+                "owner=me: lee has no e-mail on the team (a lead sets it: PUT /api/team/NAME)");
         JsonNode me = json(call("GET", "/api/me", DANA_TOKEN, null));
         assertThat(me.get("takenThisWeek").asInt()).isEqualTo(1);
         assertThat(me.get("email").asText()).isEqualTo("dana@cs.example");
@@ -183,6 +186,14 @@ class QueueServerTest {
         assertThat(json(call("GET", "/api/team", LEE_TOKEN, null)).get("members"))
                 .extracting(m -> m.get("agent").asText() + " " + m.get("takenThisWeek").asInt())
                 .containsExactly("dana 1");
+
+        io.pulse.model.Recommendation danas = ServerFixtures.dueNextWeek(
+                io.pulse.testing.QueueFixtures.recommendation("delta.io", "VIP_NURTURE", 3, 1_000, 0));
+        danas.setOwner("dana@cs.example");
+        io.pulse.testing.QueueFixtures.pipelineWrites(url, danas);
+        assertThat(json(call("GET", "/api/actions?owner=me", DANA_TOKEN, null)))
+                .extracting(a -> a.get("customerId").asText() + " " + a.get("owner").asText())
+                .containsExactly("delta.io dana@cs.example");
     }
 
     @Test
