@@ -4,6 +4,8 @@ import io.pulse.jdbc.TransactionalBatchConnectionProvider;
 import io.pulse.model.Recommendation;
 import io.pulse.model.DeadLetter;
 import io.pulse.model.RuleDeployment;
+import io.pulse.model.ScorePoint;
+import io.pulse.rules.facts.ScoreInputs;
 import org.apache.flink.connector.jdbc.JdbcExecutionOptions;
 import org.apache.flink.connector.jdbc.core.datastream.sink.JdbcSink;
 
@@ -18,10 +20,11 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
- * The JDBC sinks of the job: recommendations upserted into {@code recommended_actions} (the CS
- * queue) and dead letters into {@code dead_letters}. The SQL is the same on SQLite and PostgreSQL.
+ * The SQL of the job's sinks: recommendations upserted into {@code recommended_actions} (the CS
+ * queue; written by {@link QueueSink} with the score history) and dead letters into {@code dead_letters}. The SQL is the same on SQLite and PostgreSQL.
  *
  * <p>Row ownership: the pipeline writes the recommendation columns; people own the workflow
  * (status once worked, assignee, notes, outcome). One row per (customer, action), so there is never
@@ -78,21 +81,9 @@ public final class ActionSink {
             "health_score", "predicted_6m_revenue", "priority", "due_at", "playbook", "reasons", "cohorts",
             "industry", "size_segment", "owner");
 
-    /**
-     * The upsert. Its proposed row ({@code excluded}) takes the content of a SUPERSEDED row from the
-     * stored one, so only the status columns, the pack version and the time change; a SUPERSEDED
-     * row for a pair never written inserts nothing. (The rows come as a SELECT: SQLite parses
-     * INSERT ... SELECT ... ON CONFLICT only with a WHERE.)
-     */
-    public static final String UPSERT_RECOMMENDATION =
-            "INSERT INTO recommended_actions (" + String.join(", ", COLUMNS) + ", status_changed_by, status_note)"
-                    + " SELECT " + COLUMNS.stream().map(c -> CONTENT.contains(c) ? keptWhenRetired("v.pipeline_status",
-                            "stored", c) : "v." + c).collect(Collectors.joining(", ")) + ", 'pipeline', 'recommended'"
-                    + " FROM (SELECT " + COLUMNS.stream().map(c -> "? AS " + c).collect(Collectors.joining(", ")) + ") v"
-                    + " LEFT JOIN recommended_actions stored"
-                    + " ON stored.customer_id = v.customer_id AND stored.action = v.action"
-                    + " WHERE v.pipeline_status <> 'SUPERSEDED' OR stored.id IS NOT NULL"
-                    + " ON CONFLICT (customer_id, action) DO UPDATE SET"
+    /** What an upsert does to the stored row of the pair; see the class comment. */
+    private static final String ON_CONFLICT =
+            " ON CONFLICT (customer_id, action) DO UPDATE SET"
                     + " family = excluded.family, value_tier = excluded.value_tier, risk_tier = excluded.risk_tier,"
                     + " health_band = excluded.health_band, health_score = excluded.health_score,"
                     + " predicted_6m_revenue = excluded.predicted_6m_revenue,"
@@ -118,6 +109,60 @@ public final class ActionSink {
                     + " WHEN " + CHANGES + " AND excluded.status = 'SUPERSEDED' THEN 'no longer recommended'"
                     + " WHEN " + CHANGES + " THEN 'recommended again' ELSE " + ROW + "status_note END"
                     + " WHERE excluded.valid_as_of >= " + ROW + "valid_as_of";
+
+    /**
+     * The upsert. Its proposed row ({@code excluded}) takes the content of a SUPERSEDED row from the
+     * stored one, so only the status columns, the pack version and the time change; a SUPERSEDED
+     * row for a pair never written inserts nothing. (The rows come as a SELECT: SQLite parses
+     * INSERT ... SELECT ... ON CONFLICT only with a WHERE.)
+     */
+    public static final String UPSERT_RECOMMENDATION =
+            "INSERT INTO recommended_actions (" + String.join(", ", COLUMNS) + ", status_changed_by, status_note)"
+                    + " SELECT " + COLUMNS.stream().map(c -> CONTENT.contains(c) ? keptWhenRetired("v.pipeline_status",
+                            "stored", c) : "v." + c).collect(Collectors.joining(", ")) + ", 'pipeline', 'recommended'"
+                    + " FROM (SELECT " + COLUMNS.stream().map(c -> "? AS " + c).collect(Collectors.joining(", ")) + ") v"
+                    + " LEFT JOIN recommended_actions stored"
+                    + " ON stored.customer_id = v.customer_id AND stored.action = v.action"
+                    + " WHERE v.pipeline_status <> 'SUPERSEDED' OR stored.id IS NOT NULL"
+                    + ON_CONFLICT;
+
+    /**
+     * The upsert of an OPEN recommendation, which carries its whole content: the same as
+     * {@link #UPSERT_RECOMMENDATION} without reading the stored row first.
+     */
+    public static final String UPSERT_OPEN_RECOMMENDATION =
+            "INSERT INTO recommended_actions (" + String.join(", ", COLUMNS) + ", status_changed_by, status_note)"
+                    + " VALUES (" + "?, ".repeat(COLUMNS.size()) + "'pipeline', 'recommended')" + ON_CONFLICT;
+
+    /** The score history's columns: the classification, then each input's points ({@link ScoreInputs#NAMES}). */
+    private static final List<String> POINT_COLUMNS = Stream.concat(Stream.of("customer_id", "valid_as_of",
+            "health_score", "health_band", "value_tier", "risk_tier", "predicted_6m_revenue", "ruleset_version"),
+            ScoreInputs.NAMES.stream().map(name -> name + "_points")).toList();
+
+    /** A score point; a re-score at the same time (a rule reload) replaces the point. */
+    public static final String UPSERT_SCORE_POINT = "INSERT INTO score_history (" + String.join(", ", POINT_COLUMNS)
+            + ") VALUES (" + POINT_COLUMNS.stream().map(c -> "?").collect(Collectors.joining(", ")) + ")"
+            + " ON CONFLICT (customer_id, valid_as_of) DO UPDATE SET "
+            + POINT_COLUMNS.stream().skip(2).map(c -> c + " = excluded." + c).collect(Collectors.joining(", "));
+
+    /** Binds one point to {@link #UPSERT_SCORE_POINT}; a point without a breakdown has NULL inputs. */
+    public static void bindScorePoint(PreparedStatement ps, ScorePoint p) throws SQLException {
+        ps.setString(1, p.customerId);
+        ps.setString(2, timestamp(p.validAsOf));
+        ps.setDouble(3, p.healthScore);
+        ps.setString(4, p.healthBand);
+        ps.setString(5, p.valueTier);
+        ps.setString(6, p.riskTier);
+        ps.setDouble(7, p.predicted6mRevenue);
+        ps.setString(8, p.rulesetVersion);
+        for (int i = 0; i < ScoreInputs.NAMES.size(); i++) {
+            if (p.inputs == null) {
+                ps.setNull(9 + i, Types.DOUBLE);
+            } else {
+                ps.setDouble(9 + i, p.inputs[i]);
+            }
+        }
+    }
 
     /**
      * SQL: {@code column} of the row to write, from {@code previousRow} when {@code pipelineStatus}
@@ -189,14 +234,6 @@ public final class ActionSink {
             return JdbcExecutionOptions.builder().withBatchSize(maxRows).withBatchIntervalMs(flushInterval.toMillis())
                     .withMaxRetries(5).build();
         }
-    }
-
-    public static JdbcSink<Recommendation> recommendations(SinkDatabase db, Batching batching) {
-        return JdbcSink.<Recommendation>builder()
-                .withExecutionOptions(batching.executionOptions())
-                .withQueryStatement(UPSERT_RECOMMENDATION,
-                        (ps, r) -> bindRecommendation(TransactionalBatchConnectionProvider.driverStatement(ps), r))
-                .buildAtLeastOnce(new TransactionalBatchConnectionProvider(db.url()));
     }
 
     /** Binds one recommendation to {@link #UPSERT_RECOMMENDATION}. */

@@ -78,7 +78,9 @@ public final class SinkDatabase {
     public void createSchema() throws SQLException {
         List<String> ddl = new ArrayList<>();
         for (String sql : SqlScript.statements("/io/pulse/actions/schema.sql")) {
-            ddl.add(sql.replace("${id}", dialect.idColumn()));
+            // SQLite keeps a table keyed by its primary key alone in that key's tree, with no rowid tree beside it.
+            ddl.add(sql.replace("${id}", dialect.idColumn())
+                    .replace("${without_rowid}", dialect == SqlDialect.SQLITE ? " WITHOUT ROWID" : ""));
         }
         ddl.addAll(SqlScript.statements("/io/pulse/actions/history-trigger-" + dialect.id() + ".sql"));
         try (Connection c = connect(); Statement s = c.createStatement()) {

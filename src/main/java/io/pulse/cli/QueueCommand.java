@@ -2,6 +2,8 @@ package io.pulse.cli;
 
 import io.pulse.queue.ActionDetail;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.CustomerStory;
+import io.pulse.queue.StoryChart;
 import io.pulse.actions.SinkDatabase;
 import io.pulse.history.CrmUsers;
 import io.pulse.notifications.NotificationKind;
@@ -23,6 +25,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.SQLException;
 import java.util.EnumSet;
 import java.util.List;
@@ -40,7 +44,7 @@ import java.util.concurrent.CountDownLatch;
                 QueueCommand.Claim.class, QueueCommand.Release.class, QueueCommand.Done.class,
                 QueueCommand.Dismiss.class, QueueCommand.Snooze.class, QueueCommand.Assign.class,
                 QueueCommand.Team.class, QueueCommand.OverflowCommand.class, QueueCommand.Notify.class,
-                QueueCommand.Cooldown.class})
+                QueueCommand.Cooldown.class, QueueCommand.Customer.class})
 final class QueueCommand {
     /** Exit status of `next` when nothing is OPEN: a script's loop ends on it. */
     static final int EMPTY = 3;
@@ -252,6 +256,45 @@ final class QueueCommand {
                 print(detail);
             } else {
                 describe(out, detail);
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "customer", mixinStandardHelpOptions = true,
+            description = "A customer's story before a call: the health score over time, where its band or a tier"
+                    + " changed and the inputs that moved the score most, the rule packs that took over, and what"
+                    + " happened to its actions, who did what.")
+    static final class Customer extends Operation {
+        @Parameters(index = "0", paramLabel = "ID", description = "The customer's id (its domain, as in the queue).")
+        String customerId;
+
+        @Option(names = "--rules", defaultValue = "rules", paramLabel = "DIR",
+                description = "The rule pack whose band thresholds the chart shows (default: ${DEFAULT-VALUE}).")
+        Path rules;
+
+        @Option(names = "--chart", paramLabel = "FILE.svg", description = "Also write the health score chart (SVG).")
+        Path chart;
+
+        @Override
+        int run(ActionQueue queue) throws Exception {
+            StoryChart.Bands bands = StoryText.bands(rules);
+            CustomerStory story = queue.story(customerId);
+            if (story.points().isEmpty() && story.actions().isEmpty()) {
+                System.err.println("pulse queue: no customer '" + customerId + "' in " + sink
+                        + " (no score history and no actions)");
+                return 1;
+            }
+            if (chart != null) {
+                Files.writeString(chart, StoryChart.svg(story, bands));
+            }
+            if (json) {
+                print(Map.of("story", story, "bands", bands));
+            } else {
+                StoryText.print(out, story, bands);
+                if (chart != null) {
+                    out.println("Chart: " + chart);
+                }
             }
             return 0;
         }

@@ -1,6 +1,7 @@
 package io.pulse.evaluation;
 
 import io.pulse.model.RuleDeployment;
+import io.pulse.model.ScorePoint;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.rules.facts.Population;
 import org.apache.flink.api.common.state.MapStateDescriptor;
@@ -26,6 +27,10 @@ public final class EvaluatorDescriptors {
     /** One per evaluator instance and rule reload: it has re-scored all its customers under the new pack. */
     public static final OutputTag<RescoreReport> RESCORES =
             new OutputTag<>("rescores", TypeInformation.of(RescoreReport.class));
+
+    /** A customer's score history: one point per evaluation that changed its score, band or a tier. */
+    public static final OutputTag<ScorePoint> SCORE_POINTS =
+            new OutputTag<>("score-points", TypeInformation.of(ScorePoint.class));
 
     private EvaluatorDescriptors() {}
 }

@@ -1,6 +1,7 @@
 package io.pulse.evaluation;
 
 import io.pulse.model.Recommendation.Fingerprint;
+import io.pulse.model.ScorePoint;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.rules.facts.Account;
 import io.pulse.features.ObservationLog;
@@ -39,7 +40,7 @@ import java.util.function.Function;
  * computed from ({@link #observationLog}), a {@link Fingerprint} of each
  * recommendation written as open, by action (enough for "changed since written?"), and the
  * features of the last evaluation, serialized and
- * compressed (what a rule reload re-scores). Packed because it is kept for every customer (see
+ * compressed (what a rule reload re-scores), and the score of the last score point written. Packed because it is kept for every customer (see
  * BENCHMARKS.md, "State per customer: heap and RocksDB").
  *
  * <p>The packed features are Flink-serialized bytes, with no serializer snapshot beside them: a
@@ -82,6 +83,9 @@ public final class EvaluatorState {
     private final TreeMap<String, Fingerprint> open = new TreeMap<>();
     /** The latest features as {@link Codec#setFeatures} packed them; null before the first evaluation. */
     private byte[] features;
+    /** The health score of the customer's last score point, in hundredths; {@link #NO_POINT} before the first. */
+    private int pointScore = NO_POINT;
+    private static final int NO_POINT = Integer.MIN_VALUE;
 
     public String healthBand() {
         return healthBand;
@@ -138,6 +142,23 @@ public final class EvaluatorState {
             otherRiskIndicatedSince = evaluation.asOf();
             otherRiskHigher = indicated > held;
         }
+    }
+
+    /**
+     * The score point of {@code evaluation} when it differs from the customer's last one in score, band
+     * or a tier (else null), taken as the last one. Called before {@link #classified}, whose band and
+     * tiers are the last point's: every change of them makes a point.
+     */
+    public ScorePoint scorePoint(CustomerEvaluation evaluation) {
+        int score = (int) Math.round(evaluation.healthScore() * 100);
+        if (score == pointScore && evaluation.healthBand().equals(healthBand)
+                && evaluation.valueTier().equals(valueTier) && evaluation.riskTier().equals(riskTier)) {
+            return null;
+        }
+        pointScore = score;
+        return new ScorePoint(evaluation.customerId(), evaluation.asOf(), evaluation.healthScore(),
+                evaluation.healthBand(), evaluation.valueTier(), evaluation.riskTier(), evaluation.predicted6mRevenue(),
+                evaluation.rulesetVersion(), evaluation.scoreInputs() == null ? null : evaluation.scoreInputs().points());
     }
 
     /** Adds the observations that came with a customer's features (packed) to its log, keeping what the log keeps as of {@code asOf}. */
@@ -288,6 +309,8 @@ public final class EvaluatorState {
             if (state.observations != null) {
                 out.write(state.observations);
             }
+            // Then the score of the last score point: an older state ends before, and has written none.
+            out.writeInt(state.pointScore);
             return out.getCopyOfBuffer();
         }
 
@@ -327,6 +350,9 @@ public final class EvaluatorState {
                     state.observations = new byte[observationBytes];
                     in.readFully(state.observations);
                 }
+            }
+            if (in.available() > 0) {
+                state.pointScore = in.readInt();
             }
             return state;
         }

@@ -9,6 +9,7 @@ import io.pulse.rules.pack.RuleCompilationException;
 import io.pulse.rules.pack.RuleSet;
 import io.pulse.model.Recommendation;
 import io.pulse.model.DeadLetter;
+import io.pulse.model.ScorePoint;
 import io.pulse.features.PeriodFeatures;
 import io.pulse.features.declared.FeatureDeclarations;
 import io.pulse.flink.PulseMetrics;
@@ -48,7 +49,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
-import java.util.function.BiConsumer;
 
 /**
  * Evaluates each customer against the Drools rule pack and emits the recommendations that changed.
@@ -235,7 +235,7 @@ public class RuleEvaluationFunction
             PeriodFeatures latest = codec.features(state);
             if (latest != null) {
                 int written = evaluate(latest, state, population, latest.asOf + 1,
-                        (tag, letter) -> ctx.output(tag, letter), out);
+                        ctx::output, out);
                 rescored[0]++;
                 rescored[1] += written;
                 // Most customers come out as they were: their packed state says so already.
@@ -283,7 +283,7 @@ public class RuleEvaluationFunction
         codec.setFeatures(state, features);
         // The period's last millisecond has passed: the recommendation is valid as of the next one
         // (midnight for a daily cadence), and its due time counts from there.
-        evaluate(features, state, population, timestamp + 1, (tag, letter) -> ctx.output(tag, letter), out);
+        evaluate(features, state, population, timestamp + 1, ctx::output, out);
         evaluated.update(codec.encode(state));
     }
 
@@ -298,7 +298,7 @@ public class RuleEvaluationFunction
      * returns how many rows it emitted.
      */
     private int evaluate(PeriodFeatures features, EvaluatorState state, Population population, long asOf,
-                          BiConsumer<OutputTag<DeadLetter>, DeadLetter> sideOutput, Collector<Recommendation> out)
+                          SideOutput sideOutput, Collector<Recommendation> out)
             throws Exception {
         CustomerEvaluation evaluation;
         evaluations.add(1);
@@ -316,10 +316,14 @@ public class RuleEvaluationFunction
             // exactly-one safety net: report it with the rule to blame and keep the customer's last
             // recommendations.
             String rule = e instanceof RuleEvaluationException r ? r.rule() : null;
-            sideOutput.accept(SideOutputs.DEAD_LETTERS, new DeadLetter(
+            sideOutput.output(SideOutputs.DEAD_LETTERS, new DeadLetter(
                     "rules:" + engine.version() + (rule == null ? "" : ":" + rule),
                     "rule evaluation failed: " + e.getMessage(), features.customerId, asOf));
             return 0;
+        }
+        ScorePoint point = state.scorePoint(evaluation);
+        if (point != null) {
+            sideOutput.output(EvaluatorDescriptors.SCORE_POINTS, point);
         }
         state.classified(evaluation);
         Map<String, Recommendation> now = new TreeMap<>();
@@ -350,6 +354,11 @@ public class RuleEvaluationFunction
             state.open().remove(action);
         }
         return emitted + retired.size();
+    }
+
+    /** Where {@link #evaluate} sends dead letters and score points: the calling context's side outputs. */
+    private interface SideOutput {
+        <X> void output(OutputTag<X> tag, X value);
     }
 
     private TreeMap<Long, Population> populationsByTime(ReadOnlyBroadcastState<Long, Population> populations)

@@ -2,6 +2,11 @@ package io.pulse.job;
 
 import io.pulse.actions.ActionSink;
 import io.pulse.actions.SinkDatabase;
+import io.pulse.actions.QueueSink;
+import io.pulse.model.Recommendation;
+import io.pulse.model.ScorePoint;
+import org.apache.flink.types.Either;
+import org.apache.flink.streaming.api.datastream.DataStream;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeclaredTable;
 import io.pulse.rules.pack.RuleCompilationException;
@@ -206,15 +211,21 @@ public final class PulseJob {
     }
 
     /**
-     * Recommendations and dead letters into the sink database (its tables must exist). SQLite has
-     * one writer at a time, so its sinks run as one task each: parallel writers would only queue
-     * on the database lock (SQLite's busy handler sleeps up to 100 ms a try). One task still keeps
-     * each customer's rows in order, as they arrive over one channel from one evaluating task.
+     * Recommendations, score points and dead letters into the sink database (its tables must exist).
+     * Recommendations and points go through one writer ({@link QueueSink}), in one transaction per
+     * batch. SQLite has one writer at a time, so its sinks run as one task each: parallel writers
+     * would only queue on the database lock (SQLite's busy handler sleeps up to 100 ms a try). One
+     * task still keeps each customer's rows in order, as they arrive over one channel from one
+     * evaluating task.
      */
     public static Sinks jdbc(SinkDatabase db) {
         return (output, batching) -> {
-            DataStreamSink<?> actions = output.recommendations().sinkTo(ActionSink.recommendations(db, batching))
-                    .name("Action queue (JDBC upsert)").uid("sink-recommended-actions");
+            DataStream<Either<Recommendation, ScorePoint>> queueRows = output.recommendations()
+                    .map(r -> Either.<Recommendation, ScorePoint>Left(r)).returns(QueueSink.type()).name("Recommendations")
+                    .union(output.scorePoints().map(p -> Either.<Recommendation, ScorePoint>Right(p))
+                            .returns(QueueSink.type()).name("Score points"));
+            DataStreamSink<?> actions = queueRows.sinkTo(new QueueSink(db, batching))
+                    .name("Action queue and score history (JDBC)").uid("sink-recommended-actions");
             DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db, batching))
                     .name("Dead letters (JDBC)").uid("sink-dead-letters");
             if (output.ruleDeployments() != null) {

@@ -3,6 +3,7 @@ package io.pulse.job;
 import io.pulse.flink.SideOutputs;
 import io.pulse.evaluation.EvaluatorDescriptors;
 import io.pulse.model.Recommendation;
+import io.pulse.model.ScorePoint;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeclaredTable;
 import io.pulse.model.DeadLetter;
@@ -38,6 +39,7 @@ import java.util.List;
  * event streams ─> validate ─> keyBy(customer) ─> customer features ─┬─> population figures (one task) ─> broadcast
  *   (each)    │                                                       └──────────────┬───────────────────────┘
  *             └─> dead letters                                              evaluate rules ─> recommendations
+ *                                                                                          └─> score points
  * </pre>
  * Each event stream is validated where it is read (chained to its source, no network hop), then
  * all are unioned into the keyed features. The streams must carry event-time timestamps and
@@ -45,10 +47,14 @@ import java.util.List;
  */
 public final class PulsePipeline {
 
-    /** What the pipeline produces. */
-    /** @param ruleDeployments every attempt to deploy a rule pack while running; null without rule reload */
-    public record Output(DataStream<Recommendation> recommendations, DataStream<DeadLetter> deadLetters,
-                         DataStream<RuleDeployment> ruleDeployments) {}
+    /**
+     * What the pipeline produces.
+     *
+     * @param scorePoints     the customers' score history: a point per evaluation that changed a score, band or tier
+     * @param ruleDeployments every attempt to deploy a rule pack while running; null without rule reload
+     */
+    public record Output(DataStream<Recommendation> recommendations, DataStream<ScorePoint> scorePoints,
+                         DataStream<DeadLetter> deadLetters, DataStream<RuleDeployment> ruleDeployments) {}
 
     private PulsePipeline() {}
 
@@ -122,7 +128,8 @@ public final class PulsePipeline {
                         .uid("rule-deployments")
                         .name("Rule deployments")
                         .setParallelism(1);
-        return new Output(recommendations, deadLetters, ruleDeployments);
+        return new Output(recommendations, recommendations.getSideOutput(EvaluatorDescriptors.SCORE_POINTS), deadLetters,
+                ruleDeployments);
     }
 
     /** The name of the source a stream starts at ("History: accounts", "Live events: Kafka events"). */

@@ -326,6 +326,22 @@ public final class ActionQueue implements AutoCloseable {
         });
     }
 
+    /**
+     * A customer's story: its score history with the band and tier changes, the rule packs that took
+     * over, and what happened to its actions. Read without the queue's lock: it writes nothing.
+     */
+    public CustomerStory story(String customerId) throws SQLException {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                return CustomerStory.read(c, customerId);
+            } finally {
+                c.rollback();
+                c.setAutoCommit(true);
+            }
+        }
+    }
+
     /** The team: each member with their capacity and this week's load, by agent name. */
     public List<TeamMember> team() throws SQLException {
         return inTransaction(this::team);

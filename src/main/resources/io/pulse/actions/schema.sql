@@ -1,5 +1,6 @@
 -- The action table's schema for every dialect, run by SinkDatabase.createSchema at every start:
--- statements separated by a blank line (SqlScript); ${id} is the dialect's generated primary key.
+-- statements separated by a blank line (SqlScript); ${id} is the dialect's generated primary key,
+-- ${without_rowid} SQLite's WITHOUT ROWID (nothing on PostgreSQL).
 -- Every change of recommended_actions.status is copied into action_history by the dialect's
 -- trigger (history-trigger-<dialect>.sql), from the status_changed_* columns that each writer sets
 -- in the same statement, so no writer can forget the history.
@@ -70,6 +71,29 @@ CREATE TABLE IF NOT EXISTS action_history (
     note TEXT);
 
 CREATE INDEX IF NOT EXISTS action_history_action ON action_history (action_id, id);
+
+-- A customer's score history: a row per evaluation that changed its health score, band or a tier
+-- (the latest row at or before a time is the customer's classification then; an evaluation that
+-- changed none of them adds no row), with what each input added to the score, in points. Written
+-- with the recommendations of the same evaluation, in one transaction; a re-score at the same time
+-- (a rule reload) replaces the row. What `pulse queue customer` and the story page draw.
+CREATE TABLE IF NOT EXISTS score_history (
+    customer_id TEXT NOT NULL,
+    valid_as_of TEXT NOT NULL,
+    health_score DOUBLE PRECISION NOT NULL,
+    health_band TEXT NOT NULL,
+    value_tier TEXT NOT NULL,
+    risk_tier TEXT NOT NULL,
+    predicted_6m_revenue DOUBLE PRECISION,
+    ruleset_version TEXT NOT NULL,
+    recency_points DOUBLE PRECISION,
+    activities_points DOUBLE PRECISION,
+    contacts_points DOUBLE PRECISION,
+    annual_revenue_points DOUBLE PRECISION,
+    total_won_points DOUBLE PRECISION,
+    size_segment_points DOUBLE PRECISION,
+    employees_points DOUBLE PRECISION,
+    PRIMARY KEY (customer_id, valid_as_of))${without_rowid};
 
 -- Days a DONE or DISMISSED action stays closed, per action type; '*' applies to the rest
 -- (SinkDatabase.DEFAULT_COOLDOWN_KEY and DEFAULT_COOLDOWN_DAYS).

@@ -75,8 +75,8 @@ class EvaluatorStateTest {
         state.setValueTier(null);
         byte[] withoutTier = codec.encode(state);
         // What a version before it wrote: no value tier flag (1 byte), no risk tier flag (1), no opened
-        // actions (4), no observation log (4).
-        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 10);
+        // actions (4), no observation log (4), no score point (4).
+        byte[] older = Arrays.copyOf(withoutTier, withoutTier.length - 14);
         EvaluatorState back = codec.decode(older);
         assertThat(back.valueTier()).isNull();
         assertThat(back.healthBand()).isEqualTo("High");
@@ -103,11 +103,35 @@ class EvaluatorStateTest {
         });
 
         byte[] packed = codec.encode(state);
-        byte[] beforeRiskDamping = Arrays.copyOf(packed, packed.length - (1 + 2 + 4 + 8 + 1) - (4 + 2 + 13 + 8) - 4);
+        byte[] beforeRiskDamping = Arrays.copyOf(packed, packed.length - (1 + 2 + 4 + 8 + 1) - (4 + 2 + 13 + 8) - 4 - 4);
         EvaluatorState older = codec.decode(beforeRiskDamping);
         assertThat(older.riskTier()).isNull();
         assertThat(older.previous(day(40)).actions()).isEmpty();
         assertThat(older.healthBand()).isEqualTo("Medium");
+    }
+
+    @Test
+    void aScorePointIsMadeWhenTheScoreBandOrATierChangesAndTheLastOneSurvivesPacking() throws Exception {
+        EvaluatorState state = new EvaluatorState();
+        CustomerEvaluation first = CustomerEvaluations.of("acme.com", 61.25, "Medium", "High", "Low", day(1));
+        assertThat(state.scorePoint(first)).as("the first evaluation").isNotNull()
+                .satisfies(p -> assertThat(p.healthScore).isEqualTo(61.25));
+        state.classified(first);
+
+        EvaluatorState back = codec.decode(codec.encode(state));
+        assertThat(back.scorePoint(CustomerEvaluations.of("acme.com", 61.25, "Medium", "High", "Low", day(2))))
+                .as("the same classification a day later, after packing").isNull();
+        assertThat(back.scorePoint(CustomerEvaluations.of("acme.com", 61.25, "Medium", "High", "Medium", day(3))))
+                .as("another risk tier").isNotNull();
+        back.classified(CustomerEvaluations.of("acme.com", 61.25, "Medium", "High", "Medium", day(3)));
+        assertThat(back.scorePoint(CustomerEvaluations.of("acme.com", 61.24, "Medium", "High", "Medium", day(4))))
+                .as("the score moved by 0.01").isNotNull()
+                .satisfies(p -> assertThat(p.validAsOf).isEqualTo(day(4)));
+
+        byte[] packed = codec.encode(state);
+        EvaluatorState older = codec.decode(Arrays.copyOf(packed, packed.length - 4));
+        assertThat(older.scorePoint(CustomerEvaluations.of("acme.com", 61.25, "Medium", "High", "Low", day(2))))
+                .as("a state packed before score points were kept has written none").isNotNull();
     }
 
     @Test
@@ -263,12 +287,12 @@ class EvaluatorStateTest {
         codec.setFeatures(state, pinnedFeatures());
         byte[] packed = codec.encode(state);
 
-        // After the features come the value and risk tier flags (1 byte each), no opened actions (4)
-        // and no observation log (-1 in 4): keep those, cut the features by 4 bytes.
-        byte[] tail = Arrays.copyOfRange(packed, packed.length - 10, packed.length);
+        // After the features come the value and risk tier flags (1 byte each), no opened actions (4),
+        // no observation log (-1 in 4) and no score point (4): keep those, cut the features by 4 bytes.
+        byte[] tail = Arrays.copyOfRange(packed, packed.length - 14, packed.length);
         byte[] truncated = Arrays.copyOf(packed, packed.length - 4);
-        System.arraycopy(tail, 0, truncated, truncated.length - 10, 10);
-        int featureBytes = truncated.length - 19; // after no band (1), no rows (4), the length (4); before the 10
+        System.arraycopy(tail, 0, truncated, truncated.length - 14, 14);
+        int featureBytes = truncated.length - 23; // after no band (1), no rows (4), the length (4); before the 14
         truncated[5] = (byte) (featureBytes >>> 24);
         truncated[6] = (byte) (featureBytes >>> 16);
         truncated[7] = (byte) (featureBytes >>> 8);
@@ -278,7 +302,7 @@ class EvaluatorStateTest {
                 .hasMessageContaining("packed features of a customer are");
 
         byte[] corrupt = packed.clone();
-        Arrays.fill(corrupt, 13, corrupt.length - 10, (byte) 0xff); // the LZ4 block after layout and length
+        Arrays.fill(corrupt, 13, corrupt.length - 14, (byte) 0xff); // the LZ4 block after layout and length
         EvaluatorState garbled = codec.decode(corrupt);
         assertThatThrownBy(() -> codec.features(garbled)).isInstanceOf(IOException.class)
                 .hasMessageContaining("packed features of a customer are");

@@ -85,7 +85,7 @@ class FailureRecoveryITCase {
         // chained between rule evaluation and the sink, through the job's injected I/O
         PulseJob.Sinks failingOnce = (output, batching) -> jdbc.attach(new PulsePipeline.Output(
                 output.recommendations().map(new FailOnce("task", 60)).name("Fail once (test)"),
-                output.deadLetters(), output.ruleDeployments()), batching);
+                output.scorePoints(), output.deadLetters(), output.ruleDeployments()), batching);
 
         job(url, failingOnce, 2).execute(StreamExecutionEnvironment.getExecutionEnvironment(), "fails once");
 

@@ -106,6 +106,29 @@ class ReplayITCase {
                 .as("nobody worked the queue: the pipeline's status is the status").containsExactly("0");
         assertPortfolioCountsEachCustomerOnce(url, customers);
         assertEveryOpenRowCarriesItsAccountOwnerAsOfItsEvaluation(url);
+        assertEachCustomersLatestScorePointIsItsOpenRowsClassification(url, customers);
+    }
+
+    /**
+     * The score history ends where the queue is: each customer's latest point has the score, band and
+     * tiers of its open rows, and its inputs' points add up to the score (within rounding, where
+     * the score is not clipped).
+     */
+    private static void assertEachCustomersLatestScorePointIsItsOpenRowsClassification(String url,
+                                                                                      Set<String> customers)
+            throws Exception {
+        String latest = "SELECT p.customer_id, p.health_score, p.health_band, p.value_tier, p.risk_tier FROM score_history p"
+                + " WHERE p.valid_as_of = (SELECT max(valid_as_of) FROM score_history q WHERE q.customer_id = p.customer_id)"
+                + " ORDER BY p.customer_id";
+        String open = "SELECT DISTINCT customer_id, health_score, health_band, value_tier, risk_tier"
+                + " FROM recommended_actions WHERE pipeline_status = 'OPEN' ORDER BY customer_id";
+        assertThat(rows(url, latest)).hasSize(customers.size()).isEqualTo(rows(url, open));
+        assertThat(rows(url, "SELECT count(*) FROM score_history WHERE health_score > 0 AND health_score < 100"
+                + " AND abs(recency_points + activities_points + contacts_points + annual_revenue_points"
+                + " + total_won_points + size_segment_points + employees_points - health_score) > 0.05"))
+                .as("points whose inputs do not add up to the score").containsExactly("0");
+        assertThat(Integer.parseInt(rows(url, "SELECT count(*) FROM score_history").get(0)))
+                .as("a point per change, not one per customer").isGreaterThan(2 * customers.size());
     }
 
     /**
@@ -243,9 +266,13 @@ class ReplayITCase {
                 + " predicted_6m_revenue, priority, due_at, playbook, reasons, ruleset_version, valid_as_of,"
                 + " first_valid_as_of, status, assignee, industry, size_segment, pipeline_status, owner";
         String query = "SELECT " + columns + " FROM recommended_actions ORDER BY customer_id, action";
-        List<String> atOne = rows(replay(1), query);
-        List<String> atFour = rows(replay(4), query);
+        String one = replay(1);
+        String four = replay(4);
+        List<String> atOne = rows(one, query);
+        List<String> atFour = rows(four, query);
         assertThat(atOne).hasSizeGreaterThanOrEqualTo(2 * COMPANIES);
         assertThat(atFour).isEqualTo(atOne);
+        String points = "SELECT * FROM score_history ORDER BY customer_id, valid_as_of";
+        assertThat(rows(four, points)).as("the score history").isEqualTo(rows(one, points));
     }
 }

@@ -1,6 +1,7 @@
 package io.pulse.rules.engine;
 
 import io.pulse.model.Recommendation;
+import io.pulse.rules.facts.ScoreInputs;
 import java.util.List;
 
 /**
@@ -11,6 +12,7 @@ import java.util.List;
 public final class CustomerEvaluation {
     private final String customerId;
     private final double healthScore;
+    private final ScoreInputs scoreInputs;
     private final String healthBand;
     private final String valueTier;
     private final String riskTier;
@@ -25,12 +27,13 @@ public final class CustomerEvaluation {
     private final String rulesetVersion;
     private final long asOf;
 
-    CustomerEvaluation(String customerId, double healthScore, String healthBand, String valueTier, String riskTier,
+    CustomerEvaluation(String customerId, double healthScore, ScoreInputs scoreInputs, String healthBand, String valueTier, String riskTier,
                        String indicatedRiskTier, String healthStrategy, String valueRiskStrategy, double predicted6mRevenue,
                        List<Recommendation> recommendations, List<String> firedRules, List<String> cohorts,
                        List<String> signals, String rulesetVersion, long asOf) {
         this.customerId = customerId;
         this.healthScore = healthScore;
+        this.scoreInputs = scoreInputs;
         this.healthBand = healthBand;
         this.valueTier = valueTier;
         this.riskTier = riskTier;
@@ -49,6 +52,8 @@ public final class CustomerEvaluation {
     public String customerId() { return customerId; }
     /** Pulse's health score, 0-100, rounded to 2 decimals. */
     public double healthScore() { return healthScore; }
+    /** What each input adds to the health score, in points; null when the pack's score rule does not say. */
+    public ScoreInputs scoreInputs() { return scoreInputs; }
     /** High, Medium or Low. */
     public String healthBand() { return healthBand; }
     /** High, Mid or Low. */

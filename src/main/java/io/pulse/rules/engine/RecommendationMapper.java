@@ -56,7 +56,7 @@ final class RecommendationMapper {
         }
         recommendations.sort(BY_PRIORITY);
         Collections.sort(out.signals);
-        return new CustomerEvaluation(customerId, out.score.getScore(), out.band.getBand(), out.value.getTier(),
+        return new CustomerEvaluation(customerId, out.score.getScore(), out.score.getInputs(), out.band.getBand(), out.value.getTier(),
                 out.risk.getTier(), out.indicatedRisk == null ? out.risk.getTier() : out.indicatedRisk.getTier(),
                 out.health.getAction(), out.valueRisk.getAction(),
                 out.score.getPredicted6mRevenue(), recommendations, SafetyNet.firedRules(trace), out.cohorts,

@@ -12,15 +12,23 @@ public final class HealthScore {
     private final double commercialValue;
     private final double scale;
     private final double predicted6mRevenue;
+    private final ScoreInputs inputs;
 
+    /** A score without its breakdown by input. */
     public HealthScore(double score, double activity, double contactQuality, double commercialValue,
                        double scale, double predicted6mRevenue) {
+        this(score, activity, contactQuality, commercialValue, scale, predicted6mRevenue, null);
+    }
+
+    public HealthScore(double score, double activity, double contactQuality, double commercialValue,
+                       double scale, double predicted6mRevenue, ScoreInputs inputs) {
         this.score = score;
         this.activity = activity;
         this.contactQuality = contactQuality;
         this.commercialValue = commercialValue;
         this.scale = scale;
         this.predicted6mRevenue = predicted6mRevenue;
+        this.inputs = inputs;
     }
 
     /** 0-100, rounded to 2 decimals; the bands compare this rounded value. */
@@ -35,6 +43,8 @@ public final class HealthScore {
     public double getScale() { return scale; }
     /** Six-month revenue contribution in USD, rounded to cents: the "revenue at risk". */
     public double getPredicted6mRevenue() { return predicted6mRevenue; }
+    /** What each input adds to the score, in points; null when the rule that made the score did not say. */
+    public ScoreInputs getInputs() { return inputs; }
 
     @Override
     public String toString() {

@@ -26,32 +26,42 @@ public final class HealthScoreCalculator {
 
     public static HealthScore compute(Account account, Population population, Parameters parameters) {
         Parameters.HealthScoreWeights h = parameters.getHealthScore();
+        Parameters.DimensionWeights w = h.getWeights();
         Parameters.ActivityDimension a = h.getActivity();
-        double recency = ratio(a.getRecencyMaxDays() - account.getDaysSinceLastActivity(), a.getRecencyMaxDays());
-        double volume = ratio(account.getActivities30d(), a.getActivities30dMax());
-        double activity = a.getRecencyWeight() * recency + a.getVolumeWeight() * volume;
+        double recency = a.getRecencyWeight() * ratio(a.getRecencyMaxDays() - account.getDaysSinceLastActivity(), a.getRecencyMaxDays());
+        double volume = a.getVolumeWeight() * ratio(account.getActivities30d(), a.getActivities30dMax());
+        double activity = recency + volume;
 
         double contact = ratio(account.getContactsWithEmail(), account.getTotalContacts());
 
         Parameters.CommercialDimension c = h.getCommercialValue();
-        double commercial = c.getAnnualRevenueWeight()
-                        * minMax(account.getAnnualRevenue(), population.getAnnualRevenueMin(), population.getAnnualRevenueMax())
-                + c.getTotalWonWeight() * ratio(account.getTotalWonAmount(), population.getTotalWonMax());
+        double revenue = c.getAnnualRevenueWeight()
+                * minMax(account.getAnnualRevenue(), population.getAnnualRevenueMin(), population.getAnnualRevenueMax());
+        double won = c.getTotalWonWeight() * ratio(account.getTotalWonAmount(), population.getTotalWonMax());
+        double commercial = revenue + won;
 
         Parameters.ScaleDimension s = h.getScale();
-        double scale = s.getSegmentWeight() * s.segmentScore(account.getSizeSegment())
-                + s.getEmployeesWeight()
-                        * Math.sqrt(minMax(account.getEmployees(), population.getEmployeesMin(), population.getEmployeesMax()));
+        double segment = s.getSegmentWeight() * s.segmentScore(account.getSizeSegment());
+        double employees = s.getEmployeesWeight()
+                * Math.sqrt(minMax(account.getEmployees(), population.getEmployeesMin(), population.getEmployeesMax()));
+        double scale = segment + employees;
 
-        Parameters.DimensionWeights w = h.getWeights();
         double raw = 100 * (w.getActivity() * activity + w.getContactQuality() * contact
                 + w.getCommercialValue() * commercial + w.getScale() * scale);
         double score = round2(Math.max(0, Math.min(100, raw)));
+        ScoreInputs inputs = new ScoreInputs(points(w.getActivity(), recency), points(w.getActivity(), volume),
+                points(w.getContactQuality(), contact), points(w.getCommercialValue(), revenue),
+                points(w.getCommercialValue(), won), points(w.getScale(), segment), points(w.getScale(), employees));
 
         Parameters.Predicted6mRevenue p = parameters.getPredicted6mRevenue();
         double predicted6m = round2((p.getTotalWonWeight() * account.getTotalWonAmount()
                 + p.getPipelineWeight() * account.getPipelineAmount()) * score / 100);
-        return new HealthScore(score, activity, contact, commercial, scale, predicted6m);
+        return new HealthScore(score, activity, contact, commercial, scale, predicted6m, inputs);
+    }
+
+    /** A dimension's part, weighted into points of the score (2 decimals). */
+    private static double points(double dimensionWeight, double part) {
+        return round2(100 * dimensionWeight * part);
     }
 
     /** value / bound clipped to [0,1]; 0 when the bound is not positive. */
