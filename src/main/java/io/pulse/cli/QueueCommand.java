@@ -280,16 +280,11 @@ final class QueueCommand {
         int run(ActionQueue queue) throws Exception {
             StoryChart.Bands bands = StoryText.bands(rules);
             CustomerStory story = queue.story(customerId);
-            if (story.points().isEmpty() && story.actions().isEmpty()) {
-                System.err.println("pulse queue: no customer '" + customerId + "' in " + sink
-                        + " (no score history and no actions)");
-                return 1;
-            }
             if (chart != null) {
                 Files.writeString(chart, StoryChart.svg(story, bands));
             }
             if (json) {
-                print(Map.of("story", story, "bands", bands));
+                print(new StoryChart.Story(story, bands));
             } else {
                 StoryText.print(out, story, bands);
                 if (chart != null) {

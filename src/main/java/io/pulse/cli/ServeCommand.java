@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
     static final String TOKENS_ENV = "PULSE_API_TOKENS";
     static final String INGEST_TOKENS_ENV = "PULSE_INGEST_TOKENS";
 
+    @Option(names = "--rules", defaultValue = "rules", paramLabel = "DIR",
+            description = "The rule pack whose band thresholds customers' story charts show (default: ${DEFAULT-VALUE}).")
+    Path rules;
+
     @Option(names = "--port", defaultValue = "8080", description = "TCP port (default: ${DEFAULT-VALUE}).")
     int port;
 
@@ -109,7 +113,8 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         Notifier notifier = new Notifier(SinkDatabase.of(sink), Clock.systemUTC(), Notifier.Retries.defaults());
-        try (queue; ingest; QueueServer server = QueueServer.start(queue, apiTokens, host, port, ingest);
+        try (queue; ingest; QueueServer server = QueueServer.start(queue, apiTokens, host, port, ingest,
+                StoryText.bands(rules));
              NotifierLoop notifications = NotifierLoop.start(notifier, Duration.ofSeconds(1))) {
             System.out.printf("Serving the queue %s on http://%s:%d/ (API under /api, %s)%s; notifying %d target%s;"
                             + " Ctrl-C stops%n", sink, host, server.port(), apiTokens,

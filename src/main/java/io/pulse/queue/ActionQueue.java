@@ -329,12 +329,18 @@ public final class ActionQueue implements AutoCloseable {
     /**
      * A customer's story: its score history with the band and tier changes, the rule packs that took
      * over, and what happened to its actions. Read without the queue's lock: it writes nothing.
+     *
+     * @throws QueueException NOT_FOUND for a customer with neither a score history nor actions
      */
     public CustomerStory story(String customerId) throws SQLException {
         try (Connection c = pool.getConnection()) {
             c.setAutoCommit(false);
             try {
-                return CustomerStory.read(c, customerId);
+                CustomerStory story = CustomerStory.read(c, customerId);
+                if (story.points().isEmpty() && story.actions().isEmpty()) {
+                    throw QueueException.noCustomer(customerId);
+                }
+                return story;
             } finally {
                 c.rollback();
                 c.setAutoCommit(true);

@@ -16,6 +16,11 @@ public final class QueueException extends RuntimeException {
         return new QueueException(Kind.NOT_FOUND, "no action with id " + id);
     }
 
+    public static QueueException noCustomer(String customerId) {
+        return new QueueException(Kind.NOT_FOUND, "no customer '" + customerId + "' in the queue (no score history"
+                + " and no actions)");
+    }
+
     public static QueueException illegal(String message) {
         return new QueueException(Kind.ILLEGAL_TRANSITION, message);
     }

@@ -33,12 +33,15 @@ public final class StoryChart {
     /** The pack's band thresholds: High from {@code highMin}, Medium from {@code mediumMin}, else Low. */
     public record Bands(double highMin, double mediumMin) {}
 
+    /** A story with the band thresholds it is drawn against (null: not known), as the CLI and API give it as JSON. */
+    public record Story(CustomerStory story, Bands bands) {}
+
     private static final int WIDTH = 860;
     private static final int HEIGHT = 320;
 
     private StoryChart() {}
 
-    /** The chart as an {@code <svg>} element; a story without points gives an empty chart. */
+    /** The chart as an {@code <svg>} element (bands null: not shaded); a story without points gives an empty chart. */
     public static String svg(CustomerStory story, Bands bands) {
         TimeSeries score = new TimeSeries("health score");
         for (CustomerStory.Point p : story.points()) {
@@ -58,9 +61,11 @@ public final class StoryChart {
         days.setTimeZone(TimeZone.getTimeZone("UTC"));
         ((DateAxis) plot.getDomainAxis()).setDateFormatOverride(days);
 
-        band(plot, "High", bands.highMin(), 100, new Color(0xE3F1E3));
-        band(plot, "Medium", bands.mediumMin(), bands.highMin(), new Color(0xFFF6DA));
-        band(plot, "Low", 0, bands.mediumMin(), new Color(0xFBE3E1));
+        if (bands != null) {
+            band(plot, "High", bands.highMin(), 100, new Color(0xE3F1E3));
+            band(plot, "Medium", bands.mediumMin(), bands.highMin(), new Color(0xFFF6DA));
+            band(plot, "Low", 0, bands.mediumMin(), new Color(0xFBE3E1));
+        }
         for (CustomerStory.Change change : story.changes()) {
             ValueMarker at = new ValueMarker(Instant.parse(change.at()).toEpochMilli(), new Color(0xB03A2E),
                     new BasicStroke(1f));
@@ -81,7 +86,7 @@ public final class StoryChart {
 
     private static void band(XYPlot plot, String name, double from, double to, Color color) {
         IntervalMarker band = new IntervalMarker(from, to, color);
-        band.setLabel(name + " >= " + fmt(from));
+        band.setLabel(from == 0 ? name : name + " >= " + fmt(from));
         band.setLabelAnchor(RectangleAnchor.BOTTOM_LEFT);
         band.setLabelTextAnchor(TextAnchor.BOTTOM_LEFT);
         plot.addRangeMarker(band, Layer.BACKGROUND);

@@ -10,6 +10,7 @@ import io.javalin.http.HttpResponseException;
 import io.javalin.http.HttpStatus;
 import io.javalin.json.JavalinJackson;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.StoryChart;
 import io.pulse.queue.Actor;
 import io.pulse.queue.Outcome;
 import io.pulse.queue.QueueException;
@@ -78,6 +79,15 @@ public final class QueueServer implements AutoCloseable {
      * {@code ingest} (null: no ingest; then no token may carry the ingest role).
      */
     public static QueueServer start(ActionQueue queue, ApiTokens tokens, String host, int port, EventIngest ingest) {
+        return start(queue, tokens, host, port, ingest, null);
+    }
+
+    /**
+     * As {@link #start(ActionQueue, ApiTokens, String, int, EventIngest)}, with the band thresholds
+     * customers' stories are drawn against (null: not shaded).
+     */
+    public static QueueServer start(ActionQueue queue, ApiTokens tokens, String host, int port, EventIngest ingest,
+                                    StoryChart.Bands bands) {
         if (tokens.isEmpty()) {
             throw new IllegalArgumentException("no API tokens configured: nobody could use the API");
         }
@@ -92,6 +102,7 @@ public final class QueueServer implements AutoCloseable {
             config.routes.get("/", ctx -> ctx.contentType("text/html; charset=utf-8").result(page));
             security(config, tokens);
             queueRoutes(config, queue);
+            storyRoutes(config, queue, bands);
             // Without ingest no token has the role: the 403 of security() answers before this handler.
             config.routes.post("/api/events", ingest == null ? ctx -> {
                 throw new IllegalStateException("no ingest configured");
@@ -148,6 +159,14 @@ public final class QueueServer implements AutoCloseable {
             api.leadOnly(ctx, "see the overflow");
             ctx.json(queue.overflow(Api.limit(ctx.queryParam("limit"))));
         }, Role.queue());
+    }
+
+    /** A customer's story, as JSON and as its chart (SVG), for any queue token. */
+    private static void storyRoutes(JavalinConfig config, ActionQueue queue, StoryChart.Bands bands) {
+        config.routes.get("/api/customers/{id}/story",
+                ctx -> ctx.json(new StoryChart.Story(queue.story(ctx.pathParam("id")), bands)), Role.queue());
+        config.routes.get("/api/customers/{id}/chart", ctx -> ctx.contentType("image/svg+xml; charset=utf-8")
+                .result(StoryChart.svg(queue.story(ctx.pathParam("id")), bands)), Role.queue());
     }
 
     private static void errors(JavalinConfig config) {

@@ -1,6 +1,12 @@
 package io.pulse.server;
 
+import io.pulse.actions.ActionSink;
+import io.pulse.actions.QueueSink;
 import io.pulse.model.Recommendation;
+import io.pulse.model.ScorePoint;
+import io.pulse.queue.StoryChart;
+import org.apache.flink.types.Either;
+import org.openqa.selenium.JavascriptExecutor;
 import io.pulse.queue.ActionQueue;
 import io.pulse.queue.QueueFilter;
 import io.pulse.queue.QueuedAction;
@@ -19,6 +25,7 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.EnumSet;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,7 +33,7 @@ import static org.assertj.core.api.Assertions.tuple;
 
 /**
  * The CSM page in headless Chromium: pick the top action, claim it, mark it done; see your own
- * accounts first; a colleague's claimed action cannot be finished.
+ * accounts first; open a customer's story with its chart; a colleague's claimed action cannot be finished.
  */
 class QueuePageTest {
     @TempDir
@@ -70,6 +77,52 @@ class QueuePageTest {
                     .containsExactly(tuple("pipeline", "OPEN", "recommended"), tuple("dana", "CLAIMED", "calling the sponsor"),
                             tuple("dana", "DONE", null));
         }
+    }
+
+    @Test
+    void aCsmOpensACustomersStoryWithItsChartTheBandChangeAndWhatMovedTheScore() throws Exception {
+        String url = ServerFixtures.queueOfTwo(dir);
+        try (QueueSink.Writer writer = new QueueSink.Writer(url, ActionSink.Batching.defaults(), null)) {
+            // acme.com falls from High to Medium as its activity drops; beta.io's point is not its story
+            writer.write(Either.Right(point("acme.com", "2026-01-05T00:00:00Z", 84.0, "High", 30.0)), null);
+            writer.write(Either.Right(point("acme.com", "2026-01-20T00:00:00Z", 79.5, "High", 25.5)), null);
+            writer.write(Either.Right(point("acme.com", "2026-02-02T00:00:00Z", 72.0, "Medium", 18.0)), null);
+            writer.write(Either.Right(point("beta.io", "2026-02-02T00:00:00Z", 40.0, "Low", 1.0)), null);
+            writer.flush(true);
+        }
+        try (ActionQueue queue = ActionQueue.open(url, 4, Clock.systemUTC());
+             QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, "127.0.0.1", 0, null,
+                     new StoryChart.Bands(80, 50));
+             HeadlessChromium chromium = HeadlessChromium.start()) {
+            WebDriver page = chromium.driver();
+            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+            wait.ignoring(StaleElementReferenceException.class);
+            page.get("http://localhost:" + server.port() + "/");
+            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
+            page.findElement(By.id("save-token")).click();
+            By rows = By.cssSelector("#queue tbody tr");
+            wait.until(d -> d.findElements(rows).size() == 2);
+            page.findElements(rows).get(0).click();
+            wait.until(d -> d.findElement(By.id("open-story")).isDisplayed());
+            page.findElement(By.id("open-story")).click();
+
+            wait.until(d -> d.findElement(By.id("story")).getText().contains("Story of acme.com"));
+            WebElement chart = page.findElement(By.id("story-chart"));
+            wait.until(d -> ((Number) ((JavascriptExecutor) d).executeScript(
+                    "return arguments[0].complete ? arguments[0].naturalWidth : 0", chart)).intValue() > 0);
+            assertThat(page.findElement(By.id("story")).getText())
+                    .contains("Now: health Medium 72.0, High value / Low risk");
+            assertThat(page.findElement(By.id("story-changes")).getText()).as("one change, named with what moved it")
+                    .isEqualTo("2026-02-02 health band High -> Medium 72.0 recency -12.0");
+            assertThat(page.findElement(By.id("story-actions")).getText()).contains("URGENT_RETAIN", "new \u2192 OPEN",
+                    "pipeline: recommended").doesNotContain("beta.io");
+        }
+    }
+
+    private static ScorePoint point(String customer, String at, double score, String band, double recency) {
+        double[] inputs = {recency, 10, 20, 5, 5, 7, score - recency - 47};
+        return new ScorePoint(customer, Instant.parse(at).toEpochMilli(), score, band, "High", "Low", 1_000, "v1",
+                inputs);
     }
 
     @Test
