@@ -1,6 +1,8 @@
 package io.pulse.job;
 
 import io.pulse.actions.SinkDatabase;
+import io.pulse.queue.ActionQueue;
+import io.pulse.queue.CustomerStory;
 import io.pulse.cli.PulseCli;
 import io.pulse.generate.GeneratorSettings;
 import io.pulse.generate.HistoryGenerator;
@@ -85,7 +87,24 @@ class PostgresSinkITCase {
                 + " FROM action_history h JOIN recommended_actions r ON r.id = h.action_id"
                 + " ORDER BY r.customer_id, r.action, h.id";
         assertThat(rows(postgres, history1)).isEqualTo(rows(sqlite, history1));
+        String points = "SELECT * FROM score_history ORDER BY customer_id, valid_as_of";
+        assertThat(rows(postgres, points)).as("the score history").hasSizeGreaterThan(80).isEqualTo(rows(sqlite, points));
+        String customer = rows(sqlite, "SELECT min(customer_id) FROM score_history").get(0);
+        try (ActionQueue sqliteQueue = ActionQueue.open(sqlite); ActionQueue postgresQueue = ActionQueue.open(postgres)) {
+            CustomerStory a = sqliteQueue.story(customer);
+            CustomerStory b = postgresQueue.story(customer);
+            assertThat(b.points()).as("a customer's score history").isEqualTo(a.points()).isNotEmpty();
+            assertThat(b.changes()).as("its changes").isEqualTo(a.changes());
+            assertThat(b.rulePacks()).as("its rule packs").isEqualTo(a.rulePacks());
+            // action ids follow each database's insert order (PostgreSQL's sink writes in parallel)
+            assertThat(withoutIds(b)).as("its actions").isEqualTo(withoutIds(a)).isNotEmpty();
+        }
         assertThat(portfolio(postgres)).as("the portfolio view").isEqualTo(portfolio(sqlite)).contains("\"total\"");
+    }
+
+    private static List<String> withoutIds(CustomerStory story) {
+        return story.actions().stream().map(e -> String.join(" ", e.at(), e.action(), e.actor(), String.valueOf(e.from()),
+                e.to(), String.valueOf(e.note()))).sorted().toList();
     }
 
     /** `pulse report portfolio --json` of a sink. */
