@@ -46,12 +46,7 @@ class QueuePageTest {
              QueueServer server = QueueServer.start(queue, ServerFixtures.TOKENS, 0);
              HeadlessChromium chromium = HeadlessChromium.start()) {
             WebDriver page = chromium.driver();
-            // the page re-renders the detail after each change: an element read mid-render is looked up again
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
-            wait.ignoring(StaleElementReferenceException.class);
-            page.get("http://localhost:" + server.port() + "/");
-            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
-            page.findElement(By.id("save-token")).click();
+            WebDriverWait wait = signIn(page, server, ServerFixtures.DANA_TOKEN);
 
             By rows = By.cssSelector("#queue tbody tr");
             wait.until(d -> d.findElements(rows).size() == 2);
@@ -95,11 +90,7 @@ class QueuePageTest {
                      new StoryChart.Bands(80, 50));
              HeadlessChromium chromium = HeadlessChromium.start()) {
             WebDriver page = chromium.driver();
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
-            wait.ignoring(StaleElementReferenceException.class);
-            page.get("http://localhost:" + server.port() + "/");
-            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
-            page.findElement(By.id("save-token")).click();
+            WebDriverWait wait = signIn(page, server, ServerFixtures.DANA_TOKEN);
             By rows = By.cssSelector("#queue tbody tr");
             wait.until(d -> d.findElements(rows).size() == 2);
             page.findElements(rows).get(0).click();
@@ -117,6 +108,19 @@ class QueuePageTest {
             assertThat(page.findElement(By.id("story-actions")).getText()).contains("URGENT_RETAIN", "new \u2192 OPEN",
                     "pipeline: recommended").doesNotContain("beta.io");
         }
+    }
+
+    /**
+     * Opens the page and uses {@code token}; the wait ignores an element read mid-render (the page
+     * re-renders the detail after each change), so it is looked up again.
+     */
+    private static WebDriverWait signIn(WebDriver page, QueueServer server, String token) {
+        WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
+        wait.ignoring(StaleElementReferenceException.class);
+        page.get("http://localhost:" + server.port() + "/");
+        page.findElement(By.id("token")).sendKeys(token);
+        page.findElement(By.id("save-token")).click();
+        return wait;
     }
 
     private static ScorePoint point(String customer, String at, double score, String band, double recency) {
@@ -137,11 +141,7 @@ class QueuePageTest {
             danas.setOwner("dana@cs.example");
             io.pulse.testing.QueueFixtures.pipelineWrites(url, danas);
             WebDriver page = chromium.driver();
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
-            wait.ignoring(StaleElementReferenceException.class);
-            page.get("http://localhost:" + server.port() + "/");
-            page.findElement(By.id("token")).sendKeys(ServerFixtures.DANA_TOKEN);
-            page.findElement(By.id("save-token")).click();
+            WebDriverWait wait = signIn(page, server, ServerFixtures.DANA_TOKEN);
 
             By rows = By.cssSelector("#queue tbody tr");
             wait.until(d -> d.findElements(rows).size() == 3);
@@ -168,11 +168,7 @@ class QueuePageTest {
              HeadlessChromium chromium = HeadlessChromium.start()) {
             long id = queue.next("dana").orElseThrow().id();
             WebDriver page = chromium.driver();
-            WebDriverWait wait = new WebDriverWait(page, Duration.ofSeconds(20));
-            wait.ignoring(StaleElementReferenceException.class);
-            page.get("http://localhost:" + server.port() + "/");
-            page.findElement(By.id("token")).sendKeys(ServerFixtures.LEE_TOKEN);
-            page.findElement(By.id("save-token")).click();
+            WebDriverWait wait = signIn(page, server, ServerFixtures.LEE_TOKEN);
 
             By rows = By.cssSelector("#queue tbody tr");
             wait.until(d -> d.findElements(rows).size() == 2);
