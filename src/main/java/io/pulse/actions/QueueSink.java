@@ -20,6 +20,7 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 
@@ -35,7 +36,7 @@ import java.util.Properties;
  * failed batch is rolled back and retried on a new connection up to {@link #MAX_RETRIES} times, a
  * second more each time, then fails the task, and the job restarts from its last checkpoint.
  *
- * <p>Recommendations are applied in arrival order (a customer's changes to one action must be): an
+ * <p>The changes of one (customer, action) pair are applied in arrival order, as they must be; an
  * OPEN row takes the plain upsert, and a SUPERSEDED row, which carries its key only, the one that
  * copies the stored content ({@link ActionSink#UPSERT_RECOMMENDATION}); each statement's batch is
  * executed before the other's begins.
@@ -43,6 +44,9 @@ import java.util.Properties;
 public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>> {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSink.class);
     static final int MAX_RETRIES = 5;
+    private static final Comparator<Recommendation> BY_PAIR =
+            Comparator.comparing(Recommendation::getCustomerId).thenComparing(Recommendation::getAction);
+    private static final Comparator<ScorePoint> BY_CUSTOMER = Comparator.comparing(p -> p.customerId);
 
     private final String url;
     private final int maxRows;
@@ -130,20 +134,27 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
             }
         }
 
-        /** The pending rows in one transaction: all or none. */
+        /**
+         * The pending rows in one transaction: all or none. Recommendations in key order, each pair's
+         * changes in arrival order (a stable sort), then points in key order, each customer's in time
+         * order: neighbouring rows touch neighbouring pages of the tables and their indexes.
+         */
         private void writeBatch() throws SQLException {
             Connection c = connection();
             try {
-                PreparedStatement batched = null;
-                boolean points = false;
+                List<Recommendation> recommendations = new ArrayList<>(pending.size());
+                List<ScorePoint> points = new ArrayList<>();
                 for (Either<Recommendation, ScorePoint> row : pending) {
-                    if (row.isRight()) {
-                        ActionSink.bindScorePoint(upsertPoint, row.right());
-                        upsertPoint.addBatch();
-                        points = true;
-                        continue;
+                    if (row.isLeft()) {
+                        recommendations.add(row.left());
+                    } else {
+                        points.add(row.right());
                     }
-                    Recommendation r = row.left();
+                }
+                recommendations.sort(BY_PAIR);
+                points.sort(BY_CUSTOMER);
+                PreparedStatement batched = null;
+                for (Recommendation r : recommendations) {
                     PreparedStatement statement = Recommendation.SUPERSEDED.equals(r.getPipelineStatus())
                             ? upsertRetired : upsertOpen;
                     if (batched != null && batched != statement) {
@@ -156,7 +167,11 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
                 if (batched != null) {
                     batched.executeBatch();
                 }
-                if (points) {
+                for (ScorePoint p : points) {
+                    ActionSink.bindScorePoint(upsertPoint, p);
+                    upsertPoint.addBatch();
+                }
+                if (!points.isEmpty()) {
                     upsertPoint.executeBatch();
                 }
                 c.commit();

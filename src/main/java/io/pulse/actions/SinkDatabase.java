@@ -68,7 +68,8 @@ public final class SinkDatabase {
     static final Map<String, List<String>> LATER_COLUMNS = Map.of(
             "dead_letters", List.of("replayed_at TEXT", "replayed_to TEXT"),
             "rule_deployments", List.of("backfilled_features TEXT"),
-            "recommended_actions", List.of("owner TEXT", "escalated_at TEXT"));
+            "recommended_actions", List.of("owner TEXT", "escalated_at TEXT"),
+            "notification_targets", List.of("agent TEXT"));
 
     /**
      * Creates the tables and indexes of {@code schema.sql} and the dialect's history trigger if they

@@ -484,6 +484,11 @@ final class QueueCommand {
                 description = "With --set-target: only these action codes (default: every action).")
         List<String> actions;
 
+        @Option(names = "--for", paramLabel = "AGENT",
+                description = "With --set-target: one person's target, only notifications about their book (accounts"
+                        + " they own, by their e-mail on the team) or actions assigned to them (default: the team's).")
+        String forAgent;
+
         @Option(names = "--remove-target", paramLabel = "NAME", description = "Remove a target (its pending"
                 + " notifications wait, undelivered, until a target of that name is set again).")
         String remove;
@@ -510,7 +515,7 @@ final class QueueCommand {
                     java.util.Set<NotificationKind> parsed = java.util.EnumSet.noneOf(NotificationKind.class);
                     kinds.forEach(k -> parsed.add(NotificationKind.parse(k)));
                     notifier.setTarget(new NotificationTarget(target, url, format, parsed,
-                            actions == null ? java.util.Set.of() : new java.util.HashSet<>(actions)));
+                            actions == null ? java.util.Set.of() : new java.util.HashSet<>(actions), forAgent));
                 } catch (IllegalArgumentException e) {
                     throw QueueException.badInput(e.getMessage());
                 }
@@ -553,14 +558,16 @@ final class QueueCommand {
             Map<String, Long> counts = notifier.counts();
             if (json) {
                 print(Map.of("targets", targets.stream().map(t -> Map.of("name", t.name(), "format", t.format(),
-                        "kinds", t.kinds(), "actions", t.actions(), "url", t.shownUrl())).toList(),
+                        "kinds", t.kinds(), "actions", t.actions(), "for", t.agent() == null ? "team" : t.agent(),
+                        "url", t.shownUrl())).toList(),
                         "notifications", counts));
                 return 0;
             }
             for (NotificationTarget t : targets) {
                 out.printf("%-16s %-8s %-32s %s%n", t.name(), t.format(), t.kinds().stream()
                         .map(NotificationKind::code).sorted().collect(java.util.stream.Collectors.joining(","))
-                        + (t.actions().isEmpty() ? "" : " for " + String.join(",", new java.util.TreeSet<>(t.actions()))),
+                        + (t.actions().isEmpty() ? "" : " of " + String.join(",", new java.util.TreeSet<>(t.actions())))
+                        + (t.agent() == null ? "" : " for " + t.agent()),
                         t.shownUrl());
             }
             out.printf("%d target%s; notifications: %s%n", targets.size(), targets.size() == 1 ? "" : "s", counts);

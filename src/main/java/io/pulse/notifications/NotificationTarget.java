@@ -8,10 +8,12 @@ import java.util.regex.Pattern;
 /**
  * Where notifications of some kinds go: a Slack incoming webhook ({@code slack}: {@code {"text":
  * ...}}) or any JSON endpoint ({@code generic}: the whole notification). {@code actions} narrows it
- * to some action codes; empty means every action.
+ * to some action codes; empty means every action. {@code agent} makes it one person's: only
+ * notifications about their book (actions of accounts they own, by their e-mail on the team) or
+ * assigned to them; null means the whole team's (a channel, or leads with {@code escalated}).
  */
 public record NotificationTarget(String name, String url, String format, Set<NotificationKind> kinds,
-                                 Set<String> actions) {
+                                 Set<String> actions, String agent) {
     public static final String SLACK = "slack";
     public static final String GENERIC = "generic";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
@@ -37,9 +39,17 @@ public record NotificationTarget(String name, String url, String format, Set<Not
             throw new IllegalArgumentException("target " + name + ": say which kinds it takes (new_p1, escalated,"
                     + " assigned)");
         }
+        if (agent != null && agent.isBlank()) {
+            throw new IllegalArgumentException("target " + name + ": say whose it is, or leave it the team's");
+        }
         kinds = Set.copyOf(kinds);
         actions = actions == null ? Set.of()
                 : Set.copyOf(actions.stream().map(a -> a.trim().toUpperCase(Locale.ROOT)).toList());
+    }
+
+    /** A target of the whole team's. */
+    public NotificationTarget(String name, String url, String format, Set<NotificationKind> kinds, Set<String> actions) {
+        this(name, url, format, kinds, actions, null);
     }
 
     /**
@@ -51,8 +61,13 @@ public record NotificationTarget(String name, String url, String format, Set<Not
         return uri.getScheme() + "://" + uri.getHost() + (uri.getPort() < 0 ? "" : ":" + uri.getPort()) + "/...";
     }
 
-    /** Whether this target takes a notification of {@code kind} about an {@code action}. */
-    boolean takes(NotificationKind kind, String action) {
-        return kinds.contains(kind) && (actions.isEmpty() || actions.contains(action));
+    /**
+     * Whether this target takes a notification of {@code kind} about an {@code action} of an account
+     * owned by {@code owner} (an e-mail, or null) and assigned to {@code assignee} (or null);
+     * {@code agentEmail} is this target's agent's e-mail on the team (null: none, or a team target).
+     */
+    boolean takes(NotificationKind kind, String action, String owner, String assignee, String agentEmail) {
+        return kinds.contains(kind) && (actions.isEmpty() || actions.contains(action))
+                && (agent == null || agent.equals(assignee) || agentEmail != null && agentEmail.equalsIgnoreCase(owner));
     }
 }

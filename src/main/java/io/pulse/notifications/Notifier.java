@@ -22,6 +22,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -82,13 +83,15 @@ public final class Notifier {
     public void setTarget(NotificationTarget t) throws SQLException {
         inTransaction(c -> {
             try (PreparedStatement ps = c.prepareStatement("INSERT INTO notification_targets (name, url, format,"
-                    + " kinds, actions) VALUES (?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
-                    + " format = excluded.format, kinds = excluded.kinds, actions = excluded.actions")) {
+                    + " kinds, actions, agent) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (name) DO UPDATE SET url = excluded.url,"
+                    + " format = excluded.format, kinds = excluded.kinds, actions = excluded.actions,"
+                    + " agent = excluded.agent")) {
                 ps.setString(1, t.name());
                 ps.setString(2, t.url());
                 ps.setString(3, t.format());
                 ps.setString(4, t.kinds().stream().map(NotificationKind::code).sorted().collect(Collectors.joining(",")));
                 ps.setString(5, t.actions().isEmpty() ? null : String.join(",", t.actions().stream().sorted().toList()));
+                ps.setString(6, t.agent());
                 ps.executeUpdate();
             }
             try (Statement s = c.createStatement()) {
@@ -120,13 +123,14 @@ public final class Notifier {
     private List<NotificationTarget> targets(Connection c) throws SQLException {
         List<NotificationTarget> targets = new ArrayList<>();
         try (Statement s = c.createStatement(); ResultSet rs = s.executeQuery(
-                "SELECT name, url, format, kinds, actions FROM notification_targets ORDER BY name")) {
+                "SELECT name, url, format, kinds, actions, agent FROM notification_targets ORDER BY name")) {
             while (rs.next()) {
                 Set<NotificationKind> kinds = EnumSet.noneOf(NotificationKind.class);
                 Arrays.stream(rs.getString(4).split(",")).forEach(k -> kinds.add(NotificationKind.parse(k)));
                 String actions = rs.getString(5);
                 targets.add(new NotificationTarget(rs.getString(1), rs.getString(2), rs.getString(3), kinds,
-                        actions == null ? Set.of() : new LinkedHashSet<>(Arrays.asList(actions.split(",")))));
+                        actions == null ? Set.of() : new LinkedHashSet<>(Arrays.asList(actions.split(","))),
+                        rs.getString(6)));
             }
         }
         return targets;
@@ -146,6 +150,7 @@ public final class Notifier {
                 position = rs.getLong(1);
             }
             List<NotificationTarget> targets = targets(c);
+            Map<String, String> emails = emails(c);
             int written = 0;
             long last = position;
             try (PreparedStatement read = c.prepareStatement("SELECT h.id, h.action_id, h.at, h.actor, h.from_status,"
@@ -165,7 +170,8 @@ public final class Notifier {
                             continue;
                         }
                         for (NotificationTarget t : targets) {
-                            if (!t.takes(kind, rs.getString("action"))) {
+                            if (!t.takes(kind, rs.getString("action"), rs.getString("owner"), rs.getString("assignee"),
+                                    t.agent() == null ? null : emails.get(t.agent()))) {
                                 continue;
                             }
                             String key = "pulse-" + last + "-" + t.name();
@@ -189,6 +195,18 @@ public final class Notifier {
             }
             return written;
         });
+    }
+
+    /** The team's e-mails by agent: whose book a person's target follows. */
+    private static Map<String, String> emails(Connection c) throws SQLException {
+        Map<String, String> emails = new HashMap<>();
+        try (Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT agent, email FROM queue_team WHERE email IS NOT NULL")) {
+            while (rs.next()) {
+                emails.put(rs.getString(1), rs.getString(2));
+            }
+        }
+        return emails;
     }
 
     /** Posts the notifications that are due, one round of up to {@value #BATCH}. */

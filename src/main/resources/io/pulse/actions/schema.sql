@@ -152,7 +152,9 @@ CREATE TABLE IF NOT EXISTS notification_targets (
     url TEXT NOT NULL,
     format TEXT NOT NULL CHECK (format IN ('slack', 'generic')),
     kinds TEXT NOT NULL,
-    actions TEXT);
+    actions TEXT,
+    -- One person's target: only their book's notifications (added to an older table by LATER_COLUMNS).
+    agent TEXT);
 
 -- The outbox: one row per (history row, target), delivered at least once with its idempotency
 -- key; PENDING until a 2xx answer (DELIVERED) or until the attempts run out (PARKED, last_error

@@ -171,4 +171,31 @@ abstract class NotifierContract {
         assertThat(notifier.list(null, 10)).extracting(Notifier.Outgoing::kind).containsExactly("new_p1");
         assertThat(notifier.list(null, 10).get(0).actionId()).isEqualTo(idOf("new.com"));
     }
+
+    @Test
+    void aPersonsTargetGetsOnlyTheirBookAndWhatIsAssignedToThemTheTeamsGetsEverything() throws Exception {
+        queue.setMember("dana", "dana@cs.example", "Dana Doe", 10);
+        queue.setMember("kim", "kim@cs.example", "Kim Lee", 10);
+        notifier.setTarget(new NotificationTarget("dana-dm", "http://127.0.0.1:9/dana", NotificationTarget.SLACK,
+                Set.of(NotificationKind.NEW_P1, NotificationKind.ASSIGNED), Set.of(), "dana"));
+        notifier.setTarget(new NotificationTarget("team", "http://127.0.0.1:9/team", NotificationTarget.GENERIC,
+                Set.of(NotificationKind.NEW_P1, NotificationKind.ASSIGNED), Set.of()));
+        Recommendation danas = recommendation("danas.com", "URGENT_RETAIN", 1, 90_000, 1);
+        danas.setOwner("Dana@CS.example"); // the CRM's case need not match the team's
+        Recommendation kims = recommendation("kims.com", "URGENT_RETAIN", 1, 80_000, 1);
+        kims.setOwner("kim@cs.example");
+        Recommendation unowned = recommendation("nobody.com", "URGENT_RETAIN", 1, 70_000, 1);
+        pipelineWrites(url, danas, kims, unowned);
+        notifier.enqueue();
+        queue.assign(idOf("nobody.com"), new Actor("kim", true), "dana", "yours now");
+        notifier.enqueue();
+
+        Map<String, List<String>> byTarget = new HashMap<>();
+        for (Notifier.Outgoing n : notifier.list(null, 20)) {
+            byTarget.computeIfAbsent(n.target(), t -> new java.util.ArrayList<>()).add(n.kind() + " " + n.actionId());
+        }
+        assertThat(byTarget.get("dana-dm")).as("her account's new P1, and what a lead assigned to her")
+                .containsExactlyInAnyOrder("new_p1 " + idOf("danas.com"), "assigned " + idOf("nobody.com"));
+        assertThat(byTarget.get("team")).as("the team's channel: everything").hasSize(4);
+    }
 }

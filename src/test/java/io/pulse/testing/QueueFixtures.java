@@ -3,10 +3,11 @@ package io.pulse.testing;
 import io.pulse.actions.ActionSink;
 import io.pulse.model.Recommendation;
 
-import java.sql.Connection;
+import io.pulse.actions.QueueSink;
 import io.pulse.actions.SinkDatabase;
-import java.sql.PreparedStatement;
-import java.sql.SQLException;
+import org.apache.flink.types.Either;
+
+import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -55,23 +56,19 @@ public final class QueueFixtures {
         return all;
     }
 
-    /** Writes recommendations with the job's own upsert statement, one transaction like a sink batch. */
     /** What the pipeline emits when it stops recommending {@code written}: its key, retired as of {@code asOf}. */
     public static Recommendation retired(Recommendation written, long asOf) {
         return Recommendation.retired(written.getCustomerId(), written.getAction(), written.getRulesetVersion(), asOf);
     }
 
-    public static void pipelineWrites(String url, Recommendation... recommendations) throws SQLException {
-        try (Connection c = SinkDatabase.of(url).connect()) {
-            c.setAutoCommit(false);
-            try (PreparedStatement ps = c.prepareStatement(ActionSink.UPSERT_RECOMMENDATION)) {
-                for (Recommendation r : recommendations) {
-                    ActionSink.bindRecommendation(ps, r);
-                    ps.addBatch();
-                }
-                ps.executeBatch();
+    /** Writes recommendations with the job's own writer of the queue, in one transaction like a sink batch. */
+    public static void pipelineWrites(String url, Recommendation... recommendations) throws IOException {
+        try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(recommendations.length + 1, Duration.ofMinutes(1)), null)) {
+            for (Recommendation r : recommendations) {
+                writer.write(Either.Left(r), null);
             }
-            c.commit();
+            writer.flush(true);
         }
     }
 
