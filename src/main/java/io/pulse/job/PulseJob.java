@@ -7,6 +7,7 @@ import io.pulse.model.Recommendation;
 import io.pulse.model.ScorePoint;
 import org.apache.flink.types.Either;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import io.pulse.events.CustomerEvent;
 import io.pulse.events.DeclaredTable;
 import io.pulse.rules.pack.RuleCompilationException;
@@ -20,6 +21,7 @@ import io.pulse.rules.pack.RuleSet;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.core.execution.JobClient;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.datastream.DataStreamSink;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 
@@ -218,13 +220,22 @@ public final class PulseJob {
      * task still keeps each customer's rows in order, as they arrive over one channel from one
      * evaluating task.
      */
+    /** The uid Flink gave the committer of the queue's sink when it was a JdbcSink ("Sink Committer: " + its uid). */
+    static final String RETIRED_QUEUE_COMMITTER = "Sink Committer: sink-recommended-actions";
+
     public static Sinks jdbc(SinkDatabase db) {
         return (output, batching) -> {
             DataStream<Either<Recommendation, ScorePoint>> queueRows = output.recommendations()
                     .map(r -> Either.<Recommendation, ScorePoint>Left(r)).returns(QueueSink.type()).name("Recommendations")
                     .union(output.scorePoints().map(p -> Either.<Recommendation, ScorePoint>Right(p))
                             .returns(QueueSink.type()).name("Score points"));
-            DataStreamSink<?> actions = queueRows.sinkTo(new QueueSink(db, batching))
+            // Until the score history, the queue's sink was the connector's JdbcSink, whose committer
+            // (uid derived from the sink's) has state in a checkpoint taken then: this stateless
+            // operator takes that uid so such a checkpoint still restores (its state is not read:
+            // at-least-once writes keep nothing).
+            SingleOutputStreamOperator<Either<Recommendation, ScorePoint>> claimed = queueRows
+                    .filter(row -> true).name("Queue rows").uid(RETIRED_QUEUE_COMMITTER);
+            DataStreamSink<?> actions = claimed.sinkTo(new QueueSink(db, batching))
                     .name("Action queue and score history (JDBC)").uid("sink-recommended-actions");
             DataStreamSink<?> deadLetters = output.deadLetters().sinkTo(ActionSink.deadLetters(db, batching))
                     .name("Dead letters (JDBC)").uid("sink-dead-letters");
@@ -233,6 +244,7 @@ public final class PulseJob {
                         .name("Rule deployments (JDBC)").uid("sink-rule-deployments").setParallelism(1);
             }
             if (db.dialect().singleWriter()) {
+                claimed.setParallelism(1);
                 actions.setParallelism(1);
                 deadLetters.setParallelism(1);
             }
