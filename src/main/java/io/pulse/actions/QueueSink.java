@@ -20,7 +20,6 @@ import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Properties;
 
@@ -36,7 +35,7 @@ import java.util.Properties;
  * failed batch is rolled back and retried on a new connection up to {@link #MAX_RETRIES} times, a
  * second more each time, then fails the task, and the job restarts from its last checkpoint.
  *
- * <p>The changes of one (customer, action) pair are applied in arrival order, as they must be; an
+ * <p>Recommendations are applied in arrival order (a pair's changes must be); an
  * OPEN row takes the plain upsert, and a SUPERSEDED row, which carries its key only, the one that
  * copies the stored content ({@link ActionSink#UPSERT_RECOMMENDATION}); each statement's batch is
  * executed before the other's begins.
@@ -44,9 +43,6 @@ import java.util.Properties;
 public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>> {
     private static final Logger LOG = LoggerFactory.getLogger(QueueSink.class);
     static final int MAX_RETRIES = 5;
-    private static final Comparator<Recommendation> BY_PAIR =
-            Comparator.comparing(Recommendation::getCustomerId).thenComparing(Recommendation::getAction);
-    private static final Comparator<ScorePoint> BY_CUSTOMER = Comparator.comparing(p -> p.customerId);
 
     private final String url;
     private final int maxRows;
@@ -69,11 +65,22 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
                 context.getProcessingTimeService());
     }
 
+    /** What a writer does between attempts at a failed batch. */
+    @FunctionalInterface
+    public interface RetryPause {
+        /** Before attempt {@code attempt} + 1 (the first retry follows attempt 1). */
+        void before(int attempt) throws InterruptedException;
+
+        /** A second more after each failure: 1 s, 2 s, ... */
+        RetryPause SECONDS = attempt -> Thread.sleep(1000L * attempt);
+    }
+
     /** Writes in batches; usable without Flink (then only a full batch or {@link #flush} writes). */
     public static final class Writer implements SinkWriter<Either<Recommendation, ScorePoint>> {
         private final String url;
         private final ActionSink.Batching batching;
         private final ProcessingTimeService timers;
+        private final RetryPause pause;
         private final List<Either<Recommendation, ScorePoint>> pending = new ArrayList<>();
         private boolean timerSet;
         private Connection connection;
@@ -83,9 +90,14 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
 
         /** @param timers flushes a batch whose oldest row has waited the interval; null: none */
         public Writer(String url, ActionSink.Batching batching, ProcessingTimeService timers) {
+            this(url, batching, timers, RetryPause.SECONDS);
+        }
+
+        public Writer(String url, ActionSink.Batching batching, ProcessingTimeService timers, RetryPause pause) {
             this.url = url;
             this.batching = batching;
             this.timers = timers;
+            this.pause = pause;
         }
 
         @Override
@@ -119,13 +131,13 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
                 } catch (SQLException e) {
                     closeConnection();
                     if (attempt >= MAX_RETRIES) {
-                        throw new IOException("cannot write " + pending.size() + " rows to the queue after "
-                                + (MAX_RETRIES + 1) + " attempts", e);
+                        throw new IOException("cannot write a batch to the queue (" + pending.size() + " rows) after "
+                                + (MAX_RETRIES + 1) + " attempts: " + e.getMessage(), e);
                     }
                     LOG.warn("Writing {} rows to the queue failed (attempt {} of {}); retrying: {}", pending.size(),
                             attempt + 1, MAX_RETRIES + 1, e.getMessage());
                     try {
-                        Thread.sleep(1000L * (attempt + 1));
+                        pause.before(attempt + 1);
                     } catch (InterruptedException interrupted) {
                         Thread.currentThread().interrupt();
                         throw new IOException("interrupted while retrying a write to the queue", interrupted);
@@ -134,27 +146,20 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
             }
         }
 
-        /**
-         * The pending rows in one transaction: all or none. Recommendations in key order, each pair's
-         * changes in arrival order (a stable sort), then points in key order, each customer's in time
-         * order: neighbouring rows touch neighbouring pages of the tables and their indexes.
-         */
+        /** The pending rows in one transaction: all or none. */
         private void writeBatch() throws SQLException {
             Connection c = connection();
             try {
-                List<Recommendation> recommendations = new ArrayList<>(pending.size());
-                List<ScorePoint> points = new ArrayList<>();
-                for (Either<Recommendation, ScorePoint> row : pending) {
-                    if (row.isLeft()) {
-                        recommendations.add(row.left());
-                    } else {
-                        points.add(row.right());
-                    }
-                }
-                recommendations.sort(BY_PAIR);
-                points.sort(BY_CUSTOMER);
                 PreparedStatement batched = null;
-                for (Recommendation r : recommendations) {
+                boolean points = false;
+                for (Either<Recommendation, ScorePoint> row : pending) {
+                    if (row.isRight()) {
+                        ActionSink.bindScorePoint(upsertPoint, row.right());
+                        upsertPoint.addBatch();
+                        points = true;
+                        continue;
+                    }
+                    Recommendation r = row.left();
                     PreparedStatement statement = Recommendation.SUPERSEDED.equals(r.getPipelineStatus())
                             ? upsertRetired : upsertOpen;
                     if (batched != null && batched != statement) {
@@ -167,11 +172,7 @@ public final class QueueSink implements Sink<Either<Recommendation, ScorePoint>>
                 if (batched != null) {
                     batched.executeBatch();
                 }
-                for (ScorePoint p : points) {
-                    ActionSink.bindScorePoint(upsertPoint, p);
-                    upsertPoint.addBatch();
-                }
-                if (!points.isEmpty()) {
+                if (points) {
                     upsertPoint.executeBatch();
                 }
                 c.commit();

@@ -4,6 +4,7 @@ import io.pulse.model.Recommendation;
 import io.pulse.model.ScorePoint;
 import io.pulse.testing.EmbeddedPostgresServer;
 import io.pulse.testing.QueueFixtures;
+import org.apache.flink.api.common.operators.ProcessingTimeService;
 import org.apache.flink.types.Either;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -16,6 +17,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ScheduledFuture;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -118,5 +120,135 @@ class QueueSinkTest {
             }
         }
         return rows;
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFullBatchGoesOutAtOnceAndTheRestWhenItsOldestRowHasWaitedTheInterval() throws Exception {
+        String url = url("sqlite");
+        ManualTimers timers = new ManualTimers(5_000);
+        try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(2, Duration.ofMillis(200)), timers)) {
+            writer.write(Either.Left(QueueFixtures.recommendation("a.com", "URGENT_RETAIN", 1, 1, 0)), null);
+            assertThat(rows(url, "SELECT customer_id FROM recommended_actions")).as("one row of a batch of two").isEmpty();
+            assertThat(timers.due).as("a flush 200 ms after the first row").containsExactly(5_200L);
+            writer.write(Either.Left(QueueFixtures.recommendation("b.com", "URGENT_RETAIN", 1, 1, 0)), null);
+            assertThat(rows(url, "SELECT customer_id FROM recommended_actions ORDER BY 1")).as("a full batch")
+                    .containsExactly("a.com", "b.com");
+
+            timers.fire(); // the first row's timer: nothing pending
+            writer.write(Either.Left(QueueFixtures.recommendation("c.com", "URGENT_RETAIN", 1, 1, 0)), null);
+            assertThat(timers.due).as("a new timer for the new batch").hasSize(1);
+            assertThat(rows(url, "SELECT count(*) FROM recommended_actions")).containsExactly("2");
+            timers.fire();
+            assertThat(rows(url, "SELECT count(*) FROM recommended_actions")).as("written when its time came")
+                    .containsExactly("3");
+        }
+    }
+
+    @org.junit.jupiter.api.Test
+    void aFailedBatchIsRetriedOnANewConnectionAndWrittenOnceTheDatabaseTakesIt() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("late.sqlite"); // no tables until the first retry
+        List<Integer> pauses = new ArrayList<>();
+        try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(10, Duration.ofMinutes(1)), null, attempt -> {
+                    pauses.add(attempt);
+                    try {
+                        SinkDatabase.of(url).createSchema();
+                    } catch (java.sql.SQLException e) {
+                        throw new AssertionError(e);
+                    }
+                })) {
+            writer.write(Either.Left(QueueFixtures.recommendation("a.com", "URGENT_RETAIN", 1, 1, 0)), null);
+            writer.write(Either.Right(point("a.com", 0, 50, null)), null);
+            writer.flush(false);
+        }
+        assertThat(pauses).as("one failure, one pause").containsExactly(1);
+        assertThat(rows(url, "SELECT customer_id FROM recommended_actions")).containsExactly("a.com");
+        assertThat(rows(url, "SELECT customer_id FROM score_history")).containsExactly("a.com");
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBatchTheDatabaseNeverTakesFailsAfterSixAttemptsSayingWhyAndWritesNothing() throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("never.sqlite");
+        List<Integer> pauses = new ArrayList<>();
+        QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(10, Duration.ofMinutes(1)), null, pauses::add);
+        writer.write(Either.Left(QueueFixtures.recommendation("a.com", "URGENT_RETAIN", 1, 1, 0)), null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> writer.flush(false))
+                .isInstanceOf(java.io.IOException.class)
+                .hasMessageStartingWith("cannot write a batch to the queue (1 rows) after 6 attempts:")
+                .hasMessageContaining("no such table: recommended_actions");
+        writer.close();
+        assertThat(pauses).as("a pause before each retry, longer each time").containsExactly(1, 2, 3, 4, 5);
+    }
+
+    @org.junit.jupiter.api.Test
+    void aBatchOnceWrittenIsNotSentAgainWithTheNext() throws Exception {
+        String url = url("sqlite");
+        try (Connection c = SinkDatabase.of(url).connect(); Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE rewrites (n INTEGER)");
+            s.execute("CREATE TRIGGER counted AFTER UPDATE ON score_history BEGIN INSERT INTO rewrites VALUES (1); END");
+        }
+        try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(10, Duration.ofMinutes(1)), null)) {
+            writer.write(Either.Right(point("a.com", 0, 50, null)), null);
+            writer.flush(false);
+            writer.write(Either.Right(point("a.com", 1, 51, null)), null);
+            writer.flush(false);
+        }
+        assertThat(rows(url, "SELECT count(*) FROM score_history")).containsExactly("2");
+        assertThat(rows(url, "SELECT count(*) FROM rewrites")).as("points written again").containsExactly("0");
+    }
+
+    @org.junit.jupiter.api.Test
+    void closingTheWriterEndsItsDatabaseSessionAndClosingAgainIsHarmless() throws Exception {
+        String url = url("postgresql");
+        String sessions = "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()";
+        List<String> before = rows(url, sessions);
+        QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
+                new ActionSink.Batching(10, Duration.ofMinutes(1)), null);
+        writer.write(Either.Right(point("a.com", 0, 50, null)), null);
+        writer.flush(false);
+        assertThat(rows(url, sessions)).as("the writer's session, beside this one").isNotEqualTo(before);
+        writer.close();
+        writer.close();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!rows(url, sessions).equals(before) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // the server drops a closed session's row a moment later
+        }
+        assertThat(rows(url, sessions)).as("sessions after closing").isEqualTo(before);
+    }
+
+    /** Processing time that moves only when the test fires the timers due. */
+    private static final class ManualTimers implements ProcessingTimeService {
+        final List<Long> due = new ArrayList<>();
+        private final List<ProcessingTimeService.ProcessingTimeCallback> callbacks = new ArrayList<>();
+        private final long now;
+
+        ManualTimers(long now) {
+            this.now = now;
+        }
+
+        @Override
+        public long getCurrentProcessingTime() {
+            return now;
+        }
+
+        @Override
+        public ScheduledFuture<?> registerTimer(long time, ProcessingTimeService.ProcessingTimeCallback callback) {
+            due.add(time);
+            callbacks.add(callback);
+            return null;
+        }
+
+        void fire() throws Exception {
+            List<ProcessingTimeService.ProcessingTimeCallback> firing = new ArrayList<>(callbacks);
+            List<Long> times = new ArrayList<>(due);
+            callbacks.clear();
+            due.clear();
+            for (int i = 0; i < firing.size(); i++) {
+                firing.get(i).onProcessingTime(times.get(i));
+            }
+        }
     }
 }

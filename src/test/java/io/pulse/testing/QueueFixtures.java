@@ -61,10 +61,13 @@ public final class QueueFixtures {
         return Recommendation.retired(written.getCustomerId(), written.getAction(), written.getRulesetVersion(), asOf);
     }
 
-    /** Writes recommendations with the job's own writer of the queue, in one transaction like a sink batch. */
+    /**
+     * Writes recommendations with the job's own writer of the queue, in one transaction like a sink
+     * batch; a failed write is retried at once (a test's database does not come back later).
+     */
     public static void pipelineWrites(String url, Recommendation... recommendations) throws IOException {
         try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
-                new ActionSink.Batching(recommendations.length + 1, Duration.ofMinutes(1)), null)) {
+                new ActionSink.Batching(recommendations.length + 1, Duration.ofMinutes(1)), null, attempt -> { })) {
             for (Recommendation r : recommendations) {
                 writer.write(Either.Left(r), null);
             }
