@@ -98,7 +98,7 @@ class QueueSinkTest {
 
     private static void write(String url, List<Either<Recommendation, ScorePoint>> rows) throws Exception {
         try (QueueSink.Writer writer = new QueueSink.Writer(SinkDatabase.of(url).url(),
-                new ActionSink.Batching(1_000, Duration.ofMinutes(1)), null)) {
+                new ActionSink.Batching(1_000, Duration.ofMinutes(1)), null, attempt -> { })) {
             for (Either<Recommendation, ScorePoint> row : rows) {
                 writer.write(row, null);
             }

@@ -230,12 +230,31 @@ abstract class TeamQueueContract {
                 .hasMessage("the team default (*) takes a capacity only");
         assertThat(queue.team()).extracting(TeamMember::agent).containsExactly("dana", "lee");
 
-        queue.setMember("dana", null, "Dana D.", 7);
+        TeamMember changed = queue.setMember("dana", null, "Dana D.", 7);
+        assertThat(queue.member("dana")).as("what setMember answers is the member as stored").isEqualTo(changed);
         TeamMember dana = queue.member("dana");
         assertThat(dana.email()).as("a change keeps what it does not name").isEqualTo("dana.doe@cs.example");
         assertThat(dana.displayName()).isEqualTo("Dana D.");
         assertThat(dana.weeklyCapacity()).isEqualTo(7);
         assertThat(queue.defaultCapacity()).isEqualTo(25);
+        queue.setMember(ActionQueue.DEFAULT_MEMBER, null, null, 40);
+        assertThat(queue.defaultCapacity()).as("the * row").isEqualTo(40);
+        assertThat(queue.member("sam").weeklyCapacity()).as("someone without a row: the default").isEqualTo(40);
+
+        assertThatThrownBy(() -> queue.member("not a name")).hasMessageStartingWith("agent name 'not a name'");
+        assertThatThrownBy(() -> queue.assign(1, new Actor("kim", true), "not a name", null))
+                .hasMessageStartingWith("agent name 'not a name'");
+    }
+
+    @Test
+    void theOverflowCountsASnoozedActionWhoseTimeHasComeAsOpen() throws Exception {
+        queue.setMember(ActionQueue.DEFAULT_MEMBER, null, null, 0);
+        pipelineWrites(url, owned("later.com", null, 2, 1_000));
+        queue.snooze(idOf("later.com"), new Actor("dana", false), day(12), "after the QBR");
+        assertThat(queue.overflow(10).open()).as("snoozed").isZero();
+        clock.set(day(12).plusSeconds(1));
+        assertThat(queue.overflow(10).actions()).as("awake again, beyond a team of no capacity")
+                .extracting(QueuedAction::customerId).containsExactly("later.com");
     }
 
     @Test
