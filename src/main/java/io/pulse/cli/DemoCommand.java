@@ -9,6 +9,9 @@ import io.pulse.history.CrmUsers;
 import io.pulse.history.HistorySource;
 import io.pulse.history.HistoryTables;
 import io.pulse.queue.ActionQueue;
+import io.pulse.queue.Status;
+import io.pulse.queue.QueuedAction;
+import io.pulse.queue.QueueFilter;
 import io.pulse.portfolio.LowShareGrades;
 import io.pulse.portfolio.PortfolioMatrix;
 import io.pulse.portfolio.PortfolioQuery;
@@ -25,6 +28,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -86,6 +90,12 @@ final class DemoCommand implements Callable<Integer> {
         printSummary(new QueueSummary(db), PortfolioQuery.matrix(db, grades));
         System.out.printf("%nThe queue is in %s (table recommended_actions).%n", actions);
         joinTheTeam("jdbc:sqlite:" + history, sink);
+        try (ActionQueue queue = ActionQueue.open(sink)) {
+            for (QueuedAction top : queue.list(new QueueFilter(EnumSet.of(Status.OPEN), null, null, null, null, 1))) {
+                System.out.printf("Before a call, a customer's story (the health score over time, what moved it, who"
+                        + " did what; --chart FILE.svg draws it):%n  ./pulse queue customer %s%n", top.customerId());
+            }
+        }
         return 0;
     }
 
