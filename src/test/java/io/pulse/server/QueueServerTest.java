@@ -197,6 +197,28 @@ class QueueServerTest {
     }
 
     @Test
+    void aCustomersStoryIsForQueueTokensOnlyAndAnUnknownOrHostileIdIsNotFound() throws Exception {
+        HttpResponse<String> story = call("GET", "/api/customers/acme.com/story", LEE_TOKEN, null);
+        assertThat(story.statusCode()).as(story.body()).isEqualTo(200);
+        assertThat(json(story).at("/story/actions/0/action").asText()).isEqualTo("URGENT_RETAIN");
+        assertThat(json(story).at("/story/customerId").asText()).isEqualTo("acme.com");
+        HttpResponse<String> chart = call("GET", "/api/customers/acme.com/chart", DANA_TOKEN, null);
+        assertThat(chart.statusCode()).isEqualTo(200);
+        assertThat(chart.headers().firstValue("Content-Type")).hasValueSatisfying(t -> assertThat(t).startsWith("image/svg+xml"));
+        assertThat(chart.body()).startsWith("<svg");
+
+        assertThat(call("GET", "/api/customers/acme.com/story", null, null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(call("GET", "/api/customers/acme.com/chart", "not-a-token-0123456789", null).statusCode())
+                .as("a wrong token").isEqualTo(401);
+        assertStatus(call("GET", "/api/customers/nobody.com/story", DANA_TOKEN, null), 404,
+                "no customer 'nobody.com' in the queue (no score history and no actions)");
+        String hostile = java.net.URLEncoder.encode("x' OR '1'='1", java.nio.charset.StandardCharsets.UTF_8)
+                .replace("+", "%20");
+        assertStatus(call("GET", "/api/customers/" + hostile + "/story", DANA_TOKEN, null), 404,
+                "no customer 'x' OR '1'='1' in the queue (no score history and no actions)");
+    }
+
+    @Test
     void thePageIsServedWithoutData() throws Exception {
         HttpResponse<String> page = call("GET", "/", null, null);
         assertThat(page.statusCode()).isEqualTo(200);
